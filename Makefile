@@ -1,0 +1,31 @@
+# Set up a virtual environment and run, test or benchmark the program.
+#   make run    set up, then open the live window on the built-in simulated sensor
+#   make test   set up, then run the whole test suite headless
+#   make bench  set up, then print the benchmark figures as JSON
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench sim clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) main.py bench --json
+
+sim: $(STAMP)
+	$(PY) main.py sim
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

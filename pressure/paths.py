@@ -1,0 +1,44 @@
+"""Where the program keeps its files (platformdirs), created private to the user.
+
+``PRESSURE_HOME`` overrides everything (tests and portable installs): data, config and
+sessions then all live below that folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "pressure"
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:  # e.g. a filesystem without permissions; nothing better to do
+        pass
+    return path
+
+
+def home_override() -> Path | None:
+    value = os.environ.get("PRESSURE_HOME")
+    return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    """Recordings, trainee database, reference traces (may hold client names: 0700)."""
+    home = home_override()
+    return _private_dir(home / "data" if home else Path(platformdirs.user_data_dir(APP)))
+
+
+def config_dir() -> Path:
+    """Calibrations per sensor and other small settings."""
+    home = home_override()
+    return _private_dir(home / "config" if home else Path(platformdirs.user_config_dir(APP)))
+
+
+def sessions_dir() -> Path:
+    return _private_dir(data_dir() / "sessions")
