@@ -1,0 +1,29 @@
+"""The command-line entry point: help, bad commands and the real main.py in a subprocess."""
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def run_main(*args, timeout=60):
+    return subprocess.run([sys.executable, str(REPO / "main.py"), *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=REPO)
+
+
+def test_help_lists_the_commands():
+    proc = run_main("--help")
+    assert proc.returncode == 0
+    for name in ("live", "sim", "stream", "bench"):
+        assert name in proc.stdout
+
+
+def test_unknown_option_is_one_clear_line_and_exit_2():
+    proc = run_main("stream", "--no-such-option")
+    assert proc.returncode == 2
+    assert "error" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_version():
+    proc = run_main("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("pressure ")
