@@ -1,0 +1,151 @@
+"""Bounded histories for the plots: the recent trace and a decimated whole-session overview.
+
+Qt-free (numpy only) so they are tested without a window and reused by replay.
+
+``TraceHistory`` keeps the newest ``capacity`` samples in a linear array of twice that length:
+appends write at the end, and when the end is reached the newest half is copied to the front
+(amortised O(1) per sample). Every read is then a contiguous numpy *view*, which is what
+pyqtgraph's ``setData`` wants: no copies, no allocation per frame.
+
+``OverviewHistory`` keeps min/max per time bucket for the whole session. When the bucket count
+passes ``max_buckets`` neighbouring buckets are merged and the bucket width doubles, so a
+session of any length costs at most ``max_buckets`` pairs of points to store and draw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class TraceHistory:
+    """The newest samples (time, raw, smoothed) as contiguous views."""
+
+    def __init__(self, capacity: int):
+        if capacity <= 0:
+            raise ValueError("capacity must be positive")
+        self.capacity = int(capacity)
+        self._t = np.zeros(2 * self.capacity)
+        self._raw = np.zeros(2 * self.capacity)
+        self._smooth = np.zeros(2 * self.capacity)
+        self._start = 0
+        self._end = 0
+
+    def __len__(self) -> int:
+        return self._end - self._start
+
+    def clear(self) -> None:
+        self._start = self._end = 0
+
+    def append(self, t: np.ndarray, raw: np.ndarray, smooth: np.ndarray) -> None:
+        n = len(t)
+        if n == 0:
+            return
+        if n >= self.capacity:  # only the newest capacity samples can be kept
+            t, raw, smooth = t[-self.capacity:], raw[-self.capacity:], smooth[-self.capacity:]
+            self._start = self._end = 0
+            n = self.capacity
+        if self._end + n > 2 * self.capacity:
+            keep = min(len(self), self.capacity - n)
+            for col in (self._t, self._raw, self._smooth):
+                col[:keep] = col[self._end - keep:self._end]
+            self._start, self._end = 0, keep
+        for col, src in ((self._t, t), (self._raw, raw), (self._smooth, smooth)):
+            col[self._end:self._end + n] = src
+        self._end += n
+        if len(self) > self.capacity:
+            self._start = self._end - self.capacity
+
+    def window(self, t0: float, t1: float = np.inf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Views of the samples with t0 <= t <= t1 (plus one sample either side, so lines reach the edges)."""
+        t = self._t[self._start:self._end]
+        i0 = max(0, int(np.searchsorted(t, t0, side="left")) - 1)
+        i1 = min(len(t), int(np.searchsorted(t, t1, side="right")) + 1)
+        s = slice(self._start + i0, self._start + i1)
+        return self._t[s], self._raw[s], self._smooth[s]
+
+    def scale(self, factor: float) -> None:
+        """Multiply the stored values (a change of display unit is a change of scale)."""
+        self._raw[self._start:self._end] *= factor
+        self._smooth[self._start:self._end] *= factor
+
+    @property
+    def last_t(self) -> float:
+        return float(self._t[self._end - 1]) if len(self) else float("nan")
+
+    def recent(self, seconds: float, column: str = "raw") -> np.ndarray:
+        """Values of the last ``seconds`` (a view), e.g. to average for a tare."""
+        t, raw, smooth = self.window(self.last_t - seconds)
+        return raw if column == "raw" else smooth
+
+
+class OverviewHistory:
+    """Min/max per bucket over the whole session, with a bounded number of buckets."""
+
+    def __init__(self, bucket_seconds: float = 0.05, max_buckets: int = 2048):
+        if max_buckets < 2 or max_buckets % 2:
+            raise ValueError("max_buckets must be an even number >= 2")
+        self.bucket_seconds = float(bucket_seconds)
+        self.max_buckets = int(max_buckets)
+        self._lo = np.full(max_buckets, np.inf)
+        self._hi = np.full(max_buckets, -np.inf)
+        self._n = 0  # buckets in use (the last may still be filling)
+        self._t0: float | None = None
+        # interleaved output (x, y) for a curve drawn as min/max pairs
+        self._x = np.zeros(2 * max_buckets)
+        self._y = np.zeros(2 * max_buckets)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, t: np.ndarray, values: np.ndarray) -> None:
+        if len(t) == 0:
+            return
+        ok = np.isfinite(values)
+        t, values = t[ok], values[ok]
+        if len(t) == 0:
+            return
+        if self._t0 is None:
+            self._t0 = float(t[0])
+        idx = np.floor((t - self._t0) / self.bucket_seconds).astype(np.int64)
+        idx = np.maximum(idx, 0)
+        while idx.max() >= self.max_buckets:
+            self._merge()
+            idx = idx // 2
+        np.minimum.at(self._lo, idx, values)
+        np.maximum.at(self._hi, idx, values)
+        self._n = max(self._n, int(idx.max()) + 1)
+
+    def _merge(self) -> None:
+        half = self.max_buckets // 2
+        self._lo[:half] = np.minimum(self._lo[0::2], self._lo[1::2])
+        self._hi[:half] = np.maximum(self._hi[0::2], self._hi[1::2])
+        self._lo[half:] = np.inf
+        self._hi[half:] = -np.inf
+        self._n = (self._n + 1) // 2
+        self.bucket_seconds *= 2
+
+    def scale(self, factor: float) -> None:
+        n = self._n
+        lo, hi = self._lo[:n] * factor, self._hi[:n] * factor
+        self._lo[:n], self._hi[:n] = np.minimum(lo, hi), np.maximum(lo, hi)
+
+    def curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) views: each bucket as a (min, max) pair at the bucket's centre; empty buckets dropped."""
+        n = self._n
+        if n == 0 or self._t0 is None:
+            return self._x[:0], self._y[:0]
+        lo, hi = self._lo[:n], self._hi[:n]
+        filled = np.isfinite(lo)
+        centres = self._t0 + (np.arange(n) + 0.5) * self.bucket_seconds
+        m = int(filled.sum())
+        self._x[0:2 * m:2] = centres[filled]
+        self._x[1:2 * m:2] = centres[filled]
+        self._y[0:2 * m:2] = lo[filled]
+        self._y[1:2 * m:2] = hi[filled]
+        return self._x[:2 * m], self._y[:2 * m]
+
+    @property
+    def span(self) -> tuple[float, float]:
+        if self._t0 is None:
+            return 0.0, 0.0
+        return self._t0, self._t0 + self._n * self.bucket_seconds

@@ -1,0 +1,74 @@
+"""Colours and fonts of the live window, in one place.
+
+The zone colours are read from across a treatment table, often by someone with a
+colour-vision deficiency, so they differ in lightness as well as hue (blue / green / amber /
+red) and every zone also says its meaning in words (the cue). Each background comes with the
+text colour that keeps a contrast ratio of at least 4.5:1 against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Zone names used by the window (mapped from the coach's zones in ``zone_key``).
+BELOW, IN_BAND, ABOVE, CEILING, IDLE, STALE = "below", "in", "above", "ceiling", "idle", "stale"
+
+
+@dataclass(frozen=True)
+class ZoneStyle:
+    background: str
+    text: str
+    label: str  # what the zone means, for tooltips and accessibility
+
+
+ZONES: dict[str, ZoneStyle] = {
+    BELOW: ZoneStyle("#1f4e8c", "#ffffff", "below the target band"),
+    IN_BAND: ZoneStyle("#1b6e34", "#ffffff", "in the target band"),
+    ABOVE: ZoneStyle("#f2a900", "#111111", "above the target band"),
+    CEILING: ZoneStyle("#b00020", "#ffffff", "over the safety ceiling"),
+    IDLE: ZoneStyle("#2b2f36", "#e8e8e8", "no target in this step"),
+    STALE: ZoneStyle("#4a4a4a", "#e6e6e6", "no live signal"),
+}
+
+# Plot colours (pyqtgraph accepts these strings).
+PLOT_BACKGROUND = "#15181d"
+PLOT_FOREGROUND = "#c8ccd2"
+RAW_PEN = (170, 180, 195, 90)        # faint: raw readings
+SMOOTH_PEN = "#ffffff"                # bold: smoothed value
+TARGET_PEN = "#3ddc84"
+BAND_BRUSH = (61, 220, 132, 45)
+PACER_PEN = "#8ab4f8"
+CEILING_PEN = "#ff3b3b"
+MARKER_PEN = "#ffd54f"
+OVERVIEW_PEN = "#9aa4b2"
+OVERVIEW_REGION_BRUSH = (255, 255, 255, 30)
+
+SMOOTH_WIDTH = 3
+RAW_WIDTH = 1
+
+
+def zone_key(zone: object) -> str:
+    """Map a coach zone (enum or string, any spelling) onto the window's zone names."""
+    name = str(getattr(zone, "value", zone) or "").lower()
+    name = name.rsplit(".", 1)[-1]
+    if name in ("ceiling", "over_ceiling", "over", "alarm", "danger"):
+        return CEILING
+    if name in ("below", "under", "low", "too_low"):
+        return BELOW
+    if name in ("in", "in_band", "inside", "ok", "band", "good"):
+        return IN_BAND
+    if name in ("above", "high", "too_high"):
+        return ABOVE
+    return IDLE
+
+
+def contrast_ratio(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two '#rrggbb' colours (used by the tests to keep the palette honest)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255.0 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

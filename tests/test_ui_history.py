@@ -1,0 +1,64 @@
+"""The plot histories: bounded, contiguous views, and a decimated overview that keeps extremes."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pressure.ui.history import OverviewHistory, TraceHistory
+
+
+@settings(max_examples=60, deadline=None)
+@given(capacity=st.integers(1, 50), chunks=st.lists(st.integers(0, 120), max_size=25))
+def test_trace_keeps_newest_samples_in_order(capacity, chunks):
+    h = TraceHistory(capacity)
+    everything = []
+    n = 0
+    for size in chunks:
+        t = np.arange(n, n + size, dtype=float)
+        n += size
+        everything.extend(t)
+        h.append(t, t * 2, t * 3)
+    t, raw, smooth = h.window(-np.inf)
+    expected = np.array(everything[-capacity:]) if everything else np.zeros(0)
+    np.testing.assert_array_equal(t, expected)
+    np.testing.assert_array_equal(raw, expected * 2)
+    np.testing.assert_array_equal(smooth, expected * 3)
+
+
+def test_trace_window_is_a_view_with_one_sample_margin():
+    h = TraceHistory(100)
+    t = np.arange(50) * 0.1
+    h.append(t, t, t)
+    wt, _, _ = h.window(2.0, 3.0)
+    assert wt[0] < 2.0 and wt[-1] > 3.0
+    assert np.all((wt[1:-1] >= 2.0 - 1e-9) & (wt[1:-1] <= 3.0 + 1e-9))
+    assert wt.base is not None  # a view into the preallocated store, not a copy
+
+
+def test_trace_scale_converts_values_not_time():
+    h = TraceHistory(10)
+    h.append(np.arange(5.0), np.ones(5), np.full(5, 2.0))
+    h.scale(0.5)
+    t, raw, smooth = h.window(-np.inf)
+    np.testing.assert_array_equal(t, np.arange(5.0))
+    assert raw.tolist() == [0.5] * 5 and smooth.tolist() == [1.0] * 5
+
+
+def test_overview_keeps_min_and_max_of_a_long_session_with_bounded_buckets():
+    ov = OverviewHistory(bucket_seconds=0.01, max_buckets=64)
+    rng = np.random.default_rng(1)
+    t = np.arange(200_000) / 1000.0  # 200 s at 1 kHz: far more than 64 buckets of 10 ms
+    y = rng.normal(size=t.size)
+    y[123_456] = 50.0  # a single spike must survive the decimation
+    for chunk in np.array_split(np.arange(t.size), 97):
+        ov.append(t[chunk], y[chunk])
+    x, yy = ov.curve()
+    assert len(ov) <= 64
+    assert yy.max() == 50.0 and yy.min() == y.min()
+    assert x[0] >= 0 and x[-1] <= t[-1] + ov.bucket_seconds
+    assert np.all(np.diff(x) >= 0)
+
+
+def test_overview_rejects_odd_bucket_counts():
+    with pytest.raises(ValueError):
+        OverviewHistory(max_buckets=3)
