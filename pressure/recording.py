@@ -21,6 +21,7 @@ import os
 import sqlite3
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +42,9 @@ APPLICATION_ID = 0x50525352
 # Commit (and fsync) at least this often: a kill -9 or power cut loses at most this much plus
 # the time one commit takes. Half a second keeps that under the promised one second.
 COMMIT_INTERVAL_S = 0.5
-# A row holds at most this many samples (a commit that fell behind is split into several rows).
+# A row holds at most this span of samples (and at most MAX_ROW_SAMPLES): a commit that fell
+# behind, or a file written in one go (import), is split into rows like a live session's.
+ROW_SPAN_S = COMMIT_INTERVAL_S
 MAX_ROW_SAMPLES = 8192
 
 EVENT_KINDS = (
@@ -65,7 +68,8 @@ CREATE TABLE chunks (
     t BLOB NOT NULL,
     raw BLOB NOT NULL,
     flags BLOB NOT NULL,
-    force_n BLOB
+    force_n BLOB,
+    crc INTEGER NOT NULL
 );
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
@@ -396,17 +400,16 @@ class RecordingWriter:
             if blocks:
                 whole = Block.concat(blocks)
                 rows = []
-                for start in range(0, len(whole), MAX_ROW_SAMPLES):
-                    part = whole[start:start + MAX_ROW_SAMPLES]
-                    rows.append((
-                        float(part.t[0]), float(part.t[-1]), len(part),
-                        part.t.astype(_F8, copy=False).tobytes(),
-                        part.raw.astype(_F8, copy=False).tobytes(),
-                        part.flags.astype(_U1, copy=False).tobytes(),
-                        part.force_n.astype(_F8, copy=False).tobytes(),
-                    ))
-                db.executemany(
-                    "INSERT INTO chunks(t0, t1, n, t, raw, flags, force_n) VALUES (?,?,?,?,?,?,?)", rows)
+                for start, stop in _row_bounds(whole.t):
+                    part = whole[start:stop]
+                    blobs = (part.t.astype(_F8, copy=False).tobytes(),
+                             part.raw.astype(_F8, copy=False).tobytes(),
+                             part.flags.astype(_U1, copy=False).tobytes(),
+                             part.force_n.astype(_F8, copy=False).tobytes())
+                    rows.append((float(part.t[0]), float(part.t[-1]), len(part), *blobs,
+                                 _crc(*blobs)))
+                db.executemany("INSERT INTO chunks(t0, t1, n, t, raw, flags, force_n, crc) "
+                               "VALUES (?,?,?,?,?,?,?,?)", rows)
             if events:
                 db.executemany("INSERT INTO events(t, kind, text, data) VALUES (?,?,?,?)", events)
             if meta is not None:
@@ -417,6 +420,18 @@ class RecordingWriter:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+
+def _row_bounds(t: np.ndarray):
+    """Split a run of samples into rows of at most ROW_SPAN_S seconds / MAX_ROW_SAMPLES."""
+    n, start = len(t), 0
+    while start < n:
+        limit = t[start] + ROW_SPAN_S
+        stop = int(np.searchsorted(t[start:start + MAX_ROW_SAMPLES], limit, side="left")) + start
+        if not start < stop <= n or not np.isfinite(limit):
+            stop = min(n, start + MAX_ROW_SAMPLES)
+        yield start, stop
+        start = stop
 
 
 # ----------------------------------------------------------------------------------- reading
@@ -574,6 +589,16 @@ class Recording:
                      flags=self.flags[a:b], arrival=np.full(b - a, np.nan))
 
 
+def _crc(t: bytes, raw: bytes, flags: bytes, force: bytes | None) -> int:
+    """CRC-32 over a row's blobs: SQLite checks its pages' structure, not the bytes in them."""
+    crc = zlib.crc32(flags, zlib.crc32(raw, zlib.crc32(t)))
+    return zlib.crc32(force, crc) if force is not None else crc
+
+
+def _first_t(tb: bytes) -> float:
+    return float(np.frombuffer(tb[:8], _F8)[0]) if len(tb) >= 8 else float("nan")
+
+
 def _force_from_calibration(raw: np.ndarray, meta: dict) -> np.ndarray:
     cal = meta.get("calibration") or {}
     try:
@@ -591,11 +616,15 @@ def _read_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
         flags = np.empty(total, _U1)
         force = np.empty(total, _F8)
         i = 0
-        cur = db.execute("SELECT id, n, t, raw, flags, force_n FROM chunks ORDER BY id")
-        for row_id, n, tb, rb, fb, nb in cur:
+        cur = db.execute("SELECT id, n, t, raw, flags, force_n, crc FROM chunks ORDER BY id")
+        for row_id, n, tb, rb, fb, nb, crc in cur:
             if (n < 0 or i + n > total or len(tb) != 8 * n or len(rb) != 8 * n
                     or len(fb) != n or (nb is not None and len(nb) != 8 * n)):
                 raise RecordingError(f"{path}: damaged recording (sample row {row_id} has wrong sizes)")
+            if _crc(tb, rb, fb, nb) != crc:
+                raise RecordingError(
+                    f"{path}: damaged recording (sample row {row_id}, near t = {_first_t(tb):.3f} s, "
+                    "fails its checksum)")
             t[i:i + n] = np.frombuffer(tb, _F8)
             raw[i:i + n] = np.frombuffer(rb, _F8)
             flags[i:i + n] = np.frombuffer(fb, _U1)
