@@ -29,6 +29,10 @@ WRAP = 1 << 32
 HALF = 1 << 31
 #: Interval assumed before there is anything to measure (1 kHz, the simulator's default).
 DEFAULT_INTERVAL = 1e-3
+#: A step of the device clock longer than this many sample intervals (and than STALL_MIN_S)
+#: means the device stopped sampling for a while: marked as a gap, though nothing was lost.
+STALL_INTERVALS = 20
+STALL_MIN_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Stamped:
     restart: np.ndarray      # bool: first sample of a new device run (restart or reconnect)
     lost: int                # samples missing according to the sequence numbers
     restarts: int            # device restarts seen in this chunk
+    stalls: int = 0          # silences of the device much longer than its sample interval
 
     @property
     def gaps(self) -> int:
@@ -118,7 +123,9 @@ class DeviceClock:
 
         skipped = np.where(new_run, 0, ds - 1)
         lost = int(skipped.sum())
-        gap = (skipped > 0) | new_run
+        stall_us = max(STALL_MIN_S, STALL_INTERVALS * self._interval) * 1e6
+        stalled = ~new_run & (skipped == 0) & (du > stall_us)
+        gap = (skipped > 0) | new_run | stalled
         restarts = int(np.count_nonzero(restart))
 
         t = np.empty(n, dtype=np.float64)
@@ -140,7 +147,7 @@ class DeviceClock:
             self._last_arrival = arrival_s
         self.restarts += restarts
         self.lost += lost
-        return Stamped(t, gap, restart, lost, restarts)
+        return Stamped(t, gap, restart, lost, restarts, int(np.count_nonzero(stalled)))
 
     # -- internals -------------------------------------------------------------------------
 

@@ -111,6 +111,23 @@ def list_ports() -> list[PortInfo]:
     return found
 
 
+def usb_serial_number(url: str) -> str | None:
+    """The USB serial number of the adapter behind a device path (None for URLs and plain ports).
+
+    It names a sensor that cannot name itself (a gauge, an HX711 sketch), so that its
+    calibration can be found again the next time it is plugged in, whatever port it gets.
+    """
+    if "://" in url:
+        return None
+    try:
+        for p in serial.tools.list_ports.comports():
+            if p.device == url and p.serial_number:
+                return p.serial_number
+    except Exception:  # noqa: BLE001 - listing is a nicety here; never stop a reader for it
+        log.debug("could not list ports", exc_info=True)
+    return None
+
+
 def open_port(url: str, baudrate: int = 115200, timeout: float = 0.05) -> serial.SerialBase:
     """Open any pyserial port or URL; PortError with the reason if it cannot be opened."""
     if not url or not str(url).strip():

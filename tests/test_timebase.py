@@ -200,3 +200,13 @@ def test_never_goes_backwards_whatever_the_arrivals(bursts):
         assert t[0] > last
         assert np.all(np.diff(t) > 0)
         last = t[-1]
+
+
+def test_device_stall_is_a_gap_but_not_a_loss():
+    seq, us = device_samples(200)
+    us = us.copy()
+    us[100:] += 750_000  # the device took no samples for 0.75 s; its clock kept running
+    s = DeviceClock().stamp(seq, us)
+    assert s.lost == 0 and s.stalls == 1
+    assert np.flatnonzero(s.gap_before).tolist() == [100]
+    assert abs((s.t[100] - s.t[99]) - 0.751) < 1e-9
