@@ -1,0 +1,239 @@
+"""What the practitioner presses on the sensor: the true force in newtons over time.
+
+A profile is a pure function of (seed, t): the same seed gives the same trace whatever order or
+chunking the times are asked in, so a test can ask ``model.force(t)`` for the exact force the
+simulated device measured. Each profile is a cycle that repeats forever. Per-cycle variation
+(how far a student overshoots, where a pain threshold lies) is drawn from a generator seeded
+with ``(seed, cycle index)``; tremor and slow wander are sums of sinusoids whose frequencies and
+phases are drawn from the seed, so they too are pure functions of ``t``.
+
+Why these shapes: manual pressure rises over a few seconds, then drifts *down* over a long hold
+(the hand tires, the tissue softens); physiological hand tremor sits around 8-12 Hz at ~0.5-1 %
+of the force; novices overshoot the target and wander. A pressure-pain-threshold (PPT) trial
+ramps at ~5 N/s (the algometry convention) until the patient says "pain", then releases.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from pressure.errors import PressureError
+
+log = logging.getLogger(__name__)
+
+PROFILES: dict[str, str] = {
+    "hold": "ramp to the target in ~3 s, hold ~20 s with 0.5-1 % tremor and a slow downward "
+            "drift, release, rest; repeats",
+    "ischemic": "ischemic compression: 3 holds of 60 s at the target with 30 s rests, each hold "
+                "drifting down; repeats",
+    "ppt": "pressure-pain threshold: ramp at ~5 N/s to a threshold ~40 N (+-10 % per trial), "
+           "quick release, rest; 3 trials, repeats",
+    "student": "a student: overshoots the target by 30-40 %, wanders +-15 %, drifts, releases "
+               "unevenly; repeats",
+    "steady": "an expert: holds the target within +-2 % with little drift; repeats",
+    "idle": "nothing pressed: 0 N (the device adds only its board noise)",
+    "trapezoid": "ramp up at 10 N/s to 40 N, plateau 20 s, ramp down at 10 N/s, rest; no tremor "
+                 "(exact, for lag and calibration tests); repeats",
+}
+
+_LIN, _SMOOTH = 0, 1  # segment shapes: straight line, or minimum-jerk S-curve (how hands move)
+
+
+def _min_jerk(u: np.ndarray) -> np.ndarray:
+    return u * u * u * (10.0 - 15.0 * u + 6.0 * u * u)
+
+
+class _Oscillators:
+    """A sum of sinusoids normalised to unit RMS: seeded, stateless, cheap to evaluate at any t."""
+
+    def __init__(self, rng: np.random.Generator, f_lo: float, f_hi: float, n: int):
+        self.freq = rng.uniform(f_lo, f_hi, n)
+        self.phase = rng.uniform(0.0, 2.0 * np.pi, n)
+        amp = rng.uniform(0.5, 1.0, n)
+        self.amp = amp / np.sqrt(0.5 * np.sum(amp * amp))  # RMS of the sum = 1
+
+    def __call__(self, t: np.ndarray) -> np.ndarray:
+        out = np.zeros_like(t)
+        for f, p, a in zip(self.freq, self.phase, self.amp):
+            out += a * np.sin(2.0 * np.pi * f * t + p)
+        return out
+
+
+class Profile:
+    """One practitioner profile. Subclasses give the segments of cycle ``k``."""
+
+    name = ""
+    period = 1.0  # seconds per cycle
+    tremor = 0.0  # RMS tremor as a fraction of the force
+    wander = 0.0  # RMS slow wander as a fraction of the force
+
+    def __init__(self, seed: int = 0, target_n: float = 30.0):
+        if not np.isfinite(target_n) or target_n <= 0:
+            raise PressureError(f"target force must be a positive number of newtons, not {target_n!r}")
+        self.seed = int(seed)
+        self.target_n = float(target_n)
+        rng = np.random.default_rng([abs(self.seed), 0x7E])
+        self._tremor = _Oscillators(rng, 7.0, 12.0, 6)
+        self._wander = _Oscillators(rng, 0.05, 0.4, 4)
+
+    @property
+    def description(self) -> str:
+        return PROFILES[self.name]
+
+    def _segments(self, k: int) -> list[tuple[float, float, int]]:
+        """Segments of cycle k as (duration_s, end_value_N, shape); starts at 0 N, must sum to period."""
+        raise NotImplementedError
+
+    def _rng(self, k: int) -> np.random.Generator:
+        return np.random.default_rng([abs(self.seed), 0x5EED, int(k)])
+
+    def _cycle(self, k: int, tau: np.ndarray) -> np.ndarray:
+        segs = self._segments(k)
+        ends = np.cumsum([d for d, _, _ in segs])
+        starts = ends - np.array([d for d, _, _ in segs])
+        v1 = np.array([v for _, v, _ in segs])
+        v0 = np.concatenate([[0.0], v1[:-1]])
+        shape = np.array([s for _, _, s in segs])
+        i = np.clip(np.searchsorted(ends, tau, side="right"), 0, len(segs) - 1)
+        u = np.clip((tau - starts[i]) / np.maximum(ends[i] - starts[i], 1e-12), 0.0, 1.0)
+        u = np.where(shape[i] == _SMOOTH, _min_jerk(u), u)
+        return v0[i] + (v1[i] - v0[i]) * u
+
+    def force(self, t) -> np.ndarray:
+        """True force in newtons at ``t`` seconds since the device started (any t >= 0)."""
+        t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        if t.size and not (np.all(np.isfinite(t)) and t.min() >= 0.0):
+            raise PressureError("profile time must be finite and >= 0 seconds")
+        cycle = np.floor(t / self.period).astype(np.int64)
+        tau = t - cycle * self.period
+        env = np.empty_like(t)
+        for k in np.unique(cycle):
+            m = cycle == k
+            env[m] = self._cycle(int(k), tau[m])
+        mod = 1.0
+        if self.tremor:
+            mod = mod + self.tremor * self._tremor(t)
+        if self.wander:
+            mod = mod + self.wander * self._wander(t)
+        return np.maximum(env * mod, 0.0)
+
+
+class Hold(Profile):
+    name = "hold"
+    period = 2.0 + 3.0 + 20.0 + 1.5 + 6.0
+    tremor = 0.007
+    wander = 0.004
+
+    def _segments(self, k):
+        r = self._rng(k)
+        start = self.target_n * r.uniform(0.99, 1.02)
+        drift = r.uniform(0.04, 0.08)  # fraction lost over the 20 s hold
+        return [(2.0, 0.0, _LIN), (3.0, start, _SMOOTH), (20.0, start * (1 - drift), _LIN),
+                (1.5, 0.0, _SMOOTH), (6.0, 0.0, _LIN)]
+
+
+class Ischemic(Profile):
+    name = "ischemic"
+    period = 3.0 + 3 * (4.0 + 60.0 + 2.0 + 30.0)
+    tremor = 0.008
+    wander = 0.006
+
+    def _segments(self, k):
+        r = self._rng(k)
+        segs = [(3.0, 0.0, _LIN)]
+        for _ in range(3):
+            start = self.target_n * r.uniform(0.99, 1.03)
+            drift = r.uniform(0.08, 0.15)
+            segs += [(4.0, start, _SMOOTH), (60.0, start * (1 - drift), _LIN),
+                     (2.0, 0.0, _SMOOTH), (30.0, 0.0, _LIN)]
+        return segs
+
+
+class PPT(Profile):
+    """Pressure-pain threshold trials; the threshold is ~40 N whatever the target."""
+
+    name = "ppt"
+    trial = 20.0
+    period = 3 * trial
+    tremor = 0.005
+    threshold_n = 40.0
+    ramp_n_per_s = 5.0
+
+    def thresholds(self, k: int) -> np.ndarray:
+        """The three thresholds (N) of cycle k: for tests that check a detector."""
+        return self.threshold_n * self._rng(k).uniform(0.9, 1.1, 3)
+
+    def _segments(self, k):
+        segs = []
+        for thr in self.thresholds(k):
+            ramp = thr / self.ramp_n_per_s
+            segs += [(3.0, 0.0, _LIN), (ramp, thr, _LIN), (0.5, 0.0, _SMOOTH),
+                     (self.trial - 3.5 - ramp, 0.0, _LIN)]
+        return segs
+
+
+class Student(Profile):
+    name = "student"
+    period = 2.0 + 1.5 + 3.0 + 20.0 + 0.7 + 1.0 + 1.5 + 6.0
+    tremor = 0.015
+    wander = 0.08  # RMS; peaks reach ~+-15 %
+
+    def _segments(self, k):
+        r = self._rng(k)
+        tgt = self.target_n
+        peak = tgt * r.uniform(1.30, 1.40)
+        settle = tgt * r.uniform(1.0, 1.12)
+        end = settle * (1 - r.uniform(0.08, 0.18))
+        mid = end * r.uniform(0.35, 0.65)
+        return [(2.0, 0.0, _LIN), (1.5, peak, _SMOOTH), (3.0, settle, _SMOOTH),
+                (20.0, end, _LIN), (0.7, mid, _LIN), (1.0, mid * 0.95, _LIN),
+                (1.5, 0.0, _LIN), (6.0, 0.0, _LIN)]
+
+
+class Steady(Profile):
+    name = "steady"
+    period = 2.0 + 3.0 + 30.0 + 2.0 + 8.0
+    tremor = 0.004
+    wander = 0.004
+
+    def _segments(self, k):
+        r = self._rng(k)
+        start = self.target_n * r.uniform(0.995, 1.005)
+        return [(2.0, 0.0, _LIN), (3.0, start, _SMOOTH), (30.0, start * (1 - r.uniform(0.0, 0.01)), _LIN),
+                (2.0, 0.0, _SMOOTH), (8.0, 0.0, _LIN)]
+
+
+class Idle(Profile):
+    name = "idle"
+    period = 60.0
+
+    def _segments(self, k):
+        return [(self.period, 0.0, _LIN)]
+
+
+class Trapezoid(Profile):
+    name = "trapezoid"
+    period = 2.0 + 4.0 + 20.0 + 4.0 + 8.0
+    plateau_n = 40.0
+
+    def _segments(self, k):
+        p = self.plateau_n
+        return [(2.0, 0.0, _LIN), (p / 10.0, p, _LIN), (20.0, p, _LIN), (p / 10.0, 0.0, _LIN),
+                (8.0, 0.0, _LIN)]
+
+
+_CLASSES = {c.name: c for c in (Hold, Ischemic, PPT, Student, Steady, Idle, Trapezoid)}
+assert set(_CLASSES) == set(PROFILES)
+
+
+def make_profile(name: str, seed: int = 0, target_n: float = 30.0) -> Profile:
+    """The profile called ``name``; PressureError naming the choices if there is none."""
+    try:
+        cls = _CLASSES[str(name).strip().lower()]
+    except KeyError:
+        raise PressureError(
+            f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}"
+        ) from None
+    return cls(seed=seed, target_n=target_n)
