@@ -208,10 +208,12 @@ class RecordingWriter:
             raise RecordingError(f"cannot create {path}: {exc.strerror or exc}") from None
         try:
             db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
+            # The identity goes into the main file's header before WAL mode begins, so that
+            # even a file whose writer is killed a moment later says what it is.
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
             db.execute("BEGIN")
             for stmt in _SCHEMA_V1.split(";"):
                 if stmt.strip():
@@ -466,15 +468,22 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
         raise RecordingError(f"{path}: not a pressure recording (not an SQLite file)")
     if len(head) < 100:
         raise RecordingError(f"{path}: the file is truncated ({len(head)} bytes)")
-    if int.from_bytes(head[68:72], "big") != APPLICATION_ID:
-        raise RecordingError(f"{path}: an SQLite database, but not a pressure recording")
     uri = "file:" + _uri_path(path) + "?mode=ro"
     try:
         db = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise RecordingError(f"{path}: cannot open ({exc})") from None
+    try:
         db.execute("PRAGMA query_only=ON")
+        # Read through SQLite, not the raw header: a killed writer's page 1 may be in the -wal.
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
+        db.close()
         raise RecordingError(f"{path}: damaged or truncated recording ({exc})") from None
+    if app_id != APPLICATION_ID:
+        db.close()
+        raise RecordingError(f"{path}: an SQLite database, but not a pressure recording")
     return db
 
 
