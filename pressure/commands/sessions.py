@@ -1,0 +1,46 @@
+"""``sessions``: list the recorded sessions (date, duration, routine, labels), newest first."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..library import list_sessions
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sessions", help="list recorded sessions")
+    p.add_argument("--search", metavar="TEXT", help="only sessions whose labels, routine, "
+                   "date or file name contain TEXT (case-insensitive)")
+    p.add_argument("--folder", metavar="DIR", help="another folder of recordings")
+    p.add_argument("--json", action="store_true", help="print one JSON list")
+    p.set_defaults(func=run)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def run(args) -> int:
+    sessions = list_sessions(args.folder, search=args.search)
+    for path, problem in sessions.problems:
+        print(f"pressure: skipped {path.name}: {problem}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([s.to_json() for s in sessions], ensure_ascii=False, indent=1))
+        return 0
+    if not sessions:
+        print("no sessions" + (f" matching {args.search!r}" if args.search else ""))
+        return 0
+    rows = [("started", "length", "kind", "routine", "labels", "file")]
+    for s in sessions:
+        labels = ", ".join(f"{k}={v}" for k, v in s.labels.items())
+        kind = s.kind + (" (interrupted)" if s.interrupted else "")
+        rows.append(((s.started_at or "?")[:19].replace("T", " "), _duration(s.duration_s), kind,
+                     s.routine or "-", labels or "-", s.path.name))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
+    return 0
