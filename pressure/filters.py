@@ -227,6 +227,8 @@ class Exponential(Filter):
         inv_tau = 1.0 / self.params["tau"]
         exp = math.exp
         y, last_t, last_dt = self._y, self._t, self._dt
+        # a steady rate repeats the same interval: compute exp() only when it changes
+        alpha_dt, alpha = -1.0, 0.0
         out = x.tolist()
         ts = t.tolist()
         for i, xi in enumerate(out):
@@ -241,7 +243,10 @@ class Exponential(Filter):
                     last_t = ti
                     y = xi
                     continue
-                y = y + (1.0 - exp(-last_dt * inv_tau)) * (xi - y)
+                if last_dt != alpha_dt:
+                    alpha_dt = last_dt
+                    alpha = 1.0 - exp(-last_dt * inv_tau)
+                y = y + alpha * (xi - y)
                 out[i] = y
             last_t = ti
         self._y, self._t, self._dt = y, last_t, last_dt
@@ -312,7 +317,8 @@ class OneEuro(Filter):
     """
 
     name = "one_euro"
-    DEFAULTS = {"mincutoff": 1.0, "beta": 0.1, "dcutoff": 1.0}
+    # chosen on a synthetic hand hold (docs/smoothing.md); the authors' demo set is 1, 0.1, 1
+    DEFAULTS = {"mincutoff": 0.5, "beta": 0.05, "dcutoff": 0.5}
 
     def _validate(self, p):
         return {
@@ -323,8 +329,11 @@ class OneEuro(Filter):
 
     @classmethod
     def from_strength(cls, strength):
-        # mincutoff 10 Hz (light) .. 0.1 Hz (heavy), geometric; 0.5 -> 1 Hz
-        return {"mincutoff": _log_map(strength, 10.0, 0.1)}
+        # The cutoff is mincutoff + beta * speed; scaling both by one factor k scales every
+        # cutoff the filter can take, so the knob is monotonic whatever the noise. k runs
+        # from 10 (light) to 0.1 (heavy), geometric; 0.5 gives the default (k = 1).
+        k = _log_map(strength, 10.0, 0.1)
+        return {"mincutoff": cls.DEFAULTS["mincutoff"] * k, "beta": cls.DEFAULTS["beta"] * k}
 
     def _reset_state(self):
         self._y = None   # last filtered value
@@ -379,7 +388,7 @@ FILTERS: dict[str, type] = {
 }
 
 # Chosen by measurement on a synthetic hand hold: docs/smoothing.md.
-DEFAULT_FILTER: tuple[str, dict] = ("one_euro", {"mincutoff": 1.0, "beta": 0.1, "dcutoff": 1.0})
+DEFAULT_FILTER: tuple[str, dict] = ("one_euro", dict(OneEuro.DEFAULTS))
 
 
 def make_filter(name: str, **params) -> Filter:
