@@ -8,7 +8,9 @@ exception helpers below, never with ``serial`` itself. Any pyserial URL works:
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import select
 import socket
 from dataclasses import asdict, dataclass
@@ -141,8 +143,14 @@ def open_port(url: str, baudrate: int = 115200, timeout: float = 0.05) -> serial
 
 
 def _reason(exc: BaseException) -> str:
+    """The operating system's words for why, without pyserial's repetition of the port name."""
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, OSError) and cause.strerror:
+        reason = cause.strerror
+        if cause.errno == errno.EACCES and os.name == "posix":
+            reason += " (on Linux, is your user in the dialout group?)"
+        return reason
     text = str(exc).strip() or type(exc).__name__
-    # pyserial wraps OSError text as "[Errno 2] could not open port X: [Errno 2] No such file..."
     return text.splitlines()[0]
 
 

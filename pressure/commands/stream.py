@@ -1,0 +1,147 @@
+"""``stream``: read a sensor headless and print one JSON object per sample on stdout.
+
+For scripts, logging and checking a sensor without a screen: each line is
+``{"t": s, "force": v, "smoothed": v}`` in ``--unit`` (plus ``"flags"`` where a sample carries
+any, see pressure.samples), and at the end one JSON summary of what was received and lost goes
+to stderr. It stops after ``--seconds`` of session time, on Ctrl-C or SIGTERM, or when
+whoever reads stdout goes away (a closed pipe is a normal end, not an error).
+
+An unreachable port is an error at once; a port that drops while streaming is retried until
+``--seconds`` have passed, and the gap is marked on the next sample.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import signal
+import sys
+import threading
+import time
+
+from ..buffer import RingBuffer
+from ..errors import PressureError
+from ..samples import DISPLAY_UNITS, is_pressure_unit, normalize_unit, to_unit
+from ._sensor_options import add_sensor_options, reader_from_args
+
+log = logging.getLogger(__name__)
+
+WAIT_S = 0.1            # how long one wait for new samples lasts (bounds the reaction to a stop)
+GRACE_S = 2.0           # extra wall time after --seconds before giving up on a silent sensor
+
+
+def register(sub) -> None:
+    from ..filters import DEFAULT_FILTER, FILTERS
+
+    p = sub.add_parser(
+        "stream", help="print a sensor's samples as JSON lines (headless)",
+        description="Read a force sensor and print one JSON object per sample on stdout: "
+                    '{"t": seconds, "force": value, "smoothed": value} in --unit, plus "flags" '
+                    "when a sample carries any (1 saturated, 2 gap before, 4 reconnect, 8 restart). "
+                    "A summary of samples, bad lines, gaps and reconnects goes to stderr at the end.")
+    add_sensor_options(p, port_required=True)
+    p.add_argument("--seconds", type=float, default=None, metavar="N",
+                   help="stop after N seconds of session time (default: until Ctrl-C)")
+    p.add_argument("--unit", default="N", metavar="UNIT",
+                   help=f"display unit: {', '.join(DISPLAY_UNITS)} (pressure units need --area; default N)")
+    p.add_argument("--area", default=None, metavar="CM2",
+                   help="contact area in cm2 (or thumb, elbow, algometer, tool) for pressure units")
+    p.add_argument("--filter", default=DEFAULT_FILTER[0], choices=list(FILTERS),
+                   help=f"smoothing for \"smoothed\" (default {DEFAULT_FILTER[0]})")
+    p.set_defaults(func=run)
+
+
+def _number(x: float) -> str:
+    return repr(round(x, 6)) if math.isfinite(x) else "null"
+
+
+def _lines(block, force, smoothed, limit: float | None) -> tuple[list[str], bool]:
+    """JSON lines for a block; True if the block reached the --seconds limit."""
+    out, done = [], False
+    t, flags = block.t.tolist(), block.flags.tolist()
+    for i, (ti, f, s, fl) in enumerate(zip(t, force.tolist(), smoothed.tolist(), flags)):
+        if limit is not None and ti > limit:
+            done = True
+            break
+        extra = f',"flags":{fl}' if fl else ""
+        out.append(f'{{"t":{ti:.6f},"force":{_number(f)},"smoothed":{_number(s)}{extra}}}')
+    return out, done
+
+
+def _display(args):
+    """(unit, area) checked before any port is opened."""
+    unit = normalize_unit(args.unit)
+    area = None
+    if args.area is not None:
+        from ._routine_options import parse_area
+
+        area = parse_area(args.area)
+    if is_pressure_unit(unit) and area is None:
+        raise PressureError(f"--unit {unit} is a pressure: give the contact area with --area (cm2)")
+    return unit, area
+
+
+def run(args) -> int:
+    from ..filters import DEFAULT_FILTER, make_filter
+
+    if args.seconds is not None and not (math.isfinite(args.seconds) and args.seconds > 0):
+        raise PressureError(f"--seconds must be greater than 0, not {args.seconds:g}")
+    unit, area = _display(args)
+    params = DEFAULT_FILTER[1] if args.filter == DEFAULT_FILTER[0] else {}
+    smoother = make_filter(args.filter, **params)
+
+    buffer = RingBuffer(1 << 18)
+    reader = reader_from_args(args, buffer)
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+    reader.start()  # PortError here: one line and exit 1
+    started = time.monotonic()
+    printed = overrun = 0
+    cursor = 0
+    closed = False
+    limit = args.seconds
+    try:
+        while not stop.is_set():
+            if limit is not None and time.monotonic() - started > limit + GRACE_S and (
+                    printed == 0 or reader.stats().state != "streaming"):
+                break  # a sensor that never spoke (or is still away) after --seconds
+            if not buffer.wait(cursor, WAIT_S):
+                if reader.stats().state == "stopped":
+                    break
+                continue
+            block, cursor, lost = buffer.read_since(cursor)
+            overrun += lost
+            force = to_unit(block.force_n, unit, area)
+            smoothed = to_unit(smoother.process(block.t, block.force_n), unit, area)
+            lines, done = _lines(block, force, smoothed, limit)
+            if lines:
+                try:
+                    sys.stdout.write("\n".join(lines) + "\n")
+                    sys.stdout.flush()
+                except BrokenPipeError:
+                    closed = True
+                    break
+                printed += len(lines)
+            if done:
+                break
+    finally:
+        reader.stop()
+        reader.join(2.0)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if closed:  # nobody reads stdout: do not let the interpreter complain at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    stats = reader.stats()
+    summary = {**stats.summary(), "printed": printed, "not_read_in_time": overrun,
+               "unit": unit, "filter": smoother.describe()}
+    print(json.dumps(summary), file=sys.stderr)
+    if stats.state == "stopped" and stats.error and stats.error.startswith("reader failed"):
+        raise PressureError(stats.error)
+    return 0
