@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from .coach import GAP_S, Coach
 from .errors import PressureError
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ OVERSHOOT_GRACE_S = 2.0  # overshoot is looked for during the approach and this 
 RELEASE_WINDOW_S = 0.2  # the release rate is the largest drop over this interval...
 ABRUPT_RELEASE_PCT = 50.0  # ...and a drop of more than this % of target within it is "abrupt"
 RELEASE_MAX_S = 5.0  # after a final hold, look this long for the release
-GAP_FACTOR = 5.0  # a sample stands for at most this many median sample intervals (gaps don't count)
+RAMP_ONSET = 0.10  # a ramp's rate is fitted from 10 % of the way to its level
+GAP_FACTOR = 5.0  # an interval longer than this many median intervals (and GAP_S) is missing data
 
 # Sub-score anchors: value at which the sub-score reaches 0 (it is 100 at 0), linear between.
 ANCHORS = {
@@ -53,11 +55,12 @@ RAMP_WEIGHT = 0.5  # a ramp counts half as much as a hold in the session mean
 
 
 def sample_weights(t: np.ndarray) -> np.ndarray:
-    """Seconds each sample stands for: the interval to the next sample, gaps capped.
+    """Seconds each sample stands for: the interval to the next sample; gaps count 0.
 
     Time-weighting keeps uneven sample spacing (gauges that report in bursts) from biasing
-    the percentages; the cap keeps a lost stretch of data from counting as time in (or out
-    of) the band.
+    the percentages. An interval longer than both the coach's ``GAP_S`` and ``GAP_FACTOR``
+    median intervals is lost data: it counts as neither in nor out of the band (the coach's
+    hold timer follows the same rule).
     """
     t = np.asarray(t, dtype=float)
     n = t.shape[0]
@@ -69,7 +72,8 @@ def sample_weights(t: np.ndarray) -> np.ndarray:
     positive = dt[dt > 0]
     med = float(np.median(positive)) if positive.size else 1.0
     w = np.empty(n)
-    w[:-1] = np.clip(dt, 0.0, GAP_FACTOR * med)
+    gap = max(GAP_S, GAP_FACTOR * med)
+    w[:-1] = np.where((dt > 0) & (dt <= gap), dt, 0.0)
     w[-1] = med
     return w
 
@@ -167,14 +171,27 @@ def release_metrics(t, y, *, start: float, end: float, target: float) -> dict:
     return {"release_drop_pct": drop_pct, "abrupt_release": bool(drop_pct > ABRUPT_RELEASE_PCT)}
 
 
-def ramp_metrics(t, y, *, start: float, end: float, rate: float | None) -> dict:
-    """Achieved rate (least-squares slope over the ramp step) against the prescribed rate."""
+def ramp_metrics(t, y, *, start: float, end: float, rate: float | None,
+                 level: float | None = None) -> dict:
+    """Achieved rate against the prescribed rate (signed: negative for a ramp down).
+
+    The achieved rate is the least-squares slope from the moment the value has covered
+    ``RAMP_ONSET`` of the way from its start value to ``level`` (the ramp's target, or the
+    threshold reached) until ``end``: the reaction time before the hand starts moving is not
+    held against the rate.
+    """
     t = np.asarray(t, dtype=float)
     y = np.asarray(y, dtype=float)
     sl = window(t, start, end)
-    if t[sl].size < 2 or np.ptp(t[sl]) <= 0:
+    ts, ys = t[sl], y[sl]
+    if ts.size >= 2 and level is not None and level != ys[0]:
+        progress = (ys - ys[0]) / (level - ys[0])
+        onset = np.flatnonzero(progress >= RAMP_ONSET)
+        if onset.size and ts.size - onset[0] >= 2:
+            ts, ys = ts[onset[0]:], ys[onset[0]:]
+    if ts.size < 2 or np.ptp(ts) <= 0:
         return {"rate_prescribed": rate, "rate_achieved": None, "rate_error_pct": None}
-    achieved = float(np.polyfit(t[sl] - t[sl][0], y[sl], 1)[0])
+    achieved = float(np.polyfit(ts - ts[0], ys, 1)[0])
     err = _pct(achieved - rate, abs(rate)) if rate else math.nan
     return {"rate_prescribed": rate, "rate_achieved": achieved, "rate_error_pct": err}
 
@@ -245,3 +262,458 @@ def clean(value, digits: int = 3):
     if isinstance(value, (list, tuple)):
         return [clean(v, digits) for v in value]
     return value
+
+
+# ---------------------------------------------------------------- a whole session
+
+
+@dataclass
+class StepScores:
+    """The scores of one routine step as the coach ran it over the trace.
+
+    ``metrics`` holds the step's numbers (keys per kind, see docs/scoring.md), ``subscores``
+    the 0..100 parts of its score, ``score`` the step's score (None for unscored kinds).
+    """
+
+    index: int
+    kind: str
+    label: str
+    start_s: float
+    end_s: float
+    completed: bool
+    target: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    metrics: dict = field(default_factory=dict)
+    subscores: dict = field(default_factory=dict)
+    score: float | None = None
+
+    def __getitem__(self, key):
+        return self.metrics[key]
+
+    def to_dict(self) -> dict:
+        out = {"index": self.index, "kind": self.kind, "label": self.label,
+               "start_s": self.start_s, "end_s": self.end_s, "completed": self.completed}
+        if self.target is not None:
+            out.update(target=self.target, lower=self.lower, upper=self.upper)
+        out.update(self.metrics)
+        if self.subscores:
+            out["subscores"] = dict(self.subscores)
+        out["score"] = self.score
+        return clean(out)
+
+
+@dataclass
+class SessionScores:
+    """Everything scored in one session; ``t``/``value`` keep the smoothed trace (routine unit)."""
+
+    routine_name: str
+    routine: dict
+    unit: str
+    filter: dict
+    steps: list[StepScores]
+    score: float | None
+    duration_s: float
+    finished: bool
+    thresholds: list[dict] = field(default_factory=list)
+    threshold_mean: float | None = None
+    threshold_cv_pct: float | None = None
+    worst: dict | None = None
+    recorded_at: str | None = None
+    t: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    value: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+
+    @property
+    def holds(self) -> list[StepScores]:
+        return [s for s in self.steps if s.kind == "hold"]
+
+    def summary(self) -> dict:
+        """Means over the hold steps of each hold metric, plus the session score."""
+        out: dict = {"score": self.score, "holds": len(self.holds)}
+        for key in ("time_to_band_s", "overshoot_pct", "time_in_band_pct", "mae_pct", "cv_pct",
+                    "drift_pct_per_10s"):
+            vals = [s.metrics.get(key) for s in self.holds]
+            vals = [v for v in vals if v is not None and math.isfinite(v)]
+            out[key] = float(np.mean(vals)) if vals else None
+        if self.thresholds:
+            out["threshold_mean"] = self.threshold_mean
+            out["threshold_cv_pct"] = self.threshold_cv_pct
+        return out
+
+    def to_dict(self) -> dict:
+        return clean({
+            "routine": self.routine_name, "routine_steps": self.routine.get("steps"),
+            "unit": self.unit, "filter": self.filter, "recorded_at": self.recorded_at,
+            "duration_s": self.duration_s, "finished": self.finished, "score": self.score,
+            "summary": self.summary(), "worst": self.worst,
+            "thresholds": self.thresholds, "threshold_mean": self.threshold_mean,
+            "threshold_cv_pct": self.threshold_cv_pct,
+            "steps": [s.to_dict() for s in self.steps],
+        })
+
+
+def _smooth(t: np.ndarray, force_n: np.ndarray, filter_desc) -> tuple[np.ndarray, dict]:
+    from .filters import DEFAULT_FILTER, filter_from_description
+
+    if filter_desc is None:
+        name, params = DEFAULT_FILTER
+        filter_desc = {"name": name, "params": dict(params)}
+    filt = filter_from_description(filter_desc)
+    return filt.process(t, force_n), filt.describe()
+
+
+def _event_fields(e) -> tuple[float, str, dict]:
+    """(t, kind, data) of a recorded event (RecordedEvent, coach Event or a dict)."""
+    if isinstance(e, dict):
+        return float(e.get("t", math.nan)), str(e.get("kind", "")), dict(e.get("data") or {})
+    return float(getattr(e, "t")), str(getattr(e, "kind")), dict(getattr(e, "data", None) or {})
+
+
+def replay_coach(t: np.ndarray, value: np.ndarray, routine, events=()) -> Coach:
+    """Run the coach over a smoothed trace, re-applying the recorded key presses.
+
+    Key presses are not stored as such; they are read back from the events the live run
+    recorded: a ``threshold`` event is the threshold key; a ``step_start`` event while the
+    replayed coach waits for the key is the advance key; a ``step_end`` marked ``skipped`` is
+    the advance key skipping a step. The coach starts at the first recorded ``step_start``
+    (the routine may have been started after the recording), else at the first sample.
+    """
+    keys = []
+    start_t = None
+    for e in events or ():
+        et, kind, data = _event_fields(e)
+        if not math.isfinite(et):
+            continue
+        if kind == "step_start" and start_t is None:
+            start_t = et
+        if kind == "threshold":
+            keys.append((et, "threshold"))
+        elif kind == "step_start":
+            keys.append((et, "start"))
+        elif kind == "step_end" and data.get("skipped"):
+            keys.append((et, "skip"))
+    keys.sort(key=lambda k: k[0])
+    coach = Coach(routine, start_t=start_t)
+    done = 0
+    for tk, action in keys:
+        upto = int(np.searchsorted(t, tk, side="right"))
+        if upto > done:
+            coach.update(t[done:upto], value[done:upto])
+            done = upto
+        state = coach.state
+        if state.finished:
+            break
+        if action == "threshold" and state.step is not None and state.step.kind == "threshold" \
+                and not state.waiting_for_key:
+            coach.mark_threshold(tk)
+        elif action == "start" and state.waiting_for_key:
+            coach.advance(tk)
+        elif action == "skip" and not state.waiting_for_key:
+            coach.advance(tk)
+    coach.update(t[done:], value[done:])
+    return coach
+
+
+def _step_spans(coach: Coach, t_end: float) -> list[tuple[int, float, float, bool]]:
+    """(step index, start, end, completed) for every step the coach started, in order."""
+    spans = []
+    open_: dict[int, float] = {}
+    for e in coach.events:
+        if e.kind == "step_start":
+            open_[e.step] = e.t
+        elif e.kind == "step_end" and e.step in open_:
+            spans.append((e.step, open_.pop(e.step), e.t, True))
+    for idx, t0 in open_.items():
+        spans.append((idx, t0, t_end, False))
+    spans.sort(key=lambda s: (s[1], s[0]))
+    return spans
+
+
+def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None,
+                recorded_at: str | None = None) -> SessionScores:
+    """Score an already smoothed trace (``value`` in ``routine.unit``) against ``routine``."""
+    t = np.asarray(t, dtype=float)
+    value = np.asarray(value, dtype=float)
+    ok = np.isfinite(t) & np.isfinite(value)
+    t, value = t[ok], value[ok]
+    if t.size < 2:
+        raise PressureError("the session has no samples to score")
+    scorable = [s for s in routine.steps if s.kind in ("hold", "threshold")
+                or (s.kind == "ramp" and s.rate)]
+    if not scorable:
+        raise PressureError(f"routine {routine.name!r} has no hold, paced ramp or threshold step to score")
+    coach = replay_coach(t, value, routine, events)
+    spans = _step_spans(coach, float(t[-1]))
+    steps: list[StepScores] = []
+    span_of = {idx: (t0, t1, done) for idx, t0, t1, done in spans}
+    for idx, t0, t1, done in spans:
+        step = routine.steps[idx]
+        sc = StepScores(index=idx, kind=step.kind, label=step.label, start_s=t0, end_s=t1,
+                        completed=done, target=step.target)
+        band = step.band()
+        if band is not None:
+            sc.lower, sc.upper = band
+        if step.kind == "hold":
+            prev = routine.steps[idx - 1] if idx > 0 else None
+            approach = span_of.get(idx - 1, (t0,))[0] if prev is not None and prev.kind == "ramp" else t0
+            m = hold_metrics(t, value, target=step.target, lower=band[0], upper=band[1], start=t0,
+                             end=t1, approach_start=approach)
+            m.update(_release_after(t, value, routine, idx, span_of, t1, step.target))
+            sc.metrics = m
+            sc.subscores = hold_subscores(m)
+            sc.score = combine(sc.subscores)
+        elif step.kind == "ramp" and step.rate:
+            v0 = value[min(int(np.searchsorted(t, t0)), t.size - 1)]
+            rate = -step.rate if step.target < v0 else step.rate
+            sc.metrics = ramp_metrics(t, value, start=t0, end=t1, rate=rate, level=step.target)
+            sc.score = ramp_score(sc.metrics)
+            sc.subscores = {"rate": sc.score}
+        elif step.kind == "threshold":
+            ev = [e for e in coach.events if e.kind == "threshold" and e.step == idx]
+            level = float(ev[0].data.get("value")) if ev else None
+            t_thr = ev[0].t if ev else t1
+            m = ramp_metrics(t, value, start=t0, end=t_thr, rate=step.rate, level=level)
+            m["threshold"] = level
+            m["threshold_t_s"] = t_thr if ev else None
+            sc.metrics = m
+            sc.score = ramp_score(m)
+            sc.subscores = {"rate": sc.score}
+        steps.append(sc)
+    weighted = [(1.0 if s.kind == "hold" else RAMP_WEIGHT, s.score) for s in steps
+                if s.score is not None]
+    if not weighted:
+        raise PressureError(
+            f"the session never reached a hold, paced ramp or threshold step of routine "
+            f"{routine.name!r}: nothing to score")
+    score = sum(w * v for w, v in weighted) / sum(w for w, _ in weighted)
+    thresholds = [{"t_s": e.t, "value": float(e.data.get("value")), "trial": e.data.get("trial")}
+                  for e in coach.events if e.kind == "threshold"]
+    thr_mean, thr_cv = threshold_stats([d["value"] for d in thresholds])
+    return SessionScores(
+        routine_name=routine.name, routine=routine.to_dict(), unit=routine.unit,
+        filter=filter_info or {}, steps=steps, score=score, duration_s=float(t[-1] - t[0]),
+        finished=coach.state.finished, thresholds=thresholds,
+        threshold_mean=thr_mean if thresholds else None,
+        threshold_cv_pct=thr_cv if len(thresholds) > 1 else None,
+        worst=_worst(steps), recorded_at=recorded_at, t=t, value=value)
+
+
+def _release_after(t, value, routine, idx, span_of, hold_end, target) -> dict:
+    """Release metrics if the hold is followed by a release step or ends the routine."""
+    nxt = routine.steps[idx + 1] if idx + 1 < len(routine.steps) else None
+    if nxt is not None and nxt.kind != "release":
+        return {"release_drop_pct": None, "abrupt_release": None}
+    if nxt is not None and idx + 1 in span_of:
+        end = span_of[idx + 1][1] + RELEASE_WINDOW_S
+    else:
+        end = hold_end + RELEASE_MAX_S
+    return release_metrics(t, value, start=hold_end, end=end, target=target)
+
+
+def _worst(steps: list[StepScores]) -> dict | None:
+    """The hold moment farthest from its target (in % of target), for the trace marker."""
+    best = None
+    for s in steps:
+        wt, wv = s.metrics.get("worst_t_s"), s.metrics.get("worst_value")
+        if s.kind != "hold" or wt is None or wv is None or not s.target:
+            continue
+        dev = (wv - s.target) / s.target * 100.0
+        if best is None or abs(dev) > abs(best["deviation_pct"]):
+            best = {"t_s": wt, "value": wv, "step": s.index, "deviation_pct": dev}
+    return best
+
+
+def score_session(t, force_n, routine, *, filter_desc=None, events=(), unit: str | None = None,
+                  area_cm2: float | None = None, recorded_at: str | None = None) -> SessionScores:
+    """Score raw recorded force (newtons) against ``routine``, as the live run saw it.
+
+    The force is smoothed with the session's filter (``filter_desc`` as stored by
+    ``Filter.describe()``; None: the default filter), converted to the routine's unit (or
+    ``unit``/``area_cm2``, the routine converted to match) and scored by :func:`score_trace`.
+    """
+    from .samples import to_unit
+
+    t = np.asarray(t, dtype=float)
+    force_n = np.asarray(force_n, dtype=float)
+    if t.shape != force_n.shape:
+        raise PressureError(f"time and force differ in length ({t.size} != {force_n.size})")
+    if unit is not None or area_cm2 is not None:
+        routine = routine.converted(unit or routine.unit, area_cm2)
+    smoothed, described = _smooth(t, force_n, filter_desc)
+    value = to_unit(smoothed, routine.unit, routine.area_cm2) if smoothed.size else smoothed
+    return score_trace(t, np.asarray(value, dtype=float), routine, events=events,
+                       filter_info=described, recorded_at=recorded_at)
+
+
+def routine_of_recording(rec):
+    """The routine stored in a recording's metadata, or None."""
+    from .routine import Routine
+
+    data = rec.meta.get("routine")
+    if not data:
+        return None
+    try:
+        return Routine.from_dict(data)
+    except PressureError as exc:
+        raise PressureError(f"{rec.path}: the routine stored in the file is not valid ({exc})") from None
+
+
+def score_recording(rec, routine=None) -> SessionScores:
+    """Score a recording with its own filter, unit and key events; ``routine`` overrides the
+    file's (needed for sessions recorded without one, e.g. an imported CSV)."""
+    routine = routine or routine_of_recording(rec)
+    if routine is None:
+        raise PressureError(f"{rec.path} has no routine; pass --routine NAME|FILE or "
+                            "--target/--tolerance/--hold to score it")
+    if len(rec) < 2:
+        raise PressureError(f"{rec.path} has no samples to score")
+    events = rec.events if routine_of_recording_matches(rec, routine) else ()
+    return score_session(rec.t, rec.force_n, routine, filter_desc=rec.meta.get("filter"),
+                         events=events, recorded_at=rec.meta.get("started_at"))
+
+
+def routine_of_recording_matches(rec, routine) -> bool:
+    """True when the file's step events belong to ``routine`` (same steps), so its key presses
+    can be re-applied; a different routine is replayed on the samples alone."""
+    data = rec.meta.get("routine")
+    if not data:
+        return False
+    try:
+        return [s.get("kind") for s in data.get("steps", [])] == [s.kind for s in routine.steps]
+    except AttributeError:
+        return False
+
+
+# ---------------------------------------------------------------- live numbers
+
+
+@dataclass(frozen=True)
+class LiveNumbers:
+    """The running numbers of the score panel (current hold so far, and all holds so far)."""
+
+    step_index: int
+    in_hold: bool  # a hold step is running and its hold window has begun
+    hold_s: float  # seconds in the current (or last) hold window
+    time_in_band_pct: float | None
+    cv_pct: float | None
+    mae_pct: float | None
+    session_time_in_band_pct: float | None  # over every hold window so far
+    holds_done: int
+
+
+class _Sums:
+    """Time-weighted running sums over one hold window."""
+
+    __slots__ = ("w", "w_in", "s1", "s2", "err")
+
+    def __init__(self):
+        self.w = self.w_in = self.s1 = self.s2 = self.err = 0.0
+
+    def add(self, w: np.ndarray, v: np.ndarray, inband: np.ndarray, target: float) -> None:
+        self.w += float(w.sum())
+        self.w_in += float(w[inband].sum())
+        self.s1 += float(np.dot(w, v))
+        self.s2 += float(np.dot(w, v * v))
+        self.err += float(np.dot(w, np.abs(v - target)))
+
+
+class LiveScorer:
+    """Incremental hold numbers for the live score panel.
+
+    Feed it every chunk of (t, smoothed value in the routine's unit) together with the
+    :class:`~pressure.coach.CoachState` that ``coach.update`` returned for that same chunk.
+    The numbers follow the definitions of docs/scoring.md, with each interval counted when its
+    second sample arrives; the summary at the end comes from :func:`score_trace` (over the
+    same smoothed trace and ``coach.events``), which is what reports and replays show.
+    """
+
+    def __init__(self, routine):
+        self.routine = routine
+        self.reset()
+
+    def reset(self) -> None:
+        self._step = -1
+        self._kind = None
+        self._target = None
+        self._band = None
+        self._window_open = False
+        self._current = _Sums()
+        self._session = _Sums()
+        self._prev: tuple[float, float] | None = None
+        self._holds_done = 0
+        self._numbers = LiveNumbers(-1, False, 0.0, None, None, None, None, 0)
+
+    @property
+    def numbers(self) -> LiveNumbers:
+        return self._numbers
+
+    def update(self, t, value, state) -> LiveNumbers:
+        t = np.asarray(t, dtype=float).ravel()
+        value = np.asarray(value, dtype=float).ravel()
+        ok = np.isfinite(t) & np.isfinite(value)
+        t, value = t[ok], value[ok]
+        cuts = [(e.t, e) for e in state.events if e.kind in ("step_start", "step_end")]
+        i = 0
+        for et, e in cuts:
+            j = int(np.searchsorted(t, et, side="left"))
+            self._feed(t[i:j], value[i:j])
+            i = max(i, j)
+            if e.kind == "step_start":
+                self._start_step(e.step)
+            elif e.kind == "step_end" and e.step == self._step and self._kind == "hold":
+                self._holds_done += 1
+                self._kind = None  # the hold is over; its numbers stay on the panel
+        self._feed(t[i:], value[i:])
+        self._numbers = self._make(state.step_index)
+        return self._numbers
+
+    def _start_step(self, index: int) -> None:
+        step = self.routine.steps[index]
+        self._step, self._kind = index, step.kind
+        if step.kind == "hold":
+            self._target, self._band = step.target, step.band()
+            self._window_open = False
+            self._current = _Sums()
+
+    def _feed(self, t: np.ndarray, v: np.ndarray) -> None:
+        if t.size == 0:
+            return
+        prev = self._prev
+        self._prev = (float(t[-1]), float(v[-1]))
+        if self._kind != "hold":
+            return
+        lo, hi = self._band
+        if not self._window_open:
+            inside = np.flatnonzero((v >= lo) & (v <= hi))
+            if not inside.size:
+                return
+            self._window_open = True
+            t, v = t[inside[0]:], v[inside[0]:]
+            prev = None
+        if prev is not None:
+            t = np.concatenate(([prev[0]], t))
+            v = np.concatenate(([prev[1]], v))
+        if t.size < 2:
+            return
+        dt = np.diff(t)
+        w = np.where((dt > 0) & (dt <= GAP_S), dt, 0.0)
+        vv = v[:-1]
+        inband = (vv >= lo) & (vv <= hi)
+        self._current.add(w, vv, inband, self._target)
+        self._session.add(w, vv, inband, self._target)
+
+    def _make(self, step_index: int) -> LiveNumbers:
+        c = self._current
+        tib = cv = mae = None
+        if c.w > 0:
+            mean = c.s1 / c.w
+            tib = c.w_in / c.w * 100.0
+            var = max(0.0, c.s2 / c.w - mean * mean)
+            cv = math.sqrt(var) / mean * 100.0 if mean else None
+            mae = c.err / c.w / self._target * 100.0 if self._target else None
+        s = self._session
+        return LiveNumbers(
+            step_index=step_index, in_hold=self._kind == "hold" and self._window_open,
+            hold_s=c.w, time_in_band_pct=tib, cv_pct=cv, mae_pct=mae,
+            session_time_in_band_pct=s.w_in / s.w * 100.0 if s.w > 0 else None,
+            holds_done=self._holds_done)

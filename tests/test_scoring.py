@@ -121,3 +121,152 @@ def test_sub_scores_fall_as_each_metric_worsens():
 def test_clean_rounds_and_turns_nan_into_none():
     out = scoring.clean({"a": float("nan"), "b": np.float64(1.23456), "c": [np.int64(3), np.bool_(True)]})
     assert out == {"a": None, "b": 1.235, "c": [3, True]}
+
+
+# ------------------------------------------------------------------ whole sessions
+
+from pressure.coach import Coach  # noqa: E402
+from pressure.errors import PressureError  # noqa: E402
+from pressure.routine import BUILTIN_ROUTINES, Routine, Step  # noqa: E402
+
+NONE = {"name": "none", "params": {}}
+
+
+def _record_hold_routine(duration=20.0):
+    """Ramp to 30 N +/- 1.5, a hold whose timer runs from the first sample in band, release."""
+    return Routine(name="test hold", unit="N", steps=(
+        Step("ramp", target=T, tolerance=TOL, label="press"),
+        Step("hold", target=T, tolerance=TOL, duration=duration, on_leave="record", label="hold"),
+        Step("release", duration=5.0, label="release"),
+    ))
+
+
+def _ramp_hold_release(hold_shape, *, ramp_rate=10.0, hold_s=20.0, release_s=1.5, tail_s=3.0):
+    """A trace: linear ramp to the band, ``hold_shape(tau)`` for hold_s, linear release."""
+    t_enter = (T - TOL) / ramp_rate
+    t_hold_end = t_enter + hold_s
+    t = _grid(0.0, t_hold_end + release_s + tail_s)
+    y = np.empty_like(t)
+    ramp = t < t_enter
+    y[ramp] = ramp_rate * t[ramp]
+    hold = (t >= t_enter) & (t < t_hold_end)
+    y[hold] = hold_shape(t[hold] - t_enter)
+    after = t >= t_hold_end
+    last = float(hold_shape(np.array([hold_s]))[0])
+    y[after] = np.maximum(0.0, last * (1 - (t[after] - t_hold_end) / release_s))
+    return t, y, t_enter
+
+
+def test_session_hold_scores_are_the_known_answers_of_a_synthetic_trace():
+    amp, slope = 2.0, -0.05  # a sinusoid of 2 N; a line drifting 0.05 N/s
+
+    # first the drift alone: starts 0.5 N above the band's floor, leaves it after 10 s
+    t, y, t_enter = _ramp_hold_release(lambda tau: (T - TOL) + 0.5 + slope * tau)
+    s = scoring.score_session(t, y, _record_hold_routine(), filter_desc=NONE)
+    (hold,) = s.holds
+    assert hold.start_s == pytest.approx(t_enter, abs=0.002)
+    assert hold.end_s == pytest.approx(t_enter + 20.0, abs=0.002)
+    assert hold["time_to_band_s"] == pytest.approx(t_enter, abs=0.002)
+    assert hold["drift_pct_per_10s"] == pytest.approx(slope * 10 / T * 100, abs=0.5)
+    assert hold["time_in_band_pct"] == pytest.approx(0.5 / -slope / 20.0 * 100, abs=0.5)
+    assert hold["overshoot_pct"] == pytest.approx(0.0, abs=1e-9)
+    assert hold["abrupt_release"] is False
+    d = s.to_dict()
+    for key in ("time_to_band_s", "overshoot_pct", "time_in_band_pct", "mae_pct", "cv_pct",
+                "drift_pct_per_10s"):
+        assert key in d["steps"][1]
+    assert 0 <= d["score"] <= 100
+
+    # then a sinusoid around the target: CV and time in band by their closed forms
+    t, y, _ = _ramp_hold_release(lambda tau: T + amp * np.sin(2 * np.pi * tau / 4.0), release_s=0.1)
+    s = scoring.score_session(t, y, _record_hold_routine(), filter_desc=NONE)
+    (hold,) = s.holds
+    assert hold["cv_pct"] == pytest.approx(amp / math.sqrt(2) / T * 100, abs=0.5)
+    assert hold["time_in_band_pct"] == pytest.approx(2 / math.pi * math.asin(TOL / amp) * 100, abs=0.5)
+    assert hold["abrupt_release"] is True  # let go of 30 N within 0.1 s
+    assert s.worst["step"] == 1
+    assert abs(s.worst["value"] - T) == pytest.approx(amp, abs=0.01)
+
+
+def test_improving_steadiness_raises_the_session_score():
+    scores = []
+    for amp in (0.3, 1.0, 2.5):
+        t, y, _ = _ramp_hold_release(lambda tau, a=amp: T + a * np.sin(2 * np.pi * tau / 3.0))
+        scores.append(scoring.score_session(t, y, _record_hold_routine(), filter_desc=NONE).score)
+    assert scores[0] > scores[1] > scores[2]
+
+
+def test_the_steady_profile_scores_higher_than_the_overshooting_student():
+    from firmware_sim.model import make_profile
+
+    routine = BUILTIN_ROUTINES["steady"]
+    t = np.arange(0.0, 90.0, 1 / 200.0)
+    results = {}
+    for name in ("steady", "student"):
+        force = make_profile(name, seed=3, target_n=30.0).force(t)
+        results[name] = scoring.score_session(t, force, routine)  # default filter, as live
+    steady, student = results["steady"], results["student"]
+    assert steady.score > student.score + 20
+    assert steady.summary()["overshoot_pct"] < student.summary()["overshoot_pct"]
+    assert steady.summary()["time_in_band_pct"] > student.summary()["time_in_band_pct"]
+
+
+def test_a_pressure_pain_threshold_session_gives_each_threshold_their_mean_and_cv():
+    routine = BUILTIN_ROUTINES["ppt"]  # kPa with a 1 cm2 tip: 50 kPa/s is 5 N/s
+    thresholds_n = [38.0, 42.0, 44.0]
+    rate_n = 5.0
+    t = _grid(0.0, 150.0, 200.0)
+    y = np.zeros_like(t)
+    events = []
+    start = 2.0
+    for thr in thresholds_n:
+        t_thr = start + thr / rate_n
+        up = (t >= start) & (t < t_thr)
+        y[up] = rate_n * (t[up] - start)
+        down = (t >= t_thr) & (t < t_thr + 1.0)
+        y[down] = thr * (1 - (t[down] - t_thr))
+        events += [{"t": start, "kind": "step_start"}, {"t": t_thr, "kind": "threshold"}]
+        start = t_thr + 45.0
+    s = scoring.score_session(t, y, routine, filter_desc=NONE, events=events)
+    got = [d["value"] for d in s.thresholds]
+    expected_kpa = [v * 10 for v in thresholds_n]  # 1 N on 1 cm2 = 10 kPa
+    assert got == pytest.approx(expected_kpa, abs=0.6)  # within one sample of the ramp
+    mean, cv = np.mean(expected_kpa), np.std(expected_kpa, ddof=1) / np.mean(expected_kpa) * 100
+    assert s.threshold_mean == pytest.approx(mean, abs=0.6)
+    assert s.threshold_cv_pct == pytest.approx(cv, abs=0.5)
+    trials = [st for st in s.steps if st.kind == "threshold"]
+    assert len(trials) == 3
+    for st in trials:
+        assert st["rate_achieved"] == pytest.approx(50.0, rel=0.01)
+    assert s.score == pytest.approx(100.0, abs=1.0)
+
+
+def test_a_session_that_never_reaches_a_hold_is_a_clear_error():
+    t = _grid(0.0, 10.0, 100.0)
+    with pytest.raises(PressureError, match="never reached"):
+        scoring.score_session(t, np.zeros_like(t), _record_hold_routine(), filter_desc=NONE)
+    rest_only = Routine(name="rest only", steps=(Step("rest", duration=5.0),))
+    with pytest.raises(PressureError, match="no hold"):
+        scoring.score_session(t, np.zeros_like(t), rest_only, filter_desc=NONE)
+    with pytest.raises(PressureError, match="no samples"):
+        scoring.score_session(t[:1], t[:1], _record_hold_routine(), filter_desc=NONE)
+
+
+def test_live_scorer_fed_in_chunks_agrees_with_the_offline_scores():
+    amp = 2.0
+    t, y, _ = _ramp_hold_release(lambda tau: T + amp * np.sin(2 * np.pi * tau / 4.0))
+    routine = _record_hold_routine()
+    coach, live = Coach(routine), scoring.LiveScorer(routine)
+    rng = np.random.default_rng(5)
+    cuts = np.sort(rng.choice(np.arange(1, t.size), 300, replace=False))
+    seen_in_hold = False
+    for a, b in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [t.size]))):
+        state = coach.update(t[a:b], y[a:b])
+        numbers = live.update(t[a:b], y[a:b], state)
+        seen_in_hold |= numbers.in_hold
+    offline = scoring.score_trace(t, y, routine, events=coach.events).holds[0]
+    assert seen_in_hold and numbers.holds_done == 1 and not numbers.in_hold
+    assert numbers.time_in_band_pct == pytest.approx(offline["time_in_band_pct"], abs=0.5)
+    assert numbers.cv_pct == pytest.approx(offline["cv_pct"], abs=0.5)
+    assert numbers.mae_pct == pytest.approx(offline["mae_pct"], abs=0.5)
+    assert numbers.session_time_in_band_pct == pytest.approx(numbers.time_in_band_pct)
