@@ -268,8 +268,10 @@ class Firmware:
             if self._held and t >= self._held_until:
                 self._flush_held()
             if r["garbage"] and rng.random() < r["garbage"]:
+                # line noise: starts with a non-ASCII byte, so it can never pass for a line
                 junk = rng.integers(0, 256, int(rng.integers(1, 24)), dtype=np.uint8).tobytes()
-                self._out += junk.replace(b"\r", b"?").replace(b"\n", b"?") + eol
+                junk = bytes([0x80 | junk[0]]) + junk[1:].replace(b"\r", b"?").replace(b"\n", b"?")
+                self._out += junk + eol
                 stats["garbage"] += 1
             body = line[: len(line) - len(eol)]
             if r["lose"] and rng.random() < r["lose"]:
