@@ -213,6 +213,8 @@ class Coach:
         self._new_events.append(event)
 
     def _process(self, t: float, v: float) -> None:
+        if not math.isfinite(t):
+            return  # a sample without a time cannot be placed: skip it
         if not self._started:
             if self._start_t is not None and t < self._start_t:
                 return

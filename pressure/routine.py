@@ -321,6 +321,7 @@ def _step_from_dict(s, index: int) -> Step:
     if not isinstance(s, dict):
         raise RoutineError(f"step {index + 1} must be a table of keys, not {s!r}", index, None)
     known = {f.name for f in fields(Step)}
+    s = {k: v for k, v in s.items() if not (v is None and k in _NUMERIC)}  # JSON null = absent
     for key in s:
         if key not in known:
             raise RoutineError(f"step {index + 1}: unknown key {key!r}; a step has {', '.join(sorted(known))}",

@@ -361,3 +361,11 @@ def test_any_chunking_gives_the_same_events_and_state(data):
             chunked.advance(t[part[-1]])
     assert chunked.events == whole.events
     assert _final(chunked.state) == _final(whole.state)
+
+
+def test_samples_without_a_time_are_skipped():
+    coach = Coach(one(hold(duration=5)))
+    t = times(6)
+    t[100:110] = np.nan
+    coach.update(t, np.full(t.size, 30.0))
+    assert end_time(coach, 0) == pytest.approx(5.0, abs=DT + 1e-9)

@@ -299,3 +299,8 @@ def test_any_valid_routine_round_trips(step_list, unit, name):
     r = Routine(name, tuple(step_list), unit=unit, area_cm2=1.5 if unit == "kPa" else None, ceiling=None)
     assert Routine.from_dict(json.loads(r.to_json())) == r
     assert Routine.from_dict(tomllib.loads(r.to_toml())) == r
+
+
+def test_json_nulls_count_as_absent():
+    d = {"name": "n", "ceiling": None, "steps": [{"kind": "rest", "duration": 3, "target": None, "rate": None}]}
+    assert Routine.from_dict(d) == Routine("n", (Step("rest", duration=3),))
