@@ -304,3 +304,15 @@ def test_any_valid_routine_round_trips(step_list, unit, name):
 def test_json_nulls_count_as_absent():
     d = {"name": "n", "ceiling": None, "steps": [{"kind": "rest", "duration": 3, "target": None, "rate": None}]}
     assert Routine.from_dict(d) == Routine("n", (Step("rest", duration=3),))
+
+
+def test_the_documented_example_loads(tmp_path):
+    doc = (EXAMPLES.parent.parent / "docs" / "routines.md").read_text(encoding="utf-8")
+    block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    r = load_routine_file(write(tmp_path, block))
+    assert [s.kind for s in r.steps] == ["ramp", "hold", "release", "rest", "ramp", "hold", "release"]
+    assert r.steps[4].advance == "key" and r.steps[5].band() == pytest.approx((27, 33))
+    bad = write(tmp_path, block.replace("duration = 60                            # seconds", "duration = -60 #"),
+                "bad.toml")
+    with pytest.raises(RoutineError, match=r"line \d+: step 2 \(hold\): duration must be greater than 0"):
+        load_routine_file(bad)
