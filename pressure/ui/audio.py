@@ -198,7 +198,8 @@ def make_audio(enabled: bool = True):
         from PySide6.QtCore import QUrl
         from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
     except ImportError as exc:  # e.g. libpulse missing: QtMultimedia cannot even load
-        return Silent(f"no audio libraries ({exc})")
+        missing = str(exc).split(":")[0].strip() or type(exc).__name__
+        return Silent(f"audio libraries unavailable ({missing})")
     try:
         if not QMediaDevices.audioOutputs():
             return Silent("no audio output device")

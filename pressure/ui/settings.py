@@ -24,7 +24,7 @@ DEFAULTS: dict[str, object] = {
     "display/unit": "",              # "" = the routine's unit
     "display/area_cm2": 0.0,         # 0 = the routine's area
     "filter/name": "",               # "" = filters.DEFAULT_FILTER
-    "filter/strength": 1.0,
+    "filter/strength": -1.0,         # -1 = the filter's own defaults; else 0 (light) .. 1 (heavy)
     "routine/name": "",              # "" = built-in default / a single hold from the fields below
     "routine/target": 0.0,
     "routine/tolerance": "",
@@ -41,7 +41,7 @@ _LIMITS = {
     "display/window_seconds": (2.0, 600.0),
     "display/y_max": (0.0, 1e6),
     "display/area_cm2": (0.0, 1e4),
-    "filter/strength": (0.01, 100.0),
+    "filter/strength": (-1.0, 1.0),
     "routine/target": (0.0, 1e6),
     "routine/hold": (0.0, 86400.0),
     "routine/ceiling": (0.0, 1e6),

@@ -1,0 +1,179 @@
+"""``live`` (the default command): the live feedback window on a sensor or the built-in simulator.
+
+Every option is checked before anything starts: a bad routine file, a bad tolerance or an
+unwritable screenshot path is one clear ``pressure: error: ...`` line and a non-zero exit,
+never a half-open window. Options given on the command line win over the saved settings;
+what is not given comes from the settings of the last run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+from pathlib import Path
+
+from ..errors import PressureError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ROUTINE = "ischemic"
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0 seconds, not {text}")
+    return value
+
+
+def register(sub) -> None:
+    from ._routine_options import add_routine_options
+    from ._sensor_options import add_sensor_options
+
+    p = sub.add_parser(
+        "live", help="the live feedback window (default; without --port: the built-in simulator)",
+        description="Open the live feedback window. Without --port it runs on the built-in "
+                    "simulated sensor, so it can be tried with no hardware.",
+        epilog="keys: Space next step (foot pedal) · T tare · M, 1-4 markers · P pain threshold · "
+               "S mute · F11 fullscreen · Esc leave fullscreen · +/- trace length",
+    )
+    add_sensor_options(p)
+    p.add_argument("--sim-profile", default=None, metavar="NAME",
+                   help="built-in simulator: what the simulated practitioner presses "
+                        "(default: fits the routine; see `sim --help`)")
+    p.add_argument("--sim-faults", default="", metavar="SPEC", help="built-in simulator: faults (see `sim --help`)")
+    add_routine_options(p)
+    p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else 1€)")
+    p.add_argument("--strength", type=float, default=None, metavar="0..1",
+                   help="filter strength, 0 light .. 1 heavy (default: the filter's own settings)")
+    p.add_argument("--window", type=_seconds, default=None, metavar="SECONDS",
+                   help="length of the scrolling trace (default: saved, else 20)")
+    p.add_argument("--y-max", type=_seconds, default=None, metavar="VALUE",
+                   help="top of the fixed vertical range in the display unit (default: from the routine)")
+    p.add_argument("--no-record", action="store_true", help="do not record this session")
+    p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
+                   help="label the recording (client, practitioner, student, trainee, muscle, notes)")
+    p.add_argument("--no-sound", action="store_true", help="no sound cues")
+    p.add_argument("--screenshot", type=Path, default=None, metavar="FILE.png",
+                   help="save a PNG of the window when --seconds have passed, then exit")
+    p.add_argument("--seconds", type=_seconds, default=None, metavar="N",
+                   help="quit after N seconds (with --screenshot: take it then)")
+    p.add_argument("--fullscreen", action="store_true", help="start fullscreen (F11 toggles)")
+    p.set_defaults(func=run)
+
+
+def parse_labels(items: list[str]) -> dict:
+    from ..recording import LABEL_KEYS
+
+    labels = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise PressureError(f"--label {item!r}: write it as key=value, e.g. client=A.B.")
+        if key not in LABEL_KEYS:
+            raise PressureError(f"--label {key!r}: choose one of {', '.join(LABEL_KEYS)}")
+        labels[key] = value.strip()
+    return labels
+
+
+def _check_screenshot(path: Path | None, seconds: float | None) -> None:
+    if path is None:
+        return
+    if path.suffix.lower() != ".png":
+        raise PressureError(f"--screenshot {path}: the file name must end in .png")
+    if not path.parent.exists() or not path.parent.is_dir():
+        raise PressureError(f"--screenshot {path}: folder {path.parent} does not exist")
+    if seconds is None:
+        raise PressureError("--screenshot needs --seconds N (when to take it)")
+
+
+def routine_and_filter(args, settings):
+    """The routine and filter the options (else the settings, else the defaults) ask for."""
+    from ..filters import DEFAULT_FILTER, FILTERS
+    from ..routine import get_routine, single_hold
+    from ._routine_options import display_unit_from_args, routine_from_args
+
+    routine = routine_from_args(args)
+    if routine is None:
+        unit, area = display_unit_from_args(args)
+        saved = settings.get("routine/name") if settings else ""
+        target = settings.get("routine/target") if settings else 0.0
+        try:
+            if saved:
+                routine = get_routine(saved)
+            elif target > 0:
+                routine = single_hold(target, settings.get("routine/tolerance") or "10%",
+                                      settings.get("routine/hold") or 60.0,
+                                      ceiling=settings.get("routine/ceiling") or None, unit=unit, area_cm2=area)
+            else:
+                routine = get_routine(DEFAULT_ROUTINE)
+        except PressureError as exc:  # a saved routine file that is gone or broken: say so, go on
+            log.warning("saved routine unusable (%s); using %s", exc, DEFAULT_ROUTINE)
+            routine = get_routine(DEFAULT_ROUTINE)
+        if args.unit is not None and (unit, area) != (routine.unit, routine.area_cm2):
+            if unit != "N" or area is not None:  # --unit N is argparse's default, not a request
+                routine = routine.converted(unit, area)
+    name = args.filter or (settings.get("filter/name") if settings else "") or DEFAULT_FILTER[0]
+    if name not in FILTERS:
+        raise PressureError(f"unknown filter {name!r}; choose one of {', '.join(FILTERS)}")
+    if args.strength is not None:
+        params = {"strength": args.strength}
+    elif args.filter is None and settings and settings.get("filter/strength") >= 0:
+        params = {"strength": settings.get("filter/strength")}
+    elif name == DEFAULT_FILTER[0]:
+        params = dict(DEFAULT_FILTER[1])
+    else:
+        params = {}
+    from ..filters import make_filter
+
+    make_filter(name, **params)  # check now, before anything starts
+    return routine, name, params
+
+
+def run(args) -> int:
+    from ..ui.app import SessionConfig, run_live, start_session
+    from ..ui.settings import Settings
+    from ._sensor_options import check_sensor_args, reader_from_args
+
+    if args.port:
+        check_sensor_args(args)
+        if args.sim_profile or args.sim_faults:
+            raise PressureError("--sim-profile and --sim-faults apply to the built-in simulator (no --port)")
+    elif args.sim_profile is not None:
+        from firmware_sim.model import PROFILES
+
+        if args.sim_profile not in PROFILES:
+            raise PressureError(f"unknown --sim-profile {args.sim_profile!r}; choose one of {', '.join(PROFILES)}")
+    _check_screenshot(args.screenshot, args.seconds)
+    labels = parse_labels(args.label)
+    # Settings are read without a QApplication (QSettings on an INI file needs none).
+    settings = Settings()
+    routine, filter_name, filter_params = routine_and_filter(args, settings)
+    window = args.window or settings.get("display/window_seconds")
+    record = not args.no_record and bool(settings.get("record/enabled"))
+
+    def make_reader(url, buffer):
+        if args.port is None:  # the built-in simulator speaks the project's own protocol
+            args_for_sim = argparse.Namespace(**{**vars(args), "port": url, "format": "pressure"})
+            return reader_from_args(args_for_sim, buffer)
+        return reader_from_args(argparse.Namespace(**{**vars(args), "port": url}), buffer)
+
+    config = SessionConfig(routine=routine, filter_name=filter_name, filter_params=filter_params,
+                           record=record, labels=labels, sim_profile=args.sim_profile,
+                           make_reader=make_reader, sim_faults=args.sim_faults)
+    pipeline, path = start_session(args.port, config)
+    if path:
+        log.info("recording to %s", path)
+    try:
+        return run_live(pipeline, path, config, window_seconds=window,
+                        y_max=args.y_max or settings.get("display/y_max"), seconds=args.seconds,
+                        screenshot=args.screenshot, fullscreen=args.fullscreen, settings=settings,
+                        sound=not args.no_sound, error_tone=bool(settings.get("sound/error_tone")))
+    finally:  # whatever happened in the window: the recording is closed, the sensor released
+        pipeline.close()
+        pipeline.source.stop()

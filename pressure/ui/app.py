@@ -1,0 +1,188 @@
+"""Start the live window: the Qt application, a sensor session, and the timed run for screenshots.
+
+``commands/live.py`` checks every option first (bad input never opens a window), then calls
+:func:`run_live`. A *session* is one sensor (the built-in simulator or a real port), its reader
+thread, its ring buffer, the display pipeline and the recording; choosing another sensor in
+the window starts a new session.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SIM_RATE_HZ = 1000  # the built-in simulator runs at the rate of a fast ADC, like the real thing
+RING_CAPACITY = 1 << 20  # ~17 min at 1 kS/s: the display never falls that far behind
+
+
+@dataclass
+class SessionConfig:
+    """Everything needed to start a session, already checked by the command."""
+
+    routine: object
+    filter_name: str
+    filter_params: dict
+    record: bool = True
+    labels: dict = field(default_factory=dict)
+    sim_profile: str | None = None
+    make_reader: object = None  # callable(url, buffer) -> Reader (not started)
+    sim_faults: str = ""
+
+
+def sim_profile_for(routine) -> str:
+    """The simulated practitioner that fits a routine (so the demo looks like real work)."""
+    name = routine.name.lower()
+    for key, profile in (("ischemic", "ischemic"), ("pressure-pain", "ppt"), ("ppt", "ppt"),
+                         ("steady", "steady"), ("trapezoid", "trapezoid")):
+        if key in name:
+            return profile
+    return "hold"
+
+
+def start_session(url: str | None, config: SessionConfig):
+    """Open the sensor (the simulator when ``url`` is None), start reading and recording.
+
+    Returns ``(pipeline, recording_path)``. Raises PressureError (port cannot be opened, file
+    cannot be created) with nothing left running.
+    """
+    from ..buffer import RingBuffer
+    from ..filters import make_filter
+    from ..samples import from_unit
+    from .pipeline import LiveSource, Pipeline
+
+    routine = config.routine
+    host = None
+    if url is None:
+        from firmware_sim.host import start_builtin_simulator
+
+        targets = [s.target for s in routine.steps if s.target]
+        target_n = float(from_unit(max(targets), routine.unit, routine.area_cm2)) if targets else 30.0
+        options = {"faults": config.sim_faults} if config.sim_faults else {}
+        host = start_builtin_simulator(profile=config.sim_profile or sim_profile_for(routine),
+                                       rate=SIM_RATE_HZ, fmt="pressure", target_n=target_n, **options)
+        url = host.url
+    stops = [host.stop] if host is not None else []
+    try:
+        buffer = RingBuffer(RING_CAPACITY)
+        reader = config.make_reader(url, buffer)
+        reader.start()
+        stops.insert(0, reader.stop)
+        name = "built-in simulator" if host is not None else url
+        source = LiveSource(reader, buffer, sensor=name, on_stop=stops[1:])
+        recorder, path = None, None
+        if config.record:
+            recorder, path = _open_recorder(url, routine, config, simulated=host is not None)
+        filt = make_filter(config.filter_name, **config.filter_params)
+        pipeline = Pipeline(source, routine, filt, recorder=recorder)
+        if recorder is not None:
+            pipeline._record_meta(filter=filt.describe())
+    except BaseException:
+        for stop in stops:
+            stop()
+        raise
+    return pipeline, path
+
+
+def _open_recorder(url: str, routine, config: SessionConfig, simulated: bool):
+    from ..recording import RecordingWriter, new_session_path
+
+    path = new_session_path()
+    meta = {
+        "kind": "live",
+        "sensor": {"id": None, "url": url, "format": None, "rate_hz": None, "device_info": {}},
+        "unit": routine.unit,
+        "area_cm2": routine.area_cm2,
+        "routine": routine.to_dict(),
+        "labels": dict(config.labels),
+        "source": "simulator" if simulated else "sensor",
+    }
+    return RecordingWriter(path, meta), str(path)
+
+
+def qt_app():
+    """The QApplication (one per process), with pyqtgraph set up for speed and a stable look."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        pg.setConfigOptions(antialias=False, useOpenGL=False, foreground="#c8ccd2", background="#15181d")
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("pressure")
+        app.setOrganizationName("pressure")
+        app.setStyle("Fusion")
+    return app
+
+
+def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_seconds: float,
+             y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
+             fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False) -> int:
+    """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code."""
+    from PySide6.QtCore import QTimer
+
+    from .audio import make_audio
+    from .main_window import MainWindow
+
+    app = qt_app()
+    audio = make_audio(sound)
+    if settings is not None and audio.available:
+        audio.set_muted(bool(settings.get("sound/muted")))
+
+    def new_session(url: str):
+        return start_session(None if url == "sim" else url, config)
+
+    window = MainWindow(first_pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
+                        y_max=y_max, session_factory=new_session, recording_path=recording_path,
+                        error_tone=error_tone)
+    geometry = settings.get("window/geometry") if settings is not None else b""
+    if geometry and screenshot is None:
+        window.restoreGeometry(geometry)
+    else:
+        window.resize(1280, 720)
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.show()
+    result = {"code": 0}
+
+    def finish():
+        if screenshot is not None:
+            if not window.grab().save(str(screenshot)):
+                print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
+                result["code"] = 1
+        window.close()
+        app.quit()
+
+    if seconds is not None and math.isfinite(seconds):
+        QTimer.singleShot(int(seconds * 1000), finish)
+    previous = _quit_on_signals(window)
+    # Python runs signal handlers only between bytecodes: wake it a few times a second.
+    heartbeat = QTimer()
+    heartbeat.start(200)
+    heartbeat.timeout.connect(lambda: None)
+    try:
+        app.exec()
+    finally:
+        heartbeat.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if window.isVisible():
+            window.close()
+    return result["code"]
+
+
+def _quit_on_signals(window) -> dict:
+    """Ctrl+C / SIGTERM close the window properly (the recording is closed, not cut off)."""
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[sig] = signal.signal(sig, lambda *_: window.close())
+        except ValueError:  # not the main thread (tests): leave signals alone
+            pass
+    return previous

@@ -1,0 +1,273 @@
+"""Dialogs: sensor (port picker), calibration with a known weight, and settings.
+
+Each dialog only collects and checks values; the main window applies them (restarting the
+reader, rebuilding the filter or routine). Invalid entries are refused inside the dialog with a
+message next to the field, so a bad value never reaches the pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout,
+)
+
+from ..errors import PressureError
+from ..samples import CONTACT_AREAS, DISPLAY_UNITS, FORCE_UNITS, is_pressure_unit
+
+log = logging.getLogger(__name__)
+
+SIMULATOR = "sim"  # the port picker's value for the built-in simulated sensor
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class PortDialog(QDialog):
+    """Choose the sensor: likely sensors first, the built-in simulator always available."""
+
+    def __init__(self, parent=None, current: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Sensor")
+        self.list = QListWidget(self)
+        self.url_edit = QLineEdit(self)
+        self.url_edit.setPlaceholderText("or type a port or URL, e.g. /dev/ttyUSB0, COM3, socket://host:port")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Likely force sensors are listed first."))
+        layout.addWidget(self.list)
+        layout.addWidget(self.url_edit)
+        refresh = QPushButton("Refresh", self)
+        refresh.clicked.connect(self.refresh)
+        layout.addWidget(refresh)
+        layout.addWidget(_buttons(self))
+        self.list.currentItemChanged.connect(self._picked)
+        self.refresh()
+        if current:
+            self.url_edit.setText("" if current == SIMULATOR else current)
+
+    def refresh(self) -> None:
+        from .. import transport
+
+        self.list.clear()
+        try:
+            ports = transport.list_ports()
+        except Exception as exc:  # listing ports can fail on odd systems; the simulator still works
+            log.warning("cannot list serial ports: %s", exc)
+            ports = []
+        for p in ports:
+            text = p.device + (f" — {p.description}" if p.description else "") + (f" ({p.kind})" if p.kind else "")
+            if p.likely_sensor:
+                text = "★ " + text
+            item = QListWidgetItem(text)
+            item.setData(256, p.device)
+            self.list.addItem(item)
+        sim = QListWidgetItem("Built-in simulated sensor (no hardware)")
+        sim.setData(256, SIMULATOR)
+        self.list.addItem(sim)
+
+    def _picked(self, item) -> None:
+        if item is not None:
+            value = item.data(256)
+            self.url_edit.setText("" if value == SIMULATOR else value)
+
+    def url(self) -> str:
+        """The chosen URL, or SIMULATOR."""
+        return self.url_edit.text().strip() or SIMULATOR
+
+
+class CalibrationDialog(QDialog):
+    """Tare with nothing on the sensor, then place a known weight and measure; plus unit and area.
+
+    ``measure(seconds) -> float`` returns the mean raw reading of the last seconds (the main
+    window passes the pipeline's); ``calibration`` is the current Calibration of the sensor.
+    """
+
+    def __init__(self, parent, calibration, measure, unit: str, area_cm2):
+        super().__init__(parent)
+        self.setWindowTitle("Calibration")
+        self.calibration = calibration
+        self._measure = measure
+        self.result_calibration = None
+        self.info = QLabel(
+            "1. Take everything off the sensor and press Tare.\n"
+            "2. Place a known weight, wait until the reading is steady, enter it and press Measure.")
+        self.tare_button = QPushButton("Tare (nothing on the sensor)")
+        self.weight = QDoubleSpinBox()
+        self.weight.setRange(0.0, 100000.0)
+        self.weight.setDecimals(3)
+        self.weight_unit = QComboBox()
+        self.weight_unit.addItems(["kgf", "N", "lbf", "gf"])
+        self.measure_button = QPushButton("Measure the known weight")
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.unit = QComboBox()
+        self.unit.addItems(list(DISPLAY_UNITS))
+        self.unit.setCurrentText(unit)
+        self.area = QComboBox()
+        self.area.setEditable(True)
+        for name, value in CONTACT_AREAS.items():
+            self.area.addItem(name, value)
+        if area_cm2:
+            self.area.setEditText(f"{area_cm2:g}")
+        form = QFormLayout()
+        form.addRow(self.info)
+        form.addRow(self.tare_button)
+        form.addRow("Known weight", self.weight)
+        form.addRow("its unit", self.weight_unit)
+        form.addRow(self.measure_button)
+        form.addRow(self.status)
+        form.addRow("Display unit", self.unit)
+        form.addRow("Contact area (cm²)", self.area)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self))
+        self.tare_button.clicked.connect(self.tare)
+        self.measure_button.clicked.connect(self.measure)
+
+    def tare(self) -> None:
+        try:
+            mean = self._measure(0.5)
+            self.result_calibration = (self.result_calibration or self.calibration).tared(mean)
+            self.status.setText(f"tared at {mean:.1f} (raw)")
+        except PressureError as exc:
+            self.status.setText(str(exc))
+
+    def measure(self) -> None:
+        value = self.weight.value()
+        if not value > 0:
+            self.status.setText("enter the known weight first (greater than 0)")
+            return
+        try:
+            mean = self._measure(1.0)
+            cal = self.result_calibration or self.calibration
+            self.result_calibration = cal.with_known_weight(mean, value, self.weight_unit.currentText())
+            self.status.setText(f"calibrated: {value:g} {self.weight_unit.currentText()} at raw {mean:.1f}")
+        except PressureError as exc:
+            self.status.setText(str(exc))
+
+    def area_cm2(self) -> float | None:
+        data = self.area.currentData()
+        text = self.area.currentText()
+        if data is not None and text == self.area.itemText(self.area.currentIndex()):
+            return float(data)
+        try:
+            value = float(text.split()[0])
+        except (ValueError, IndexError):
+            return None
+        return value if math.isfinite(value) and value > 0 else None
+
+    def accept(self) -> None:
+        if is_pressure_unit(self.unit.currentText()) and self.area_cm2() is None:
+            QMessageBox.warning(self, "Calibration", "A pressure unit needs the contact area in cm² (> 0).")
+            return
+        super().accept()
+
+
+class SettingsDialog(QDialog):
+    """Filter, target/tolerance/hold/ceiling (a single hold) or a routine, window and recording."""
+
+    def __init__(self, parent, *, filters, filter_name: str, strength: float, routines, routine_name: str,
+                 unit: str, target: float, tolerance: str, hold: float, ceiling: float,
+                 window_seconds: float, y_max: float, record: bool, error_tone: bool):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.filter = QComboBox()
+        self.filter.addItems(list(filters))
+        self.filter.setCurrentText(filter_name)
+        self.strength = QDoubleSpinBox()
+        self.strength.setRange(-0.01, 1.0)
+        self.strength.setSingleStep(0.05)
+        self.strength.setSpecialValueText("filter default")
+        self.strength.setValue(strength if strength >= 0 else -0.01)
+        self.routine = QComboBox()
+        self.routine.addItem("single hold (below)", "")
+        for name in routines:
+            self.routine.addItem(name, name)
+        index = self.routine.findData(routine_name)
+        self.routine.setCurrentIndex(max(index, 0))
+        self.target = QDoubleSpinBox()
+        self.target.setRange(0.0, 100000.0)
+        self.target.setValue(target)
+        self.target.setSuffix(f" {unit}")
+        self.tolerance = QLineEdit(tolerance or "10%")
+        self.hold = QDoubleSpinBox()
+        self.hold.setRange(1.0, 3600.0)
+        self.hold.setValue(hold or 30.0)
+        self.hold.setSuffix(" s")
+        self.ceiling = QDoubleSpinBox()
+        self.ceiling.setRange(0.0, 100000.0)
+        self.ceiling.setSpecialValueText("none")
+        self.ceiling.setValue(ceiling or 0.0)
+        self.ceiling.setSuffix(f" {unit}")
+        self.window_seconds = QDoubleSpinBox()
+        self.window_seconds.setRange(2.0, 120.0)
+        self.window_seconds.setValue(window_seconds)
+        self.window_seconds.setSuffix(" s")
+        self.y_max = QDoubleSpinBox()
+        self.y_max.setRange(0.0, 100000.0)
+        self.y_max.setSpecialValueText("from the routine")
+        self.y_max.setValue(y_max)
+        self.record = QCheckBox("record every session")
+        self.record.setChecked(record)
+        self.error_tone = QCheckBox("continuous tone whose pitch follows the error")
+        self.error_tone.setChecked(error_tone)
+        form = QFormLayout()
+        form.addRow("Filter", self.filter)
+        form.addRow("Strength (0 light .. 1 heavy)", self.strength)
+        form.addRow("Routine", self.routine)
+        form.addRow("Target", self.target)
+        form.addRow("Tolerance (10% or 2)", self.tolerance)
+        form.addRow("Hold", self.hold)
+        form.addRow("Safety ceiling", self.ceiling)
+        form.addRow("Trace length", self.window_seconds)
+        form.addRow("Vertical range max", self.y_max)
+        form.addRow(self.record)
+        form.addRow(self.error_tone)
+        self.message = QLabel("")
+        self.message.setStyleSheet("color: #ff5252;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(_buttons(self))
+
+    def values(self) -> dict:
+        strength = self.strength.value()
+        return {
+            "filter/name": self.filter.currentText(),
+            "filter/strength": -1.0 if strength < 0 else strength,
+            "routine/name": self.routine.currentData() or "",
+            "routine/target": self.target.value(),
+            "routine/tolerance": self.tolerance.text().strip(),
+            "routine/hold": self.hold.value(),
+            "routine/ceiling": self.ceiling.value(),
+            "display/window_seconds": self.window_seconds.value(),
+            "display/y_max": self.y_max.value(),
+            "record/enabled": self.record.isChecked(),
+            "sound/error_tone": self.error_tone.isChecked(),
+        }
+
+    def accept(self) -> None:
+        from ..routine import parse_tolerance
+
+        v = self.values()
+        try:
+            if not v["routine/name"]:
+                if not v["routine/target"] > 0:
+                    raise PressureError("a single hold needs a target greater than 0")
+                parse_tolerance(v["routine/tolerance"], v["routine/target"])
+                if v["routine/ceiling"] and v["routine/ceiling"] < v["routine/target"]:
+                    raise PressureError("the safety ceiling is below the target")
+        except PressureError as exc:
+            self.message.setText(str(exc))
+            return
+        super().accept()
+
+
+__all__ = ["PortDialog", "CalibrationDialog", "SettingsDialog", "SIMULATOR", "FORCE_UNITS"]

@@ -1,0 +1,583 @@
+"""The live feedback window: trace, big readout, routine panel, status bar, keys and menus.
+
+One QTimer in the GUI thread (Qt.PreciseTimer, ~60 Hz) calls :meth:`Pipeline.tick` and draws
+the frame: no Qt signal per sample, no new plot items per frame. Everything a key does is a
+QAction on the window itself (not on a focused widget), because a foot pedal types keys and
+the practitioner never clicks into the window first; the buttons take no keyboard focus so
+Space never "clicks" a button by accident.
+
+The window only *shows* the coach's decisions (zone, cue, hold timer, step changes); the
+rules live in ``pressure.coach``. What it owns: drawing, sound, keys, dialogs, settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QLayout, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+)
+
+from ..errors import PressureError
+from . import theme
+from .readout import Readout, cue_text, decimals_for
+from .routine_panel import RoutinePanel
+from .status import StatusBar
+from .trace_view import TraceView
+
+log = logging.getLogger(__name__)
+
+FRAME_INTERVAL_MS = 16          # ~60 Hz display timer
+STATS_INTERVAL_S = 0.25         # status bar refresh
+OVERVIEW_INTERVAL_S = 0.2       # overview strip refresh
+WINDOW_STEPS = (5.0, 10.0, 20.0, 30.0, 60.0, 120.0)  # +/- cycle through these trace lengths
+
+# Marker keys during treatment: key -> text stored in the recording and shown on the trace.
+MARKER_KEYS = {
+    "M": "marker",
+    "1": "pain reported",
+    "2": "release felt",
+    "3": "twitch response",
+    "4": "patient moved",
+}
+
+# (key, what it does): shown in Help > Keys and in the README.
+KEY_HELP = (
+    ("Space", "next step / start a step that waits for the key (foot pedal)"),
+    ("T", "tare: zero the sensor (nothing pressing on it)"),
+    *((k, f"marker: {v}") for k, v in MARKER_KEYS.items()),
+    ("P", "mark the pressure-pain threshold (during a PPT trial)"),
+    ("S", "mute / unmute sound"),
+    ("F11", "fullscreen on / off"),
+    ("Esc", "leave fullscreen"),
+    ("+ / -", "longer / shorter trace window"),
+)
+
+_STEP_TITLES = {"ramp": "press to target", "hold": "hold", "release": "release", "rest": "rest",
+                "threshold": "PPT trial: press slowly"}
+
+
+def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
+    """Fixed vertical range: 0 .. max(ceiling, 1.5 x the largest target), or the setting."""
+    if y_max and y_max > 0:
+        hi = y_max
+    else:
+        targets = [s.target for s in routine.steps if s.target is not None]
+        pacer_caps = [s.rate * (s.duration or 20.0) for s in routine.steps if s.kind == "threshold"]
+        hi = max([1.5 * t for t in targets] + [routine.ceiling or 0.0] + pacer_caps + [0.0])
+        if not hi > 0:
+            hi = 1.0
+        if routine.ceiling:
+            hi = max(hi, routine.ceiling * 1.1)
+    return -0.05 * hi, hi
+
+
+class MainWindow(QMainWindow):
+    """The live window around one :class:`~pressure.ui.pipeline.Pipeline`."""
+
+    def __init__(self, pipeline, *, settings=None, audio=None, window_seconds: float = 20.0,
+                 y_max: float = 0.0, session_factory=None, recording_path: str | None = None,
+                 error_tone: bool = False, sensor_controls: bool = True):
+        super().__init__()
+        self.pipeline = pipeline
+        self.settings = settings
+        self.session_factory = session_factory  # url -> (pipeline, recording_path); File > Sensor
+        self.frame_hooks: list = []  # callables(frame) after each drawn tick (tests, benchmarks)
+        self.frames = 0
+        self.y_max = y_max
+        self.error_tone = error_tone
+        self._sensor_controls = sensor_controls
+        if audio is None:
+            from .audio import make_audio
+
+            audio = make_audio(False)
+        self.audio = audio
+        self._build_widgets()
+        self._build_actions()
+        self.trace.window_seconds = float(window_seconds)
+        self.status.set_recording(recording_path)
+        self._recording_path = recording_path
+        self.status.set_sound(audio.available, audio.muted, audio.reason)
+        if not audio.available:
+            self.status.showMessage(f"Sound is off: {audio.reason}. The window works without it.", 15000)
+        self._reset_view_state()
+        self._apply_routine_look()
+
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(FRAME_INTERVAL_MS)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    # --- construction ------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.setWindowTitle("pressure — live")
+        self.setStyleSheet(f"QMainWindow, #central {{ background: {theme.PLOT_BACKGROUND}; }}"
+                           f"#central QLabel {{ color: {theme.PLOT_FOREGROUND}; }}")
+        central = QWidget(self)
+        central.setObjectName("central")
+        self.trace = TraceView(central)
+        self.readout = Readout(central)
+        self.routine_panel = RoutinePanel(central)
+        self.buttons = {}
+        row = QHBoxLayout()
+        for name, text in (("tare", "Tare (T)"), ("advance", "Next step (Space)"),
+                           ("marker", "Marker (M)"), ("mute", "Mute (S)")):
+            button = QPushButton(text, central)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space must never click a button
+            button.setMinimumHeight(36)
+            row.addWidget(button)
+            self.buttons[name] = button
+        right = QVBoxLayout()
+        right.addWidget(self.readout, 5)
+        right.addWidget(self.routine_panel, 3)
+        right.addLayout(row)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.trace, 3)
+        side = QWidget(central)
+        side.setLayout(right)
+        side.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout.addWidget(side, 2)
+        self.setCentralWidget(central)
+        # The window never derives a minimum size from its contents (fonts follow the size):
+        # it stays freely resizable, and platforms without size hints (offscreen) stay quiet.
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+
+    def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            keys = shortcut if isinstance(shortcut, (list, tuple)) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda checked=False: slot())
+        self.addAction(action)  # on the window: works whatever widget has focus
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        if self._sensor_controls:
+            self._action("Sensor…", self.choose_sensor, menu=file_menu)
+            self._action("Calibration…", self.calibrate, menu=file_menu)
+        self._action("Settings…", self.edit_settings, menu=file_menu)
+        file_menu.addSeparator()
+        self._action("Quit", self.close, QKeySequence.StandardKey.Quit, menu=file_menu)
+        session = bar.addMenu("&Session")
+        self.actions = {
+            "advance": self._action("Next step", self.advance, "Space", session),
+            "tare": self._action("Tare", self.tare, "T", session),
+            "threshold": self._action("Mark pressure-pain threshold", self.mark_threshold, "P", session),
+            "mute": self._action("Mute", self.toggle_mute, "S", session),
+        }
+        markers = session.addMenu("Markers")
+        for key, text in MARKER_KEYS.items():
+            self.actions[f"marker:{key}"] = self._action(text, lambda t=text: self.add_marker(t), key, markers)
+        routine_menu = bar.addMenu("&Routine")
+        from ..routine import BUILTIN_ROUTINES
+
+        for name, routine in BUILTIN_ROUTINES.items():
+            self._action(routine.name, lambda n=name: self.load_routine(n), menu=routine_menu)
+        routine_menu.addSeparator()
+        self._action("Open routine file…", self.open_routine_file, menu=routine_menu)
+        self._action("Restart routine", lambda: self.set_routine(self.pipeline.routine), menu=routine_menu)
+        view = bar.addMenu("&View")
+        self.actions["fullscreen"] = self._action("Fullscreen", self.toggle_fullscreen, "F11", view)
+        self.actions["leave_fullscreen"] = self._action("Leave fullscreen", self.leave_fullscreen, "Esc", view)
+        self.actions["longer"] = self._action("Longer trace window", lambda: self.step_window(+1),
+                                              ["+", "=", "Ctrl++"], view)
+        self.actions["shorter"] = self._action("Shorter trace window", lambda: self.step_window(-1),
+                                               ["-", "Ctrl+-"], view)
+        help_menu = bar.addMenu("&Help")
+        self._action("Keys…", self.show_keys, "F1", help_menu)
+        self.buttons["tare"].clicked.connect(self.tare)
+        self.buttons["advance"].clicked.connect(self.advance)
+        self.buttons["marker"].clicked.connect(lambda: self.add_marker(MARKER_KEYS["M"]))
+        self.buttons["mute"].clicked.connect(self.toggle_mute)
+
+    def _reset_view_state(self) -> None:
+        self._last_stats_t = -math.inf
+        self._last_overview_t = -math.inf
+        self._shown_band = object()
+        self._shown_step = None
+        self._markers_drawn = 0
+        self._frame = None
+        self._sound_zone = ""
+        self.trace.clear_markers()
+
+    # --- the tick --------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        try:
+            frame = self.pipeline.tick()
+        except PressureError as exc:  # e.g. a replay file that turns out damaged
+            self.timer.stop()
+            self.status.showMessage(str(exc))
+            QMessageBox.warning(self, "pressure", str(exc))
+            return
+        self._frame = frame
+        self._draw(frame)
+        self.frames += 1
+        for hook in self.frame_hooks:
+            hook(frame)
+
+    def _draw(self, frame) -> None:
+        p = self.pipeline
+        now = time.monotonic()
+        if frame.new:
+            t, raw, smooth = p.history.window(frame.t - self.trace.window_seconds)
+            self.trace.update_trace(t, raw, smooth, frame.t)
+            pt, pv, _ = p.pacer.window(frame.t - self.trace.window_seconds)
+            self.trace.update_pacer(pt, pv)
+        if now - self._last_overview_t >= OVERVIEW_INTERVAL_S and len(p.overview):
+            self._last_overview_t = now
+            x, y = p.overview.curve()
+            self.trace.update_overview(x, y, p.overview.span[1])
+        while self._markers_drawn < len(p.markers):
+            m = p.markers[self._markers_drawn]
+            self.trace.add_marker(m.t, m.text)
+            self._markers_drawn += 1
+        state = frame.state
+        band = state.band if state is not None else None
+        if band != self._shown_band:
+            self._shown_band = band
+            target = state.target if state is not None else None
+            self.trace.set_band(None if band is None else (band[0], target if target is not None else sum(band) / 2, band[1]))
+        self._draw_readout(frame)
+        self._draw_routine(state)
+        self._sound(frame)
+        if now - self._last_stats_t >= STATS_INTERVAL_S:
+            self._last_stats_t = now
+            self._stats = p.source.stats()
+            self.status.update_stats(self._stats)
+            if p.recorder_error and self._recording_path:
+                self._recording_path = None
+                self.status.set_recording(None)
+                self.status.record_label.setText("RECORDING STOPPED")
+                self.status.record_label.setToolTip(p.recorder_error)
+                self.status.showMessage(f"Recording stopped: {p.recorder_error}")
+
+    def _draw_readout(self, frame) -> None:
+        p = self.pipeline
+        if getattr(p.source, "is_live", True):
+            if not frame.connected:
+                stats = getattr(self, "_stats", None)
+                state = getattr(stats, "state", "disconnected")
+                self.readout.show_stale("CONNECTING TO SENSOR…" if state == "connecting" and not p.samples
+                                        else "SENSOR DISCONNECTED — reconnecting…")
+                return
+            if frame.stale:
+                self.readout.show_stale("WAITING FOR SAMPLES…" if not p.samples
+                                        else f"NO SIGNAL for {frame.age_s:.1f} s")
+                return
+        elif frame.stale:
+            self.readout.show_stale("NO DATA")
+            return
+        state = frame.state
+        zone = theme.zone_key(state.zone) if state is not None else theme.IDLE
+        cue = cue_text(state.cue, zone, state.waiting_for_key) if state is not None else ""
+        if frame.saturated:
+            cue = "SENSOR SATURATED"
+        self.readout.show_value(frame.value, p.unit, zone, cue)
+
+    def _draw_routine(self, state) -> None:
+        routine = self.pipeline.routine
+        total = len(routine.steps)
+        if state is None:
+            first = routine.steps[0]
+            self.routine_panel.show_step(index=0, total=total, title=self._step_title(first),
+                                         countdown=None, progress=None, next_text="starts with the first sample")
+            return
+        if state.finished:
+            self.routine_panel.show_step(index=total - 1, total=total, title="routine complete",
+                                         countdown=None, progress=1.0,
+                                         next_text="Routine menu: start it again or choose another")
+            return
+        step = routine.steps[state.step_index]
+        nxt = routine.steps[state.step_index + 1] if state.step_index + 1 < total else None
+        if state.waiting_for_key:
+            title = f"ready: {self._step_title(step)}"
+            next_text = "press Space (or the pedal) to start"
+            countdown, progress = None, None
+        else:
+            title = self._step_title(step)
+            if nxt is None:
+                next_text = "last step"
+            else:
+                how = "Space to start" if nxt.advance == "key" else "starts by itself"
+                next_text = f"next: {self._step_title(nxt)} ({how})"
+            if step.kind == "threshold":
+                next_text = "P marks the threshold · " + next_text
+            countdown = state.hold_remaining if step.kind == "hold" else state.step_remaining
+            if step.kind == "hold":
+                progress = state.hold_elapsed / step.duration
+            elif step.duration:
+                progress = state.step_elapsed / step.duration
+            else:
+                progress = None
+        paused = step.kind == "hold" and step.on_leave != "record" and state.zone not in ("in",) and not state.waiting_for_key
+        self.routine_panel.show_step(index=state.step_index, total=total, title=title, countdown=countdown,
+                                     progress=progress, next_text=next_text, paused=paused)
+
+    @staticmethod
+    def _step_title(step) -> str:
+        base = _STEP_TITLES.get(step.kind, step.kind)
+        if step.kind == "hold":
+            base = f"hold {step.duration:g} s"
+        label = step.label.strip()
+        return f"{base} — {label}" if label and label.split()[0] != step.kind else base
+
+    def _sound(self, frame) -> None:
+        audio = self.audio
+        for event in frame.events:
+            kind = event.kind
+            if kind == "enter_band":
+                audio.play("enter")
+            elif kind == "leave_band":
+                audio.play("leave")
+            elif kind == "countdown":
+                audio.play("countdown")
+            elif kind == "step_end" and event.data.get("kind") == "hold":
+                audio.play("done")
+            elif kind == "routine_done":
+                audio.play("done")
+            elif kind == "threshold":
+                audio.play("marker")
+        state = frame.state
+        over = state is not None and state.zone == "over" and not frame.stale
+        audio.set_alarm(over)
+        if self.error_tone and state is not None and state.band is not None and not frame.stale:
+            lo, hi = state.band
+            half = (hi - lo) / 2 or 1.0
+            audio.set_error_tone((frame.value - (lo + hi) / 2) / half)
+        else:
+            audio.set_error_tone(None)
+
+    # --- routine -----------------------------------------------------------------------------
+    def _apply_routine_look(self) -> None:
+        p = self.pipeline
+        routine = p.routine
+        self.routine_panel.set_routine(routine.name)
+        self.trace.set_y_range(*y_range_for(routine, self.y_max))
+        self.trace.set_ceiling(routine.ceiling)
+        self.trace.set_unit(p.unit)
+        self.readout.decimals = decimals_for(self.trace.y_range[1])
+        self._shown_band = object()
+        self.setWindowTitle(f"pressure — live — {routine.name}")
+
+    def set_routine(self, routine) -> None:
+        """Start ``routine`` from its first step (the recording notes the change)."""
+        self.pipeline.set_routine(routine)
+        self._apply_routine_look()
+        self.status.showMessage(f"routine: {routine.name}", 5000)
+
+    def load_routine(self, name_or_path: str) -> None:
+        from ..routine import get_routine
+
+        try:
+            routine = get_routine(name_or_path).converted(self.pipeline.unit, self.pipeline.area_cm2)
+        except PressureError as exc:
+            QMessageBox.warning(self, "Routine", str(exc))
+            return
+        self.set_routine(routine)
+        if self.settings is not None:
+            self.settings.set("routine/name", name_or_path)
+
+    def open_routine_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open routine", "", "Routines (*.toml);;All files (*)")
+        if path:
+            self.load_routine(path)
+
+    # --- keys ------------------------------------------------------------------------------------
+    def advance(self) -> None:
+        self.pipeline.advance()
+
+    def add_marker(self, text: str) -> None:
+        marker = self.pipeline.add_marker(text)
+        if marker is None:
+            self.status.showMessage("no samples yet: nothing to mark", 3000)
+        else:
+            self.audio.play("marker")
+            self.status.showMessage(f"marker at {marker.t:.1f} s: {text}", 3000)
+
+    def mark_threshold(self) -> None:
+        if not self.pipeline.mark_threshold():
+            self.status.showMessage("P marks a threshold only during a PPT trial", 4000)
+
+    def tare(self) -> None:
+        source = self.pipeline.source
+        if not hasattr(source, "tare"):
+            self.status.showMessage("tare needs a live sensor", 3000)
+            return
+        try:
+            source.tare(self.pipeline.raw_mean(0.5))
+        except PressureError as exc:
+            self.status.showMessage(f"tare failed: {exc}", 5000)
+            return
+        self.status.showMessage("tared: the sensor reads zero now", 3000)
+
+    def toggle_mute(self) -> None:
+        self.audio.set_muted(not self.audio.muted)
+        self.status.set_sound(self.audio.available, self.audio.muted, self.audio.reason)
+        self.actions["mute"].setText("Unmute" if self.audio.muted else "Mute")
+        if self.settings is not None and self.audio.available:
+            self.settings.set("sound/muted", self.audio.muted)
+
+    def toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def leave_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+
+    def step_window(self, direction: int) -> None:
+        current = self.trace.window_seconds
+        if direction > 0:
+            bigger = [s for s in WINDOW_STEPS if s > current + 1e-9]
+            new = bigger[0] if bigger else current
+        else:
+            smaller = [s for s in WINDOW_STEPS if s < current - 1e-9]
+            new = smaller[-1] if smaller else current
+        self.trace.window_seconds = new
+        if self._frame is not None and math.isfinite(self._frame.t):
+            t, raw, smooth = self.pipeline.history.window(self._frame.t - new)
+            self.trace.update_trace(t, raw, smooth, self._frame.t)
+        self.status.showMessage(f"trace window: {new:g} s", 2000)
+        if self.settings is not None:
+            self.settings.set("display/window_seconds", new)
+
+    def show_keys(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;{v}</td></tr>" for k, v in KEY_HELP)
+        QMessageBox.information(self, "Keys", f"<table>{rows}</table><p>A foot pedal that types Space "
+                                              "advances the routine.</p>")
+
+    # --- dialogs ---------------------------------------------------------------------------------
+    def choose_sensor(self) -> None:
+        from .dialogs import PortDialog
+
+        dialog = PortDialog(self, self.settings.get("sensor/port") if self.settings else "")
+        if not dialog.exec():
+            return
+        url = dialog.url()
+        if self.session_factory is None:
+            return
+        try:
+            pipeline, recording_path = self.session_factory(url)
+        except PressureError as exc:
+            QMessageBox.warning(self, "Sensor", str(exc))
+            return
+        self.replace_pipeline(pipeline, recording_path)
+        if self.settings is not None:
+            self.settings.set("sensor/port", "" if url == "sim" else url)
+
+    def replace_pipeline(self, pipeline, recording_path: str | None = None) -> None:
+        """A new sensor is a new session: close the old one (its recording), start fresh."""
+        old = self.pipeline
+        old.close()
+        stop = getattr(old.source, "stop", None)
+        if stop:
+            stop()
+        self.pipeline = pipeline
+        self._recording_path = recording_path
+        self.status.set_recording(recording_path)
+        self._reset_view_state()
+        self._apply_routine_look()
+
+    def calibrate(self) -> None:
+        from .dialogs import CalibrationDialog
+
+        source = self.pipeline.source
+        reader = getattr(source, "reader", None)
+        if reader is None:
+            QMessageBox.information(self, "Calibration", "Calibration needs a live sensor.")
+            return
+        calibration = source.current_calibration()
+        dialog = CalibrationDialog(self, calibration, self.pipeline.raw_mean, self.pipeline.unit,
+                                   self.pipeline.area_cm2)
+        if not dialog.exec():
+            return
+        if dialog.result_calibration is not None:
+            try:
+                source.set_calibration(dialog.result_calibration)
+            except PressureError as exc:
+                QMessageBox.warning(self, "Calibration", str(exc))
+                return
+        unit, area = dialog.unit.currentText(), dialog.area_cm2()
+        if (unit, area) != (self.pipeline.unit, self.pipeline.area_cm2):
+            try:
+                self.set_routine(self.pipeline.routine.converted(unit, area))
+            except PressureError as exc:
+                QMessageBox.warning(self, "Calibration", str(exc))
+                return
+            if self.settings is not None:
+                self.settings.set("display/unit", unit)
+                self.settings.set("display/area_cm2", area or 0.0)
+
+    def edit_settings(self) -> None:
+        from ..filters import FILTERS, make_filter
+        from ..routine import BUILTIN_ROUTINES
+        from .dialogs import SettingsDialog
+
+        s = self.settings
+        get = (lambda k: s.get(k)) if s is not None else (lambda k: __import__(
+            "pressure.ui.settings", fromlist=["DEFAULTS"]).DEFAULTS[k])
+        current_filter = self.pipeline.filter.name
+        dialog = SettingsDialog(
+            self, filters=FILTERS, filter_name=current_filter, strength=get("filter/strength"),
+            routines=BUILTIN_ROUTINES, routine_name=get("routine/name"), unit=self.pipeline.unit,
+            target=get("routine/target") or 30.0, tolerance=get("routine/tolerance"), hold=get("routine/hold"),
+            ceiling=get("routine/ceiling"), window_seconds=self.trace.window_seconds,
+            y_max=self.y_max, record=get("record/enabled"), error_tone=self.error_tone)
+        if not dialog.exec():
+            return
+        v = dialog.values()
+        try:
+            params = {} if v["filter/strength"] < 0 else {"strength": v["filter/strength"]}
+            if (v["filter/name"], v["filter/strength"]) != (current_filter, get("filter/strength")):
+                self.pipeline.set_filter(make_filter(v["filter/name"], **params))
+            if v["routine/name"]:
+                if v["routine/name"] != get("routine/name"):
+                    self.load_routine(v["routine/name"])
+            else:
+                from ..routine import single_hold
+
+                ceiling = v["routine/ceiling"] or None
+                self.set_routine(single_hold(v["routine/target"], v["routine/tolerance"], v["routine/hold"],
+                                             ceiling=ceiling, unit=self.pipeline.unit,
+                                             area_cm2=self.pipeline.area_cm2))
+        except PressureError as exc:
+            QMessageBox.warning(self, "Settings", str(exc))
+            return
+        self.trace.window_seconds = v["display/window_seconds"]
+        self.y_max = v["display/y_max"]
+        self.error_tone = v["sound/error_tone"]
+        self._apply_routine_look()
+        if s is not None:
+            for key, value in v.items():
+                s.set(key, value)
+            if v["record/enabled"] != bool(self._recording_path):
+                self.status.showMessage("recording on/off applies from the next session", 5000)
+
+    # --- closing ---------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Stop drawing, close the recording (every sample and event committed), stop the sensor."""
+        self.timer.stop()
+        self.pipeline.close()
+        stop = getattr(self.pipeline.source, "stop", None)
+        if stop:
+            stop()
+        self.audio.close()
+        if self.settings is not None:
+            self.settings.set("window/geometry", bytes(self.saveGeometry().data()))
+            self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,159 @@
+"""The big number: the smoothed pressure, its unit, the zone colour and the direction cue.
+
+Read at a glance from two metres away, so the font scales with the widget (F11 makes it
+bigger still), the background says the zone and the cue says it again in words (for
+colour-blind readers and for peripheral vision). A value that is not live is never shown as
+live: when samples stop (or the sensor is gone) the panel turns grey, says why, and shows the
+last value small and struck out.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from . import theme
+
+log = logging.getLogger(__name__)
+
+CUE_TEXT = {
+    "press": "PRESS HARDER",
+    "hold": "HOLD",
+    "ease": "EASE OFF",
+    "release": "RELEASE",
+    "rest": "REST",
+    "done": "ROUTINE DONE",
+    "stop": "",
+}
+
+
+def cue_text(cue: str, zone: str = "", waiting_for_key: bool = False) -> str:
+    """Words for the coach's cue. Over the ceiling it is an order ("RELEASE!"); a step that
+    waits for the key says which key."""
+    if zone == theme.CEILING:
+        return "RELEASE!"
+    if waiting_for_key:
+        return "SPACE: NEXT STEP"
+    return CUE_TEXT.get(cue, str(cue).replace("_", " ").upper())
+
+
+def decimals_for(scale: float) -> int:
+    """Fixed decimals for a display range, so the number does not jump in width while pressing."""
+    if not math.isfinite(scale) or scale <= 0:
+        return 1
+    return 2 if scale < 10 else 1 if scale < 100 else 0
+
+
+class Readout(QWidget):
+    """Value + unit, cue, and a state line; coloured by zone."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("readout")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.value_label = QLabel("—", self)
+        self.value_label.setObjectName("readoutValue")
+        self.value_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.unit_label = QLabel("", self)
+        self.unit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cue_label = QLabel("", self)
+        self.cue_label.setObjectName("readoutCue")
+        self.cue_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.state_label = QLabel("", self)  # why the value is not live, when it is not
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.state_label.setWordWrap(True)
+        for label in (self.value_label, self.unit_label, self.cue_label, self.state_label):
+            # the fonts follow the panel's size, so the labels must never push the panel's size
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(0)
+        layout.addStretch(1)
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.unit_label)
+        layout.addWidget(self.cue_label)
+        layout.addWidget(self.state_label)
+        layout.addStretch(1)
+        self.decimals = 1
+        self.zone = ""
+        self.stale = False
+        self._last_value = math.nan
+        self._text = ""
+        self._apply_zone(theme.IDLE)
+        self._scale_fonts()
+
+    # --- what the window calls -------------------------------------------------------------
+    def show_value(self, value: float, unit: str, zone: str, cue: str) -> None:
+        """A live value: big, coloured by zone, with the cue under it."""
+        if self.stale:
+            self.stale = False
+            self.state_label.setText("")
+            self._set_strike(False)
+        self._last_value = value
+        text = "—" if not math.isfinite(value) else f"{value:.{self.decimals}f}"
+        if text != self._text:
+            self._text = text
+            self.value_label.setText(text)
+        if self.unit_label.text() != unit:
+            self.unit_label.setText(unit)
+        if self.cue_label.text() != cue:
+            self.cue_label.setText(cue)
+        self._apply_zone(zone)
+
+    def show_stale(self, message: str) -> None:
+        """Not live: grey, the reason in words, the last value struck out (or a dash)."""
+        if self.stale and self.state_label.text() == message:
+            return
+        self.stale = True
+        last = self._last_value
+        self._text = "—" if not math.isfinite(last) else f"{last:.{self.decimals}f}"
+        self.value_label.setText(self._text)
+        self._set_strike(math.isfinite(last))
+        self.cue_label.setText(message)
+        self.state_label.setText("last value shown struck out: it is not live" if math.isfinite(last) else "")
+        self._apply_zone(theme.STALE)
+
+    # --- look ------------------------------------------------------------------------------
+    def _apply_zone(self, zone: str) -> None:
+        if zone == self.zone:
+            return
+        self.zone = zone
+        style = theme.ZONES.get(zone, theme.ZONES[theme.IDLE])
+        self.setStyleSheet(
+            f"#readout {{ background: {style.background}; border-radius: 10px; }}"
+            f"#readout QLabel {{ color: {style.text}; background: transparent; }}"
+        )
+        self.setToolTip(style.label)
+
+    def _set_strike(self, on: bool) -> None:
+        font = self.value_label.font()
+        font.setStrikeOut(on)
+        self.value_label.setFont(font)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._scale_fonts()
+
+    def _scale_fonts(self) -> None:
+        """The number takes as much of the panel as fits: ~45% of the height, width for 6 digits."""
+        h, w = max(self.height(), 60), max(self.width(), 80)
+        big = int(max(24, min(h * 0.42, w / 4.2)))
+        for label, px, bold in (
+            (self.value_label, big, True),
+            (self.unit_label, max(12, big // 4), False),
+            (self.cue_label, max(14, big // 3), True),
+            (self.state_label, max(10, big // 7), False),
+        ):
+            font = QFont(label.font())
+            font.setPixelSize(px)
+            font.setBold(bold)
+            if label is self.value_label:
+                font.setStrikeOut(self.stale and math.isfinite(self._last_value))
+                font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])  # digits of one width
+            label.setFont(font)

@@ -1,0 +1,101 @@
+"""The routine panel: which step, a large countdown, a large progress bar, and what comes next.
+
+The hold timer is the coach's (it counts time in the band and pauses, resets or only records
+on leaving, per routine); this panel only shows it, large enough to read from the table.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+
+
+def format_seconds(seconds: float) -> str:
+    """Countdown text in whole seconds, rounded up (a hold is done at 0:00, not before), as m:ss."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–:––"
+    s = max(0, math.ceil(seconds - 1e-9))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class RoutinePanel(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("routinePanel")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.routine_label = QLabel("", self)
+        self.step_label = QLabel("", self)
+        self.countdown_label = QLabel("–:––", self)
+        self.countdown_label.setObjectName("countdown")
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setMinimumHeight(26)
+        self.next_label = QLabel("", self)
+        self.next_label.setWordWrap(True)
+        for label in (self.routine_label, self.step_label, self.countdown_label, self.next_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.routine_label)
+        layout.addWidget(self.step_label)
+        layout.addWidget(self.countdown_label)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.next_label)
+        self._fonts(28)
+        self._shown = None
+
+    def set_routine(self, name: str) -> None:
+        self.routine_label.setText(name)
+
+    def show_step(self, *, index: int, total: int, title: str, countdown: float | None,
+                  progress: float | None, next_text: str, paused: bool = False) -> None:
+        """One call per frame; only changed texts are set (cheap at 60 Hz)."""
+        count_text = format_seconds(countdown) if countdown is not None else ""
+        bar = -1 if progress is None or not math.isfinite(progress) else int(round(min(max(progress, 0.0), 1.0) * 1000))
+        key = (index, total, title, count_text, bar, next_text, paused)
+        if key == self._shown:
+            return
+        self._shown = key
+        self._set_fitted(self.step_label, f"step {index + 1} / {total} · {title}" if total else title)
+        self.countdown_label.setText(count_text + ("  ⏸" if paused and count_text else ""))
+        self.progress.setVisible(bar >= 0)
+        if bar >= 0:
+            self.progress.setValue(bar)
+        self._set_fitted(self.next_label, next_text)
+
+    def _set_fitted(self, label: QLabel, text: str) -> None:
+        """Set text, shrinking the font (down to a third) so a long step name is never cut off."""
+        label.setText(text)
+        px = self._px.get(label, 14)
+        font = QFont(label.font())
+        font.setPixelSize(px)
+        width = max(label.width() - 8, 40)
+        while px > max(10, self._px.get(label, 14) // 3) and QFontMetrics(font).horizontalAdvance(text) > width:
+            px -= 1
+            font.setPixelSize(px)
+        label.setFont(font)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fonts(int(max(22, min(self.height() * 0.32, self.width() / 6))))
+
+    def _fonts(self, big: int) -> None:
+        self._px = {}
+        for label, px, bold in ((self.routine_label, max(11, big // 3), False),
+                                (self.step_label, max(13, big // 2), True),
+                                (self.countdown_label, big, True),
+                                (self.next_label, max(11, big // 3), False)):
+            font = QFont(label.font())
+            font.setPixelSize(px)
+            font.setBold(bold)
+            label.setFont(font)
+            self._px[label] = px
+        for label in (self.step_label, self.next_label):
+            self._set_fitted(label, label.text())
+        self.progress.setMinimumHeight(max(18, big // 2))

@@ -1,0 +1,169 @@
+"""The scrolling trace and the whole-session overview strip (pyqtgraph).
+
+Every plot item is made once here; each frame only calls ``setData`` / ``setValue`` on them with
+views of the preallocated histories (``history.py``). The vertical range is fixed (from the
+routine or a setting) because an autoscaling axis jumps while the practitioner presses and
+makes the band impossible to read at a glance. The main plot clips to the visible window and
+downsamples by peak, so a 30 s window at 1000 S/s still draws a few thousand points.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from . import theme
+
+log = logging.getLogger(__name__)
+
+MAX_MARKERS = 200  # oldest marker lines are dropped beyond this (they stay in the recording)
+
+
+class TraceView(pg.GraphicsLayoutWidget):
+    """Main trace (last N seconds) above an overview strip (the whole session)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground(theme.PLOT_BACKGROUND)
+        self.paint_hooks: list = []  # callables(t_end) run after each paint (the GUI benchmark)
+        self.frames = 0
+
+        self.plot = self.addPlot(row=0, col=0)
+        p = self.plot
+        p.setClipToView(True)
+        p.setDownsampling(auto=True, mode="peak")
+        p.setMouseEnabled(x=False, y=False)
+        p.setMenuEnabled(False)
+        p.hideButtons()
+        p.disableAutoRange()
+        p.showGrid(x=True, y=True, alpha=0.15)
+        p.setLabel("bottom", "time (s)")
+        p.getAxis("bottom").enableAutoSIPrefix(False)
+        p.getAxis("left").enableAutoSIPrefix(False)
+        for axis in ("left", "bottom"):
+            p.getAxis(axis).setTextPen(theme.PLOT_FOREGROUND)
+            p.getAxis(axis).setPen(theme.PLOT_FOREGROUND)
+
+        self.band = pg.LinearRegionItem(orientation="horizontal", movable=False,
+                                        brush=pg.mkBrush(*theme.BAND_BRUSH), pen=pg.mkPen(None))
+        self.band.setZValue(-10)
+        p.addItem(self.band)
+        self.target_line = pg.InfiniteLine(angle=0, movable=False,
+                                           pen=pg.mkPen(theme.TARGET_PEN, width=2, style=Qt.PenStyle.DashLine))
+        p.addItem(self.target_line)
+        self.ceiling_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(theme.CEILING_PEN, width=2),
+                                            label="ceiling", labelOpts={"position": 0.02, "color": theme.CEILING_PEN,
+                                                                        "anchors": [(0, 1), (0, 1)]})
+        p.addItem(self.ceiling_line)
+        self.raw_curve = p.plot(pen=pg.mkPen(theme.RAW_PEN, width=theme.RAW_WIDTH), skipFiniteCheck=True)
+        self.pacer_curve = p.plot(pen=pg.mkPen(theme.PACER_PEN, width=2, style=Qt.PenStyle.DotLine))
+        self.smooth_curve = p.plot(pen=pg.mkPen(theme.SMOOTH_PEN, width=theme.SMOOTH_WIDTH), skipFiniteCheck=True)
+
+        self.overview = self.addPlot(row=1, col=0)
+        o = self.overview
+        o.setMouseEnabled(x=False, y=False)
+        o.setMenuEnabled(False)
+        o.hideButtons()
+        o.disableAutoRange()
+        o.setMaximumHeight(90)
+        o.hideAxis("left")
+        o.getAxis("bottom").setTextPen(theme.PLOT_FOREGROUND)
+        o.getAxis("bottom").enableAutoSIPrefix(False)
+        self.overview_curve = o.plot(pen=pg.mkPen(theme.OVERVIEW_PEN, width=1))
+        self.overview_band = pg.LinearRegionItem(orientation="horizontal", movable=False,
+                                                 brush=pg.mkBrush(*theme.BAND_BRUSH), pen=pg.mkPen(None))
+        o.addItem(self.overview_band)
+        self.overview_window = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.OVERVIEW_REGION_BRUSH),
+                                                   pen=pg.mkPen(theme.PLOT_FOREGROUND))
+        o.addItem(self.overview_window)
+        self.ci.layout.setRowStretchFactor(0, 5)
+        self.ci.layout.setRowStretchFactor(1, 1)
+
+        self.markers: list[tuple[float, pg.InfiniteLine, pg.InfiniteLine]] = []
+        self.window_seconds = 20.0
+        self.y_range = (0.0, 1.0)
+        self.set_y_range(0.0, 1.0)
+        self.set_band(None)
+        self.set_ceiling(None)
+
+    # --- static parts (change when the routine/step changes) ---------------------------------
+    def set_y_range(self, lo: float, hi: float) -> None:
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+            return
+        self.y_range = (lo, hi)
+        self.plot.setYRange(lo, hi, padding=0)
+        self.overview.setYRange(lo, hi, padding=0)
+
+    def set_band(self, band: tuple[float, float, float] | None) -> None:
+        """(low, target, high) or None when the step has no band (rest, release)."""
+        visible = band is not None and all(map(math.isfinite, band))
+        for item in (self.band, self.target_line, self.overview_band):
+            item.setVisible(visible)
+        if visible:
+            lo, target, hi = band
+            self.band.setRegion((lo, hi))
+            self.overview_band.setRegion((lo, hi))
+            self.target_line.setValue(target)
+
+    def set_ceiling(self, ceiling: float | None) -> None:
+        visible = ceiling is not None and math.isfinite(ceiling) and ceiling > 0
+        self.ceiling_line.setVisible(visible)
+        if visible:
+            self.ceiling_line.setValue(ceiling)
+
+    def set_unit(self, unit: str) -> None:
+        self.plot.setLabel("left", unit)
+
+    # --- per frame --------------------------------------------------------------------------
+
+    def update_trace(self, t: np.ndarray, raw: np.ndarray, smooth: np.ndarray, now: float) -> None:
+        """Curves from history views, and scroll so ``now`` is the right edge."""
+        self.raw_curve.setData(t, raw)
+        self.smooth_curve.setData(t, smooth)
+        # the first window fills from 0; after that the newest sample is the right edge
+        right = max(now, self.window_seconds) if math.isfinite(now) else self.window_seconds
+        left = right - self.window_seconds
+        self.plot.setXRange(left, right, padding=0)
+        self.overview_window.setRegion((max(left, 0.0), right))
+
+    def update_pacer(self, t: np.ndarray, values: np.ndarray) -> None:
+        self.pacer_curve.setData(t, values, connect="finite")
+
+    def update_overview(self, x: np.ndarray, y: np.ndarray, t_end: float) -> None:
+        self.overview_curve.setData(x, y)
+        end = max(t_end, self.window_seconds)
+        self.overview.setXRange(0.0, end, padding=0)
+
+    def add_marker(self, t: float, text: str) -> None:
+        """A labelled vertical line on the trace and a tick on the overview (rare: not per frame)."""
+        pen = pg.mkPen(theme.MARKER_PEN, width=2)
+        line = pg.InfiniteLine(pos=t, angle=90, movable=False, pen=pen, label=text,
+                               labelOpts={"position": 0.92, "color": theme.MARKER_PEN,
+                                          "fill": (21, 24, 29, 200), "anchors": [(0, 0.5), (0, 0.5)]})
+        tick = pg.InfiniteLine(pos=t, angle=90, movable=False, pen=pg.mkPen(theme.MARKER_PEN, width=1))
+        self.plot.addItem(line)
+        self.overview.addItem(tick)
+        self.markers.append((t, line, tick))
+        while len(self.markers) > MAX_MARKERS:
+            _, old_line, old_tick = self.markers.pop(0)
+            self.plot.removeItem(old_line)
+            self.overview.removeItem(old_tick)
+
+    def clear_markers(self) -> None:
+        for _, line, tick in self.markers:
+            self.plot.removeItem(line)
+            self.overview.removeItem(tick)
+        self.markers.clear()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        self.frames += 1
+        if self.paint_hooks:
+            end = time.monotonic()
+            for hook in self.paint_hooks:
+                hook(end)
