@@ -311,7 +311,17 @@ class Routine:
 
 def _toml_value(v) -> str:
     if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+        # TOML basic string: escape the quote, the backslash and every control character
+        # (TOML also forbids a raw DEL, which JSON allows).
+        out = []
+        for ch in v:
+            if ch in '"\\':
+                out.append("\\" + ch)
+            elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+                out.append(f"\\u{ord(ch):04x}")
+            else:
+                out.append(ch)
+        return '"' + "".join(out) + '"'
     if isinstance(v, bool):
         return "true" if v else "false"
     return repr(float(v)) if isinstance(v, float) else str(v)
