@@ -18,6 +18,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+LABEL_ROWS = 3  # neighbouring marker labels go on different rows so they do not overlap
+
 
 def decimate_minmax(t, y, max_points: int = 2000) -> tuple[np.ndarray, np.ndarray]:
     """At most ``max_points`` points that keep every bucket's minimum and maximum in order.
@@ -99,6 +101,7 @@ class SvgPlot:
         self.left, self.right, self.top, self.bottom = 56, 16, 24 if title else 12, 40
         self.x_label, self.y_label, self.title = x_label, y_label, title
         self._layers: list[str] = []
+        self._labels = 0  # marker labels drawn so far: staggered over LABEL_ROWS rows
 
     # -- coordinate mapping
     def px(self, x) -> np.ndarray:
@@ -154,8 +157,10 @@ class SvgPlot:
             return
         x = float(self.px(t))
         y_top, y_bot = self.top, self.height - self.bottom
-        text = (f'<text x="{_fmt(x + 3)}" y="{_fmt(y_top + 10)}" font-size="10" fill="{stroke}">'
-                f'{html.escape(label)}</text>') if label else ""
+        row = self._labels % LABEL_ROWS
+        self._labels += 1 if label else 0
+        text = (f'<text x="{_fmt(x + 3)}" y="{_fmt(y_top + 10 + 11 * row)}" font-size="10" '
+                f'fill="{stroke}">{html.escape(label)}</text>') if label else ""
         self._layers.append(
             f'<g class="marker"><line x1="{_fmt(x)}" y1="{y_top}" x2="{_fmt(x)}" y2="{y_bot}" '
             f'stroke="{stroke}" stroke-dasharray="{dash}"/>{text}'
