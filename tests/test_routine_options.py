@@ -49,8 +49,16 @@ def test_builtin_routine_is_converted_to_the_display_unit():
     r = routine_from_args(parse("--routine", "ischemic", "--unit", "kgf"))
     # 30 N / 9.80665 N per kgf
     assert r.unit == "kgf" and r.steps[1].target == pytest.approx(30 / 9.80665)
-    ppt = routine_from_args(parse("--routine", "ppt"))
+    ppt = routine_from_args(parse("--routine", "ppt", "--unit", "N"))
     assert ppt.unit == "N" and ppt.steps[0].rate == pytest.approx(5.0)  # 50 kPa/s on 1 cm2
+
+
+def test_a_routine_keeps_its_own_unit_without_unit_option():
+    assert routine_from_args(parse("--routine", "ppt")) == BUILTIN_ROUTINES["ppt"]
+    assert display_unit_from_args(parse(), None) == ("N", None)
+    # an explicit area for the routine's own pressure unit keeps the pressures
+    tip = routine_from_args(parse("--routine", "ppt", "--area", "2"))
+    assert tip.unit == "kPa" and tip.area_cm2 == 2 and tip.steps[0].rate == pytest.approx(50.0)
 
 
 def test_ceiling_overrides_the_routine_and_is_checked():

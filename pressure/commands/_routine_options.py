@@ -63,17 +63,18 @@ def add_routine_options(parser: argparse.ArgumentParser) -> None:
                    help=f"time to hold in the band with --target (default {DEFAULT_HOLD_S:g})")
     g.add_argument("--ceiling", type=_number, metavar="VALUE",
                    help="safety ceiling: an alarm above it (overrides the routine's own)")
-    g.add_argument("--unit", default="N", metavar="UNIT",
-                   help=f"display unit: {', '.join(DISPLAY_UNITS)} (default N)")
+    g.add_argument("--unit", default=None, metavar="UNIT",
+                   help=f"display unit: {', '.join(DISPLAY_UNITS)} (default: the routine's own, else N)")
     g.add_argument("--area", metavar="CM2|NAME",
                    help="contact area for pressure units: cm2 or a contact name "
                         "(algometer, thumb, elbow, tool)")
 
 
 def display_unit_from_args(args, routine: Routine | None = None) -> tuple[str, float | None]:
-    """The display unit and contact area; a pressure unit without an area is an error unless
-    the routine brings its own area."""
-    unit = normalize_unit(getattr(args, "unit", None) or "N")
+    """The display unit and contact area: ``--unit``, else the routine's own unit, else N. A
+    pressure unit without ``--area`` is an error unless the routine brings its own area."""
+    given = getattr(args, "unit", None)
+    unit = normalize_unit(given or (routine.unit if routine is not None else "N"))
     area = parse_area(args.area) if getattr(args, "area", None) is not None else None
     if area is None and routine is not None:
         area = routine.area_cm2
@@ -84,7 +85,7 @@ def display_unit_from_args(args, routine: Routine | None = None) -> tuple[str, f
 
 def routine_from_args(args) -> Routine | None:
     """The routine the options ask for, in the display unit; None when neither --routine nor
-    --target is given."""
+    --target is given. A routine stays in its own unit unless --unit (or --area) is given."""
     name = getattr(args, "routine", None)
     target = getattr(args, "target", None)
     tolerance = getattr(args, "tolerance", None)
