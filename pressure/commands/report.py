@@ -1,0 +1,132 @@
+"""``report``: score a recorded session and print it, as JSON, or as a single-file HTML page.
+
+A session recorded without a routine (an imported CSV) is scored against ``--routine`` or a
+single hold from ``--target/--tolerance/--hold``, the same options as the live window.
+``--trainee NAME --store`` also stores the attempt in the trainee's progress.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import PressureError
+from ._routine_options import add_routine_options, routine_from_args
+
+log = logging.getLogger(__name__)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="score a recorded session: text, JSON or an HTML page")
+    p.add_argument("file", metavar="FILE", help="a recorded session (.pressure)")
+    p.add_argument("--json", action="store_true", help="print every number of the report as JSON")
+    p.add_argument("--html", metavar="OUT.html", help="write the report as one self-contained HTML file")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --html file")
+    p.add_argument("--trainee", metavar="NAME", help="the trainee who made this attempt (with --store)")
+    p.add_argument("--store", action="store_true", help="store the attempt's scores for --trainee")
+    p.add_argument("--no-reference", action="store_true", help="do not compare with the routine's reference")
+    add_routine_options(p)
+    p.set_defaults(func=run)
+
+
+def write_new_file(path: Path, text: str, force: bool) -> None:
+    """Write ``text`` atomically; an existing file is replaced only with ``force``, and a
+    recording never (a typo must not cost a session)."""
+    from ..recording import is_recording_file
+
+    path = Path(path)
+    if path.is_dir():
+        raise PressureError(f"{path} is a folder; give a file name for the HTML report")
+    if path.exists():
+        if is_recording_file(path):
+            raise PressureError(f"{path} is a recording; refusing to overwrite it with a report")
+        if not force:
+            raise PressureError(f"{path} exists already; pass --force to overwrite it")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise PressureError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise PressureError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _text(data: dict) -> str:
+    unit = data.get("unit") or ""
+    score = data.get("score")
+    lines = [f"{data['file']}", f"routine: {data.get('routine')}",
+             f"score: {'-' if score is None else f'{score:.0f}'} / 100"]
+    head = ("step", "time to band s", "overshoot %", "in band %", "MAE %", "CV %", "drift %/10s", "score")
+    rows = [head]
+    for s in data.get("steps") or []:
+        if s.get("kind") != "hold":
+            continue
+
+        def f(key, fmt="{:.1f}"):
+            v = s.get(key)
+            return "-" if v is None else fmt.format(v)
+
+        rows.append((f"{s['index'] + 1} {s.get('label') or 'hold'}" + ("" if s.get("completed") else " (unfinished)"),
+                     f("time_to_band_s"), f("overshoot_pct"), f("time_in_band_pct"), f("mae_pct"),
+                     f("cv_pct"), f("drift_pct_per_10s", "{:+.1f}"), f("score", "{:.0f}")))
+    if len(rows) > 1:
+        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+        lines += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                  for r in rows]
+    if data.get("thresholds"):
+        vals = ", ".join(f"{d['value']:.1f}" for d in data["thresholds"] if d.get("value") is not None)
+        cv = data.get("threshold_cv_pct")
+        lines.append(f"thresholds ({unit}): {vals}; mean {data.get('threshold_mean'):.1f}"
+                     + ("" if cv is None else f", CV {cv:.1f} %"))
+    worst = data.get("worst")
+    if worst:
+        lines.append(f"worst moment: {worst['value']:.1f} {unit} at {worst['t_s']:.1f} s "
+                     f"({worst['deviation_pct']:+.0f} % of target)")
+    cmp = data.get("comparison")
+    if cmp:
+        rms = cmp.get("rms_diff_pct")
+        ref = cmp.get("reference_score")
+        lines.append("reference: score " + ("-" if ref is None else f"{ref:.0f}")
+                     + ("" if rms is None else f", RMS difference {rms:.1f} % of target"))
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    from ..recording import open_recording
+    from ..report import build
+
+    if args.store and not args.trainee:
+        raise PressureError("--store needs --trainee NAME (whose attempt it is)")
+    if args.trainee and not args.store:
+        raise PressureError("--trainee is used with --store (add --store to keep the attempt)")
+    if args.html and not args.force and Path(args.html).exists():  # before the work, not after
+        write_new_file(Path(args.html), "", force=False)
+    if args.trainee:
+        from ..trainees import get_trainee
+
+        get_trainee(args.trainee)  # unknown trainee: say so before scoring
+    rec = open_recording(args.file)
+    routine = routine_from_args(args)
+    report = build(rec, routine, with_reference=not args.no_reference)
+    if args.html:
+        write_new_file(Path(args.html), report.html(), args.force)
+    if args.store:
+        from ..trainees import record_attempt
+
+        attempt = record_attempt(args.trainee, rec.path, report.scores)
+        report.data["stored_attempt"] = attempt.id
+    if args.json:
+        print(json.dumps(report.data, ensure_ascii=False, indent=1))
+    else:
+        print(_text(report.data))
+        if args.html:
+            print(f"wrote {args.html}")
+        if args.store:
+            print(f"stored the attempt for {args.trainee}")
+    return 0
