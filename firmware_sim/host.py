@@ -66,8 +66,7 @@ class SimHost:
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._wake_r.setblocking(False)
+        self._wake_r = self._wake_w = None  # a socketpair while running: wakes the thread
         self._requests: collections.deque = collections.deque()  # (kind, arg, done Event)
         self._t0 = 0.0
         self._tmpdir: str | None = None
@@ -87,7 +86,16 @@ class SimHost:
             self._tmpdir = tempfile.mkdtemp(prefix="pressure-sim-")
             self._link = os.path.join(self._tmpdir, self.link_name)
             self.url = self._link
-        self._open_port()
+        try:
+            self._open_port()
+        except BaseException:
+            self._close_port()
+            if self._tmpdir:
+                shutil.rmtree(self._tmpdir, ignore_errors=True)
+                self._tmpdir = None
+            raise
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
         if self.transport == "tcp":
             self.url = f"socket://{self.bind}:{self.tcp_port}"
         self._t0 = time.monotonic()
@@ -108,10 +116,8 @@ class SimHost:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
         for s in (self._wake_r, self._wake_w):
-            try:
+            if s is not None:
                 s.close()
-            except OSError:
-                pass
 
     def __enter__(self) -> "SimHost":
         self.start()
@@ -136,8 +142,9 @@ class SimHost:
     # ---- requests from other threads -------------------------------------------------------
     def _wake(self) -> None:
         try:
-            self._wake_w.send(b"x")
-        except OSError:
+            if self._wake_w is not None:
+                self._wake_w.send(b"x")
+        except OSError:  # closed, or full of wake-ups already: the thread will wake anyway
             pass
 
     def _request(self, kind: str, arg=None, timeout: float = 5.0) -> None:
