@@ -200,10 +200,10 @@ class AutoParser(LineParser):
         bad = 0
         for m in _LINE_RE.finditer(buf):
             line = m.group(1)
-            if not line.strip():
-                continue
-            if len(line) > MAX_LINE:
+            if len(line) > MAX_LINE:  # before the blank test, as the line splitter does
                 bad += 1
+                continue
+            if not line.strip():
                 continue
             tags = _line_tags(line)
             self._held.append((line, tags))
