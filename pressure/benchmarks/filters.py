@@ -32,12 +32,13 @@ CANDIDATES: list[tuple[str, dict]] = [
     ("exponential", {"tau": 0.02}),
     ("exponential", {"tau": 0.05}),
     ("exponential", {"tau": 0.1}),
-    ("one_euro", {"mincutoff": 1.0, "beta": 0.1, "dcutoff": 1.0}),
-    ("one_euro", {"mincutoff": 1.0, "beta": 0.01, "dcutoff": 1.0}),
-    ("one_euro", {"mincutoff": 0.5, "beta": 0.01, "dcutoff": 1.0}),
+    ("one_euro", {"mincutoff": 1.0, "beta": 0.1, "dcutoff": 1.0}),   # the authors' demo set
+    ("one_euro", {"mincutoff": 1.0, "beta": 0.05, "dcutoff": 0.5}),
     ("one_euro", {"mincutoff": 0.5, "beta": 0.02, "dcutoff": 1.0}),
-    ("one_euro", {"mincutoff": 0.3, "beta": 0.02, "dcutoff": 1.0}),
-    ("one_euro", {"mincutoff": 0.5, "beta": 0.05, "dcutoff": 0.5}),
+    ("one_euro", {"mincutoff": 0.5, "beta": 0.05, "dcutoff": 1.0}),
+    ("one_euro", {"mincutoff": 0.5, "beta": 0.05, "dcutoff": 0.5}),  # DEFAULT_FILTER
+    ("one_euro", {"mincutoff": 0.3, "beta": 0.05, "dcutoff": 0.5}),
+    ("one_euro", {"mincutoff": 0.5, "beta": 0.08, "dcutoff": 0.5}),
 ]
 
 
@@ -104,15 +105,19 @@ def hold_table(rates=(1000.0, 80.0), seeds: int = 5) -> list[dict]:
     return rows
 
 
-def _rate(name: str, params: dict, total: int, chunk: int) -> float:
+def _rate(name: str, params: dict, total: int, chunk: int, repeats: int = 3) -> float:
+    """Samples per second streaming in chunks; the best of a few runs (the machine is shared)."""
     rng = np.random.default_rng(1)
     t = np.arange(total) / 1000.0
     x = HOLD_N + rng.normal(0, NOISE_RMS_N, total)
-    f = make_filter(name, **params)
-    start = time.perf_counter()
-    for i in range(0, total, chunk):
-        f.process(t[i:i + chunk], x[i:i + chunk])
-    return total / (time.perf_counter() - start)
+    best = np.inf
+    for _ in range(repeats):
+        f = make_filter(name, **params)
+        start = time.perf_counter()
+        for i in range(0, total, chunk):
+            f.process(t[i:i + chunk], x[i:i + chunk])
+        best = min(best, time.perf_counter() - start)
+    return total / best
 
 
 def run(quick: bool = False) -> dict:
@@ -121,18 +126,22 @@ def run(quick: bool = False) -> dict:
     name, params = DEFAULT_FILTER
     result = {"filter_samples_per_s": round(_rate("one_euro", params if name == "one_euro" else {}, total, chunk))}
     for other in FILTERS:
-        result[f"filter_{other}_samples_per_s"] = round(_rate(other, {}, total, chunk))
+        if other not in ("one_euro", "none"):
+            result[f"filter_{other}_samples_per_s"] = round(_rate(other, {}, total, chunk, repeats=1))
     return result
 
 
 def markdown_table(rows: list[dict]) -> str:
     """The table in docs/smoothing.md (``python -m pressure.benchmarks.filters``)."""
+    def ms(v: float) -> str:
+        return f"{v:.0f}" if np.isfinite(v) else f"> {AFTER_S * 1000:.0f}"
+
     lines = ["| filter | parameters | rate (Hz) | hold residual std (N) | 10-90 % rise (ms) | step to 90 % (ms) | ramp lag (ms) |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
         params = ", ".join(f"{k}={v:g}" for k, v in r["params"].items()) or "-"
         lines.append(f"| {r['filter']} | {params} | {r['rate_hz']:g} | {r['residual_std_n']:.3f} | "
-                     f"{r['rise_10_90_ms']:.0f} | {r['time_to_90_ms']:.0f} | {r['ramp_lag_ms']:.0f} |")
+                     f"{ms(r['rise_10_90_ms'])} | {ms(r['time_to_90_ms'])} | {ms(r['ramp_lag_ms'])} |")
     return "\n".join(lines)
 
 
