@@ -257,9 +257,9 @@ class Pipeline:
         finite = np.flatnonzero(np.isfinite(smooth))
         if finite.size:
             self.last_value = float(smooth[finite[-1]])
-        self._feed_coach(block.t, smooth, frame)
-        if self.recorder is not None:
+        if self.recorder is not None:  # samples first, then the events they caused
             self._record(lambda: self.recorder.append(block))
+        self._feed_coach(block.t, smooth, frame)
 
     def _feed_coach(self, t: np.ndarray, values: np.ndarray, frame: Frame) -> None:
         """Every sample goes to the coach (one call per tick), so its hold timer is as exact as the data."""

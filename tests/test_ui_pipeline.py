@@ -1,0 +1,162 @@
+"""The Qt-free pipeline: drain -> filter -> unit -> coach -> recorder, and staleness."""
+
+import math
+
+import numpy as np
+import pytest
+
+from pressure.errors import PressureError
+from pressure.filters import make_filter
+from pressure.recording import RecordingWriter, open_recording
+from pressure.routine import Routine, Step, single_hold
+from pressure.samples import G, from_unit
+from pressure.ui.pipeline import STALE_AFTER_S, Pipeline
+
+from ui_fakes import FakeClock, FakeSource
+
+
+def make(routine=None, recorder=None, filt=None):
+    clock = FakeClock()
+    source = FakeSource(clock)
+    routine = routine or single_hold(10.0, "10%", 2.0, ceiling=20.0)
+    return Pipeline(source, routine, filt or make_filter("none"), recorder=recorder, clock=clock), source, clock
+
+
+def test_values_reach_history_in_the_display_unit():
+    routine = single_hold(1.0, "10%", 2.0, unit="kgf")
+    p, src, _ = make(routine)
+    src.push([G, 2 * G, 3 * G])  # newtons
+    frame = p.tick()
+    t, raw, smooth = p.history.window(-math.inf)
+    assert frame.new == 3
+    np.testing.assert_allclose(raw, [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(smooth, raw)
+    assert frame.value == pytest.approx(3.0) and frame.t == pytest.approx(src.t)
+
+
+def test_filter_state_is_kept_between_ticks():
+    values = np.r_[np.zeros(50), np.full(150, 10.0)]
+    whole = make_filter("exponential", strength=0.5).process(np.arange(1, 201) / 100.0, values)
+    p, src, _ = make(filt=make_filter("exponential", strength=0.5))
+    for chunk in np.array_split(values, 7):
+        src.push(chunk)
+        p.tick()
+    _, _, smooth = p.history.window(-math.inf)
+    np.testing.assert_allclose(smooth, whole)
+
+
+def test_stale_after_quarter_second_without_samples():
+    p, src, clock = make()
+    assert p.tick().stale  # nothing yet: not live
+    src.push([5.0] * 10)
+    assert not p.tick().stale
+    clock.now += STALE_AFTER_S * 0.8
+    assert not p.tick().stale
+    clock.now += STALE_AFTER_S * 0.4
+    frame = p.tick()
+    assert frame.stale and frame.age_s > STALE_AFTER_S
+    assert frame.value == 5.0  # the last value is kept, the frame says it is stale
+
+
+def test_coach_sees_every_sample_and_hold_completes():
+    routine = single_hold(10.0, "10%", 1.0)
+    p, src, _ = make(routine)
+    kinds = []
+    src.push(np.linspace(0, 10, 50))
+    kinds += [e.kind for e in p.tick().events]
+    for _ in range(12):  # 1.2 s in the band, in ticks of 0.1 s
+        src.push([10.0] * 10)
+        kinds += [e.kind for e in p.tick().events]
+    assert "enter_band" in kinds
+    assert kinds.count("step_end") >= 2  # the ramp and the hold ended
+    assert p.state.step.kind == "release"
+
+
+def test_markers_and_step_events_are_recorded(tmp_path):
+    path = tmp_path / "s.pressure"
+    writer = RecordingWriter(path, {"unit": "N"})
+    routine = Routine("two holds", steps=(Step("hold", target=10.0, tolerance=1.0, duration=0.5),
+                                          Step("hold", target=10.0, tolerance=1.0, duration=0.5, advance="key")))
+    p, src, _ = make(routine, recorder=writer)
+    assert p.add_marker("pain reported") is None  # nothing to mark before the first sample
+    src.push([10.0] * 70)
+    p.tick()
+    marker = p.add_marker("pain reported")
+    assert marker is not None and marker.t == pytest.approx(src.t)
+    assert p.state.waiting_for_key
+    p.advance()
+    src.push([10.0] * 70)
+    p.tick()
+    p.close()
+    rec = open_recording(path)
+    kinds = [e.kind for e in rec.events]
+    assert [e.text for e in rec.events if e.kind == "marker"] == ["pain reported"]
+    assert kinds.count("step_start") == 2 and kinds.count("step_end") == 2 and "routine_done" in kinds
+    assert len(rec) == 140
+
+
+def test_threshold_key_only_during_a_trial():
+    routine = Routine("ppt", unit="N", ceiling=100.0,
+                      steps=(Step("threshold", rate=10.0, advance="key"), Step("rest", duration=1.0)))
+    p, src, _ = make(routine)
+    src.push([0.0] * 5)
+    p.tick()
+    assert not p.mark_threshold()  # waiting for the key: no trial running
+    p.advance()
+    src.push(np.linspace(0, 20, 100))
+    p.tick()
+    assert p.mark_threshold()
+    src.push([20.0] * 5)
+    frame = p.tick()
+    thresholds = [e for e in frame.events if e.kind == "threshold"]
+    assert len(thresholds) == 1 and thresholds[0].data["value"] == pytest.approx(20.0)
+    assert p.markers[-1].kind == "threshold" and "PPT" in p.markers[-1].text
+
+
+def test_unit_change_rescales_the_trace():
+    p, src, _ = make(single_hold(10.0, "10%", 2.0))
+    src.push([G] * 5)
+    p.tick()
+    p.set_routine(single_hold(1.0, "10%", 2.0, unit="kgf"))
+    _, raw, _ = p.history.window(-math.inf)
+    np.testing.assert_allclose(raw, 1.0)
+
+
+def test_raw_mean_for_tare_and_its_error_without_samples():
+    p, src, _ = make()
+    with pytest.raises(PressureError):
+        p.raw_mean(0.5)
+    src.push(np.r_[np.full(100, 50.0), np.full(50, 2.0)])
+    p.tick()
+    assert p.raw_mean(0.2) == pytest.approx(2.0, abs=0.2)
+
+
+class BrokenWriter:
+    def __init__(self):
+        self.closed = False
+
+    def append(self, block):
+        raise PressureError("disk full")
+
+    def add_event(self, *a, **k):
+        raise AssertionError("not reached after the first error")
+
+    def close(self):
+        self.closed = True
+
+
+def test_recording_failure_keeps_the_display_running():
+    p, src, _ = make(recorder=BrokenWriter())
+    src.push([5.0] * 10)
+    frame = p.tick()
+    assert p.recorder is None and "disk full" in p.recorder_error
+    src.push([6.0] * 10)
+    assert p.tick().value == 6.0
+    p.add_marker("still fine")  # no recorder: nothing raised
+
+
+def test_pressure_unit_display_uses_the_area():
+    routine = single_hold(100.0, "10%", 2.0, unit="kPa", area_cm2=1.0)
+    p, src, _ = make(routine)
+    src.push([from_unit(50.0, "kPa", 1.0)])
+    assert p.tick().value == pytest.approx(50.0)

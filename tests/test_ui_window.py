@@ -1,0 +1,180 @@
+"""The real window, offscreen, driven by a deterministic source: zones, cues, timer, routine, keys."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+
+from pressure.filters import make_filter
+from pressure.routine import Routine, Step, single_hold
+from pressure.ui import theme
+from pressure.ui.audio import Silent
+from pressure.ui.main_window import KEY_HELP, MARKER_KEYS, MainWindow
+from pressure.ui.pipeline import STALE_AFTER_S, Pipeline
+
+from ui_fakes import FakeClock, FakeSource
+
+
+@pytest.fixture
+def make_window(qtbot):
+    def make(routine=None, error_tone=False):
+        clock = FakeClock()
+        source = FakeSource(clock)
+        routine = routine or single_hold(10.0, "10%", 3.0, ceiling=20.0)
+        pipeline = Pipeline(source, routine, make_filter("none"), clock=clock)
+        audio = Silent("test")
+        window = MainWindow(pipeline, audio=audio, window_seconds=10.0, error_tone=error_tone)
+        qtbot.addWidget(window)
+        window.resize(1000, 650)
+        window.show()
+        qtbot.waitExposed(window)
+        return window, source, clock, audio
+    return make
+
+
+def drawn(window, qtbot, source, value, seconds=0.1):
+    """Push samples and wait until a frame has drawn them."""
+    source.push([value], seconds=seconds)
+    target_t = source.t
+    qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target_t, timeout=3000)
+
+
+def test_zone_colour_and_cue_follow_the_value(make_window, qtbot):
+    window, source, _, audio = make_window()
+    r = window.readout
+    for value, zone, cue in ((5.0, theme.BELOW, "PRESS HARDER"), (10.0, theme.IN_BAND, "HOLD"),
+                             (11.5, theme.ABOVE, "EASE OFF"), (25.0, theme.CEILING, "RELEASE!"),
+                             (10.0, theme.IN_BAND, "HOLD")):
+        drawn(window, qtbot, source, value)
+        assert r.zone == zone and r.cue_label.text() == cue, (value, r.zone, r.cue_label.text())
+        assert theme.ZONES[zone].background in r.styleSheet()
+        assert r.value_label.text() == f"{value:.{r.decimals}f}"
+    assert "alarm" in audio.played and "enter" in audio.played
+
+
+def test_trace_and_overview_move_with_the_samples(make_window, qtbot):
+    window, source, _, _ = make_window()
+    for v in np.linspace(0, 9, 10):
+        drawn(window, qtbot, source, float(v), seconds=0.2)
+    x, y = window.trace.smooth_curve.getData()
+    assert x[-1] == pytest.approx(source.t) and y[-1] == pytest.approx(9.0)
+    qtbot.waitUntil(lambda: window.trace.overview_curve.getData()[1] is not None
+                    and np.nanmax(window.trace.overview_curve.getData()[1]) == pytest.approx(9.0), timeout=3000)
+    lo, hi = window.trace.plot.viewRange()[1]
+    assert lo < 0 < 20.0 <= hi  # fixed range from the routine: 0 .. the ceiling, not autoscaled
+
+
+@pytest.mark.parametrize("on_leave", ["pause", "reset"])
+def test_hold_timer_pauses_or_resets_on_leaving_the_band(make_window, qtbot, on_leave):
+    routine = Routine("hold", unit="N", steps=(Step("hold", target=10.0, tolerance=1.0, duration=5.0,
+                                                    on_leave=on_leave), Step("rest", duration=1.0)))
+    window, source, _, _ = make_window(routine)
+    for _ in range(21):  # 2.1 s in the band: 2.9 s left, shown rounded up
+        drawn(window, qtbot, source, 10.0)
+    assert window.routine_panel.countdown_label.text() == "0:03"
+    before = window.pipeline.state.hold_elapsed
+    for _ in range(5):  # 0.5 s far above the band
+        drawn(window, qtbot, source, 14.0)
+    state = window.pipeline.state
+    text = window.routine_panel.countdown_label.text()
+    if on_leave == "pause":
+        # only the interval that began in the band counts (one sample period)
+        assert before <= state.hold_elapsed <= before + 1.5 / source.rate
+        assert text.startswith("0:03") and "⏸" in text
+    else:
+        assert state.hold_elapsed == 0.0 and text.startswith("0:05")
+
+
+def test_a_routine_runs_through_all_its_steps_with_the_space_key(make_window, qtbot):
+    routine = Routine("two", unit="N", steps=(
+        Step("ramp", target=10.0, tolerance=1.0),
+        Step("hold", target=10.0, tolerance=1.0, duration=0.5),
+        Step("rest", duration=0.5),
+        Step("hold", target=10.0, tolerance=1.0, duration=0.5, advance="key"),
+        Step("release"),
+    ))
+    window, source, _, audio = make_window(routine)
+    seen = set()
+    window.frame_hooks.append(lambda f: f.state is not None and seen.add(f.state.step_index))
+    for _ in range(12):
+        drawn(window, qtbot, source, 10.0)
+    assert window.pipeline.state.waiting_for_key
+    assert window.readout.cue_label.text() == "SPACE: NEXT STEP"
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_Space)
+    for _ in range(7):
+        drawn(window, qtbot, source, 10.0)
+    for _ in range(3):
+        drawn(window, qtbot, source, 0.0)
+    assert window.pipeline.state.finished
+    assert {1, 2, 3, 4} <= seen  # the ramp ends on the first sample (already in its band)
+    assert "routine complete" in window.routine_panel.step_label.text()
+    assert audio.played.count("done") >= 3  # two holds and the routine
+
+
+def test_marker_keys_put_labelled_lines_on_the_trace(make_window, qtbot):
+    window, source, _, _ = make_window()
+    drawn(window, qtbot, source, 3.0, seconds=0.5)
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_1)
+    QTest.keyClick(window, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: len(window.trace.markers) == 2, timeout=3000)
+    labels = [line.label.toPlainText() for _, line, _ in window.trace.markers]
+    assert labels == [MARKER_KEYS["1"], MARKER_KEYS["M"]]
+    assert all(t == pytest.approx(source.t) for t, _, _ in window.trace.markers)
+
+
+def test_stale_and_disconnected_are_shown_never_as_live(make_window, qtbot):
+    window, source, clock, _ = make_window()
+    r = window.readout
+    drawn(window, qtbot, source, 10.0)
+    assert not r.stale
+    clock.now += STALE_AFTER_S + 0.05
+    qtbot.waitUntil(lambda: r.stale, timeout=3000)
+    assert r.zone == theme.STALE and "NO SIGNAL" in r.cue_label.text()
+    assert r.value_label.font().strikeOut()
+    drawn(window, qtbot, source, 10.0)
+    assert not r.stale and not r.value_label.font().strikeOut() and r.zone == theme.IN_BAND
+    source.connected, source.state = False, "disconnected"
+    qtbot.waitUntil(lambda: "DISCONNECTED" in r.cue_label.text(), timeout=3000)
+    assert r.zone == theme.STALE
+
+
+def test_keys_are_window_shortcuts_and_documented(make_window, qtbot):
+    window, source, _, audio = make_window()
+    expected = {"advance": "Space", "tare": "T", "threshold": "P", "mute": "S", "fullscreen": "F11",
+                "leave_fullscreen": "Esc"}
+    for name, key in expected.items():
+        action = window.actions[name]
+        assert QKeySequence(key) in action.shortcuts()
+        assert action.shortcutContext() == Qt.ShortcutContext.WindowShortcut
+        assert any(k.startswith(key) or key in k for k, _ in KEY_HELP)
+    drawn(window, qtbot, source, 0.5, seconds=0.6)
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_T)
+    assert source.tares and source.tares[-1] == pytest.approx(0.5)
+    before = window.trace.window_seconds
+    QTest.keyClick(window, Qt.Key.Key_Plus)
+    assert window.trace.window_seconds > before
+    QTest.keyClick(window, Qt.Key.Key_Minus)
+    QTest.keyClick(window, Qt.Key.Key_Minus)
+    assert window.trace.window_seconds < before
+
+
+def test_error_tone_follows_the_error(make_window, qtbot):
+    calls = []
+    window, source, _, audio = make_window(error_tone=True)
+    audio.set_error_tone = calls.append
+    drawn(window, qtbot, source, 9.5)
+    drawn(window, qtbot, source, 10.5)
+    finite = [c for c in calls if c is not None]
+    assert finite and min(finite) == pytest.approx(-0.5) and max(finite) == pytest.approx(0.5)
+
+
+def test_closing_the_window_closes_the_session(make_window, qtbot):
+    window, source, _, _ = make_window()
+    closed = []
+    window.pipeline.close = lambda: closed.append(True)
+    window.close()
+    assert closed and source.stopped and not window.timer.isActive()

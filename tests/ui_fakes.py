@@ -1,0 +1,55 @@
+"""Deterministic stand-ins for the window tests: a source fed by the test and a settable clock."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pressure.samples import Block
+from pressure.ui.pipeline import SourceStats
+
+
+class FakeClock:
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeSource:
+    """A live-looking source whose samples the test pushes; arrival times come from the clock."""
+
+    is_live = True
+
+    def __init__(self, clock: FakeClock, rate: float = 100.0):
+        self.clock = clock
+        self.rate = rate
+        self.t = 0.0
+        self._pending: list[Block] = []
+        self.connected = True
+        self.state = "streaming"
+        self.stopped = False
+        self.tares: list[float] = []
+
+    def push(self, values_n, seconds: float | None = None) -> None:
+        """Samples at ``rate`` continuing the time base; values in newtons (scalar or list)."""
+        values = np.atleast_1d(np.asarray(values_n, dtype=float))
+        if seconds is not None:
+            values = np.full(max(1, int(round(seconds * self.rate))), float(values[0]))
+        t = self.t + np.arange(1, len(values) + 1) / self.rate
+        self.t = float(t[-1])
+        self.clock.now += len(values) / self.rate
+        self._pending.append(Block.make(t, values, values, arrival=np.full(len(values), self.clock.now)))
+
+    def poll(self) -> Block:
+        block, self._pending = Block.concat(self._pending), []
+        return block
+
+    def stats(self) -> SourceStats:
+        return SourceStats(sensor="fake", rate_hz=self.rate, connected=self.connected, state=self.state)
+
+    def tare(self, raw_mean: float) -> None:
+        self.tares.append(raw_mean)
+
+    def stop(self) -> None:
+        self.stopped = True
