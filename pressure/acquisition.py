@@ -378,14 +378,8 @@ class Reader:
 
     def _resolve_calibration(self, info: dict | None = None, unit: str | None = None) -> None:
         """Pick the calibration when none was given: stored > device's own > unit conversion."""
-        try:
-            from . import calibration as calmod
-        except ImportError:  # TEMPORARY until pressure/calibration.py lands
-            calmod = None
-        if calmod is None:
-            with self._lock:
-                self._stats = replace(self._stats, sensor_id=info.get("serial") or self.url)
-            return
+        from . import calibration as calmod
+
         info = info or {}
         sensor_id = info.get("serial") or transport.usb_serial_number(self.url) or self.url
         with self._lock:
@@ -412,7 +406,7 @@ class Reader:
                 except PressureError as exc:
                     log.warning("device calibration of %s unusable: %s", sensor_id, exc)
             if cal is None and unit is not None and unit != "counts":
-                cal, source = calmod.default_for_unit(unit), "unit"
+                cal, source = calmod.default_for_unit(unit, sensor_id=sensor_id), "unit"
         with self._lock:
             if not given:
                 self._calibration, self._cal_source = cal, source

@@ -13,30 +13,20 @@ import queue
 import threading
 import time
 import tty
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 
 from firmware_sim import Firmware
 from pressure.acquisition import Reader, parse_id
 from pressure.buffer import RingBuffer
+from pressure.calibration import Calibration
 from pressure.errors import PressureError
 from pressure.samples import (FLAG_GAP_BEFORE, FLAG_RESTART, FLAG_SATURATED, FORCE_UNITS)
 from pressure.transport import PortError
 
 
-@dataclass(frozen=True)
-class LinearCal:
-    """Stands in for pressure.calibration.Calibration: force = (raw - zero) * scale."""
-
-    sensor_id: str
-    zero: float
-    scale: float
-    raw_unit: str = "counts"
-
-    def apply(self, raw):
-        return (np.asarray(raw, dtype=float) - self.zero) * self.scale
+def LinearCal(sensor_id, zero, scale, raw_unit="counts"):
+    return Calibration(sensor_id=sensor_id, zero=zero, scale=scale, raw_unit=raw_unit)
 
 
 def sim_cal(fw: Firmware) -> LinearCal:
