@@ -1,0 +1,245 @@
+"""CSV export and import: round trips, other tools' files, the reference CSV, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+from pressure.errors import PressureError
+from pressure.exchange import export_csv, import_csv, read_csv, zones_from_events
+from pressure.recording import RecordingWriter, open_recording
+from pressure.samples import G, Block
+
+
+def read_export(path):
+    """Rows of an exported CSV as pandas would read them with comment='#'."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    return rows[0], rows[1:]
+
+
+def make_session(path, routine=None, n=3000, rate=1000.0):
+    t = np.arange(n) / rate
+    force = 30.0 * np.sin(np.pi * t / t[-1]) ** 2
+    raw = np.round(force / 4.7e-5) + 8400
+    meta = {"unit": "N", "labels": {"client": "Ann, #1", "muscle": "infraspinatus"},
+            "calibration": {"sensor_id": "x", "zero": 8400.0, "scale": 4.7e-5, "raw_unit": "counts"},
+            "routine": routine}
+    with RecordingWriter(path, meta) as w:
+        w.append(Block.make(t, raw, (raw - 8400) * 4.7e-5))
+        w.add_event(1.0, "marker", "spot #2, left")
+    return open_recording(path)
+
+
+def test_export_has_metadata_header_columns_and_markers(tmp_path):
+    rec = make_session(tmp_path / "s.pressure")
+    out = export_csv(rec, tmp_path / "s.csv", unit="kgf")
+    text = out.read_text(encoding="utf-8")
+    assert '# labels: {"client": "Ann, #1"' in text
+    assert '# event: 1.000000 marker "spot #2, left"' in text
+    header, rows = read_export(out)
+    assert header == ["time_s", "raw", "force_kgf", "smoothed_kgf", "zone", "marker"]
+    assert len(rows) == len(rec)
+    force = np.array([float(r[2]) for r in rows])
+    np.testing.assert_allclose(force, rec.force_n / G, rtol=1e-12)
+    np.testing.assert_array_equal(np.array([float(r[1]) for r in rows]), rec.raw)
+    marked = [(float(r[0]), r[5]) for r in rows if r[5]]
+    assert marked == [(1.0, "spot \uff032, left")]  # no '#' in data rows: pandas comment="#"
+    smoothed = np.array([float(r[3]) for r in rows])
+    assert abs(smoothed[-1] - force[-1]) < abs(force).max() * 0.1  # a smoothed trace, same scale
+    assert all(r[4] == "" for r in rows)  # no routine: zone left empty ...
+    assert "# zone: empty (no routine" in text  # ... and the header says why
+    assert (out.stat().st_mode & 0o777) == 0o600
+
+
+def test_export_refuses_existing_output_unless_forced(tmp_path):
+    rec = make_session(tmp_path / "s.pressure", n=200)
+    out = tmp_path / "keep.csv"
+    out.write_text("precious")
+    with pytest.raises(PressureError, match="already exists"):
+        export_csv(rec, out)
+    assert out.read_text() == "precious"
+    export_csv(rec, out, force=True)
+    assert out.read_text().startswith("# pressure recording export")
+    with pytest.raises(PressureError, match="contact area"):
+        export_csv(rec, tmp_path / "p.csv", unit="kPa")
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_zones_follow_the_coach_sample_by_sample(tmp_path):
+    from pressure.coach import Coach
+    from pressure.routine import single_hold
+
+    routine = single_hold(target=20.0, tolerance=2.0, hold=0.8, ceiling=28.0, unit="N")
+    t = np.arange(4000) / 1000.0
+    rng = np.random.default_rng(1)
+    value = 29.5 * np.sin(np.pi * t / 4.0) ** 2 + rng.normal(0, 0.3, t.size)
+    coach = Coach(routine)
+    expect = [coach.update(t[i:i + 1], value[i:i + 1]).zone for i in range(t.size)]
+    whole = Coach(routine)
+    whole.update(t, value)
+    got = zones_from_events(t, value, routine, whole.events)
+    assert set(expect) >= {"below", "in", "over"}
+    assert got == expect
+
+
+def test_export_fills_zone_when_the_session_has_a_routine(tmp_path):
+    from pressure.routine import single_hold
+
+    routine = single_hold(target=20.0, tolerance=3.0, hold=0.5, unit="N").to_dict()
+    rec = make_session(tmp_path / "r.pressure", routine=routine)
+    _, rows = read_export(export_csv(rec, tmp_path / "r.csv"))
+    zones = {r[4] for r in rows}
+    assert "in" in zones and "below" in zones
+
+
+def test_export_import_round_trip_keeps_trace_and_labels(tmp_path):
+    rec = make_session(tmp_path / "s.pressure")
+    export_csv(rec, tmp_path / "s.csv", unit="lbf")
+    report = import_csv(tmp_path / "s.csv", tmp_path / "back.pressure")
+    back = open_recording(tmp_path / "back.pressure")
+    assert report.force_unit == "lbf" and report.rows == len(rec)
+    np.testing.assert_allclose(back.t, rec.t, atol=1e-6)
+    np.testing.assert_allclose(back.force_n, rec.force_n, rtol=1e-12, atol=1e-12)
+    assert back.meta["labels"]["client"] == "Ann, #1"
+    assert back.meta["kind"] == "imported" and back.meta["source"] == "s.csv"
+
+
+def test_reference_static_fire_csv(tmp_path, reference_dir):
+    src = reference_dir / "loadcell_static_fire_100hz.csv"
+    report = import_csv(src, tmp_path / "fire.pressure")
+    rec = open_recording(tmp_path / "fire.pressure")
+    with src.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert report.rows == len(rows) == len(rec) and report.skipped == 0
+    assert (report.time_column, report.force_column, report.force_unit) == ("time", "thrust", "N")
+    np.testing.assert_array_equal(rec.force_n, [float(r["thrust"]) for r in rows])
+    np.testing.assert_allclose(rec.t, [float(r["time"]) for r in rows], atol=1e-12)
+    assert rec.rate_hz == pytest.approx(100.0, rel=1e-3)
+    assert 2000 < rec.force_n.max() < 2500
+    # and back out again: the exported force column is the file's thrust column
+    _, out_rows = read_export(export_csv(rec, tmp_path / "fire.csv"))
+    assert [float(r[2]) for r in out_rows] == [float(r["thrust"]) for r in rows]
+
+
+def test_weight_in_kg_from_a_training_app(tmp_path):
+    src = tmp_path / "app.csv"
+    src.write_text("time,weight\n0.0,0.5\n0.1,1.0\n0.2,2.0\n0.3,2.0\n")
+    report = import_csv(src, tmp_path / "a.pressure")
+    rec = open_recording(tmp_path / "a.pressure")
+    assert report.force_unit == "kgf"
+    assert any("kgf" in n for n in report.notes)
+    np.testing.assert_allclose(rec.force_n, np.array([0.5, 1.0, 2.0, 2.0]) * G)
+    assert rec.meta["unit"] == "kgf"
+
+
+def test_arduino_logger_with_metadata_block_ms_and_grams(tmp_path):
+    src = tmp_path / "logger.csv"
+    src.write_text(
+        "# HX711 logger v2\n"
+        "calibration_factor,-7050\n"
+        "Scale tared, place weight\n"
+        "\n"
+        "Times,Measures\n"
+        "1000,0\n1012,150\n1025,300\n1037,300.5\n1050,299\n")
+    trace = read_csv(src)
+    r = trace.report
+    assert (r.time_column, r.time_unit, r.force_column, r.force_unit) == ("Times", "ms", "Measures", "gf")
+    assert r.header_line == 5
+    assert r.metadata["calibration_factor"] == "-7050"
+    assert "HX711 logger v2" in r.metadata["text"]
+    assert "Scale tared" in str(r.metadata)  # free text above the header is kept, not lost
+    np.testing.assert_allclose(trace.t, [0, 0.012, 0.025, 0.037, 0.050])
+    assert r.time_offset_s == pytest.approx(1.0)
+    assert any("milliseconds" in n for n in r.notes)
+
+
+@pytest.mark.parametrize("header,scale,unit", [
+    ("Time (s);Force (N)", 1.0, "N"), ("time_ms\tload_lb", 1e-3, "lbf"),
+    ("t [s]|kg", 1.0, "kgf"), ("millis,force", 1e-3, "N")])
+def test_units_from_header_names_and_other_separators(tmp_path, header, scale, unit):
+    delim = next(c for c in ";\t|," if c in header)
+    body = "\n".join(delim.join([str(k * 10), f"{k}.5"]) for k in range(5))
+    if delim == ";":
+        body = body.replace(".", ",")  # decimal commas in a ';' file
+    src = tmp_path / "h.csv"
+    src.write_text(f"{header}\n{body}\n")
+    trace = read_csv(src)
+    assert trace.report.force_unit == unit
+    np.testing.assert_allclose(trace.t, np.arange(5) * 10 * scale)
+    np.testing.assert_allclose(trace.value, np.arange(5) + 0.5)
+
+
+def test_irregular_duplicate_and_backward_times_are_kept_and_sorted(tmp_path):
+    src = tmp_path / "i.csv"
+    src.write_text("time,force\n0.0,1\n0.01,2\n0.01,3\n0.035,4\n0.02,5\n0.05,6\n")
+    trace = read_csv(src)
+    assert trace.report.out_of_order == 1 and trace.report.duplicates == 1
+    np.testing.assert_allclose(trace.t, [0, 0.01, 0.01, 0.02, 0.035, 0.05])
+    np.testing.assert_array_equal(trace.value, [1, 2, 3, 5, 4, 6])  # stable: 2 before 3
+    assert any("sorted" in n for n in trace.report.notes)
+
+
+def test_garbage_rows_are_skipped_with_their_line_numbers(tmp_path):
+    rows = [f"{k / 100},{k}" for k in range(40)]
+    rows[4] = "0.04,ERR"
+    rows[20] = "oops"
+    src = tmp_path / "g.csv"
+    src.write_text("time,force\n" + "\n".join(rows) + "\n")
+    trace = read_csv(src)
+    assert trace.report.rows == 38 and trace.report.skipped == 2
+    assert [n for n, _ in trace.report.bad_rows] == [6, 22]
+    assert "'ERR' is not a number" in trace.report.bad_rows[0][1]
+    assert any("line 6" in ln for ln in trace.report.lines())
+
+
+def test_mostly_garbage_fails_naming_rows(tmp_path):
+    src = tmp_path / "bad.csv"
+    src.write_text("time,force\n0,1\n0.1,2\n0.2,3\n" + "".join(f"x{k},y\n" for k in range(5)))
+    out = tmp_path / "bad.pressure"
+    with pytest.raises(PressureError, match=r"5 of 8 rows cannot be read.*line 5"):
+        import_csv(src, out)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"),
+    (b"\n\n  \n", "empty"),
+    (b"hello world\nthis is a letter\n", "no table of numbers"),
+    (b"SQLite format 3\x00\x10\x00\x01\x01", "binary"),
+    (b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n", "no time column"),
+    (b"time,x,y\n1,2,3\n4,5,6\n7,8,9\n", "cannot tell which column is the force"),
+    (b"time,pressure (kPa)\n0,2\n1,5\n2,6\n", "a pressure"),
+    (b"x" * 70000, "longer than"),
+])
+def test_bad_csv_files_give_clear_errors(tmp_path, content, message):
+    src = tmp_path / "in.csv"
+    src.write_bytes(content)
+    with pytest.raises(PressureError, match=message):
+        import_csv(src, tmp_path / "out.pressure")
+    assert not (tmp_path / "out.pressure").exists()
+
+
+def test_import_never_overwrites(tmp_path, reference_dir):
+    out = tmp_path / "exists.pressure"
+    out.write_text("mine")
+    with pytest.raises(PressureError, match="already exists"):
+        import_csv(reference_dir / "loadcell_static_fire_100hz.csv", out)
+    assert out.read_text() == "mine"
+
+
+def test_headerless_numbers_and_explicit_columns(tmp_path):
+    src = tmp_path / "n.csv"
+    src.write_text("0.000,1.5,9\n0.001,1.6,9\n0.002,1.7,9\n0.003,1.8,9\n")
+    trace = read_csv(src, unit="kgf")
+    assert trace.report.header_line is None and trace.report.force_unit == "kgf"
+    np.testing.assert_allclose(trace.value, [1.5, 1.6, 1.7, 1.8])
+    src2 = tmp_path / "c.csv"
+    src2.write_text("stamp,a,b\n0,1,2\n1,3,4\n2,5,6\n")
+    trace2 = read_csv(src2, time_column="stamp", force_column="B", time_unit="s")
+    np.testing.assert_allclose(trace2.value, [2, 4, 6])
+    with pytest.raises(PressureError, match="no force column named 'c'"):
+        read_csv(src2, time_column="stamp", force_column="c")
