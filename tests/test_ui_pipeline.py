@@ -12,7 +12,7 @@ from pressure.routine import Routine, Step, single_hold
 from pressure.samples import G, from_unit
 from pressure.ui.pipeline import STALE_AFTER_S, Pipeline
 
-from ui_fakes import FakeClock, FakeSource
+from pressure.ui.scripted import ManualClock as FakeClock, ScriptedSource as FakeSource
 
 
 def make(routine=None, recorder=None, filt=None):

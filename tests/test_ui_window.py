@@ -13,7 +13,7 @@ from pressure.ui.audio import Silent
 from pressure.ui.main_window import KEY_HELP, MARKER_KEYS, MainWindow
 from pressure.ui.pipeline import STALE_AFTER_S, Pipeline
 
-from ui_fakes import FakeClock, FakeSource
+from pressure.ui.scripted import ManualClock as FakeClock, ScriptedSource as FakeSource
 
 
 @pytest.fixture

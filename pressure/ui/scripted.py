@@ -1,14 +1,19 @@
-"""Deterministic stand-ins for the window tests: a source fed by the test and a settable clock."""
+"""A source fed by code, and a clock set by hand: the window driven deterministically.
+
+The window tests push exact values at exact times through :class:`ScriptedSource` and move
+:class:`ManualClock` to make the stream stale, so zone, cue, timer and staleness checks never
+depend on the speed of the machine. Qt-free, like the pipeline it feeds.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from pressure.samples import Block
-from pressure.ui.pipeline import SourceStats
+from ..samples import Block
+from .pipeline import SourceStats
 
 
-class FakeClock:
+class ManualClock:
     def __init__(self, now: float = 1000.0):
         self.now = now
 
@@ -16,12 +21,12 @@ class FakeClock:
         return self.now
 
 
-class FakeSource:
-    """A live-looking source whose samples the test pushes; arrival times come from the clock."""
+class ScriptedSource:
+    """A live-looking source whose samples the caller pushes; arrival times come from the clock."""
 
     is_live = True
 
-    def __init__(self, clock: FakeClock, rate: float = 100.0):
+    def __init__(self, clock: ManualClock, rate: float = 100.0):
         self.clock = clock
         self.rate = rate
         self.t = 0.0
