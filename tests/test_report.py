@@ -1,0 +1,109 @@
+"""Reports: JSON keys, the HTML page with its SVG plot and table, escaping, the SVG helpers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from pressure import report
+from pressure.errors import PressureError
+from pressure.recording import RecordingWriter, open_recording
+from pressure.routine import BUILTIN_ROUTINES
+from pressure.samples import Block
+from pressure.svgplot import SvgPlot, decimate_minmax, nice_ticks
+
+HOLD_KEYS = ("time_to_band_s", "overshoot_pct", "time_in_band_pct", "mae_pct", "cv_pct",
+             "drift_pct_per_10s")
+
+
+@pytest.fixture
+def sim_session(tmp_path):
+    """A recorded simulator session: the 'steady' practitioner doing the 'steady' routine,
+    written in blocks as the recorder would (raw counts and newtons)."""
+    from firmware_sim.model import make_profile
+
+    t = np.arange(0.0, 70.0, 1 / 250.0)
+    force = make_profile("steady", seed=7, target_n=30.0).force(t)
+    force = force + np.random.default_rng(1).normal(0.0, 0.03, t.size)
+    raw = np.round(force * 21000.0 + 8400.0)
+    meta = {"routine": BUILTIN_ROUTINES["steady"].to_dict(),
+            "labels": {"client": "<script>alert(1)</script>", "student": "Ann & Bob"}}
+    path = tmp_path / "session.pressure"
+    with RecordingWriter(path, meta) as w:
+        for i in range(0, t.size, 1000):
+            w.append(Block.make(t[i:i + 1000], raw[i:i + 1000], (raw[i:i + 1000] - 8400.0) / 21000.0))
+        w.add_event(10.0, "marker", "pain 3/10 <here>")
+    return path
+
+
+def test_report_json_has_every_documented_number(sim_session):
+    data = report.build_report(open_recording(sim_session))
+    json.dumps(data, allow_nan=False)  # strict JSON: no NaN
+    holds = [s for s in data["steps"] if s["kind"] == "hold"]
+    assert len(holds) >= 2
+    for s in holds:
+        for key in HOLD_KEYS:
+            assert key in s
+        assert s["time_in_band_pct"] > 90  # the steady practitioner
+    assert 80 < data["score"] <= 100
+    assert data["metadata"]["labels"]["student"] == "Ann & Bob"
+    assert data["markers"] == [{"t_s": 10.0, "text": "pain 3/10 <here>"}]
+    assert data["worst"]["step"] in [s["index"] for s in holds]
+
+
+def test_html_is_one_page_with_the_plot_and_the_table_and_escapes_file_text(sim_session):
+    built = report.build(open_recording(sim_session))
+    page = built.html()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<svg" in page and "<polyline" in page and 'class="band"' in page
+    table = re.search(r"<table class='steps'>.*?</table>", page, re.S).group(0)
+    holds = [s for s in built.data["steps"] if s["kind"] == "hold"]
+    assert table.count("<tr>") == 1 + len(holds)  # heading + one row per hold
+    assert f"{holds[0]['time_in_band_pct']:.1f}" in table
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Ann &amp; Bob" in page and "&lt;here&gt;" in page
+    assert not re.search(r"(src|href)=['\"]https?:", page)  # nothing external
+
+
+def test_a_session_without_a_routine_needs_one(tmp_path, sim_session):
+    rec = open_recording(sim_session)
+    plain = tmp_path / "plain.pressure"
+    with RecordingWriter(plain, {}) as w:
+        w.append(rec.block())
+    with pytest.raises(PressureError, match="has no routine; pass --routine"):
+        report.build_report(open_recording(plain))
+    from pressure.routine import single_hold
+
+    data = report.build_report(open_recording(plain), single_hold(30.0, "5%", 20.0))
+    assert data["routine"].startswith("Hold 30 N")
+    assert data["steps"][1]["time_in_band_pct"] > 90
+
+
+def test_decimation_keeps_every_extreme_and_the_time_order():
+    t = np.arange(200_000) / 1000.0
+    y = np.sin(t)
+    y[123_457] = 9.0  # a 1 ms spike
+    y[98_765] = -7.0
+    td, yd = decimate_minmax(t, y, 1000)
+    assert td.size <= 1000
+    assert yd.max() == 9.0 and yd.min() == -7.0
+    assert np.all(np.diff(td) > 0)
+
+
+def test_nice_ticks_cover_the_range_with_round_steps():
+    ticks = nice_ticks(0.0, 97.3, 10)
+    assert ticks[0] == 0 and ticks[-1] <= 97.3 and len(ticks) >= 5
+    steps = set(np.round(np.diff(ticks), 9))
+    assert len(steps) == 1 and steps.pop() in (1, 2, 5, 10, 20, 50)
+
+
+def test_svg_plot_maps_data_to_pixels_and_escapes_labels():
+    p = SvgPlot((0.0, 10.0), (0.0, 100.0), width=400, height=200)
+    assert float(p.px(0.0)) == p.left and float(p.px(10.0)) == 400 - p.right
+    assert float(p.py(100.0)) == p.top and float(p.py(0.0)) == 200 - p.bottom
+    p.vline(5.0, "<b>x</b>")
+    svg = p.render()
+    assert "&lt;b&gt;x&lt;/b&gt;" in svg and "<b>" not in svg
