@@ -191,10 +191,10 @@ class AutoParser(LineParser):
         self._child = child
         return result
 
-    def feed(self, data: bytes) -> Parsed:
+    def _feed(self, data: bytes) -> Parsed:
         if self._child is not None:
             return self._child.feed(data)
-        return super().feed(data)
+        return super()._feed(data)
 
     def parse_lines(self, buf: bytes) -> Parsed:
         bad = 0
@@ -222,20 +222,25 @@ class AutoParser(LineParser):
         return self.empty(bad_lines=bad)
 
     def flush(self) -> Parsed:
+        """End of stream: decide on the lines held so far (or count them bad), then flush."""
+        dropped = self._take_dropped()
         if self._child is None and self._held:
             fmt = _decide(self._counts)
             if fmt:
                 first = self._hand_over(fmt, b"")
-                return Parsed.concat([first, self._child.flush()])
-            bad = len(self._held)
-            self._held.clear()
-            self._counts.clear()
-            return Parsed.concat([self.empty(bad_lines=bad), super().flush()])
-        if self._child is not None:
-            return self._child.flush()
-        return super().flush()
+            else:
+                first = self.empty(bad_lines=len(self._held))
+                self._held.clear()
+                self._counts.clear()
+        else:
+            first = self.empty()
+        rest = self._child.flush() if self._child is not None else super().flush()
+        result = Parsed.concat([first, rest])
+        result.bad_lines += dropped
+        return result
 
     def reset(self) -> None:
         if self._child is not None:
             self._child.reset()
-        super().reset()
+        else:
+            super().reset()

@@ -151,7 +151,25 @@ def test_reset_never_glues_bytes_across_a_reconnect():
     p.reset()
     after = Parsed.concat([p.feed(line[6:] + line), p.flush()])
     assert after.seq.tolist() == [3]  # only the whole line after the reconnect
-    assert after.bad_lines == 1  # the tail of the cut line
+    assert after.bad_lines == 2  # the head dropped at the reset and the tail after it
+
+
+def test_reset_with_nothing_pending_loses_nothing():
+    p = make_parser("pressure")
+    p.feed(own(1, 1, 1))
+    p.reset()
+    assert p.feed(own(2, 2, 2)).bad_lines == 0
+    assert p.flush().bad_lines == 0
+
+
+def test_auto_reset_before_deciding_counts_the_cut_line():
+    p = make_parser("auto")
+    p.feed(b"1.5\n2.5\n3")
+    p.reset()
+    got = Parsed.concat([p.feed(b"4.5\n5.5\n6.5\n"), p.flush()])
+    assert p.format == "number"
+    assert got.value.tolist() == [1.5, 2.5, 4.5, 5.5, 6.5]
+    assert got.bad_lines == 1
 
 
 def test_endless_line_is_one_bad_line_and_the_stream_recovers():
@@ -389,4 +407,5 @@ def test_auto_reset_keeps_the_decided_format():
     p.reset()
     got = Parsed.concat([p.feed(own(3, 3, 3)), p.flush()])
     assert p.format == "pressure"
-    assert got.seq.tolist() == [3] and got.bad_lines == 0
+    assert got.seq.tolist() == [3]
+    assert got.bad_lines == 1  # the cut 'S2,2'

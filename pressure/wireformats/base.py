@@ -103,6 +103,7 @@ class LineParser:
     def __init__(self) -> None:
         self._pending = b""  # the unfinished last line
         self._skipping = False  # inside an overlong line: drop bytes up to the next line end
+        self._dropped = 0  # cut lines dropped by reset(), reported with the next result
 
     # -- to implement -------------------------------------------------------------------
     def parse_lines(self, buf: bytes) -> Parsed:
@@ -119,7 +120,15 @@ class LineParser:
     # -- streaming ----------------------------------------------------------------------
     def feed(self, data: bytes) -> Parsed:
         """Parse what is complete in ``pending + data``; keep the unfinished rest for later."""
-        data = bytes(data)
+        result = self._feed(bytes(data))
+        result.bad_lines += self._take_dropped()
+        return result
+
+    def _take_dropped(self) -> int:
+        dropped, self._dropped = self._dropped, 0
+        return dropped
+
+    def _feed(self, data: bytes) -> Parsed:
         buf = self._pending + data if self._pending else data
         if self._skipping:
             end = _first_line_end(buf)
@@ -144,9 +153,14 @@ class LineParser:
     def flush(self) -> Parsed:
         """End of stream: an unfinished last line is a cut line, counted bad, never a sample."""
         rest, self._pending, self._skipping = self._pending, b"", False
-        return self.empty(bad_lines=0 if self.is_blank(rest) else 1)
+        return self.empty(bad_lines=(0 if self.is_blank(rest) else 1) + self._take_dropped())
 
     def reset(self) -> None:
-        """Forget the unfinished line (after a reconnect: never glue bytes across it)."""
+        """Forget the unfinished line (after a reconnect: never glue bytes across it).
+
+        The dropped line is a cut line: it is counted bad in the next feed() or flush().
+        """
+        if not self.is_blank(self._pending):
+            self._dropped += 1
         self._pending = b""
         self._skipping = False
