@@ -300,9 +300,13 @@ class RecordingWriter:
             previous = {k: self._meta.get(k) for k in changes}
             self._meta.update(changes)
             self._meta_dirty = True
-            self._pending_events.append(
-                (self._last_t, "meta_change", ", ".join(changes),
-                 _json({"changes": changes, "previous": previous})))
+            # A value that was unknown becoming known is not a change worth a history entry.
+            changed = {k: v for k, v in changes.items() if previous[k] not in (None, "", {}, [])
+                       and previous[k] != v}
+            if changed:
+                self._pending_events.append(
+                    (self._last_t, "meta_change", ", ".join(changed),
+                     _json({"changes": changed, "previous": {k: previous[k] for k in changed}})))
 
     def flush(self, timeout: float | None = 30.0) -> None:
         """Write and commit everything queued now; returns once it is on disk."""

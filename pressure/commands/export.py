@@ -1,0 +1,38 @@
+"""``export``: write a recording as CSV (time, raw, force, smoothed, zone, marker + metadata)."""
+
+from __future__ import annotations
+
+from ..errors import PressureError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="export a recording as CSV for spreadsheets and pandas",
+                       description="Write one row per sample (time_s, raw, force, smoothed, zone, "
+                                   "marker) below '# key: value' metadata lines; read it with "
+                                   "pandas.read_csv(OUT, comment='#').")
+    p.add_argument("file", metavar="FILE", help="the recording (.pressure)")
+    p.add_argument("--csv", required=True, metavar="OUT", help="the CSV file to write")
+    p.add_argument("--unit", default=None, metavar="UNIT",
+                   help="unit of the force columns (default: the session's own)")
+    p.add_argument("--area", default=None, metavar="CM2|NAME",
+                   help="contact area for pressure units (default: the session's own)")
+    p.add_argument("--filter", default=None, metavar="NAME",
+                   help="smoothing for the smoothed column (default: the session's own)")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..exchange import export_csv
+    from ..filters import FILTERS
+
+    if args.filter is not None and args.filter not in FILTERS:
+        raise PressureError(f"unknown filter {args.filter!r}; choose one of {', '.join(FILTERS)}")
+    area = None
+    if args.area is not None:
+        from ._routine_options import parse_area
+        area = parse_area(args.area)
+    out = export_csv(args.file, args.csv, unit=args.unit, area_cm2=area, filter_name=args.filter,
+                     force=args.force)
+    print(out)
+    return 0
