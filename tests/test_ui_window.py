@@ -57,7 +57,7 @@ def test_trace_and_overview_move_with_the_samples(make_window, qtbot):
     window, source, _, _ = make_window()
     for v in np.linspace(0, 9, 10):
         drawn(window, qtbot, source, float(v), seconds=0.2)
-    x, y = window.trace.smooth_curve.getData()
+    x, y = window.trace.smooth_curve.getOriginalDataset()
     assert x[-1] == pytest.approx(source.t) and y[-1] == pytest.approx(9.0)
     qtbot.waitUntil(lambda: window.trace.overview_curve.getData()[1] is not None
                     and np.nanmax(window.trace.overview_curve.getData()[1]) == pytest.approx(9.0), timeout=3000)

@@ -1,0 +1,74 @@
+"""``python main.py [live]``: the real entry point in a subprocess, and clear errors for bad input."""
+
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+QT_WARNING_MARKERS = ("Traceback", "QPainter", "Warning:", "WARNING", "QObject", "QWidget", "qt.", "This plugin")
+
+
+def run_main(args, home, timeout=60):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PRESSURE_HOME": str(home)}
+    return subprocess.run([sys.executable, str(REPO / "main.py"), *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=REPO)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_default_command_runs_the_window_and_saves_a_screenshot(tmp_path, pressure_home):
+    out = tmp_path / "shot.png"
+    proc = run_main(["--screenshot", str(out), "--seconds", "3"], pressure_home)
+    assert proc.returncode == 0, proc.stderr
+    for marker in QT_WARNING_MARKERS:
+        assert marker not in proc.stderr, proc.stderr
+    width, height = png_size(out)
+    assert width >= 800 and height >= 500
+    assert out.stat().st_size > 20_000  # a drawn window, not a blank image
+    sessions = list((pressure_home / "data" / "sessions").glob("*.pressure"))
+    assert len(sessions) == 1  # recording is on by default
+
+
+def test_no_record_and_seconds_without_screenshot(tmp_path, pressure_home):
+    proc = run_main(["live", "--no-record", "--seconds", "1.5", "--target", "20", "--hold", "5"], pressure_home)
+    assert proc.returncode == 0, proc.stderr
+    assert not list((pressure_home / "data" / "sessions").glob("*.pressure"))
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--routine", "no-such-routine"], "no-such-routine"),
+    (["--target", "10", "--tolerance", "ten"], "tolerance"),
+    (["--target", "10", "--ceiling", "5"], "ceiling"),
+    (["--filter", "magic"], "unknown filter"),
+    (["--label", "colour=red"], "--label"),
+    (["--screenshot", "x.png"], "--seconds"),
+    (["--screenshot", "/no/such/dir/x.png", "--seconds", "1"], "does not exist"),
+    (["--port", "/dev/does-not-exist-pressure"], "does-not-exist"),
+    (["--sim-profile", "dancing"], "sim-profile"),
+])
+def test_bad_options_are_one_clear_line_before_any_window(tmp_path, pressure_home, args, words):
+    proc = run_main(["live", *args], pressure_home, timeout=30)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("pressure: error:") and words in proc.stderr
+
+
+def test_bad_routine_file_names_the_line(tmp_path, pressure_home):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nunit = "N"\n[[steps]]\nkind = "hold"\ntarget = 10\n')  # no duration
+    proc = run_main(["live", "--routine", str(bad)], pressure_home, timeout=30)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert str(bad) in proc.stderr and "duration" in proc.stderr
+
+
+def test_argparse_mistakes_exit_2(pressure_home):
+    proc = run_main(["live", "--seconds", "-3"], pressure_home, timeout=30)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
