@@ -300,15 +300,17 @@ def _find_header(lines: list[str]):
             fields = _split(s, delim)
             if len(fields) < 2:
                 continue
-            following = [_split(x, delim) for _, x in content[k + 1:k + 4]]
+            following = [_split(x, delim) for _, x in content[k + 1:k + 6]]
             if not following:
                 continue
+            # the row right after is data, and most of the next few are (garbage rows happen)
+            data = [len(f) == len(fields) and _is_numeric_row(f, delim) for f in following]
+            table = data[0] and sum(data) * 2 > len(data)
             if _is_numeric_row(fields, delim):
-                if all(len(f) == len(fields) and _is_numeric_row(f, delim) for f in following):
+                if table:
                     return None, i, delim  # numbers from the start: no header row
                 continue
-            names_ok = all(c.strip() for c in fields)
-            if names_ok and all(len(f) == len(fields) and _is_numeric_row(f, delim) for f in following):
+            if table and all(c.strip() for c in fields):
                 return i, content[k + 1][0], delim
     return None, None, ","
 
