@@ -27,3 +27,18 @@ def test_unknown_option_is_one_clear_line_and_exit_2():
 def test_version():
     proc = run_main("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("pressure ")
+
+
+def test_closed_stdout_pipe_ends_quietly(monkeypatch, capsys):
+    # `pressure stream ... | head` closes the pipe early; that must end quietly, exit 0.
+    from pressure import cli
+
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert cli.main(["bench", "--only", "filters", "--quick", "--json"]) == 0
