@@ -178,7 +178,7 @@ class Firmware:
 
     def micros(self, t) -> np.ndarray:
         """The device's 32-bit microsecond clock at device time(s) t."""
-        us = np.round((np.asarray(t, dtype=np.float64) - self._boot_t) * 1e6).astype(np.int64)
+        us = np.rint((np.asarray(t, dtype=np.float64) - self._boot_t) * 1e6).astype(np.int64)
         return (self._micros_base + us) % WRAP
 
     def true_force(self, t) -> np.ndarray:
@@ -201,14 +201,16 @@ class Firmware:
             0.5 * self.noise_counts if self.rate > 100 else 0.0)
         if hum:
             noise += hum * math.sqrt(2) * np.sin(2 * np.pi * 50.0 * times + self._hum_phase)
-        adc = np.clip(np.round(self._zero + force * self.counts_per_n + noise), RAW_MIN, RAW_MAX)
-        return adc.astype(np.int64)
+        adc = np.rint(self._zero + force * self.counts_per_n + noise)
+        return np.minimum(np.maximum(adc, RAW_MIN), RAW_MAX).astype(np.int64)
 
     def _report(self, adc: np.ndarray) -> np.ndarray:
         """What the firmware sends: tare subtracted, a saturated reading kept at its limit."""
-        raw = np.clip(adc - self._tare, RAW_MIN, RAW_MAX)
-        raw = np.where(adc >= RAW_MAX, RAW_MAX, np.where(adc <= RAW_MIN, RAW_MIN, raw))
-        self.stats["saturated"] += int(np.count_nonzero((adc >= RAW_MAX) | (adc <= RAW_MIN)))
+        raw = np.minimum(np.maximum(adc - self._tare, RAW_MIN), RAW_MAX)
+        high, low = adc >= RAW_MAX, adc <= RAW_MIN
+        if high.any() or low.any():
+            raw[high], raw[low] = RAW_MAX, RAW_MIN
+            self.stats["saturated"] += int(np.count_nonzero(high | low))
         return raw
 
     # ---- encoders (independent of pressure/wire.py) ---------------------------------------

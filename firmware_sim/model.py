@@ -46,19 +46,23 @@ def _min_jerk(u: np.ndarray) -> np.ndarray:
 
 
 class _Oscillators:
-    """A sum of sinusoids normalised to unit RMS: seeded, stateless, cheap to evaluate at any t."""
+    """A sum of sinusoids: seeded, stateless, cheap to evaluate at any t (one matrix product)."""
 
-    def __init__(self, rng: np.random.Generator, f_lo: float, f_hi: float, n: int):
-        self.freq = rng.uniform(f_lo, f_hi, n)
-        self.phase = rng.uniform(0.0, 2.0 * np.pi, n)
+    def __init__(self, rng: np.random.Generator, f_lo: float, f_hi: float, n: int, rms: float = 1.0):
+        self.omega = 2.0 * np.pi * rng.uniform(f_lo, f_hi, n)[:, None]
+        self.phase = rng.uniform(0.0, 2.0 * np.pi, n)[:, None]
         amp = rng.uniform(0.5, 1.0, n)
-        self.amp = amp / np.sqrt(0.5 * np.sum(amp * amp))  # RMS of the sum = 1
+        self.amp = rms * amp / np.sqrt(0.5 * np.sum(amp * amp))  # RMS of the sum = rms
+
+    def __add__(self, other: "_Oscillators") -> "_Oscillators":
+        both = object.__new__(_Oscillators)
+        both.omega = np.vstack([self.omega, other.omega])
+        both.phase = np.vstack([self.phase, other.phase])
+        both.amp = np.concatenate([self.amp, other.amp])
+        return both
 
     def __call__(self, t: np.ndarray) -> np.ndarray:
-        out = np.zeros_like(t)
-        for f, p, a in zip(self.freq, self.phase, self.amp):
-            out += a * np.sin(2.0 * np.pi * f * t + p)
-        return out
+        return self.amp @ np.sin(self.omega * t + self.phase)
 
 
 class Profile:
@@ -75,8 +79,9 @@ class Profile:
         self.seed = int(seed)
         self.target_n = float(target_n)
         rng = np.random.default_rng([abs(self.seed), 0x7E])
-        self._tremor = _Oscillators(rng, 7.0, 12.0, 6)
-        self._wander = _Oscillators(rng, 0.05, 0.4, 4)
+        # physiological tremor ~7-12 Hz plus a slow wander; both relative to the force
+        self._mod = _Oscillators(rng, 7.0, 12.0, 6, self.tremor) + _Oscillators(rng, 0.05, 0.4, 4, self.wander)
+        self._cycles: dict[int, tuple] = {}  # cycle index -> segment arrays (a few kept)
 
     @property
     def description(self) -> str:
@@ -89,35 +94,49 @@ class Profile:
     def _rng(self, k: int) -> np.random.Generator:
         return np.random.default_rng([abs(self.seed), 0x5EED, int(k)])
 
+    def _arrays(self, k: int) -> tuple:
+        arrays = self._cycles.get(k)
+        if arrays is None:
+            segs = self._segments(k)
+            ends = np.cumsum([d for d, _, _ in segs])
+            starts = ends - np.array([d for d, _, _ in segs])
+            v1 = np.array([v for _, v, _ in segs])
+            v0 = np.concatenate([[0.0], v1[:-1]])
+            smooth = np.array([s == _SMOOTH for _, _, s in segs])
+            arrays = (ends, starts, np.maximum(ends - starts, 1e-12), v0, v1 - v0, smooth)
+            if len(self._cycles) >= 8:  # the host walks forward: old cycles are not asked again
+                self._cycles.pop(next(iter(self._cycles)))
+            self._cycles[k] = arrays
+        return arrays
+
     def _cycle(self, k: int, tau: np.ndarray) -> np.ndarray:
-        segs = self._segments(k)
-        ends = np.cumsum([d for d, _, _ in segs])
-        starts = ends - np.array([d for d, _, _ in segs])
-        v1 = np.array([v for _, v, _ in segs])
-        v0 = np.concatenate([[0.0], v1[:-1]])
-        shape = np.array([s for _, _, s in segs])
-        i = np.clip(np.searchsorted(ends, tau, side="right"), 0, len(segs) - 1)
-        u = np.clip((tau - starts[i]) / np.maximum(ends[i] - starts[i], 1e-12), 0.0, 1.0)
-        u = np.where(shape[i] == _SMOOTH, _min_jerk(u), u)
-        return v0[i] + (v1[i] - v0[i]) * u
+        ends, starts, durations, v0, dv, smooth = self._arrays(k)
+        i = np.minimum(np.searchsorted(ends, tau, side="right"), len(ends) - 1)
+        u = np.minimum(np.maximum((tau - starts[i]) / durations[i], 0.0), 1.0)
+        u = np.where(smooth[i], _min_jerk(u), u)
+        return v0[i] + dv[i] * u
 
     def force(self, t) -> np.ndarray:
         """True force in newtons at ``t`` seconds since the device started (any t >= 0)."""
         t = np.atleast_1d(np.asarray(t, dtype=np.float64))
-        if t.size and not (np.all(np.isfinite(t)) and t.min() >= 0.0):
+        if not t.size:
+            return t.copy()
+        lo, hi = t.min(), t.max()
+        if not (lo >= 0.0 and hi < np.inf):  # also refuses NaN
             raise PressureError("profile time must be finite and >= 0 seconds")
-        cycle = np.floor(t / self.period).astype(np.int64)
-        tau = t - cycle * self.period
-        env = np.empty_like(t)
-        for k in np.unique(cycle):
-            m = cycle == k
-            env[m] = self._cycle(int(k), tau[m])
-        mod = 1.0
-        if self.tremor:
-            mod = mod + self.tremor * self._tremor(t)
-        if self.wander:
-            mod = mod + self.wander * self._wander(t)
-        return np.maximum(env * mod, 0.0)
+        k_lo, k_hi = int(lo // self.period), int(hi // self.period)
+        if k_lo == k_hi:  # the common case: one cycle
+            env = self._cycle(k_lo, t - k_lo * self.period)
+        else:
+            cycle = np.floor_divide(t, self.period).astype(np.int64)  # same rounding as //
+            tau = t - cycle * self.period
+            env = np.empty_like(t)
+            for k in np.unique(cycle):
+                m = cycle == k
+                env[m] = self._cycle(int(k), tau[m])
+        if self.tremor or self.wander:
+            env = env * (1.0 + self._mod(t))
+        return np.maximum(env, 0.0)
 
 
 class Hold(Profile):
