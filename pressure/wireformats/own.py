@@ -13,7 +13,6 @@ Validation is strict: a line that is not exactly the shape above is bad, never a
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .base import MAX_LINE, LineParser, Parsed
 
@@ -29,23 +28,27 @@ for _i, _c in enumerate(b"0123456789abcdef"):
     _HEX[_c] = _i
     _HEX[bytes([_c]).upper()[0]] = _i
 
-_POW10 = {w: 10 ** np.arange(w - 1, -1, -1, dtype=np.int64) for w in (7, 10)}
-_PAD = 10  # zero bytes in front of the digit array so every right-aligned window fits
+_WIDTH = 10  # widest decimal field (uint32); the raw field is checked for <= 7 digits apart
+_POW10 = 10 ** np.arange(_WIDTH - 1, -1, -1, dtype=np.int64)
+# _MASKS[k]: ones in the last k of _WIDTH columns (the digits of a k-digit field)
+_MASKS = (np.arange(_WIDTH) >= _WIDTH - np.arange(_WIDTH + 1)[:, None]).astype(np.uint8)
 
 
-def _decimal(digits: np.ndarray, start: np.ndarray, stop: np.ndarray, width: int) -> np.ndarray:
+def _decimals(digits: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """Unsigned decimal fields ``[start, stop)`` (already validated) -> int64 values.
 
-    ``digits`` is the chunk minus b'0', with :data:`_PAD` bytes in front. Each field is
-    gathered right-aligned into an (n, width) matrix through a sliding-window view (one row
-    copy per line, no index matrix), the bytes left of the field are masked to zero, and one
-    integer einsum makes the numbers (not a float matmul: BLAS threads would fight the GUI
-    for the CPU, and timed slower on a busy machine).
+    ``digits`` is the chunk minus b'0' with :data:`_WIDTH` zero bytes in front, so a window
+    of ``_WIDTH`` bytes ending at any field end exists. Every field of every line is
+    gathered right-aligned into one (n, _WIDTH) matrix through a strided view of windows
+    (one row copy per field, no index matrix), the bytes left of the field are masked to
+    zero, and one integer einsum makes the numbers (not a float matmul: BLAS threads would
+    compete with the GUI for the CPU, and timed slower on a busy machine).
     """
-    length = np.clip(stop - start, 0, width)
-    rows = sliding_window_view(digits, width)[stop - width + _PAD]
-    rows = rows * (np.arange(width) >= (width - length)[:, None])
-    return np.einsum("ij,j->i", rows, _POW10[width])
+    length = np.minimum(np.maximum(stop - start, 0), _WIDTH)
+    windows = np.ndarray((digits.size - _WIDTH + 1, _WIDTH), np.uint8, digits, 0, (1, 1))
+    rows = windows[stop]  # the window that ends at stop, with _WIDTH bytes of padding in front
+    rows *= np.take(_MASKS, length, axis=0)
+    return np.einsum("ij,j->i", rows, _POW10)
 
 
 class OwnParser(LineParser):
@@ -104,10 +107,12 @@ class OwnParser(LineParser):
         shape_ok &= (len1 >= 1) & (len1 <= 10) & (len2 >= 1) & (len2 <= 10)
         shape_ok &= (len3 >= 1) & (len3 <= 7)
 
-        padded = np.concatenate([np.zeros(_PAD, np.uint8), digits])
-        seq = _decimal(padded, s + 1, c1, 10)
-        micros = _decimal(padded, c1 + 1, c2, 10)
-        mag = _decimal(padded, raw_start, star, 7)
+        padded = np.zeros(a.size + _WIDTH, np.uint8)
+        padded[_WIDTH:] = digits
+        n = s.size
+        values = _decimals(padded, np.concatenate([s + 1, c1 + 1, raw_start]),
+                           np.concatenate([c1, c2, star]))
+        seq, micros, mag = values[:n], values[n:2 * n], values[2 * n:]
 
         bounds = np.empty(2 * s.size, np.int64)  # XOR of each [S, *) span
         bounds[0::2], bounds[1::2] = s, star
