@@ -27,12 +27,12 @@ from .samples import FORCE_UNITS, normalize_unit
 from .wireformats.base import MAX_LINE, LineParser, Parsed
 from .wireformats.own import RAW_MAX, RAW_MIN, UINT32_MAX, OwnParser
 from .wireformats.text import (
-    _STANDALONE_RE,
     GaugeParser,
     Hx711Parser,
     NumberParser,
     PlotterParser,
     gauge_reading,
+    has_number,
     plotter_fields,
     to_float,
 )
@@ -102,9 +102,9 @@ def _own_line(line: bytes) -> str | None:
 
 def _line_tags(line: bytes) -> frozenset[str]:
     """What one line looks like to each format (for detection only)."""
+    own = _own_line(line)  # strict, as the own parser is: no stripping
     line = line.strip()
     tags = set()
-    own = _own_line(line)
     if own:
         tags.add("pressure")
         if own == "valid":
@@ -112,7 +112,7 @@ def _line_tags(line: bytes) -> frozenset[str]:
     if line.startswith(b"#"):
         tags.add("message")
         return frozenset(tags)
-    if _STANDALONE_RE.search(line):
+    if has_number(line):
         tags.add("numeric")
     if to_float(line) is not None:
         tags.add("number")

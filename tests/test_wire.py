@@ -409,3 +409,14 @@ def test_auto_reset_keeps_the_decided_format():
     assert p.format == "pressure"
     assert got.seq.tolist() == [3]
     assert got.bad_lines == 1  # the cut 'S2,2'
+
+
+def test_detection_is_as_strict_as_the_own_parser():
+    line = own(1, 1, 1).strip()
+    assert detect_format([b" " + line]) != "pressure"  # the own parser would reject every line
+    assert run("pressure", b" " + line + b"\n").bad_lines == 1
+
+
+def test_auto_checks_the_field_before_it_knows_the_format():
+    with pytest.raises(PressureError, match="from 1"):
+        make_parser("auto", field="0")

@@ -77,6 +77,11 @@ def gauge_reading(line: bytes) -> tuple[float, str | None] | None:
     return None
 
 
+def has_number(line: bytes) -> bool:
+    """Whether a number stands alone somewhere in the line (the '711' of 'HX711' does not)."""
+    return _STANDALONE_RE.search(line) is not None
+
+
 def hx711_reading(line: bytes) -> tuple[float, str | None] | None:
     """First standalone number and the unit word right after it; None when there is none."""
     m = _STANDALONE_RE.search(line)
@@ -197,7 +202,7 @@ class Hx711Parser(_ConvertingParser):
     format = "hx711"
 
     def read_line(self, line):
-        if not _STANDALONE_RE.search(line):
+        if not has_number(line):
             return line.decode("utf-8", "replace").strip()
         got = hx711_reading(line)
         return None if got is None else self.newtons(*got)
