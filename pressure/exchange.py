@@ -124,11 +124,14 @@ def _fmt(values: np.ndarray, spec: str | None) -> list[str]:
 
 
 def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None = None,
-               filter_name: str | None = None, force: bool = False) -> Path:
-    """Write a recording as CSV; refuses an existing ``out`` unless ``force``. Returns ``out``."""
+               filter_name: str | None = None, force: bool = False, salvage: bool = False) -> Path:
+    """Write a recording as CSV; refuses an existing ``out`` unless ``force``. Returns ``out``.
+
+    ``salvage``: export what is still readable from a damaged file (the losses are listed in
+    the header as ``# damage:`` lines)."""
     from .filters import default_filter, filter_from_description, make_filter
 
-    rec = source if isinstance(source, Recording) else open_recording(source)
+    rec = source if isinstance(source, Recording) else open_recording(source, salvage=salvage)
     out = Path(out)
     if out.exists() and not force:
         raise PressureError(f"{out} already exists; use --force to replace it")
@@ -163,6 +166,8 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
     header.append(f"# export_filter: {json.dumps(flt.describe())}")
     if zone_note:
         header.append(f"# zone: empty ({zone_note})")
+    for problem in rec.damage:
+        header.append(f"# damage: {problem}")
     for e in rec.events:
         data = f" {json.dumps(e.data, ensure_ascii=False)}" if e.data else ""
         header.append(f"# event: {e.t:.6f} {e.kind} {json.dumps(e.text, ensure_ascii=False)}{data}")

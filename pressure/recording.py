@@ -18,7 +18,9 @@ import json
 import logging
 import math
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 import zlib
@@ -484,7 +486,7 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         db.close()
-        raise RecordingError(f"{path}: damaged or truncated recording ({exc})") from None
+        raise RecordingError(f"{path}: damaged or truncated recording ({exc})" + _SALVAGE_HINT) from None
     if app_id != APPLICATION_ID:
         db.close()
         raise RecordingError(f"{path}: an SQLite database, but not a pressure recording")
@@ -496,17 +498,21 @@ def _uri_path(path: Path) -> str:
     return quote(str(Path(path).absolute()), safe="/:")
 
 
-def _read_meta(db: sqlite3.Connection, path: Path) -> dict:
+def _read_meta(db: sqlite3.Connection, path: Path, lenient: bool = False) -> dict:
     try:
         rows = db.execute("SELECT key, value FROM meta").fetchall()
     except sqlite3.Error as exc:
         raise RecordingError(f"{path}: damaged or truncated recording, no metadata ({exc})") from None
-    meta = {}
+    meta, bad = {}, []
     for key, value in rows:
         try:
             meta[key] = json.loads(value)
         except (TypeError, ValueError):
-            raise RecordingError(f"{path}: damaged metadata (key {key!r} is not JSON)") from None
+            if not lenient:
+                raise RecordingError(f"{path}: damaged metadata (key {key!r} is not JSON)") from None
+            bad.append(str(key))
+    if bad:
+        meta["salvage_note"] = f"metadata keys unreadable: {', '.join(bad)}"
     return meta
 
 
@@ -540,6 +546,7 @@ class Recording:
         self.events = events
         self.schema_version = schema_version
         self.t, self.raw, self.flags, self.force_n = t, raw, flags, force_n
+        self.damage: list[str] = []  # what a salvage could not read (empty for a sound file)
         self._rate: float | None = None
 
     def __len__(self) -> int:
@@ -621,6 +628,9 @@ def _force_from_calibration(raw: np.ndarray, meta: dict) -> np.ndarray:
     return (raw - zero) * scale
 
 
+_SALVAGE_HINT = "; `pressure export FILE --csv OUT --salvage` recovers the readable part"
+
+
 def _read_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
     try:
         total = db.execute("SELECT coalesce(sum(n), 0) FROM chunks").fetchone()[0]
@@ -630,52 +640,183 @@ def _read_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
         force = np.empty(total, _F8)
         i = 0
         cur = db.execute("SELECT id, n, t, raw, flags, force_n, crc FROM chunks ORDER BY id")
-        for row_id, n, tb, rb, fb, nb, crc in cur:
-            if (n < 0 or i + n > total or len(tb) != 8 * n or len(rb) != 8 * n
-                    or len(fb) != n or (nb is not None and len(nb) != 8 * n)):
-                raise RecordingError(f"{path}: damaged recording (sample row {row_id} has wrong sizes)")
-            if _crc(tb, rb, fb, nb) != crc:
-                raise RecordingError(
-                    f"{path}: damaged recording (sample row {row_id}, near t = {_first_t(tb):.3f} s, "
-                    "fails its checksum)")
-            t[i:i + n] = np.frombuffer(tb, _F8)
-            raw[i:i + n] = np.frombuffer(rb, _F8)
-            flags[i:i + n] = np.frombuffer(fb, _U1)
-            if nb is None:  # a writer may leave force out: it follows from raw + calibration
-                force[i:i + n] = _force_from_calibration(raw[i:i + n], meta)
-            else:
-                force[i:i + n] = np.frombuffer(nb, _F8)
+        for row in cur:
+            problem = _row_problem(row)
+            n = row[1]
+            if problem or i + n > total:
+                raise RecordingError(f"{path}: damaged recording ({problem or 'row sizes'})"
+                                     + _SALVAGE_HINT)
+            _fill(row, meta, t, raw, flags, force, i)
             i += n
         if i != total:
             raise RecordingError(f"{path}: damaged recording (sample rows disagree with their count)")
-        events = []
-        for et, kind, text, data in db.execute("SELECT t, kind, text, data FROM events ORDER BY t, id"):
-            try:
-                payload = json.loads(data) if data else None
-            except ValueError:
-                payload = {"unreadable": data}
-            events.append(RecordedEvent(float(et), str(kind), text or "", payload))
+        events = [_event(r) for r in db.execute("SELECT t, kind, text, data FROM events ORDER BY t, id")]
     except sqlite3.Error as exc:
-        raise RecordingError(f"{path}: damaged or truncated recording ({exc})") from None
+        raise RecordingError(f"{path}: damaged or truncated recording ({exc})" + _SALVAGE_HINT) from None
     return Recording(path, meta, events, 1, t, raw, flags, force)
+
+
+def _row_problem(row) -> str | None:
+    row_id, n, tb, rb, fb, nb, crc = row
+    if (not isinstance(n, int) or n < 0 or not all(isinstance(b, bytes) for b in (tb, rb, fb))
+            or len(tb) != 8 * n or len(rb) != 8 * n or len(fb) != n
+            or (nb is not None and (not isinstance(nb, bytes) or len(nb) != 8 * n))):
+        return f"sample row {row_id} has wrong sizes"
+    if _crc(tb, rb, fb, nb) != crc:
+        return f"sample row {row_id}, near t = {_first_t(tb):.3f} s, fails its checksum"
+    return None
+
+
+def _fill(row, meta, t, raw, flags, force, i) -> None:
+    _, n, tb, rb, fb, nb, _ = row
+    t[i:i + n] = np.frombuffer(tb, _F8)
+    raw[i:i + n] = np.frombuffer(rb, _F8)
+    flags[i:i + n] = np.frombuffer(fb, _U1)
+    if nb is None:  # a writer may leave force out: it follows from raw + calibration
+        force[i:i + n] = _force_from_calibration(raw[i:i + n], meta)
+    else:
+        force[i:i + n] = np.frombuffer(nb, _F8)
+
+
+def _event(r) -> RecordedEvent:
+    et, kind, text, data = r
+    try:
+        payload = json.loads(data) if data else None
+    except (TypeError, ValueError):
+        payload = {"unreadable": str(data)}
+    return RecordedEvent(float(et), str(kind), str(text or ""), payload)
+
+
+def _salvage_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
+    """Everything still readable from a damaged file, row by row; what was lost is listed in
+    ``Recording.damage`` and the first sample after a lost row carries FLAG_GAP_BEFORE."""
+    damage: list[str] = []
+
+    def rows(table: str, columns: str):
+        try:
+            last = db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        except sqlite3.Error as exc:
+            damage.append(f"{table}: the index of rows is unreadable ({exc})")
+            last = None
+        if last is not None:  # point look-ups: one bad page costs only its own rows
+            bad = 0
+            for row_id in range(1, last + 1):
+                try:
+                    row = db.execute(f"SELECT id, {columns} FROM {table} WHERE id = ?",
+                                     (row_id,)).fetchone()
+                except sqlite3.Error:
+                    bad += 1
+                    yield None
+                    continue
+                if row is not None:
+                    yield row
+            if bad:
+                damage.append(f"{table}: {bad} rows unreadable")
+            return
+        try:  # no index: read in order up to the damage
+            for row in db.execute(f"SELECT id, {columns} FROM {table} ORDER BY id"):
+                yield row
+        except sqlite3.Error as exc:
+            damage.append(f"{table}: reading stopped at damaged pages ({exc})")
+            yield None
+
+    parts, lost_before = [], False
+    for row in rows("chunks", "n, t, raw, flags, force_n, crc"):
+        problem = None if row is None else _row_problem(row)
+        if row is None or problem:
+            if problem:
+                damage.append(problem)
+            lost_before = True
+            continue
+        n = row[1]
+        arrays = [np.empty(n, _F8), np.empty(n, _F8), np.empty(n, _U1), np.empty(n, _F8)]
+        _fill(row, meta, *arrays, 0)
+        if lost_before and n:
+            arrays[2][0] |= FLAG_GAP_BEFORE
+            lost_before = False
+        parts.append(arrays)
+    events = []
+    for row in rows("events", "t, kind, text, data"):
+        if row is not None:
+            try:
+                events.append(_event(row[1:]))
+            except (TypeError, ValueError):
+                damage.append(f"event row {row[0]} unreadable")
+    events.sort(key=lambda e: e.t)
+    cols = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0, (_F8, _F8, _U1, _F8)[k])
+            for k in range(4)]
+    rec = Recording(path, meta, events, 1, *cols)
+    rec.damage = damage
+    return rec
 
 
 # schema version -> reader. Add a reader here for every version that was ever released.
 _READERS = {1: _read_v1}
+_SALVAGERS = {1: _salvage_v1}
 
 
-def open_recording(path) -> Recording:
-    """Read a recording of any released schema version; never modifies the file."""
+def open_recording(path, *, salvage: bool = False) -> Recording:
+    """Read a recording of any released schema version; never modifies the file.
+
+    A damaged file is a RecordingError; with ``salvage=True`` whatever is still readable is
+    returned instead, with the losses listed in ``Recording.damage``.
+    """
     path = Path(path)
-    db = _connect_ro(path)
+    scratch = None
     try:
-        meta = _read_meta(db, path)
+        db = _connect_ro(path)
+    except RecordingError as exc:
+        if not salvage or "damaged or truncated" not in str(exc):
+            raise
+        scratch = tempfile.TemporaryDirectory(prefix="pressure-salvage-")
+        try:
+            db = _connect_ro(_padded_copy(path, Path(scratch.name)))
+        except RecordingError:
+            scratch.cleanup()
+            raise exc from None
+    try:
+        try:
+            meta = _read_meta(db, path, lenient=salvage)
+        except RecordingError as exc:
+            if not salvage:
+                raise
+            meta = default_meta()
+            meta["salvage_note"] = str(exc)
         version = _schema_version(db, meta, path)
+        if salvage:
+            rec = _SALVAGERS[version](db, path, meta)
+            if "salvage_note" in meta:
+                rec.damage.insert(0, meta["salvage_note"])
+            return rec
         return _READERS[version](db, path, meta)
     except MemoryError:
         raise RecordingError(f"{path}: too large to load into memory") from None
     finally:
         db.close()
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _padded_copy(path: Path, folder: Path) -> Path:
+    """A private copy of a truncated file, padded with zeros to the size its header states.
+
+    SQLite refuses every page of a file shorter than its header says; padded, only the
+    missing pages are unreadable and the salvage reads the rest. The original is not touched.
+    """
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    wal = Path(f"{path}-wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{copy}-wal"))
+    with open(copy, "r+b") as f:
+        head = f.read(100)
+        page = int.from_bytes(head[16:18], "big")
+        page = 65536 if page == 1 else page
+        pages = int.from_bytes(head[28:32], "big")
+        size = f.seek(0, os.SEEK_END)
+        if page >= 512 and pages and size < page * pages:
+            f.truncate(page * pages)
+    return copy
 
 
 def read_summary(path) -> tuple[dict, dict]:

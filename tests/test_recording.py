@@ -307,3 +307,44 @@ def test_summary_reads_figures_without_samples(good):
     assert figures["samples"] == len(rec) == meta["samples"]
     assert figures["duration_s"] == pytest.approx(rec.duration)
     assert json.dumps(meta)  # plain JSON data
+
+
+def test_salvage_keeps_every_readable_row_of_a_damaged_file(good):
+    sound = open_recording(good)
+    data = bytearray(good.read_bytes())
+    at = data.find(sound.raw[3000:3004].astype("<f8").tobytes())
+    data[at + 3] ^= 0xFF
+    good.write_bytes(bytes(data))
+    with pytest.raises(RecordingError, match="--salvage"):
+        open_recording(good)
+    rec = open_recording(good, salvage=True)
+    assert len(rec.damage) == 1 and "checksum" in rec.damage[0]
+    assert 0 < len(sound) - len(rec) <= 600  # one row (<= 0.5 s at 1 kHz) lost
+    keep = np.isin(sound.t, rec.t)
+    np.testing.assert_array_equal(sound.raw[keep], rec.raw)
+    first_after = int(np.flatnonzero(~keep)[-1]) + 1
+    assert rec.flags[rec.index_at(sound.t[first_after])] & FLAG_GAP_BEFORE
+    assert rec.meta["labels"] == sound.meta["labels"]
+
+
+def test_salvage_of_a_truncated_file_returns_a_true_subset(good):
+    sound = open_recording(good)
+    os.truncate(good, int(good.stat().st_size * 0.6))
+    rec = open_recording(good, salvage=True)
+    assert rec.damage  # it says what it could not read ...
+    assert len(rec) < len(sound)
+    keep = np.isin(sound.t, rec.t)
+    np.testing.assert_array_equal(sound.raw[keep], rec.raw)  # ... and invents nothing
+    assert rec.meta["labels"] == sound.meta["labels"]  # the metadata pages survived the cut
+
+
+def test_export_salvage_command(good, tmp_path, capsys):
+    from pressure.cli import main
+
+    os.truncate(good, int(good.stat().st_size * 0.6))
+    out = tmp_path / "rescued.csv"
+    assert main(["export", str(good), "--csv", str(out)]) == 1
+    assert "--salvage" in capsys.readouterr().err and not out.exists()
+    assert main(["export", str(good), "--csv", str(out), "--salvage"]) == 0
+    assert "damaged, not exported" in capsys.readouterr().err
+    assert "# damage:" in out.read_text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from ..errors import PressureError
 
 
@@ -19,12 +21,15 @@ def register(sub) -> None:
     p.add_argument("--filter", default=None, metavar="NAME",
                    help="smoothing for the smoothed column (default: the session's own)")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument("--salvage", action="store_true",
+                   help="export whatever is still readable from a damaged recording")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..exchange import export_csv
     from ..filters import FILTERS
+    from ..recording import open_recording
 
     if args.filter is not None and args.filter not in FILTERS:
         raise PressureError(f"unknown filter {args.filter!r}; choose one of {', '.join(FILTERS)}")
@@ -32,7 +37,10 @@ def run(args) -> int:
     if args.area is not None:
         from ._routine_options import parse_area
         area = parse_area(args.area)
-    out = export_csv(args.file, args.csv, unit=args.unit, area_cm2=area, filter_name=args.filter,
+    rec = open_recording(args.file, salvage=args.salvage)
+    for problem in rec.damage:
+        print(f"pressure: damaged, not exported: {problem}", file=sys.stderr)
+    out = export_csv(rec, args.csv, unit=args.unit, area_cm2=area, filter_name=args.filter,
                      force=args.force)
     print(out)
     return 0
