@@ -65,6 +65,8 @@ class OwnParser(LineParser):
     def parse_lines(self, buf: bytes) -> Parsed:
         a = np.frombuffer(buf, np.uint8)
         ends = np.flatnonzero((a == _LF) | (a == _CR))
+        if ends.size == 0:
+            return self.empty()
         starts = np.empty_like(ends)
         starts[0] = 0
         starts[1:] = ends[:-1] + 1
