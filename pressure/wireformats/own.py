@@ -5,8 +5,9 @@ docs/architecture.md). At 1000 samples/s a Python loop per line would be fine, b
 reader must keep up with a burst after a stall and the benchmark asks for >= 500,000
 samples/s end to end, so nothing here loops per line: line boundaries come from
 ``flatnonzero``, the commas of each line from a ``searchsorted`` over all comma positions,
-each decimal field is gathered right-aligned into a small digit matrix and turned into a
-number with one dot product, and the checksums from one ``bitwise_xor.reduceat`` over the chunk.
+every decimal field of every line is gathered right-aligned into one digit matrix and
+turned into numbers by one integer einsum, and the checksums come from one
+``bitwise_xor.reduceat`` over the chunk.
 Validation is strict: a line that is not exactly the shape above is bad, never a sample.
 """
 
