@@ -1,0 +1,442 @@
+"""The replay window: the live window (same trace, readout, zones, routine panel, markers)
+on a :class:`~pressure.ui.replay_source.ReplayPipeline`, with transport controls, a
+re-analysis panel (filter, target, tolerance) and the session library.
+
+It is a :class:`MainWindow` subclass so replay never draws differently from live: only the
+source differs. Cues are muted by default (S unmutes). Space plays and pauses here (there is
+no one to advance a routine for: the recorded key presses are replayed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QLabel, QMessageBox, QPushButton, QWidget,
+)
+
+from ..errors import PressureError
+from . import theme
+from .main_window import MainWindow
+from .replay_controls import ReplayControls
+from .replay_source import ReplayPipeline, ReplaySource
+
+log = logging.getLogger(__name__)
+
+SEEK_KEY_S = 5.0  # Left / Right jump this far
+
+
+# ---------------------------------------------------------------- building a replay
+
+def no_routine(unit: str = "N", area_cm2=None):
+    """A routine without targets, for recordings made without one (imported files)."""
+    from ..routine import Routine, Step
+
+    return Routine("no routine", steps=(Step("rest", duration=1e9, label="no routine"),),
+                   unit=unit, area_cm2=area_cm2)
+
+
+def routine_for(recording, routine=None):
+    """``routine`` if given, else the file's own, else a routine without targets."""
+    from ..scoring import routine_of_recording
+
+    if routine is not None:
+        return routine
+    own = routine_of_recording(recording)
+    if own is not None:
+        return own
+    from ..samples import normalize_unit
+
+    try:
+        unit = normalize_unit(recording.meta.get("unit") or "N")
+        return no_routine(unit, recording.meta.get("area_cm2"))
+    except PressureError:
+        return no_routine()
+
+
+def filter_for(recording, filt=None):
+    """``filt`` if given, else the filter the session was recorded with, else the default."""
+    from ..filters import default_filter, filter_from_description
+
+    if filt is not None:
+        return filt
+    desc = recording.meta.get("filter")
+    if desc:
+        try:
+            return filter_from_description(desc)
+        except PressureError as exc:
+            log.warning("%s: recorded filter unusable (%s); using the default", recording.path, exc)
+    return default_filter()
+
+
+def open_replay(path, *, routine=None, filt=None, speed: float = 1.0, start: float = 0.0,
+                playing: bool = True, clock=None) -> ReplayPipeline:
+    """Read ``path`` and make its replay pipeline (PressureError with the file's problem)."""
+    import time
+
+    from ..recording import RecordingError, open_recording
+
+    recording = open_recording(path)
+    if len(recording) == 0:
+        raise RecordingError(f"{path}: the recording has no samples to replay")
+    routine = routine_for(recording, routine)
+    clock = clock or time.monotonic
+    source = ReplaySource(recording, clock=clock, speed=speed, start=start, playing=playing)
+    return ReplayPipeline(source, routine, filter_for(recording, filt), clock=clock)
+
+
+def retarget(routine, target: float | None = None, tolerance: float | None = None):
+    """The routine with a new main target (every target scaled by new / largest) and/or a new
+    absolute tolerance on every banded step; a ceiling below a new target is raised to it."""
+    from ..routine import Routine
+
+    targets = [s.target for s in routine.steps if s.target]
+    factor = target / max(targets) if target and targets else 1.0
+    steps = []
+    for s in routine.steps:
+        changes = {}
+        if s.target is not None and factor != 1.0:
+            changes["target"] = s.target * factor
+        if tolerance is not None and s.band() is not None:
+            changes["tolerance"] = tolerance
+        steps.append(dataclasses.replace(s, **changes) if changes else s)
+    ceiling = routine.ceiling
+    top = max([s.target for s in steps if s.target] or [0.0])
+    if ceiling is not None and top > ceiling:
+        ceiling = top * 1.2
+    return Routine(routine.name, tuple(steps), unit=routine.unit, area_cm2=routine.area_cm2,
+                   ceiling=ceiling, description=routine.description)
+
+
+# ---------------------------------------------------------------- re-analysis panel
+
+class ReanalysisPanel(QWidget):
+    """Filter, strength, target and tolerance; Apply recomputes the trace, zones and summary."""
+
+    def __init__(self, window: "ReplayWindow"):
+        super().__init__(window)
+        from ..filters import FILTERS
+
+        self.window = window
+        form = QFormLayout(self)
+        self.filter = QComboBox(self)
+        self.filter.addItems(list(FILTERS))
+        self.strength = QDoubleSpinBox(self)
+        self.strength.setRange(-0.05, 1.0)
+        self.strength.setSingleStep(0.1)
+        self.strength.setSpecialValueText("own settings")
+        self.target = QDoubleSpinBox(self)
+        self.target.setRange(0.0, 1e6)
+        self.target.setSpecialValueText("routine's")
+        self.tolerance = QDoubleSpinBox(self)
+        self.tolerance.setRange(0.0, 1e6)
+        self.tolerance.setSpecialValueText("routine's")
+        for w in (self.filter, self.strength, self.target, self.tolerance):
+            w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.apply_button = QPushButton("Apply", self)
+        self.apply_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.apply_button.clicked.connect(self.apply)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        form.addRow("filter", self.filter)
+        form.addRow("strength 0..1", self.strength)
+        form.addRow("target", self.target)
+        form.addRow("tolerance ±", self.tolerance)
+        form.addRow(self.apply_button)
+        form.addRow(self.message)
+        self.setStyleSheet(f"QLabel {{ color: {theme.PLOT_FOREGROUND}; }}")
+        self.load()
+
+    def load(self) -> None:
+        p = self.window.pipeline
+        self.filter.setCurrentText(p.filter.name)
+        self.strength.setValue(self.strength.minimum())
+        self.target.setValue(0.0)
+        self.tolerance.setValue(0.0)
+        self.target.setSuffix(f" {p.unit}")
+        self.tolerance.setSuffix(f" {p.unit}")
+
+    def apply(self) -> None:
+        strength = self.strength.value()
+        self.window.reanalyse(filter_name=self.filter.currentText(),
+                              strength=strength if strength >= 0 else None,
+                              target=self.target.value() or None, tolerance=self.tolerance.value() or None)
+
+
+# ---------------------------------------------------------------- the window
+
+class ReplayWindow(MainWindow):
+    """The live window's look on a replay, plus transport, re-analysis and the library."""
+
+    def __init__(self, pipeline: ReplayPipeline, *, audio=None, window_seconds: float = 20.0,
+                 y_max: float = 0.0, sound_muted: bool = True, settings=None):
+        super().__init__(pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
+                         y_max=y_max, sensor_controls=False)
+        self._analysis_thread: threading.Thread | None = None
+        self._analysis_started = None
+        if self.audio.available and sound_muted and not self.audio.muted:
+            self.toggle_mute()  # cues muted by default in replay; S unmutes
+        self.controls = ReplayControls(self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.controls)
+        self.controls.sigPlayPause.connect(self.play_pause)
+        self.controls.sigSpeed.connect(self.set_speed)
+        self.controls.sigSeek.connect(self.seek)
+        self.controls.sigFrame.connect(self.step_frame)
+        self.controls.sigMarker.connect(lambda d: self._jump(self.pipeline.next_marker(d), "marker"))
+        self.controls.sigStep.connect(lambda d: self._jump(self.pipeline.next_step(d), "step"))
+        self.reanalysis = ReanalysisPanel(self)
+        dock = QDockWidget("Re-analysis", self)
+        dock.setObjectName("reanalysisDock")
+        dock.setWidget(self.reanalysis)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.reanalysis_dock = dock
+        self._build_replay_actions()
+        self.trace.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.frame_hooks.append(self._after_frame)
+        self._new_pipeline()
+
+    def _build_replay_actions(self) -> None:
+        # Space is play/pause here: take it from "Next step" so the shortcut is not ambiguous
+        self.actions["advance"].setShortcuts([])
+        for name in ("tare", "advance"):  # no sensor to tare, the recorded keys are replayed
+            self.buttons[name].hide()
+        menu = self.menuBar().addMenu("&Replay")
+        file_menu = next((a.menu() for a in self.menuBar().actions() if a.text() == "&File"), menu)
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        for name, text, slot, keys in (
+            ("open", "Open recording…", self.open_file, "Ctrl+O"),
+            ("library", "Session library…", self.open_library, "Ctrl+L"),
+        ):
+            action = self._action(text, slot, keys)
+            file_menu.insertAction(first, action)
+            self.actions[name] = action
+        if first is not None:
+            file_menu.insertSeparator(first)
+        for name, text, slot, keys in (
+            ("play", "Play / pause", self.play_pause, "Space"),
+            ("back", "Back 5 s", lambda: self.seek(self.pipeline.source.position - SEEK_KEY_S), "Left"),
+            ("forward", "Forward 5 s", lambda: self.seek(self.pipeline.source.position + SEEK_KEY_S), "Right"),
+            ("frame_prev", "One frame back", lambda: self.step_frame(-1), ","),
+            ("frame_next", "One frame forward", lambda: self.step_frame(+1), "."),
+            ("marker_prev", "Previous marker", lambda: self._jump(self.pipeline.next_marker(-1), "marker"), "["),
+            ("marker_next", "Next marker", lambda: self._jump(self.pipeline.next_marker(+1), "marker"), "]"),
+            ("step_prev", "Previous step", lambda: self._jump(self.pipeline.next_step(-1), "step"), "PgUp"),
+            ("step_next", "Next step", lambda: self._jump(self.pipeline.next_step(+1), "step"), "PgDown"),
+            ("slower", "Slower", lambda: self._speed_step(-1), "Ctrl+Down"),
+            ("faster", "Faster", lambda: self._speed_step(+1), "Ctrl+Up"),
+        ):
+            self.actions[name] = self._action(text, slot, keys, menu)
+
+    # --- the pipeline ------------------------------------------------------------------------
+    def _new_pipeline(self) -> None:
+        p = self.pipeline
+        self.controls.set_range(p.source.t_end)
+        self.controls.set_speed(p.source.speed)
+        self.reanalysis.load()
+        self._start_analysis()
+        self._redraw_after_seek()
+
+    def replace_pipeline(self, pipeline, recording_path=None) -> None:
+        self._stop_analysis()
+        super().replace_pipeline(pipeline, None)
+        if hasattr(self, "controls"):
+            self._new_pipeline()
+
+    def _apply_routine_look(self) -> None:
+        super()._apply_routine_look()
+        p = self.pipeline
+        name = getattr(getattr(p, "recording", None), "path", None)
+        self.setWindowTitle(f"pressure — replay — {name.name if name else ''} — {p.routine.name}")
+
+    def _start_analysis(self) -> None:
+        an = getattr(self.pipeline, "analysis", None)
+        if an is None or an is self._analysis_started:
+            return
+        self._analysis_started = an
+        self._analysis_thread = threading.Thread(target=an.run, name="replay-analysis", daemon=True)
+        self._analysis_thread.start()
+
+    def _stop_analysis(self) -> None:
+        an, thread = self._analysis_started, self._analysis_thread
+        if an is not None:
+            an.cancel()
+        if thread is not None:
+            thread.join(2.0)
+        self._analysis_started = self._analysis_thread = None
+
+    def _after_frame(self, frame) -> None:
+        src = self.pipeline.source
+        self.controls.show_position(src.position, src.playing)
+        if self.pipeline.analysis is not self._analysis_started:
+            self._start_analysis()
+
+    # --- transport ---------------------------------------------------------------------------
+    def play_pause(self) -> None:
+        src = self.pipeline.source
+        if not src.playing and src.at_end:
+            self.seek(src.t_first)
+        src.toggle()
+        self.controls.show_position(src.position, src.playing)
+
+    def set_speed(self, speed: float) -> None:
+        try:
+            self.pipeline.source.set_speed(speed)
+        except PressureError as exc:
+            self.status.showMessage(str(exc), 4000)
+            return
+        self.controls.set_speed(speed)
+        self.status.showMessage(f"speed {speed:g}x", 2000)
+
+    def _speed_step(self, direction: int) -> None:
+        from .replay_source import SPEEDS
+
+        speed = self.pipeline.source.speed
+        options = [s for s in SPEEDS if (s > speed + 1e-9 if direction > 0 else s < speed - 1e-9)]
+        if options:
+            self.set_speed(options[0] if direction > 0 else options[-1])
+
+    def seek(self, t: float) -> None:
+        self.pipeline.seek(t)
+        self._redraw_after_seek()
+
+    def step_frame(self, direction: int) -> None:
+        self.pipeline.step_frame(direction)
+        if direction < 0:
+            self._redraw_after_seek()
+
+    def _jump(self, t, what: str) -> None:
+        if t is None:
+            self.status.showMessage(f"no {what} in that direction", 2000)
+            return
+        self._redraw_after_seek()
+        self.status.showMessage(f"{what} at {t:.1f} s", 2000)
+
+    def _scene_clicked(self, event) -> None:
+        """A click on the overview strip jumps there."""
+        o = self.trace.overview
+        pos = event.scenePos()
+        if not o.vb.sceneBoundingRect().contains(pos):
+            return
+        self.seek(float(o.vb.mapSceneToView(pos).x()))
+
+    def _redraw_after_seek(self) -> None:
+        """Show the window ending at the new position at once (the next tick has no new samples)."""
+        p = self.pipeline
+        if math.isfinite(p.last_t):
+            t, raw, smooth = p.history.window(p.last_t - self.trace.window_seconds)
+            self.trace.update_trace(t, raw, smooth, p.last_t)
+            pt, pv, _ = p.pacer.window(p.last_t - self.trace.window_seconds)
+            self.trace.update_pacer(pt, pv)
+        x, y = p.overview.curve()
+        self.trace.update_overview(x, y, p.overview.span[1])
+        self.controls.show_position(p.source.position, p.source.playing)
+        self._tick()
+
+    # --- re-analysis -------------------------------------------------------------------------
+    def reanalyse(self, *, filter_name: str | None = None, strength: float | None = None,
+                  target: float | None = None, tolerance: float | None = None) -> bool:
+        """Apply a new filter and/or target/tolerance; the trace and zones are computed again."""
+        from ..filters import make_filter
+
+        p = self.pipeline
+        try:
+            if filter_name is not None:
+                params = {} if strength is None else {"strength": strength}
+                filt = make_filter(filter_name, **params)
+                if filt.describe() != p.filter.describe():
+                    p.set_filter(filt)
+            if target is not None or tolerance is not None:
+                self.set_routine(retarget(p.routine, target, tolerance))
+        except PressureError as exc:
+            self.reanalysis.message.setText(str(exc))
+            return False
+        self.reanalysis.message.setText("")
+        self._redraw_after_seek()
+        return True
+
+    # --- files -------------------------------------------------------------------------------
+    def open_path(self, path) -> bool:
+        try:
+            pipeline = open_replay(path)
+        except PressureError as exc:
+            QMessageBox.warning(self, "Open recording", str(exc))
+            return False
+        self.replace_pipeline(pipeline)
+        return True
+
+    def open_file(self) -> None:
+        from ..paths import sessions_dir
+        from ..recording import EXTENSION
+
+        path, _ = QFileDialog.getOpenFileName(self, "Open recording", str(sessions_dir()),
+                                              f"Recordings (*{EXTENSION});;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_library(self) -> None:
+        from .session_browser import SessionBrowser
+
+        browser = SessionBrowser(self)
+        browser.sigOpen.connect(self.open_path)
+        browser.show()
+        self.session_browser = browser
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._stop_analysis()
+        super().closeEvent(event)
+
+
+def run_replay(pipeline: ReplayPipeline, *, window_seconds: float = 20.0, y_max: float = 0.0,
+               seconds: float | None = None, screenshot: Path | None = None, sound: bool = True,
+               training: bool = True) -> int:
+    """Show the replay window until closed (or for ``seconds``; then the screenshot). Exit code."""
+    import signal
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    from .app import qt_app
+    from .audio import make_audio
+
+    app = qt_app()
+    window = ReplayWindow(pipeline, audio=make_audio(sound), window_seconds=window_seconds, y_max=y_max)
+    if training:
+        from .training import install_training
+
+        install_training(window)
+    window.resize(1280, 720)
+    window.show()
+    result = {"code": 0}
+
+    def finish():
+        if screenshot is not None and not window.grab().save(str(screenshot)):
+            print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
+            result["code"] = 1
+        window.close()
+        app.quit()
+
+    if seconds is not None and math.isfinite(seconds):
+        QTimer.singleShot(int(seconds * 1000), finish)
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[sig] = signal.signal(sig, lambda *_: window.close())
+        except ValueError:
+            pass
+    heartbeat = QTimer()
+    heartbeat.start(200)
+    heartbeat.timeout.connect(lambda: None)  # lets Python run signal handlers
+    try:
+        app.exec()
+    finally:
+        heartbeat.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if window.isVisible():
+            window.close()
+    return result["code"]
