@@ -14,6 +14,7 @@ an fsync that takes 100 ms on a slow disk never stalls the live display.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import math
@@ -23,6 +24,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+import weakref
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -145,14 +147,29 @@ def _json(value) -> str:
 
 # ----------------------------------------------------------------------------------- writing
 
+_OPEN_WRITERS: "weakref.WeakSet[RecordingWriter]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_writers() -> None:
+    """A program that exits without closing its recording still ends it properly."""
+    for writer in list(_OPEN_WRITERS):
+        try:
+            writer.close()
+        except Exception as exc:  # noqa: BLE001 - at exit, say it and go on with the others
+            log.error("could not close %s at exit: %s", writer.path, exc)
+
+
 
 class RecordingWriter:
     """Writes one session file. ``append`` is cheap and never waits for the disk.
 
     Use as a context manager or call :meth:`close`; a writer that is never closed (crash,
     kill -9, power cut) leaves a file that still opens, minus at most the last commit interval.
-    Errors of the committer thread (disk full, file removed) are raised as RecordingError from
-    the next ``append``/``flush``/``close``; queued samples are kept until a commit succeeds.
+    A disk problem (disk full, USB stick pulled) never makes ``append`` fail and drop samples:
+    they stay queued in memory and every commit interval tries again; :attr:`error` says what
+    is wrong meanwhile (the window shows it), ``flush`` and ``close`` raise RecordingError.
+    Writers still open when the interpreter exits normally are closed then (atexit).
     """
 
     def __init__(self, path, meta: dict | None = None, *, overwrite: bool = False,
@@ -186,6 +203,7 @@ class RecordingWriter:
         self._thread = threading.Thread(target=self._run, name=f"recorder {self.path.name}",
                                         daemon=True)
         self._thread.start()
+        _OPEN_WRITERS.add(self)
 
     # -- creating the file
 
@@ -247,10 +265,10 @@ class RecordingWriter:
         """The last error of the committer thread (None while all is well)."""
         return self._error
 
-    def _check(self) -> None:
+    def _check(self, errors: bool = False) -> None:
         if self._closed:
             raise RecordingError(f"{self.path} is closed")
-        if self._error is not None:
+        if errors and self._error is not None:
             raise RecordingError(f"cannot write {self.path}: {self._error}")
 
     def append(self, block: Block) -> None:
@@ -311,17 +329,19 @@ class RecordingWriter:
                      _json({"changes": changed, "previous": {k: previous[k] for k in changed}})))
 
     def flush(self, timeout: float | None = 30.0) -> None:
-        """Write and commit everything queued now; returns once it is on disk."""
+        """Write and commit everything queued now; returns once it is on disk.
+
+        Raises RecordingError if the disk refuses (the samples stay queued for the next try)."""
         self._check()
         with self._lock:
             self._flush_requested += 1
             ticket = self._flush_requested
             self._lock.notify_all()
-            ok = self._lock.wait_for(lambda: self._flush_done >= ticket or self._error is not None
+            ok = self._lock.wait_for(lambda: self._flush_done >= ticket
                                      or not self._thread.is_alive(), timeout)
         if not ok:
             raise RecordingError(f"writing {self.path} takes too long (disk stalled?)")
-        self._check()
+        self._check(errors=True)
 
     def close(self) -> None:
         """Commit the rest, record the end time and duration, and leave a single-file database."""
@@ -334,6 +354,7 @@ class RecordingWriter:
             self._lock.notify_all()
         self._thread.join()
         self._closed = True
+        _OPEN_WRITERS.discard(self)
         error = self._error
         try:
             if error is None:  # fold the -wal back in: a closed recording is one plain file
@@ -379,6 +400,7 @@ class RecordingWriter:
                         self._pending_events[:0] = events
                         self._meta_dirty = True
                         self._error = exc
+                        self._flush_done = max(self._flush_done, ticket)  # tried: flush() reports
                         self._lock.notify_all()
                     if closing:
                         return

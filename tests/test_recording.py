@@ -348,3 +348,45 @@ def test_export_salvage_command(good, tmp_path, capsys):
     assert main(["export", str(good), "--csv", str(out), "--salvage"]) == 0
     assert "damaged, not exported" in capsys.readouterr().err
     assert "# damage:" in out.read_text()
+
+
+def test_a_failing_disk_never_drops_samples(tmp_path):
+    path = tmp_path / "disk.pressure"
+    blocks = make_blocks(6)
+    w = RecordingWriter(path, {})
+    real_commit = w._commit
+    failures = []
+
+    def flaky(*args):
+        if not failures:
+            failures.append(1)
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_commit(*args)
+
+    w._commit = flaky
+    for b in blocks[:3]:
+        w.append(b)
+    with pytest.raises(RecordingError, match="disk is full"):
+        w.flush()
+    assert "disk is full" in str(w.error)
+    for b in blocks[3:]:
+        w.append(b)  # still accepted while the disk is in trouble
+    w.flush()  # the disk is back: everything queued is written
+    assert w.error is None
+    w.close()
+    np.testing.assert_array_equal(open_recording(path).raw, Block.concat(blocks).raw)
+
+
+def test_open_writers_are_closed_at_exit(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "exit.pressure"
+    code = ("import numpy as np\n"
+            "from pressure.recording import RecordingWriter\n"
+            "from pressure.samples import Block\n"
+            f"w = RecordingWriter({str(path)!r}, {{}}, commit_interval=3600)\n"
+            "w.append(Block.make(np.arange(5.0), np.ones(5), np.ones(5)))\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    rec = open_recording(path)
+    assert len(rec) == 5 and not rec.interrupted
