@@ -62,3 +62,39 @@ def test_overview_keeps_min_and_max_of_a_long_session_with_bounded_buckets():
 def test_overview_rejects_odd_bucket_counts():
     with pytest.raises(ValueError):
         OverviewHistory(max_buckets=3)
+
+
+def test_peak_decimator_keeps_extremes_and_bounds_points():
+    from pressure.ui.history import PeakDecimator
+
+    rng = np.random.default_rng(3)
+    x = np.arange(30_000) / 1000.0
+    y = rng.normal(size=x.size)
+    y[12_345], y[20_001] = 40.0, -40.0
+    dx, dy = PeakDecimator().reduce(x, y, 800)
+    assert len(dx) <= 2 * 800 + 2 * 64
+    assert dy.max() == 40.0 and dy.min() == -40.0
+    assert np.all(np.diff(dx) >= 0) and dx[0] == x[0] and dx[-1] == x[-1]
+
+
+def test_peak_decimator_buckets_do_not_move_while_scrolling():
+    from pressure.ui.history import PeakDecimator
+
+    rng = np.random.default_rng(4)
+    x = np.arange(40_000) / 1000.0
+    y = rng.normal(size=x.size)
+    dec = PeakDecimator()
+    a = dict(zip(*[v.copy() for v in dec.reduce(x[1000:31000], y[1000:31000], 500, first_index=1000)]))
+    b = dict(zip(*[v.copy() for v in dec.reduce(x[1003:31003], y[1003:31003], 500, first_index=1003)]))
+    common = sorted(set(a) & set(b))[10:-10]  # away from the partial buckets at the ends
+    assert len(common) > 100
+    assert all(a[k] == b[k] for k in common)
+
+
+def test_peak_decimator_tolerates_nan_without_warnings():
+    from pressure.ui.history import PeakDecimator
+
+    y = np.full(20_000, np.nan)
+    y[5000:] = 1.0
+    _, dy = PeakDecimator().reduce(np.arange(20_000.0), y, 200)
+    assert np.isnan(dy[:10]).all() and np.nanmax(dy) == 1.0

@@ -35,7 +35,7 @@ def live_window(qtbot):
 def test_simulator_samples_move_trace_and_readout(live_window, qtbot):
     window, host, path = live_window
     qtbot.waitUntil(lambda: window.pipeline.samples > 1500 and not window.readout.stale, timeout=10000)
-    x, y = window.trace.smooth_curve.getOriginalDataset()  # before display downsampling
+    x, _, y = window.trace.curve_data  # the full-resolution views behind the drawn curves
     assert x is not None and len(x) > 100 and np.all(np.diff(x) > 0)
     first = window.readout.value_label.text()
     float(first)  # a number, not a dash

@@ -26,6 +26,7 @@ def make_window(qtbot):
         audio = Silent("test")
         window = MainWindow(pipeline, audio=audio, window_seconds=10.0, error_tone=error_tone)
         qtbot.addWidget(window)
+        window.readout.number_interval_s = 0.0  # every frame's number, for exact checks
         window.resize(1000, 650)
         window.show()
         qtbot.waitExposed(window)
@@ -57,7 +58,7 @@ def test_trace_and_overview_move_with_the_samples(make_window, qtbot):
     window, source, _, _ = make_window()
     for v in np.linspace(0, 9, 10):
         drawn(window, qtbot, source, float(v), seconds=0.2)
-    x, y = window.trace.smooth_curve.getOriginalDataset()
+    x, _, y = window.trace.curve_data
     assert x[-1] == pytest.approx(source.t) and y[-1] == pytest.approx(9.0)
     qtbot.waitUntil(lambda: window.trace.overview_curve.getData()[1] is not None
                     and np.nanmax(window.trace.overview_curve.getData()[1]) == pytest.approx(9.0), timeout=3000)

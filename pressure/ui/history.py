@@ -29,6 +29,8 @@ class TraceHistory:
         self._smooth = np.zeros(2 * self.capacity)
         self._start = 0
         self._end = 0
+        self.total = 0  # samples ever appended (absolute index of the next one)
+        self.last_window_index = 0  # absolute index of the first sample of the last window()
 
     def __len__(self) -> int:
         return self._end - self._start
@@ -40,6 +42,7 @@ class TraceHistory:
         n = len(t)
         if n == 0:
             return
+        self.total += n
         if n >= self.capacity:  # only the newest capacity samples can be kept
             t, raw, smooth = t[-self.capacity:], raw[-self.capacity:], smooth[-self.capacity:]
             self._start = self._end = 0
@@ -61,6 +64,7 @@ class TraceHistory:
         i0 = max(0, int(np.searchsorted(t, t0, side="left")) - 1)
         i1 = min(len(t), int(np.searchsorted(t, t1, side="right")) + 1)
         s = slice(self._start + i0, self._start + i1)
+        self.last_window_index = self.total - (self._end - s.start)  # absolute index of the first
         return self._t[s], self._raw[s], self._smooth[s]
 
     def scale(self, factor: float) -> None:
@@ -149,3 +153,51 @@ class OverviewHistory:
         if self._t0 is None:
             return 0.0, 0.0
         return self._t0, self._t0 + self._n * self.bucket_seconds
+
+
+class PeakDecimator:
+    """Min/max per bucket of a trace view, into preallocated output arrays (a pixel column each).
+
+    pyqtgraph's own clip-to-view + peak downsampling does the same job in Python per curve per
+    frame (about 6 ms for 30 000 points here); the trace views are already clipped to the
+    window, so this only has to reduce them: two numpy reductions, ~0.2 ms. Buckets are a power
+    of two of samples and aligned to the sample's absolute index, so a scrolling trace does not
+    shimmer as its bucket boundaries would otherwise move with every new sample. Extremes are
+    never lost: a one-sample spike stays in the picture at any zoom.
+    """
+
+    def __init__(self, max_buckets: int = 4096):
+        self.max_buckets = int(max_buckets)
+        size = 2 * self.max_buckets + 2 * 8192  # decimated body + raw head/tail partial buckets
+        self._x = np.empty(size)
+        self._y = np.empty(size)
+
+    def reduce(self, x: np.ndarray, y: np.ndarray, buckets: int, first_index: int = 0):
+        """Views (x, y) with at most ~2 points per bucket; unchanged views when already small."""
+        n = len(x)
+        buckets = max(16, min(int(buckets), self.max_buckets))
+        if n <= 2 * buckets:
+            return x, y
+        k = 1 << int(np.ceil(np.log2(n / buckets)))
+        k = min(k, 4096)
+        head = (-first_index) % k
+        head = min(head, n)
+        body = (n - head) // k * k
+        tail = n - head - body
+        m = body // k
+        out_x, out_y = self._x, self._y
+        if 2 * m + head + tail > out_x.size:  # a view longer than planned: fall back to a copy
+            out_x, out_y = np.empty(2 * m + head + tail), np.empty(2 * m + head + tail)
+        out_x[:head] = x[:head]
+        out_y[:head] = y[:head]
+        xb = x[head:head + body].reshape(m, k)
+        yb = y[head:head + body].reshape(m, k)
+        s = slice(head, head + 2 * m)
+        out_x[s][0::2] = xb[:, 0]
+        out_x[s][1::2] = xb[:, -1]
+        out_y[s][0::2] = np.fmin.reduce(yb, axis=1)  # fmin/fmax: NaN-tolerant, and no warnings
+        out_y[s][1::2] = np.fmax.reduce(yb, axis=1)
+        end = head + 2 * m
+        out_x[end:end + tail] = x[n - tail:]
+        out_y[end:end + tail] = y[n - tail:]
+        return out_x[:end + tail], out_y[:end + tail]

@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         now = time.monotonic()
         if frame.new:
             t, raw, smooth = p.history.window(frame.t - self.trace.window_seconds)
-            self.trace.update_trace(t, raw, smooth, frame.t)
+            self.trace.update_trace(t, raw, smooth, frame.t, p.history.last_window_index)
             pt, pv, _ = p.pacer.window(frame.t - self.trace.window_seconds)
             self.trace.update_pacer(pt, pv)
         if now - self._last_overview_t >= OVERVIEW_INTERVAL_S and len(p.overview):
@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
         self.trace.window_seconds = new
         if self._frame is not None and math.isfinite(self._frame.t):
             t, raw, smooth = self.pipeline.history.window(self._frame.t - new)
-            self.trace.update_trace(t, raw, smooth, self._frame.t)
+            self.trace.update_trace(t, raw, smooth, self._frame.t, self.pipeline.history.last_window_index)
         self.status.showMessage(f"trace window: {new:g} s", 2000)
         if self.settings is not None:
             self.settings.set("display/window_seconds", new)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -81,6 +82,8 @@ class Readout(QWidget):
         layout.addWidget(self.state_label)
         layout.addStretch(1)
         self.decimals = 1
+        self.number_interval_s = 1 / 15  # the number changes at most this often: readable, cheap
+        self._number_shown_at = -1.0
         self.zone = ""
         self.stale = False
         self._last_value = math.nan
@@ -89,15 +92,21 @@ class Readout(QWidget):
         self._scale_fonts()
 
     # --- what the window calls -------------------------------------------------------------
-    def show_value(self, value: float, unit: str, zone: str, cue: str) -> None:
-        """A live value: big, coloured by zone, with the cue under it."""
+    def show_value(self, value: float, unit: str, zone: str, cue: str, now: float | None = None) -> None:
+        """A live value: big, coloured by zone, with the cue under it.
+
+        Zone and cue change at once; the digits at most every ``number_interval_s`` (digits
+        that change 60 times a second cannot be read, and each change relayouts the label)."""
+        fresh = self.stale
         if self.stale:
             self.stale = False
             self.state_label.setText("")
             self._set_strike(False)
         self._last_value = value
+        now = time.monotonic() if now is None else now
         text = "—" if not math.isfinite(value) else f"{value:.{self.decimals}f}"
-        if text != self._text:
+        if text != self._text and (fresh or now - self._number_shown_at >= self.number_interval_s):
+            self._number_shown_at = now
             self._text = text
             self.value_label.setText(text)
         if self.unit_label.text() != unit:

@@ -18,6 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from . import theme
+from .history import PeakDecimator
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         p.setMenuEnabled(False)
         p.hideButtons()
         p.disableAutoRange()
-        p.showGrid(x=True, y=True, alpha=0.15)
+        p.showGrid(x=False, y=True, alpha=0.15)  # horizontal lines only: they do not scroll
         p.setLabel("bottom", "time (s)")
         p.getAxis("bottom").enableAutoSIPrefix(False)
         p.getAxis("left").enableAutoSIPrefix(False)
@@ -60,9 +61,20 @@ class TraceView(pg.GraphicsLayoutWidget):
                                             label="ceiling", labelOpts={"position": 0.02, "color": theme.CEILING_PEN,
                                                                         "anchors": [(0, 1), (0, 1)]})
         p.addItem(self.ceiling_line)
-        self.raw_curve = p.plot(pen=pg.mkPen(theme.RAW_PEN, width=theme.RAW_WIDTH), skipFiniteCheck=True)
-        self.pacer_curve = p.plot(pen=pg.mkPen(theme.PACER_PEN, width=2, style=Qt.PenStyle.DotLine))
-        self.smooth_curve = p.plot(pen=pg.mkPen(theme.SMOOTH_PEN, width=theme.SMOOTH_WIDTH), skipFiniteCheck=True)
+        # Raw and smoothed traces are PlotCurveItems fed with views already clipped to the window
+        # and reduced to min/max per pixel column (history.PeakDecimator): the same picture as
+        # PlotDataItem's clipToView + peak downsampling at a fraction of the cost per frame.
+        self.raw_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.RAW_PEN, width=theme.RAW_WIDTH), skipFiniteCheck=True)
+        self.pacer_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.PACER_PEN, width=2, style=Qt.PenStyle.DotLine))
+        p.addItem(self.pacer_curve)
+        self._pacer_shown = False
+        self.smooth_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SMOOTH_PEN, width=theme.SMOOTH_WIDTH),
+                                             skipFiniteCheck=True)
+        p.addItem(self.raw_curve)
+        p.addItem(self.smooth_curve)
+        self._raw_decimator = PeakDecimator()
+        self._smooth_decimator = PeakDecimator()
+        self.curve_data: tuple = (np.empty(0), np.empty(0), np.empty(0))  # the full-resolution views last shown
 
         self.overview = self.addPlot(row=1, col=0)
         o = self.overview
@@ -86,6 +98,7 @@ class TraceView(pg.GraphicsLayoutWidget):
 
         self.markers: list[tuple[float, pg.InfiniteLine, pg.InfiniteLine]] = []
         self.window_seconds = 20.0
+        self._window_region = (0.0, self.window_seconds)
         self.y_range = (0.0, 1.0)
         self.set_y_range(0.0, 1.0)
         self.set_band(None)
@@ -121,21 +134,37 @@ class TraceView(pg.GraphicsLayoutWidget):
 
     # --- per frame --------------------------------------------------------------------------
 
-    def update_trace(self, t: np.ndarray, raw: np.ndarray, smooth: np.ndarray, now: float) -> None:
-        """Curves from history views, and scroll so ``now`` is the right edge."""
-        self.raw_curve.setData(t, raw)
-        self.smooth_curve.setData(t, smooth)
+    def update_trace(self, t: np.ndarray, raw: np.ndarray, smooth: np.ndarray, now: float,
+                     first_index: int = 0) -> None:
+        """Curves from history views, and scroll so ``now`` is the right edge.
+
+        ``first_index`` is the absolute sample index of ``t[0]`` (keeps decimation buckets fixed
+        to the samples while the trace scrolls)."""
+        self.curve_data = (t, raw, smooth)
+        columns = max(int(self.plot.vb.width()), 100)
+        x, y = self._raw_decimator.reduce(t, raw, columns, first_index)
+        self.raw_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
+        x, y = self._smooth_decimator.reduce(t, smooth, columns, first_index)
+        self.smooth_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
         # the first window fills from 0; after that the newest sample is the right edge
         right = max(now, self.window_seconds) if math.isfinite(now) else self.window_seconds
         left = right - self.window_seconds
         self.plot.setXRange(left, right, padding=0)
-        self.overview_window.setRegion((max(left, 0.0), right))
+        self._window_region = (max(left, 0.0), right)
 
     def update_pacer(self, t: np.ndarray, values: np.ndarray) -> None:
-        self.pacer_curve.setData(t, values, connect="finite")
+        """The pacer line (planned value during a paced ramp); nothing to do while there is none."""
+        visible = bool(np.isfinite(values).any())
+        if visible:
+            self.pacer_curve.setData(t, values, connect="finite")
+        elif self._pacer_shown:
+            self.pacer_curve.setData([], [])
+        self._pacer_shown = visible
 
     def update_overview(self, x: np.ndarray, y: np.ndarray, t_end: float) -> None:
+        """Whole-session strip (a few times a second: it changes slowly)."""
         self.overview_curve.setData(x, y)
+        self.overview_window.setRegion(self._window_region)
         end = max(t_end, self.window_seconds)
         self.overview.setXRange(0.0, end, padding=0)
 

@@ -1,0 +1,137 @@
+"""GUI figures: frame rate, sample-to-screen latency, CPU, and an optional memory soak.
+
+Measured the way the program runs: the built-in simulator at 1000 S/s on a pty, the real
+Reader thread, the real window (offscreen here), recording on, a 30 s trace window.
+
+* ``gui_fps``            frames painted per second by the trace view (60 Hz timer)
+* ``gui_latency_ms_p99`` from a sample's arrival at the reader (``Block.arrival``,
+  ``time.monotonic()``) to the end of the first paint that shows it
+* ``gui_cpu_percent``    CPU time of the whole process (window, reader, simulator, recorder)
+  per wall time, in percent of one core; ``gui_cpu_baseline_percent`` is the same process
+  before the window opens (simulator + reader), so the window's own share is the difference
+* with ``soak_minutes``: ``soak_minutes``, ``soak_frames``, ``soak_rss_growth_mb`` (resident
+  memory at the end minus after the warm-up: a leak shows as steady growth)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+RATE_HZ = 1000
+WINDOW_S = 30.0
+
+
+def rss_mb() -> float:
+    """Resident memory now (Linux /proc), else the peak (other systems)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if os.uname().sysname == "Darwin" else peak / 1024
+
+
+def _spin(app, seconds: float) -> None:
+    """Run the Qt event loop for ``seconds`` (the window's own timer drives the frames)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from firmware_sim.host import start_builtin_simulator
+
+    from ..acquisition import Reader
+    from ..buffer import RingBuffer
+    from ..filters import default_filter
+    from ..recording import RecordingWriter
+    from ..routine import get_routine
+    from ..ui.app import qt_app
+    from ..ui.main_window import MainWindow
+    from ..ui.pipeline import LiveSource, Pipeline
+
+    app = qt_app()
+    folder = Path(tempfile.mkdtemp(prefix="pressure-bench-gui-"))
+    host = start_builtin_simulator(profile="ischemic", rate=RATE_HZ, fmt="pressure", seed=1)
+    buffer = RingBuffer(1 << 20)
+    reader = Reader(host.url, buffer, fmt="pressure")
+    reader.start()
+    source = LiveSource(reader, buffer, sensor="built-in simulator", on_stop=[host.stop])
+    recorder = RecordingWriter(folder / "bench.pressure", {"unit": "N"})
+    # What the simulator, reader and recorder cost without any window: the rest is the window's.
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    _spin(app, 1.0 if quick else 3.0)
+    baseline = 100.0 * (time.process_time() - cpu0) / (time.monotonic() - wall0)
+    pipeline = Pipeline(source, get_routine("ischemic"), default_filter(), recorder=recorder)
+    window = MainWindow(pipeline, window_seconds=WINDOW_S)
+    window.resize(1280, 720)
+    window.show()
+
+    pending: list[np.ndarray] = []
+    latencies: list[np.ndarray] = []
+
+    def on_frame(frame) -> None:
+        if frame.new:
+            arrivals = frame.arrivals[np.isfinite(frame.arrivals)]
+            if arrivals.size:
+                pending.append(arrivals)
+
+    def on_paint(end: float) -> None:
+        if pending:
+            latencies.append(end - np.concatenate(pending))
+            pending.clear()
+
+    result: dict = {}
+    try:
+        # Warm up until the trace window is full (the steady state a session runs in).
+        _spin(app, 2.0 if quick else WINDOW_S + 1.0)
+        window.frame_hooks.append(on_frame)
+        window.trace.paint_hooks.append(on_paint)
+        latencies.clear()
+        frames0, ticks0 = window.trace.frames, window.frames
+        cpu0, wall0 = time.process_time(), time.monotonic()
+        _spin(app, 3.0 if quick else 10.0)
+        wall = time.monotonic() - wall0
+        cpu = time.process_time() - cpu0
+        lat = np.concatenate(latencies) if latencies else np.array([np.nan])
+        result.update({
+            "gui_fps": round((window.trace.frames - frames0) / wall, 1),
+            "gui_ticks_per_s": round((window.frames - ticks0) / wall, 1),
+            "gui_latency_ms_p50": round(float(np.nanpercentile(lat, 50)) * 1000, 1),
+            "gui_latency_ms_p99": round(float(np.nanpercentile(lat, 99)) * 1000, 1),
+            "gui_cpu_percent": round(100.0 * cpu / wall, 1),
+            "gui_cpu_baseline_percent": round(baseline, 1),  # simulator + reader, no window
+            "gui_samples_shown": int(pipeline.samples),
+        })
+        if soak_minutes and soak_minutes > 0:
+            window.frame_hooks.remove(on_frame)
+            window.trace.paint_hooks.remove(on_paint)
+            rss0, frames0 = rss_mb(), window.trace.frames
+            end = time.monotonic() + soak_minutes * 60.0
+            while time.monotonic() < end:
+                _spin(app, min(10.0, max(0.0, end - time.monotonic())))
+            result.update({
+                "soak_minutes": round(soak_minutes, 2),
+                "soak_frames": int(window.trace.frames - frames0),
+                "soak_rss_growth_mb": round(rss_mb() - rss0, 1),
+            })
+    finally:
+        window.close()
+        source.stop()
+        for f in folder.iterdir():
+            f.unlink()
+        folder.rmdir()
+    return result
