@@ -75,7 +75,8 @@ class SimHost:
         self._t0 = 0.0
         self._tmpdir: str | None = None
         self._link: str | None = None
-        self._master = self._slave = None  # pty fds
+        self._master: int | None = None  # pty master fd (the slave is the reader's)
+        self._pty_open = False  # does anyone have the pty's slave side open?
         self._listener: socket.socket | None = None
         self._client: socket.socket | None = None
         self._down_until: float | None = None  # monotonic time the port comes back
@@ -182,13 +183,20 @@ class SimHost:
             import tty  # POSIX only
 
             master, slave = os.openpty()
-            tty.setraw(slave)  # no echo, no CR/LF translation: bytes pass as they are
+            try:
+                tty.setraw(slave)  # no echo, no CR/LF translation: bytes pass as they are
+                name = os.ttyname(slave)
+            finally:
+                # Not kept open: a master read then fails with EIO while nobody has the port
+                # open, and the host drops what it would send, as a USB serial port does,
+                # instead of leaving kilobytes of old lines for the next reader.
+                os.close(slave)
             os.set_blocking(master, False)
-            self._master, self._slave = master, slave
+            self._master, self._pty_open = master, False
             tmp = self._link + ".new"  # type: ignore[operator]
             if os.path.lexists(tmp):
                 os.unlink(tmp)
-            os.symlink(os.ttyname(slave), tmp)
+            os.symlink(name, tmp)
             os.replace(tmp, self._link)  # type: ignore[arg-type]
         else:
             try:
@@ -204,13 +212,12 @@ class SimHost:
                 os.unlink(self._link)
             except OSError:
                 pass
-        for fd in (self._master, self._slave):
-            if fd is not None:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self._master = self._slave = None
+        if self._master is not None:
+            try:
+                os.close(self._master)
+            except OSError:
+                pass
+        self._master, self._pty_open = None, False
         self._drop_client()
         if self._listener is not None:
             self._listener.close()
@@ -228,7 +235,7 @@ class SimHost:
         sent = 0
         try:
             if self._master is not None:
-                sent = os.write(self._master, data)
+                sent = os.write(self._master, data) if self._pty_open else 0
             elif self._client is not None:
                 sent = self._client.send(data)
         except (BlockingIOError, InterruptedError):
@@ -256,14 +263,18 @@ class SimHost:
                 self._client = client
                 log.info("simulator: client %s connected", addr)
         chunks = []
-        if self._master is not None and self._master in readable:
+        if self._master is not None:  # read every time: EIO is how we learn the port is closed
             try:
-                chunks.append(os.read(self._master, 4096))
+                data = os.read(self._master, 4096)
+                self._pty_open = bool(data)  # b"": hung up (BSD); data: someone is there
+                if data:
+                    chunks.append(data)
             except (BlockingIOError, InterruptedError):
-                pass
+                self._pty_open = True
             except OSError as exc:
                 if exc.errno != errno.EIO:
                     raise
+                self._pty_open = False
         if self._client is not None and self._client in readable:
             try:
                 data = self._client.recv(4096)
@@ -344,7 +355,9 @@ class SimHost:
             timeout = min(max(due - self.device_time(), 0.0), _IDLE_WAKE_S)
             if self._down_until is not None:
                 timeout = min(timeout, max(self._down_until - time.monotonic(), 0.0))
-            waitables = [self._wake_r] + [x for x in (self._master, self._listener, self._client)
+            # a hung-up pty master is always "readable": wait on it only while it is open
+            master = self._master if self._pty_open else None
+            waitables = [self._wake_r] + [x for x in (master, self._listener, self._client)
                                           if x is not None]
             readable, _, _ = select.select(waitables, [], [], timeout)
             if self._wake_r in readable:

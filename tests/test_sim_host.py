@@ -166,12 +166,32 @@ def test_send_log_records_each_sample_line():
 
 
 @needs_pty
-def test_nobody_reading_drops_bytes_without_blocking():
+def test_a_reader_that_stops_reading_fills_the_buffer_then_bytes_are_dropped():
     with SimHost(Firmware(rate=10000, fmt="plotter"), transport="pty") as host:
-        wait_until(lambda: host.bytes_dropped > 0, timeout=20, what="a full pty buffer")
-        sent = host.bytes_sent
-        wait_until(lambda: host.fw.stats["samples"] > 2 * sent / 20, what="the device to keep running")
-        assert host.running
+        fd = os.open(host.url, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)  # open, never read
+        try:
+            wait_until(lambda: host.bytes_sent > 0, what="the host to see the reader")
+            wait_until(lambda: host.bytes_dropped > 0, timeout=20, what="a full pty buffer")
+            samples_then = host.fw.stats["samples"]
+            wait_until(lambda: host.fw.stats["samples"] > samples_then + 1000,
+                       what="the device to keep running")
+            assert host.running
+        finally:
+            os.close(fd)
+
+
+@needs_pty
+def test_a_closed_pty_keeps_no_old_lines_for_the_next_reader():
+    with SimHost(Firmware(rate=200), transport="pty") as host:
+        wait_until(lambda: host.fw.stats["samples"] >= 200, what="1 s of samples")
+        assert host.bytes_sent == 0 and host.bytes_dropped > 0  # nobody had the port open
+        seq_at_open = host.fw.seq
+        port = serial.serial_for_url(host.url, timeout=0.05)
+        try:
+            first = good_samples(read_until(port, count_samples(5)))
+        finally:
+            port.close()
+        assert first[0][0] >= seq_at_open  # what arrives is new, not a second old
 
 
 def test_tcp_without_a_client_drops_bytes():
