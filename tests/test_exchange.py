@@ -243,3 +243,26 @@ def test_headerless_numbers_and_explicit_columns(tmp_path):
     np.testing.assert_allclose(trace2.value, [2, 4, 6])
     with pytest.raises(PressureError, match="no force column named 'c'"):
         read_csv(src2, time_column="stamp", force_column="c")
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(finite, min_size=3, max_size=60),
+       style=st.sampled_from([(",", "time,force"), (";", "Time (s);Force (N)"),
+                              ("\t", "t\tload_N"), (",", "seconds,thrust")]),
+       meta_lines=st.lists(st.sampled_from(["# device: HX711", "rate: 80", "operator,Bo"]), max_size=3))
+def test_any_numbers_read_back_exactly(tmp_path_factory, values, style, meta_lines):
+    delim, header = style
+    t = np.arange(len(values)) * 0.0125
+    body = "\n".join(f"{repr(float(a))}{delim}{repr(float(v))}" for a, v in zip(t, values))
+    src = tmp_path_factory.mktemp("p") / "x.csv"
+    src.write_text("\n".join([*meta_lines, header, body]) + "\n")
+    trace = read_csv(src, unit="N")
+    np.testing.assert_array_equal(trace.value, values)
+    np.testing.assert_allclose(trace.t, t, atol=1e-12)
+    assert trace.report.skipped == 0
