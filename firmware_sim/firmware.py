@@ -385,6 +385,7 @@ class Firmware:
         """The host's port went away (False) or came back (True); samples meanwhile are lost."""
         if not up and self.link_up:
             self.stats["disconnects"] += 1
+            self.stats["lost_samples"] += len(self._held)  # held back by a burst: never sent
             self._held = []
         self.link_up = bool(up)
 

@@ -364,3 +364,44 @@ def test_bad_fault_specs_are_clear_errors(spec):
 def test_bad_settings_are_pressure_errors(kwargs):
     with pytest.raises(PressureError):
         Firmware(**kwargs)
+
+
+def test_lines_held_by_a_burst_are_lost_with_the_link():
+    fw = Firmware(rate=100, faults="burst=1:0.5")
+    data = fw.emit_until(1.2)  # 0.2 s of lines held back
+    fw.set_link(False)
+    fw.set_link(True)
+    data += fw.emit_until(2.9)  # after the 2.0-2.5 s burst: nothing held any more
+    seq, _, _ = samples(data)
+    assert fw.stats["samples"] == 290
+    assert fw.stats["lost_samples"] == 290 - seq.size > 0
+
+
+# ---- robustness: whatever arrives, the device never breaks ---------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=300), max_size=8))
+def test_any_input_bytes_keep_the_output_well_formed(chunks):
+    fw = Firmware(rate=100, seed=1)
+    fw.emit_until(0.1)
+    for k, chunk in enumerate(chunks):
+        fw.handle_input(chunk)
+        data = fw.emit_until(0.2 + 0.05 * k)
+        for line in split_lines(data):
+            assert line.startswith(b"#") or SAMPLE.match(line), line
+            assert len(line) < 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_fault_spec_parses_or_is_a_pressure_error(spec):
+    try:
+        plan = parse_faults(spec)
+    except PressureError as exc:
+        assert str(exc)
+    else:
+        assert parse_faults(plan.describe()) == plan
