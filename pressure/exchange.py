@@ -20,7 +20,7 @@ import re
 import tempfile
 from array import array
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from datetime import time as dtime
 from pathlib import Path
 
@@ -292,8 +292,35 @@ def _number(cell: str, delim: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
+_CLOCK_BASE = datetime(2020, 1, 1)
+
+
+def _clock(cell: str) -> float | None:
+    """Seconds from an ISO date-time (epoch) or a time of day ('12:00:01.5'); None if neither."""
+    s = cell.strip().strip('"')
+    if ":" not in s and "-" not in s[1:]:
+        return None
+    try:
+        d = datetime.fromisoformat(s)
+    except ValueError:
+        pass
+    else:  # seconds from a recent base, not from 1970: float64 keeps microseconds
+        if d.tzinfo is not None:
+            d = d.astimezone(timezone.utc).replace(tzinfo=None)
+        return (d - _CLOCK_BASE).total_seconds()
+    try:
+        tt = dtime.fromisoformat(s)
+    except ValueError:
+        return None
+    return tt.hour * 3600 + tt.minute * 60 + tt.second + tt.microsecond / 1e6
+
+
 def _is_numeric_row(fields: list[str], delim: str) -> bool:
-    return len(fields) >= 2 and sum(_number(c, delim) is not None for c in fields) >= 2
+    """A data row: at least two cells, each a number or a clock time."""
+    if len(fields) < 2:
+        return False
+    numbers = sum(_number(c, delim) is not None for c in fields)
+    return numbers >= 2 or (numbers >= 1 and any(_clock(c) is not None for c in fields))
 
 
 def _find_header(lines: list[str]):
@@ -468,16 +495,7 @@ def _parse_time_cell(cell: str, delim: str, mode: list) -> float | None:
     v = _number(cell, delim)
     if v is not None or mode[0] == "number":
         return v
-    s = cell.strip().strip('"')
-    try:
-        return datetime.fromisoformat(s).timestamp()
-    except ValueError:
-        pass
-    try:
-        tt = dtime.fromisoformat(s)
-    except ValueError:
-        return None
-    return tt.hour * 3600 + tt.minute * 60 + tt.second + tt.microsecond / 1e6
+    return _clock(cell)
 
 
 def read_csv(path, *, time_column: str | None = None, force_column: str | None = None,

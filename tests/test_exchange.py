@@ -266,3 +266,14 @@ def test_any_numbers_read_back_exactly(tmp_path_factory, values, style, meta_lin
     np.testing.assert_array_equal(trace.value, values)
     np.testing.assert_allclose(trace.t, t, atol=1e-12)
     assert trace.report.skipped == 0
+
+
+def test_clock_time_stamps(tmp_path):
+    src = tmp_path / "clock.csv"
+    src.write_text("timestamp,force_kg\n2026-01-01T10:00:00.000,1\n2026-01-01T10:00:00.125,2\n"
+                   "2026-01-01T10:00:00.250,3\nbad,4\n2026-01-01T10:00:00.375,5\n")
+    trace = read_csv(src)
+    np.testing.assert_allclose(trace.t, [0, 0.125, 0.25, 0.375], atol=1e-9)
+    assert trace.report.force_unit == "kgf" and trace.report.skipped == 1
+    src.write_text("time;N\n10:00:00.5;1\n10:00:01.5;2\n10:00:02.5;3\n")
+    np.testing.assert_allclose(read_csv(src).t, [0, 1, 2])
