@@ -62,6 +62,7 @@ class ReaderStats:
     restarts: int = 0
     rate_hz: float = 0.0
     last_sample_monotonic: float | None = None
+    last_seq: int | None = None  # the device's sequence number of the newest sample (own protocol)
     sensor_id: str | None = None
     device_info: dict = field(default_factory=dict)
     calibrated: bool = False
@@ -115,7 +116,11 @@ class Reader:
         self._cal_source = "given" if calibration is not None else ""
         self._lock = threading.Lock()          # guards _stats and the calibration
         self._write_lock = threading.Lock()    # one writer on the port at a time
-        self._stats = ReaderStats(url=url, format=fmt)
+        self._stats = ReaderStats(url=url, format=fmt)  # what changes rarely (state, info)
+        # What changes with every chunk: plain numbers, merged into the snapshot by stats().
+        self._counts = {k: 0 for k in ("samples", "bad_lines", "checksum_errors", "gaps",
+                                       "lost_samples", "stalls", "saturated", "restarts")}
+        self._counts.update(last_sample_monotonic=None, last_seq=None)
         self._listeners: list[Callable[[ReaderStats], None]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -162,7 +167,7 @@ class Reader:
 
     def stats(self) -> ReaderStats:
         with self._lock:
-            stats = self._stats
+            stats = replace(self._stats, **self._counts)
         return replace(stats, rate_hz=self._rate())
 
     @property
@@ -316,8 +321,8 @@ class Reader:
             self._maybe_ask_id()
         if parsed.bad_lines or parsed.checksum_errors:
             with self._lock:
-                self._stats = replace(self._stats, bad_lines=self._stats.bad_lines + parsed.bad_lines,
-                                      checksum_errors=self._stats.checksum_errors + parsed.checksum_errors)
+                self._counts["bad_lines"] += parsed.bad_lines
+                self._counts["checksum_errors"] += parsed.checksum_errors
         if len(parsed) == 0:
             return
         if self._held or (self._id_deadline is not None and self._calibration is None
@@ -353,7 +358,7 @@ class Reader:
             self._saw_samples = False
             self._pending_flags |= FLAG_RESTART | FLAG_GAP_BEFORE
             with self._lock:
-                self._stats = replace(self._stats, restarts=self._stats.restarts + 1)
+                self._counts["restarts"] += 1
         else:
             log.debug("%s: %s", self.url, message)
         if word in ("OK", "ERR"):
@@ -458,16 +463,23 @@ class Reader:
         self.buffer.append(Block(t=t, raw=parsed.value, force_n=force, flags=flags,
                                  arrival=np.full(n, arrival)))
         self._saw_samples = True
+        gaps = int(np.count_nonzero(flags & FLAG_GAP_BEFORE))
         with self._lock:
             self._rate_marks.append((arrival, n))
             while arrival - self._rate_marks[0][0] > RATE_WINDOW:
                 self._rate_marks.popleft()
-            s = self._stats
-            self._stats = replace(
-                s, samples=s.samples + n, gaps=s.gaps + int(np.count_nonzero(flags & FLAG_GAP_BEFORE)),
-                lost_samples=s.lost_samples + lost, restarts=s.restarts + restarts,
-                stalls=s.stalls + stalls, saturated=s.saturated + saturated,
-                last_sample_monotonic=arrival, calibrated=calibrated)
+            c = self._counts
+            c["samples"] += n
+            c["gaps"] += gaps
+            c["lost_samples"] += lost
+            c["restarts"] += restarts
+            c["stalls"] += stalls
+            c["saturated"] += saturated
+            c["last_sample_monotonic"] = arrival
+            if parsed.seq is not None:
+                c["last_seq"] = int(parsed.seq[-1])
+            if calibrated != self._stats.calibrated:
+                self._stats = replace(self._stats, calibrated=calibrated)
 
     def _rate(self) -> float:
         now = time.monotonic()

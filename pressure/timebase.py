@@ -26,6 +26,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 WRAP = 1 << 32
+MASK = WRAP - 1
 HALF = 1 << 31
 #: Interval assumed before there is anything to measure (1 kHz, the simulator's default).
 DEFAULT_INTERVAL = 1e-3
@@ -66,6 +67,8 @@ class DeviceClock:
         self._seg_t0 = 0.0                # session time of the current run's first sample
         self._seg_us = 0                  # unwrapped microseconds since that sample
         self._interval = DEFAULT_INTERVAL  # last known sample interval (s)
+        self._interval_measured = False
+        self._seq_was_first = False
         self._last_arrival: float | None = None
         self._reconnect_arrival: float | None = None
         self._force_new_run = False
@@ -104,43 +107,66 @@ class DeviceClock:
         first_ever = self._seq is None
         prev_seq = seq[0] if first_ever else self._seq
         prev_us = us[0] if first_ever else self._us
-        ds = np.diff(seq, prepend=prev_seq) % WRAP
-        du = np.diff(us, prepend=prev_us) % WRAP
+        # Steps modulo 2^32 (the mask is the modulo for int64, negatives included).
+        ds = np.empty(n, dtype=np.int64)
+        ds[0] = seq[0] - prev_seq
+        np.subtract(seq[1:], seq[:-1], out=ds[1:])
+        ds &= MASK
+        du = np.empty(n, dtype=np.int64)
+        du[0] = us[0] - prev_us
+        np.subtract(us[1:], us[:-1], out=du[1:])
+        du &= MASK
+        if first_ever:
+            ds[0], du[0] = 1, 0
         # The device restarted: its sequence did not move forward, or its clock went back
         # without a wrap (a forward step of more than half the clock range).
-        restart = (ds == 0) | (ds >= HALF) | (du >= HALF)
-        new_run = restart.copy()
+        restart = ((ds - 1) >= HALF - 1) | (du >= HALF)
         reconnect_at = self._reconnect_arrival
+        forced = False
         if first_ever:
-            restart[0] = new_run[0] = False
-            ds[0], du[0] = 1, 0
+            pass
         elif self._force_new_run:
-            restart[0] = new_run[0] = True
+            restart[0] = forced = True
         elif reconnect_at is not None and not self._continues(int(du[0]), arrival_s):
-            new_run[0] = True  # the device clock cannot be trusted across this reconnect
+            forced = True  # the device clock cannot be trusted across this reconnect
         self._force_new_run = False
         self._reconnect_arrival = None
-
-        skipped = np.where(new_run, 0, ds - 1)
+        any_restart = bool(restart.any())
+        if any_restart or forced:
+            new_run = restart.copy()
+            new_run[0] |= forced
+            skipped = np.where(new_run, 0, ds - 1)
+        else:  # the common case: one run, no restart
+            new_run = None
+            skipped = ds - 1
         lost = int(skipped.sum())
         stall_us = max(STALL_MIN_S, STALL_INTERVALS * self._interval) * 1e6
-        stalled = ~new_run & (skipped == 0) & (du > stall_us)
-        gap = (skipped > 0) | new_run | stalled
-        restarts = int(np.count_nonzero(restart))
+        stalled = du > stall_us
+        if new_run is not None:
+            stalled &= ~new_run
+        stalled &= skipped == 0
+        gap = (skipped > 0) | stalled
+        if new_run is not None:
+            gap |= new_run
+        restarts = int(np.count_nonzero(restart)) if any_restart else 0
 
         t = np.empty(n, dtype=np.float64)
-        bounds = [0, *np.flatnonzero(new_run).tolist(), n]
+        starts = np.flatnonzero(new_run).tolist() if new_run is not None else []
+        bounds = [0, *starts, n]
         for a, b in zip(bounds[:-1], bounds[1:]):
             if a == b:
                 continue
-            if new_run[a]:
+            if new_run is not None and new_run[a]:
                 self._begin_run(us, a, b, arrival_s, reconnect_at if a == 0 else None)
                 du[a] = 0
             cum = np.cumsum(du[a:b])
-            t[a:b] = self._seg_t0 + (self._seg_us + cum) * 1e-6
-            self._seg_us += int(cum[-1])
+            cum += self._seg_us
+            np.multiply(cum, 1e-6, out=t[a:b])
+            t[a:b] += self._seg_t0
+            self._seg_us = int(cum[-1])
             self._t = float(t[b - 1])
-        self._measure_interval(du, new_run)
+        self._seq_was_first = first_ever
+        self._measure_interval(du, new_run, gap)
         self._seq = int(seq[-1])
         self._us = int(us[-1])
         if arrival_s is not None:
@@ -177,12 +203,24 @@ class DeviceClock:
         self._seg_t0 = start
         self._seg_us = 0
 
-    def _measure_interval(self, du: np.ndarray, new_run: np.ndarray) -> None:
-        steps = du[~new_run]
-        steps = steps[steps > 0]
-        if steps.size:
-            self._interval = float(np.median(steps)) * 1e-6
+    def _measure_interval(self, du: np.ndarray, new_run: np.ndarray | None, gap: np.ndarray) -> None:
+        """The sample interval, from the clock steps of this chunk when none of them is a gap.
 
+        Cheap on purpose (no median per chunk): it only sets the stall threshold and places
+        the first sample of a new run, so a smoothed mean of clean steps is enough.
+        """
+        if new_run is not None or gap.any():
+            return
+        n = du.shape[0]
+        span = int(du.sum()) - (int(du[0]) if self._seq_was_first else 0)
+        steps = n - 1 if self._seq_was_first else n
+        if steps <= 0 or span <= 0:
+            return
+        estimate = span / steps * 1e-6
+        if self._interval_measured:
+            self._interval += 0.1 * (estimate - self._interval)
+        else:
+            self._interval, self._interval_measured = estimate, True
 
 class ArrivalClock:
     """Arrival times of bursts of lines -> evenly spaced, never decreasing sample times.

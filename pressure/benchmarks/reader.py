@@ -1,0 +1,182 @@
+"""Reader benchmarks: throughput through a real pty, the readline() baseline, and latency.
+
+* ``reader_samples_per_s``: the project's own protocol, rendered by the simulator's firmware,
+  written into a pseudo-terminal as fast as it takes it, read by :class:`Reader` (chunked
+  reads, numpy parsing, device time base, calibration, ring buffer). Clock: from the first
+  byte written to the last sample in the ring buffer.
+* ``naive_readline_samples_per_s``: the same bytes read with pyserial's ``readline()`` and a
+  per-line split parse, the way most serial scripts do it (pyserial reads one byte per call).
+* ``latency_ms_p50`` / ``latency_ms_p99``: the simulator host sends each sample at its due time
+  (1000 samples/s, send times recorded by sequence number); latency is the time from that
+  send to a consumer waiting on the ring buffer seeing the sample, so it includes the read,
+  the parse, the hand-off and waking the consumer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import tty
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def _pty():
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    return master, slave, os.ttyname(slave)
+
+
+def _writer(master: int, data: bytes, started: threading.Event) -> threading.Thread:
+    def run():
+        view = memoryview(data)
+        started.set()
+        while view:
+            try:
+                view = view[os.write(master, view[: 1 << 16]):]
+            except OSError:
+                return
+
+    thread = threading.Thread(target=run, name="bench-pty-writer", daemon=True)
+    return thread
+
+
+def _render(n: int) -> tuple[bytes, object]:
+    from firmware_sim import Firmware
+
+    fw = Firmware(profile="hold", fmt="pressure", rate=10000, seed=1)
+    return fw.render(n), fw
+
+
+def reader_throughput(n: int) -> dict:
+    from ..acquisition import Reader
+    from ..buffer import RingBuffer
+    from ..calibration import from_device
+
+    data, fw = _render(n)
+    master, slave, path = _pty()
+    buffer = RingBuffer(1 << 20)
+    reader = Reader(path, buffer, fmt="pressure",
+                    calibration=from_device(fw.counts_per_n, fw.offset, sensor_id="bench"))
+    try:
+        reader.start()
+        started = threading.Event()
+        writer = _writer(master, data, started)
+        t0 = time.perf_counter()
+        writer.start()
+        deadline = time.monotonic() + 120
+        while buffer.total < n and time.monotonic() < deadline:
+            buffer.wait(buffer.total, 0.1)
+        elapsed = time.perf_counter() - t0
+        stats = reader.stats()
+    finally:
+        reader.stop()
+        reader.join(2)
+        for fd in (master, slave):
+            os.close(fd)
+    return {
+        "reader_samples_per_s": round(stats.samples / elapsed),
+        "reader_samples": stats.samples,
+        "reader_bytes_per_s": round(len(data) * stats.samples / n / elapsed),
+        "reader_lost_samples": stats.lost_samples + stats.bad_lines + stats.checksum_errors,
+    }
+
+
+def naive_readline_throughput(n: int) -> dict:
+    from .. import transport
+
+    data, _ = _render(n)
+    master, slave, path = _pty()
+    port = transport.open_port(path, timeout=0.5)
+    count = 0
+    values = []
+    try:
+        started = threading.Event()
+        writer = _writer(master, data, started)
+        t0 = time.perf_counter()
+        writer.start()
+        while count < n:
+            line = port.readline()  # the baseline on purpose: one byte per read() inside pyserial
+            if not line:
+                break
+            if line.startswith(b"S"):
+                body, _, _ = line.partition(b"*")
+                seq, micros, raw = body[1:].split(b",")
+                values.append((int(seq), int(micros), int(raw)))
+                count += 1
+        elapsed = time.perf_counter() - t0
+    finally:
+        port.close()
+        for fd in (master, slave):
+            os.close(fd)
+    return {"naive_readline_samples_per_s": round(count / elapsed), "naive_readline_samples": count}
+
+
+def latency(seconds: float) -> dict:
+    from firmware_sim import Firmware, SimHost
+
+    from ..acquisition import Reader
+    from ..buffer import RingBuffer
+    from ..calibration import from_device
+
+    rate = 1000
+    fw = Firmware(profile="hold", fmt="pressure", rate=rate, seed=2)
+    host = SimHost(fw, transport="pty", record_send_times=True)
+    url = host.start()
+    buffer = RingBuffer(1 << 18)
+    reader = Reader(url, buffer, fmt="pressure",
+                    calibration=from_device(fw.counts_per_n, fw.offset, sensor_id="bench"))
+    seen_t, seen_at, arrivals = [], [], []
+    try:
+        reader.start()
+        cursor = buffer.total
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if not buffer.wait(cursor, 0.1):
+                continue
+            now = time.monotonic()  # the consumer has the samples in hand
+            block, cursor, _ = buffer.read_since(cursor)
+            seen_t.append(block.t)
+            seen_at.append(np.full(len(block), now))
+            arrivals.append(block.arrival)
+    finally:
+        reader.stop()
+        reader.join(2)
+        stats = reader.stats()
+        sent = dict(host.send_log)
+        host.stop()
+    t = np.concatenate(seen_t)
+    seen = np.concatenate(seen_at)
+    arrival = np.concatenate(arrivals)
+    # The device clock gives each sample's time since the first; with no gaps the sequence
+    # number follows from it and the last sequence number the reader saw.
+    seq = np.rint(t * rate).astype(np.int64)
+    last_t = buffer.latest(1).t[0]
+    seq += int(stats.last_seq) - int(round(last_t * rate))
+    keep = np.array([s in sent for s in seq.tolist()])
+    keep[:10] = False  # the first samples waited in the pty while the reader was opening it
+    send = np.array([sent[s] for s in seq[keep].tolist()])
+    handed = (seen[keep] - send) * 1e3
+    at_read = (arrival[keep] - send) * 1e3
+    return {
+        "latency_ms_p50": round(float(np.percentile(handed, 50)), 3),
+        "latency_ms_p99": round(float(np.percentile(handed, 99)), 3),
+        "latency_ms_max": round(float(handed.max()), 3),
+        "latency_read_ms_p99": round(float(np.percentile(at_read, 99)), 3),
+        "latency_samples": int(keep.sum()),
+        "latency_lost_samples": stats.lost_samples,
+    }
+
+
+def run(quick: bool = False) -> dict:
+    result = {}
+    result.update(reader_throughput(200_000 if quick else 2_000_000))
+    result.update(naive_readline_throughput(20_000 if quick else 100_000))
+    result["reader_vs_readline"] = round(result["reader_samples_per_s"]
+                                         / max(1, result["naive_readline_samples_per_s"]), 1)
+    result.update(latency(2.0 if quick else 5.0))
+    return result
