@@ -138,6 +138,7 @@ def test_stale_and_disconnected_are_shown_never_as_live(make_window, qtbot):
     drawn(window, qtbot, source, 10.0)
     assert not r.stale and not r.value_label.font().strikeOut() and r.zone == theme.IN_BAND
     source.connected, source.state = False, "disconnected"
+    clock.now += STALE_AFTER_S + 0.05  # a pulled cable: no more samples
     qtbot.waitUntil(lambda: "DISCONNECTED" in r.cue_label.text(), timeout=3000)
     assert r.zone == theme.STALE
 

@@ -234,7 +234,8 @@ class Pipeline:
             frame.stale = not frame.age_s <= STALE_AFTER_S
         else:
             frame.age_s, frame.stale = 0.0, math.isnan(self.last_t)
-        frame.connected = bool(getattr(self.source, "connected", True))
+        # Only a silent source can be disconnected: ask (a lock in the reader) only then.
+        frame.connected = True if not frame.stale else bool(getattr(self.source, "connected", True))
         return frame
 
     def _take(self, block: Block, frame: Frame) -> None:

@@ -76,8 +76,9 @@ class RoutinePanel(QWidget):
         font = QFont(label.font())
         font.setPixelSize(px)
         width = max(label.width() - 8, 40)
-        while px > max(10, self._px.get(label, 14) // 3) and QFontMetrics(font).horizontalAdvance(text) > width:
-            px -= 1
+        advance = QFontMetrics(font).horizontalAdvance(text)
+        if advance > width:  # text width scales with the pixel size: one estimate, no search
+            px = max(10, self._px.get(label, 14) // 3, int(px * width / advance))
             font.setPixelSize(px)
         label.setFont(font)
 
