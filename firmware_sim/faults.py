@@ -12,6 +12,8 @@ Per-line faults take a probability in [0, 1] that each sample line is hit:
 ``cut``       only the first part of the line is sent, then the line ending (half a line)
 ``checksum``  one hex digit of the checksum is wrong (``pressure`` format only)
 ``lose``      the whole line is lost (a sequence gap)
+``spike``     a well-formed line with a wrong reading: one high bit of the ADC count flips (the
+              HX711's known glitch when its clock is disturbed); only a filter can catch it
 
 Timed faults take ``AT:DURATION`` in seconds of device time since the host started (``restart``
 takes ``AT`` only); each may be given more than once:
@@ -38,12 +40,12 @@ from pressure.errors import PressureError
 
 log = logging.getLogger(__name__)
 
-RATE_FAULTS = ("garbage", "drop", "cut", "checksum", "lose")
+RATE_FAULTS = ("garbage", "drop", "cut", "checksum", "lose", "spike")
 TIMED_FAULTS = ("stall", "saturate", "disconnect")
 ALL_FAULTS = RATE_FAULTS + TIMED_FAULTS + ("restart", "burst")
 
 SPEC_HELP = (
-    "comma-separated NAME=VALUE: per-line probabilities garbage, drop, cut, checksum, lose "
+    "comma-separated NAME=VALUE: per-line probabilities garbage, drop, cut, checksum, lose, spike "
     "(e.g. cut=0.01); timed AT:DURATION seconds stall, saturate, disconnect (e.g. stall=5:1.5); "
     "restart=AT; burst=EVERY[:HOLD]"
 )
@@ -63,7 +65,7 @@ class FaultPlan:
 
     @property
     def any_line_faults(self) -> bool:
-        return any(self.rates.values())
+        return any(v for k, v in self.rates.items() if k != "spike")  # spike acts on the ADC
 
     def in_window(self, windows: list[tuple[float, float]], t: float) -> bool:
         return any(a <= t < a + d for a, d in windows)

@@ -119,7 +119,8 @@ class Firmware:
         self._hum_phase = float(np.random.default_rng([abs(self.seed), 0x50]).uniform(0, 2 * np.pi))
         self.stats: dict[str, float] = {k: 0 for k in (
             "samples", "lines", "garbage", "dropped", "cut", "checksum", "lose", "lost_samples",
-            "stalled_samples", "saturated", "bursts", "restarts", "disconnects", "polls", "commands")}
+            "stalled_samples", "saturated", "spike", "bursts", "restarts", "disconnects", "polls",
+            "commands")}
         self.link_up = True
         self.last_seqs: list[int] = []  # seq of each sample line in the last emit (for the host)
         self._out = bytearray()
@@ -324,6 +325,13 @@ class Firmware:
         if n == 0:
             return
         adc = self._adc(times)
+        p_spike = self.plan.rates["spike"]
+        if p_spike:
+            hit = self._frng.random(n) < p_spike
+            if hit.any():
+                bits = self._frng.integers(16, 23, int(hit.sum()))
+                adc[hit] = np.clip(adc[hit] ^ (1 << bits), RAW_MIN + 1, RAW_MAX - 1)
+                self.stats["spike"] += int(hit.sum())
         self._recent_adc.extend(adc[-10:].tolist())
         raw = self._report(adc)
         seqs = (self.seq + np.arange(n, dtype=np.int64)) % WRAP

@@ -293,6 +293,17 @@ def test_each_line_fault_shows_in_the_bytes_and_in_stats(name):
         assert other == 0 and bad_sum == 0
 
 
+def test_spike_is_a_valid_line_with_a_wild_reading():
+    clean = Firmware(profile="idle", rate=500, seed=4, noise_counts=5.0)
+    spiky = Firmware(profile="idle", rate=500, seed=4, noise_counts=5.0, faults="spike=0.01")
+    _, _, a = samples(clean.emit_until(10.0))
+    seq, _, b = samples(spiky.emit_until(10.0))
+    assert seq.size == 5000  # every line well formed, none lost
+    wild = np.abs(b - a) >= 2**16
+    assert np.count_nonzero(wild) == spiky.stats["spike"] > 20
+    assert np.array_equal(a[~wild], b[~wild])  # the rest is untouched
+
+
 def test_stall_sends_nothing_then_the_clock_jumps():
     fw = Firmware(rate=100, faults="stall=2:1.5")
     first = fw.emit_until(2.0)

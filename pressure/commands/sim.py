@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 FAULTS_HELP = (
     "faults on demand, comma-separated NAME=VALUE. Per-line probabilities (0..1): "
     "garbage (a line of random bytes), drop (one byte of the line lost), cut (half a line), "
-    "checksum (wrong checksum; pressure format), lose (the whole line lost). "
+    "checksum (wrong checksum; pressure format), lose (the whole line lost), "
+    "spike (a valid line whose ADC count has one high bit flipped). "
     "Timed, AT:DURATION in seconds since start: stall (nothing sent), saturate (raw at +8388607), "
     "disconnect (the port disappears and comes back at the same address). "
     "restart=AT (device restart: seq from 0); burst=EVERY[:HOLD] (lines held HOLD s, sent at once). "
