@@ -84,6 +84,7 @@ class Firmware:
         self.model = make_profile(profile, seed=seed, target_n=target_n)
         self.profile = self.model.name
         self.seed = int(seed)
+        entropy = self.seed % (1 << 64)  # numpy seeds are non-negative; -1 and 1 stay different
         self._boot_rate = self._check_rate(rate)
         if not (isinstance(counts_per_n, (int, float)) and math.isfinite(counts_per_n) and counts_per_n != 0):
             raise PressureError(f"counts per newton must be a non-zero number, not {counts_per_n!r}")
@@ -114,9 +115,9 @@ class Firmware:
         self._per_unit = FORCE_UNITS[self.unit]
         self.boot_delay_s = float(boot_delay_s)
 
-        self._nrng = np.random.default_rng([abs(self.seed), 0xADC])
-        self._frng = np.random.default_rng([abs(self.seed), 0xFA17])
-        self._hum_phase = float(np.random.default_rng([abs(self.seed), 0x50]).uniform(0, 2 * np.pi))
+        self._nrng = np.random.default_rng([entropy, 0xADC])
+        self._frng = np.random.default_rng([entropy, 0xFA17])
+        self._hum_phase = float(np.random.default_rng([entropy, 0x50]).uniform(0, 2 * np.pi))
         self.stats: dict[str, float] = {k: 0 for k in (
             "samples", "lines", "garbage", "dropped", "cut", "checksum", "lose", "lost_samples",
             "stalled_samples", "saturated", "spike", "bursts", "restarts", "disconnects", "polls",
@@ -145,7 +146,7 @@ class Firmware:
     def _power_up(self, t: float, first: bool = False) -> None:
         self.seq = 0
         self.rate = self._boot_rate
-        self._tare = 0
+        self._tare, self._tared = 0, False
         self.streaming = not self.poll
         self._boot_t = t
         self._micros_base = self._micros_start if first else 0
@@ -161,7 +162,7 @@ class Firmware:
     @property
     def offset(self) -> int:
         """Raw count that means 0 N in what the device sends now (its calibration; 0 after TARE)."""
-        return 0 if self._tare else self._zero
+        return 0 if self._tared else self._zero
 
     @property
     def tare(self) -> int:
@@ -428,7 +429,7 @@ class Firmware:
                       f"counts_per_n={self.counts_per_n!r} offset={self.offset}")
         elif cmd == "TARE" and len(words) == 1:
             recent = list(self._recent_adc) or self._adc(np.array([self._now])).tolist()
-            self._tare = int(round(sum(recent) / len(recent)))
+            self._tare, self._tared = int(round(sum(recent) / len(recent))), True
             self._say(f"#OK TARE offset={self._tare}")
         elif cmd == "RATE":
             try:

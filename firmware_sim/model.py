@@ -78,7 +78,8 @@ class Profile:
             raise PressureError(f"target force must be a positive number of newtons, not {target_n!r}")
         self.seed = int(seed)
         self.target_n = float(target_n)
-        rng = np.random.default_rng([abs(self.seed), 0x7E])
+        self._entropy = self.seed % (1 << 64)  # numpy seeds are non-negative
+        rng = np.random.default_rng([self._entropy, 0x7E])
         # physiological tremor ~7-12 Hz plus a slow wander; both relative to the force
         self._mod = _Oscillators(rng, 7.0, 12.0, 6, self.tremor) + _Oscillators(rng, 0.05, 0.4, 4, self.wander)
         self._cycles: dict[int, tuple] = {}  # cycle index -> segment arrays (a few kept)
@@ -92,7 +93,7 @@ class Profile:
         raise NotImplementedError
 
     def _rng(self, k: int) -> np.random.Generator:
-        return np.random.default_rng([abs(self.seed), 0x5EED, int(k)])
+        return np.random.default_rng([self._entropy, 0x5EED, int(k)])
 
     def _arrays(self, k: int) -> tuple:
         arrays = self._cycles.get(k)

@@ -175,3 +175,8 @@ def test_target_scales_the_hold():
     low = make_profile("hold", seed=1, target_n=10.0).force(_t(20.0))
     high = make_profile("hold", seed=1, target_n=40.0).force(_t(20.0))
     assert high.max() == pytest.approx(4 * low.max(), rel=1e-9)
+
+
+def test_negative_seeds_are_seeds_of_their_own():
+    t = _t(60.0)
+    assert not np.array_equal(make_profile("hold", seed=-1).force(t), make_profile("hold", seed=1).force(t))
