@@ -8,7 +8,7 @@ is reported beside the list (``SessionList.problems``) and never hides the other
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import PressureError

@@ -7,6 +7,8 @@ import io
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pressure.errors import PressureError
 from pressure.exchange import export_csv, import_csv, read_csv, zones_from_events
@@ -244,9 +246,6 @@ def test_headerless_numbers_and_explicit_columns(tmp_path):
     with pytest.raises(PressureError, match="no force column named 'c'"):
         read_csv(src2, time_column="stamp", force_column="c")
 
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 
