@@ -231,7 +231,8 @@ class SimHost:
                 pass
             self._client = None
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes) -> int:
+        """Write without blocking; whatever does not fit is dropped and counted. Returns bytes sent."""
         sent = 0
         try:
             if self._master is not None:
@@ -247,6 +248,7 @@ class SimHost:
         self.bytes_sent += sent
         if sent < len(data):
             self.bytes_dropped += len(data) - sent
+        return sent
 
     def _read_input(self, readable) -> None:
         if self._listener is not None and self._listener in readable:
@@ -344,8 +346,8 @@ class SimHost:
                 due = self.fw.next_due()
             if data:
                 if self._down_until is None:
-                    self._write(data)
-                    if self.record_send_times and seqs:
+                    sent = self._write(data)
+                    if self.record_send_times and seqs and sent == len(data):
                         sent_at = time.monotonic()
                         self.send_log.extend((s, sent_at) for s in seqs)
                 else:
