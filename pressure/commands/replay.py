@@ -93,14 +93,19 @@ def check_args(args):
 
 
 def run(args) -> int:
-    from ..ui.replay_window import open_replay
+    from ..recording import RecordingError, open_recording
 
     routine, filt = check_args(args)
-    pipeline = open_replay(args.file, routine=routine, filt=filt, speed=args.speed, start=args.start,
+    recording = open_recording(args.file)  # before Qt is even imported: errors come quickly
+    if len(recording) == 0:
+        raise RecordingError(f"{args.file}: the recording has no samples to replay")
+    end = float(recording.t[-1])
+    if args.start > end:
+        raise PressureError(f"--start {args.start:g}: the recording is only {end:.1f} s long")
+    from ..ui.replay_window import open_replay, run_replay
+
+    pipeline = open_replay(recording, routine=routine, filt=filt, speed=args.speed, start=args.start,
                            playing=not args.paused)
-    if args.start > pipeline.source.t_end:
-        raise PressureError(f"--start {args.start:g}: the recording is only {pipeline.source.t_end:.1f} s long")
-    from ..ui.replay_window import run_replay
 
     return run_replay(pipeline, window_seconds=args.window, y_max=args.y_max, seconds=args.seconds,
                       screenshot=args.screenshot, sound=not args.no_sound)

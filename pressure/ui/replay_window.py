@@ -76,12 +76,13 @@ def filter_for(recording, filt=None):
 
 def open_replay(path, *, routine=None, filt=None, speed: float = 1.0, start: float = 0.0,
                 playing: bool = True, clock=None) -> ReplayPipeline:
-    """Read ``path`` and make its replay pipeline (PressureError with the file's problem)."""
+    """Read ``path`` (or take an open Recording) and make its replay pipeline (PressureError
+    with the file's problem)."""
     import time
 
     from ..recording import RecordingError, open_recording
 
-    recording = open_recording(path)
+    recording = path if hasattr(path, "force_n") else open_recording(path)
     if len(recording) == 0:
         raise RecordingError(f"{path}: the recording has no samples to replay")
     routine = routine_for(recording, routine)
