@@ -420,3 +420,31 @@ def test_detection_is_as_strict_as_the_own_parser():
 def test_auto_checks_the_field_before_it_knows_the_format():
     with pytest.raises(PressureError, match="from 1"):
         make_parser("auto", field="0")
+
+
+def test_a_big_burst_parsed_in_blocks_equals_small_chunks():
+    """Buffers over a few hundred kB are cut into cache-sized blocks at line ends."""
+    rng = np.random.default_rng(3)
+    lines = []
+    for i in range(30000):
+        kind = rng.integers(0, 20)
+        if kind == 0:
+            lines.append(b"#OK RATE %d\n" % i)
+        elif kind == 1:
+            lines.append(b"garbage %d\r" % i)
+        elif kind == 2:
+            lines.append(own(i, i * 7, -i, checksum=0x100 - 1 - i % 7)[:-2] + b"\n")
+        else:
+            lines.append(own(i, i * 1000, int(rng.integers(RAW_MIN, RAW_MAX))))
+    stream = b"".join(lines)
+    assert len(stream) > 600_000  # several blocks
+    whole = run("pressure", stream)
+    p = make_parser("pressure")
+    small = Parsed.concat([p.feed(stream[i:i + 4093]) for i in range(0, len(stream), 4093)] + [p.flush()])
+    np.testing.assert_array_equal(whole.value, small.value)
+    np.testing.assert_array_equal(whole.seq, small.seq)
+    np.testing.assert_array_equal(whole.device_us, small.device_us)
+    assert whole.messages == small.messages and len(whole.messages) > 1000
+    assert (whole.bad_lines, whole.checksum_errors) == (small.bad_lines, small.checksum_errors)
+    assert whole.bad_lines > 1000
+    assert len(whole) + whole.bad_lines + whole.checksum_errors + len(whole.messages) == 30000

@@ -80,8 +80,9 @@ class Parsed:
         )
 
 
-def _first_line_end(buf: bytes) -> int:
-    i, j = buf.find(b"\n"), buf.find(b"\r")
+def first_line_end(buf: bytes, start: int = 0) -> int:
+    """Index of the first ``\n`` or ``\r`` at or after ``start``, or -1."""
+    i, j = buf.find(b"\n", start), buf.find(b"\r", start)
     if i < 0:
         return j
     return i if j < 0 else min(i, j)
@@ -131,7 +132,7 @@ class LineParser:
     def _feed(self, data: bytes) -> Parsed:
         buf = self._pending + data if self._pending else data
         if self._skipping:
-            end = _first_line_end(buf)
+            end = first_line_end(buf)
             if end < 0:  # still inside the overlong line: it was counted already
                 self._pending = b""
                 return self.empty()
