@@ -34,6 +34,8 @@ class RoutinePanel(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setMinimumHeight(26)
+        self._paused_style = None
+        self._style_progress(False)
         self.next_label = QLabel("", self)
         self.next_label.setWordWrap(True)
         for label in (self.routine_label, self.step_label, self.countdown_label, self.next_label):
@@ -64,10 +66,21 @@ class RoutinePanel(QWidget):
         self._shown = key
         self._set_fitted(self.step_label, f"step {index + 1} / {total} · {title}" if total else title)
         self.countdown_label.setText(count_text + ("  ⏸" if paused and count_text else ""))
+        self._style_progress(paused)
         self.progress.setVisible(bar >= 0)
         if bar >= 0:
             self.progress.setValue(bar)
         self._set_fitted(self.next_label, next_text)
+
+    def _style_progress(self, paused: bool) -> None:
+        """Green while the hold timer runs, amber while it is paused (out of the band)."""
+        if paused == self._paused_style:
+            return
+        self._paused_style = paused
+        chunk = "#f2a900" if paused else "#3ddc84"
+        self.progress.setStyleSheet(
+            "QProgressBar { background: #2b2f36; border: 1px solid #4a4f57; border-radius: 6px; }"
+            f"QProgressBar::chunk {{ background: {chunk}; border-radius: 5px; }}")
 
     def _set_fitted(self, label: QLabel, text: str) -> None:
         """Set text, shrinking the font (down to a third) so a long step name is never cut off."""

@@ -55,7 +55,9 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.band.setZValue(-10)
         p.addItem(self.band)
         self.target_line = pg.InfiniteLine(angle=0, movable=False,
-                                           pen=pg.mkPen(theme.TARGET_PEN, width=2, style=Qt.PenStyle.DashLine))
+                                           pen=pg.mkPen(theme.TARGET_PEN, width=2, style=Qt.PenStyle.DashLine),
+                                           label="", labelOpts={"position": 0.02, "color": theme.TARGET_PEN,
+                                                                "anchors": [(0, 1), (0, 1)]})
         p.addItem(self.target_line)
         self.ceiling_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(theme.CEILING_PEN, width=2),
                                             label="ceiling", labelOpts={"position": 0.02, "color": theme.CEILING_PEN,
@@ -98,6 +100,7 @@ class TraceView(pg.GraphicsLayoutWidget):
 
         self.markers: list[tuple[float, pg.InfiniteLine, pg.InfiniteLine]] = []
         self.window_seconds = 20.0
+        self.unit = ""
         self._window_region = (0.0, self.window_seconds)
         self.y_range = (0.0, 1.0)
         self.set_y_range(0.0, 1.0)
@@ -122,6 +125,7 @@ class TraceView(pg.GraphicsLayoutWidget):
             self.band.setRegion((lo, hi))
             self.overview_band.setRegion((lo, hi))
             self.target_line.setValue(target)
+            self.target_line.label.setFormat(f"target {target:g} ± {(hi - lo) / 2:.3g} {self.unit}")
 
     def set_ceiling(self, ceiling: float | None) -> None:
         visible = ceiling is not None and math.isfinite(ceiling) and ceiling > 0
@@ -130,6 +134,7 @@ class TraceView(pg.GraphicsLayoutWidget):
             self.ceiling_line.setValue(ceiling)
 
     def set_unit(self, unit: str) -> None:
+        self.unit = unit
         self.plot.setLabel("left", unit)
 
     # --- per frame --------------------------------------------------------------------------
