@@ -155,7 +155,9 @@ def test_restart_device_is_seen_by_the_reader():
 
 def test_send_log_records_each_sample_line():
     with SimHost(Firmware(rate=1000), transport="tcp", record_send_times=True) as host:
-        wait_until(lambda: len(host.send_log) >= 300, what="300 logged lines")
+        port = int(host.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5):  # lines only go out to a client
+            wait_until(lambda: len(host.send_log) >= 300, what="300 logged lines")
         log = list(host.send_log)[:300]
     seqs = [s for s, _ in log]
     times = [t for _, t in log]
