@@ -131,6 +131,7 @@ class Reader:
         self._id_deadline: float | None = None
         self._id_asked = False
         self._saw_samples = False
+        self._device_serial: str | None = None  # the serial the device gave in its '#ID'
 
     # -- public API --------------------------------------------------------------------------
 
@@ -389,10 +390,12 @@ class Reader:
         sensor_id = info.get("serial") or transport.usb_serial_number(self.url) or self.url
         with self._lock:
             given = self._cal_source == "given"
-            known = self._stats.sensor_id
-        if given and known is not None and known != sensor_id:
-            log.warning("%s: sensor changed from %s to %s; keeping the calibration in use",
-                        self.url, known, sensor_id)
+        serial = info.get("serial")
+        if serial and self._device_serial and serial != self._device_serial:
+            log.warning("%s: another sensor answers now (%s, was %s)%s", self.url, serial,
+                        self._device_serial, "; keeping the calibration in use" if given else "")
+        if serial:
+            self._device_serial = serial
         cal, source = None, ""
         if not given:
             store = self.store

@@ -176,14 +176,19 @@ def read_chunk(port: serial.SerialBase, limit: int = MAX_CHUNK) -> bytes:
             data += more
         return data
     # A terminal hands over at most ~4 KB per read; take what else is already there, so a fast
-    # stream is parsed in fewer, larger chunks (parsing cost per chunk is mostly fixed).
+    # stream is parsed in fewer, larger chunks (parsing cost per chunk is mostly fixed). For a
+    # plain serial port the bytes known to be waiting are read from its file descriptor
+    # directly: pyserial's read() adds a select() and a timer per call. (Not for spy:// and
+    # other subclasses, whose read() does more than read.)
+    direct = type(port) is serial.Serial and hasattr(port, "fileno")
     parts = [data]
     size = len(data)
     while size < limit:
         waiting = port.in_waiting
         if not waiting:
             break
-        more = port.read(min(waiting, limit - size))
+        want = min(waiting, limit - size)
+        more = os.read(port.fileno(), want) if direct else port.read(want)
         if not more:
             break
         parts.append(more)

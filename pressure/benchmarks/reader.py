@@ -72,16 +72,17 @@ def reader_throughput(n: int) -> dict:
         while buffer.total < n and time.monotonic() < deadline:
             buffer.wait(buffer.total, 0.1)
         elapsed = time.perf_counter() - t0
-        stats = reader.stats()
+        got = buffer.total
     finally:
         reader.stop()
         reader.join(2)
+        stats = reader.stats()
         for fd in (master, slave):
             os.close(fd)
     return {
-        "reader_samples_per_s": round(stats.samples / elapsed),
-        "reader_samples": stats.samples,
-        "reader_bytes_per_s": round(len(data) * stats.samples / n / elapsed),
+        "reader_samples_per_s": round(got / elapsed),
+        "reader_samples": got,
+        "reader_bytes_per_s": round(len(data) * got / n / elapsed),
         "reader_lost_samples": stats.lost_samples + stats.bad_lines + stats.checksum_errors,
     }
 
