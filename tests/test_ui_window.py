@@ -180,3 +180,21 @@ def test_closing_the_window_closes_the_session(make_window, qtbot):
     window.pipeline.close = lambda: closed.append(True)
     window.close()
     assert closed and source.stopped and not window.timer.isActive()
+
+
+def test_ppt_key_marks_the_threshold_on_the_trace(make_window, qtbot):
+    routine = Routine("ppt", unit="N", ceiling=100.0,
+                      steps=(Step("threshold", rate=10.0, advance="key"), Step("rest", duration=1.0)))
+    window, source, _, _ = make_window(routine)
+    drawn(window, qtbot, source, 0.0)
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_P)  # no trial running yet: refused, said in the status bar
+    assert "only during a PPT trial" in window.status.currentMessage()
+    QTest.keyClick(window, Qt.Key.Key_Space)
+    for v in np.linspace(1, 25, 12):
+        drawn(window, qtbot, source, float(v))
+    QTest.keyClick(window, Qt.Key.Key_P)
+    drawn(window, qtbot, source, 25.0)
+    qtbot.waitUntil(lambda: len(window.trace.markers) == 1, timeout=3000)
+    assert window.trace.markers[0][1].label.toPlainText() == "PPT 25.0 N"
+    assert window.pipeline.state.thresholds == (pytest.approx(25.0),)
