@@ -279,8 +279,12 @@ class ArrivalClock:
         anchored = now - (n - 1) * dt              # ... and so the burst's first sample
         follow = self._t + dt                      # continuing at the estimated interval
         quiet = arrival_s - previous_arrival if previous_arrival is not None else 0.0
-        if self._reanchor or (anchored - follow > max(self._stall_s, 20 * dt)
-                              and quiet > max(self._stall_s, 20 * dt)):
+        if not self._measured:
+            # No rate known yet (a slow sensor's first lines): follow arrival time itself.
+            first = max(anchored, self._t + 0.25 * dt)
+            t = first + steps * dt
+        elif self._reanchor or (anchored - follow > max(self._stall_s, 20 * dt)
+                                and quiet > max(self._stall_s, 20 * dt)):
             self.stalled = not self._reanchor
             self._reanchor = False
             first = max(anchored, follow)

@@ -210,3 +210,16 @@ def test_device_stall_is_a_gap_but_not_a_loss():
     assert s.lost == 0 and s.stalls == 1
     assert np.flatnonzero(s.gap_before).tolist() == [100]
     assert abs((s.t[100] - s.t[99]) - 0.751) < 1e-9
+
+
+def test_a_slow_sensor_tracks_arrival_from_its_first_lines():
+    clock = ArrivalClock()  # no rate given: the first lines come at 10 Hz, one per burst
+    times, arrivals = [], []
+    for k in range(40):
+        arrival = 100.0 + 0.1 * k
+        times.append(clock.stamp(1, arrival)[0])
+        arrivals.append(arrival)
+        assert not clock.stalled  # 100 ms between lines is this sensor's pace, not a stall
+    lag = (np.array(arrivals) - arrivals[0]) - np.array(times)
+    assert np.abs(lag).max() < 0.02
+    assert abs(clock.interval - 0.1) < 0.01
