@@ -72,3 +72,37 @@ def test_bad_routine_file_names_the_line(tmp_path, pressure_home):
 def test_argparse_mistakes_exit_2(pressure_home):
     proc = run_main(["live", "--seconds", "-3"], pressure_home, timeout=30)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def parse_live(argv):
+    from pressure.cli import build_parser
+
+    return build_parser().parse_args(["live", *argv])
+
+
+def test_routine_keeps_its_own_unit_unless_asked(pressure_home):
+    from pressure.commands.live import routine_and_filter
+    from pressure.ui.settings import Settings
+
+    routine, name, params = routine_and_filter(parse_live(["--routine", "ppt"]), Settings())
+    assert routine.unit == "kPa" and routine.area_cm2 == 1.0
+    routine, _, _ = routine_and_filter(parse_live(["--routine", "ppt", "--unit", "N"]), Settings())
+    assert routine.unit == "N"
+    routine, _, _ = routine_and_filter(parse_live(["--target", "3", "--unit", "kgf", "--hold", "9"]), Settings())
+    assert routine.unit == "kgf" and routine.steps[1].duration == 9.0
+
+
+def test_saved_settings_fill_what_the_command_line_leaves_out(pressure_home):
+    from pressure.commands.live import routine_and_filter
+    from pressure.ui.settings import Settings
+
+    s = Settings()
+    s.set("routine/name", "steady")
+    s.set("filter/name", "moving_average")
+    s.set("filter/strength", 0.5)
+    s.set("display/unit", "kgf")
+    routine, name, params = routine_and_filter(parse_live([]), s)
+    assert routine.unit == "kgf" and "Steady" in routine.name
+    assert name == "moving_average" and params == {"strength": 0.5}
+    routine, name, params = routine_and_filter(parse_live(["--filter", "none", "--target", "20"]), s)
+    assert name == "none" and params == {} and routine.steps[0].target == 20.0

@@ -47,6 +47,7 @@ def register(sub) -> None:
                         "(default: fits the routine; see `sim --help`)")
     p.add_argument("--sim-faults", default="", metavar="SPEC", help="built-in simulator: faults (see `sim --help`)")
     add_routine_options(p)
+    p.set_defaults(unit=None)  # no --unit: the saved display unit, else the routine's own unit
     p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else 1€)")
     p.add_argument("--strength", type=float, default=None, metavar="0..1",
                    help="filter strength, 0 light .. 1 heavy (default: the filter's own settings)")
@@ -98,6 +99,20 @@ def routine_and_filter(args, settings):
     from ..routine import get_routine, single_hold
     from ._routine_options import display_unit_from_args, routine_from_args
 
+    if args.unit is None:
+        saved_unit = settings.get("display/unit") if settings else ""
+        saved_area = settings.get("display/area_cm2") if settings else 0.0
+        if saved_unit:
+            args.unit = saved_unit
+            if args.area is None and saved_area > 0:
+                args.area = str(saved_area)
+        elif args.routine is not None:  # a PPT routine written in kPa stays in kPa
+            own = get_routine(args.routine)
+            args.unit = own.unit
+            if args.area is None and own.area_cm2:
+                args.area = str(own.area_cm2)
+        else:
+            args.unit = "N"
     routine = routine_from_args(args)
     if routine is None:
         unit, area = display_unit_from_args(args)
@@ -115,9 +130,8 @@ def routine_and_filter(args, settings):
         except PressureError as exc:  # a saved routine file that is gone or broken: say so, go on
             log.warning("saved routine unusable (%s); using %s", exc, DEFAULT_ROUTINE)
             routine = get_routine(DEFAULT_ROUTINE)
-        if args.unit is not None and (unit, area) != (routine.unit, routine.area_cm2):
-            if unit != "N" or area is not None:  # --unit N is argparse's default, not a request
-                routine = routine.converted(unit, area)
+        if (unit, area) != (routine.unit, routine.area_cm2) and (unit != "N" or area is not None):
+            routine = routine.converted(unit, area)
     name = args.filter or (settings.get("filter/name") if settings else "") or DEFAULT_FILTER[0]
     if name not in FILTERS:
         raise PressureError(f"unknown filter {name!r}; choose one of {', '.join(FILTERS)}")
