@@ -157,3 +157,20 @@ def test_a_stored_calibration_wins_over_the_device(link):
     assert wait_until(lambda: reader.stats().samples >= 100, buffer=buffer)
     assert reader.stats().calibration_source == "store"
     assert reader.calibration.scale == pytest.approx(2.0 / 8560.0)
+
+
+@pytest.mark.hardware
+def test_a_real_sensor_streams(request):
+    """Opt-in: ``pytest --sensor-port /dev/ttyUSB0`` with a sensor attached."""
+    buffer = RingBuffer(1 << 16)
+    reader = Reader(request.config.getoption("--sensor-port"), buffer)
+    reader.start()
+    try:
+        assert wait_until(lambda: reader.stats().samples >= 20, timeout=15, buffer=buffer), reader.stats()
+        stats = reader.stats()
+        assert stats.format != "auto" and stats.bad_lines <= 2
+        block, _, _ = buffer.read_since(0)
+        assert np.isfinite(block.force_n).all() and np.all(np.diff(block.t) > 0)
+    finally:
+        reader.stop()
+        reader.join(2.0)

@@ -196,3 +196,15 @@ def test_loop_url_round_trip():
         assert got == b"12.5\n13.0\n"
     finally:
         port.close()
+
+
+def test_spy_url_reads_through_pyserial_and_logs(pty_pair, capsys):
+    master, path = pty_pair
+    port = transport.open_port(f"spy://{path}")  # spy logs to stderr (its file= option leaks the file)
+    try:
+        os.write(master, b"12.5\n" * 100)
+        got, _ = read_all(port, 500)
+        assert got == b"12.5\n" * 100
+    finally:
+        port.close()
+    assert "12.5" in capsys.readouterr().err  # spy's own read() ran: not bypassed

@@ -174,7 +174,8 @@ def latency(seconds: float) -> dict:
 
 
 def run(quick: bool = False) -> dict:
-    result = {}
+    # Other processes on the machine change these figures a lot: say how busy it was.
+    result = {"reader_load_avg_1min": round(os.getloadavg()[0], 2)}
     result.update(reader_throughput(200_000 if quick else 2_000_000))
     result.update(naive_readline_throughput(20_000 if quick else 100_000))
     result["reader_vs_readline"] = round(result["reader_samples_per_s"]
