@@ -1,0 +1,172 @@
+"""The end-of-routine summary: each step's scores, the session score, the worst moment on the
+trace, and (for a student with a reference) the attempt and the reference side by side.
+
+Scores are :func:`pressure.scoring.score_trace` over the smoothed trace the window showed and
+the coach's own events (key presses included), so the numbers match a report of the same
+session. The dialog is not modal: the practitioner may keep working while it is open.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QPushButton, QTextBrowser, QVBoxLayout
+
+from ..errors import PressureError
+from ..scoring import score_trace
+from . import theme
+
+log = logging.getLogger(__name__)
+
+WORST_PEN = "#ff6e40"
+STEP_COLUMNS = (("time_in_band_pct", "in band %"), ("cv_pct", "CV %"), ("mae_pct", "error %"),
+                ("drift_pct_per_10s", "drift %/10 s"), ("overshoot_pct", "overshoot %"),
+                ("time_to_band_s", "to band s"))
+
+
+def session_trace(pipeline) -> tuple[np.ndarray, np.ndarray]:
+    """(t, smoothed value) of the session up to now: a replay's exact analysis when it got
+    there, else what the pipeline's trace history still holds."""
+    an = getattr(pipeline, "analysis", None)
+    src = pipeline.source
+    if an is not None and hasattr(src, "recording"):
+        upto = int(np.searchsorted(src.recording.t, pipeline.last_t, side="right"))
+        if an.done >= upto and upto > 1:
+            return src.recording.t[:upto], an.smooth[:upto]
+    t, _raw, smooth = pipeline.history.window(-np.inf)
+    return np.array(t), np.array(smooth)
+
+
+def session_scores(pipeline, whole: bool = False):
+    """Score what the pipeline played (``whole``: a replay's whole file, analysed to the end)."""
+    if whole and getattr(pipeline, "analysis", None) is not None:
+        an = pipeline.analysis
+        while not an.finished:  # quick for a session; a long file is usually analysed already
+            an.step(200_000)
+        rec = pipeline.source.recording
+        return score_trace(rec.t, an.smooth, pipeline.routine, events=an.coach.events,
+                           filter_info=pipeline.filter.describe(), recorded_at=rec.meta.get("started_at"))
+    t, value = session_trace(pipeline)
+    return score_trace(t, value, pipeline.routine, events=pipeline.coach.events,
+                       filter_info=pipeline.filter.describe())
+
+
+def _num(v, digits=1) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return f"{v:.{digits}f}"
+
+
+def summary_html(scores, comparison=None) -> str:
+    """The summary as simple HTML (a QTextBrowser shows it; the tests read it)."""
+    e = html.escape
+    out = [f"<h2>{e(scores.routine_name)}: score {_num(scores.score, 0)} / 100</h2>"]
+    if not scores.finished:
+        out.append("<p><i>The routine did not finish: the scores cover the steps that ran.</i></p>")
+    head = "".join(f"<th>{e(h)}</th>" for _, h in STEP_COLUMNS)
+    out.append(f"<table border='1' cellspacing='0' cellpadding='3'><tr><th>step</th><th>kind</th>"
+               f"<th>time s</th><th>score</th>{head}</tr>")
+    for s in scores.steps:
+        cells = "".join(f"<td>{_num(s.metrics.get(k))}</td>" for k, _ in STEP_COLUMNS)
+        name = f"{s.index + 1}" + (f" {e(s.label)}" if s.label else "")
+        out.append(f"<tr><td>{name}</td><td>{e(s.kind)}</td><td>{_num(s.end_s - s.start_s)}</td>"
+                   f"<td><b>{_num(s.score, 0)}</b></td>{cells}</tr>")
+    out.append("</table>")
+    summary = scores.summary()
+    out.append(f"<p>Overall: time in band {_num(summary.get('time_in_band_pct'))} %, "
+               f"CV {_num(summary.get('cv_pct'))} %, mean error {_num(summary.get('mae_pct'))} %.</p>")
+    if scores.thresholds:
+        out.append(f"<p>Pain thresholds: {', '.join(_num(d['value']) for d in scores.thresholds)} "
+                   f"{e(scores.unit)} (mean {_num(scores.threshold_mean)}, CV {_num(scores.threshold_cv_pct)} %)</p>")
+    w = scores.worst
+    if w:
+        out.append(f"<p>Worst moment: <b>{_num(w['value'])} {e(scores.unit)}</b> at {_num(w['t_s'])} s "
+                   f"(step {w['step'] + 1}, {w['deviation_pct']:+.0f} % from target), marked on the trace.</p>")
+    if comparison is not None:
+        out.append(comparison_html(comparison))
+    return "".join(out)
+
+
+def comparison_html(c) -> str:
+    out = [f"<h3>Against the reference: score {_num(c.student_score, 0)} vs {_num(c.reference_score, 0)}; "
+           f"difference of the aligned traces {_num(c.rms_diff_pct)} % RMS</h3>"]
+    out.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>step</th><th>metric</th>"
+               "<th>attempt</th><th>reference</th></tr>")
+    for s in c.steps:
+        rows = [("score", "score")] + [(k, h) for k, h in STEP_COLUMNS]
+        out.append(f"<tr><td rowspan='{len(rows) + 1}'>{s.student_step + 1} {html.escape(s.label)}</td>"
+                   f"<td>aligned difference (RMS / mean)</td><td colspan='2'>{_num(s.rms_diff_pct)} % / "
+                   f"{_num(s.mean_diff_pct)} %</td></tr>")
+        for key, name in rows:
+            out.append(f"<tr><td>{html.escape(name)}</td><td>{_num(s.student.get(key))}</td>"
+                       f"<td>{_num(s.reference.get(key))}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+class WorstMark:
+    """A ring and a label at the worst moment, on the trace and on the overview."""
+
+    def __init__(self, trace):
+        self.trace = trace
+        self.items: list = []
+
+    def show(self, worst: dict | None, unit: str) -> None:
+        self.clear()
+        if not worst:
+            return
+        t, v = float(worst["t_s"]), float(worst["value"])
+        for plot, size in ((self.trace.plot, 18), (self.trace.overview, 10)):
+            ring = pg.ScatterPlotItem([t], [v], size=size, pen=pg.mkPen(WORST_PEN, width=3), brush=None,
+                                      symbol="o")
+            plot.addItem(ring)
+            self.items.append((plot, ring))
+        label = pg.TextItem(f"worst {v:.1f} {unit}", color=WORST_PEN, anchor=(0, 1))
+        label.setPos(t, v)
+        self.trace.plot.addItem(label)
+        self.items.append((self.trace.plot, label))
+
+    def clear(self) -> None:
+        for plot, item in self.items:
+            plot.removeItem(item)
+        self.items.clear()
+
+
+class SummaryDialog(QDialog):
+    """The summary; ``Show worst moment`` asks the window to bring it into view."""
+
+    def __init__(self, parent, scores, comparison=None, on_show_worst=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Summary — {scores.routine_name}")
+        self.scores = scores
+        self.comparison = comparison
+        self.text = QTextBrowser(self)
+        self.text.setHtml(summary_html(scores, comparison))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        box.rejected.connect(self.reject)
+        if scores.worst and on_show_worst is not None:
+            button = QPushButton("Show worst moment", self)
+            button.clicked.connect(lambda: on_show_worst(scores.worst))
+            box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            self.worst_button = button
+        layout.addWidget(box)
+        # no size hints from the contents: offscreen/minimal platforms cannot take them
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.resize(760, 480)
+        self.setStyleSheet(f"QTextBrowser {{ background: {theme.PLOT_BACKGROUND}; color: {theme.PLOT_FOREGROUND}; }}")
+
+
+def scores_or_message(pipeline, whole: bool = False):
+    """(scores, None) or (None, the reason nothing can be scored)."""
+    try:
+        return session_scores(pipeline, whole), None
+    except PressureError as exc:
+        return None, str(exc)

@@ -1,0 +1,157 @@
+"""Training panels offscreen: live score panel, summary at routine end, ghost, progress, library."""
+
+import numpy as np
+import pytest
+
+from pressure.filters import make_filter
+from pressure.paths import sessions_dir
+from pressure.references import set_reference
+from pressure.routine import single_hold
+from pressure.scoring import score_recording
+from pressure.trainees import add_trainee, record_attempt
+from pressure.ui.audio import Silent
+from pressure.ui.main_window import MainWindow
+from pressure.ui.pipeline import Pipeline
+from pressure.ui.progress_view import ProgressView
+from pressure.ui.replay_window import ReplayWindow, open_replay
+from pressure.ui.scripted import ManualClock, ScriptedSource
+from pressure.ui.session_browser import SessionBrowser
+from pressure.ui.training import install_training
+from test_replay_source import make_recording
+
+ROUTINE = single_hold(10.0, 1.0, 4.0)
+
+
+def press_hold_release(t, level=10.0, wobble=0.3):
+    """Up to ``level`` in 2 s, hold with a wobble until 8 s, release to 0 by 9 s."""
+    up = np.minimum(t * level / 2.0, level) + wobble * np.sin(t * 4.0) * (t > 2.0)
+    return np.where(t < 8.0, up, np.maximum(0.0, level * (9.0 - t)))
+
+
+def student(t):
+    return press_hold_release(t, level=10.6, wobble=0.5)
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path):
+    def make(force=press_hold_release, name="s.pressure", speed=16.0, playing=True):
+        path = tmp_path / name
+        make_recording(path, seconds=11.0, routine=ROUTINE, force=force)
+        clock = ManualClock()
+        pipeline = open_replay(path, filt=make_filter("none"), speed=speed, playing=playing, clock=clock)
+        window = ReplayWindow(pipeline, audio=Silent("test"), window_seconds=10.0)
+        training = install_training(window)
+        qtbot.addWidget(window)
+        window.resize(1200, 700)
+        window.show()
+        qtbot.waitExposed(window)
+        return window, training, clock, path
+    return make
+
+
+def test_score_panel_follows_the_hold(open_window, qtbot):
+    window, training, clock, _ = open_window(speed=1.0)
+    for _ in range(5):
+        clock.now += 1.0
+        frames = window.frames
+        qtbot.waitUntil(lambda: window.frames > frames, timeout=3000)
+    # 5 s in: the 4 s hold began at ~1.8 s and never left 10 +/- 1
+    assert training.tracker.numbers.in_hold
+    assert training.panel.values["time_in_band_pct"].text() == "100.0 %"
+    cv = float(training.panel.values["cv_pct"].text().split()[0])
+    assert 0.5 < cv < 5.0  # a 0.3 N wobble on 10 N: about 2 %
+
+
+def test_summary_at_the_end_of_the_routine_with_the_worst_moment(open_window, qtbot):
+    window, training, clock, _ = open_window(speed=16.0)
+    clock.now += 1.0  # 16 s of recording: past the end of the routine
+    qtbot.waitUntil(lambda: training.summary is not None, timeout=5000)
+    html = training.summary.text.toPlainText()
+    assert ROUTINE.name in html and "score" in html
+    assert "1 press" in html and "2 hold" in html
+    hold = training.scores.steps[1]
+    assert hold.kind == "hold" and hold.metrics["time_in_band_pct"] == pytest.approx(100.0)
+    assert training.scores.worst is not None
+    assert len(training.worst.items) == 3  # ring on trace, ring on overview, label
+    training.summary.worst_button.click()
+    w = training.scores.worst["t_s"]
+    left, right = window.trace.plot.viewRange()[0]
+    assert left <= w <= right
+
+
+def test_summary_of_any_replayed_session_from_the_menu(open_window, qtbot):
+    window, training, clock, _ = open_window(playing=False)
+    training.actions["summary"].trigger()  # the whole file, though nothing was played
+    assert training.summary is not None and training.scores.finished
+    assert training.scores.steps[1].score is not None
+
+
+def test_ghost_and_comparison_with_a_reference(open_window, qtbot, tmp_path):
+    ref = tmp_path / "ref.pressure"
+    make_recording(ref, seconds=11.0, routine=ROUTINE, force=press_hold_release)
+    set_reference(ref)
+    window, training, clock, _ = open_window(force=student, name="student.pressure", speed=16.0)
+    assert training.ghost.reference is not None
+    clock.now += 1.0
+    qtbot.waitUntil(lambda: training.summary is not None, timeout=5000)
+    assert training.ghost.active
+    x, y = training.ghost.curve.getData()
+    assert np.nanmax(y) == pytest.approx(np.max(press_hold_release(np.arange(1100) / 100.0)), abs=0.05)
+    c = training.comparison
+    assert c is not None and c.rms_diff_pct > 1.0  # the student pressed 6 % harder
+    text = training.summary.text.toPlainText()
+    assert "Against the reference" in text
+
+
+def test_no_ghost_without_a_reference(open_window, qtbot):
+    window, training, clock, _ = open_window()
+    assert training.ghost.reference is None and not training.ghost.active
+
+
+def test_progress_view_has_one_point_per_attempt(qtbot, tmp_path):
+    add_trainee("Ann")
+    for k, level in enumerate((9.0, 10.0, 10.4)):
+        path = tmp_path / f"a{k}.pressure"
+        rec = make_recording(path, seconds=11.0, routine=ROUTINE,
+                             force=lambda t, lv=level: press_hold_release(t, level=lv))
+        record_attempt("Ann", path, score_recording(rec), recorded_at=f"2026-01-0{k + 1}T10:00:00")
+    view = ProgressView(None, trainee="Ann", routine=ROUTINE.name)
+    qtbot.addWidget(view)
+    x, y = view.curve.getData()
+    assert list(x) == [1.0, 2.0, 3.0]
+    assert y[0] < y[1]  # 9 N against a 10 +/- 1 band scores lower than 10 N
+    view.metric.setCurrentIndex(view.metric.findData("time_in_band_pct"))
+    assert len(view.curve.getData()[0]) == 3 and "3 attempts" in view.message.text()
+
+
+def test_session_browser_search_and_open(qtbot):
+    folder = sessions_dir()
+    make_recording(folder / "2026-01-01_100000.pressure", seconds=2.0)
+    other = make_recording(folder / "2026-01-02_100000.pressure", seconds=3.0, routine=single_hold(20.0))
+    browser = SessionBrowser()
+    qtbot.addWidget(browser)
+    assert browser.table.rowCount() == 2
+    browser.search.setText("Hold 20")
+    qtbot.waitUntil(lambda: browser.table.rowCount() == 1, timeout=3000)
+    assert "Hold 20" in browser.table.item(0, 3).text()
+    with qtbot.waitSignal(browser.sigOpen, timeout=2000) as opened:
+        browser.table.cellDoubleClicked.emit(0, 0)
+    assert opened.args == [str(other.path)]
+
+
+def test_training_on_a_live_window(qtbot):
+    clock = ManualClock()
+    source = ScriptedSource(clock)
+    pipeline = Pipeline(source, ROUTINE, make_filter("none"), clock=clock)
+    window = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0)
+    training = install_training(window)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert "open" in training.actions  # a live window offers to open recordings
+    for value, seconds in ((5.0, 0.5), (10.0, 5.0), (0.0, 1.0)):
+        source.push([value], seconds=seconds)
+        qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= source.t, timeout=3000)
+    qtbot.waitUntil(lambda: training.summary is not None, timeout=3000)
+    assert training.scores.steps[1].metrics["time_in_band_pct"] == pytest.approx(100.0)
+    assert training.tracker.numbers.holds_done == 1
