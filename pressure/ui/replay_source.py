@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 MIN_SPEED, MAX_SPEED = 0.25, 16.0
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
-CHECKPOINT_S = 3.0     # a copy of filter + coach this often (recording time)
+CHECKPOINT_S = 1.0     # a copy of filter + coach this often (recording time)
 ANALYSIS_CHUNK_S = 0.25  # the analysis feeds the coach in chunks like the live reader does
 COLD_DT_S = 0.2        # decimated fast-forward before the analysis arrives (< coach.GAP_S)
 WARM_MIN_S = 3.0       # the filter is warmed at least this long before the first sample shown
@@ -239,6 +239,18 @@ class ReplaySource:
 
 # ---------------------------------------------------------------- the exact background pass
 
+def copy_coach(coach):
+    """A deep copy of a (keyed) coach that shares the sample arrays it remembers for threshold
+    look-ups: they are never changed after being stored, and copying them would make every
+    checkpoint ~35 kB instead of ~2 kB (an hour of checkpoints: 130 MB instead of 7 MB)."""
+    inner = getattr(coach, "coach", coach)
+    memo = {}
+    for pair in getattr(inner, "_history", ()) or ():
+        for array in pair:
+            memo[id(array)] = array
+    return copy.deepcopy(coach, memo)
+
+
 @dataclass
 class Checkpoint:
     index: int     # samples [0, index) are behind this state
@@ -250,8 +262,8 @@ class Checkpoint:
 class Analysis:
     """Filter + coach over the whole file once; keeps the smoothed trace and checkpoints.
 
-    ``run()`` works until done or cancelled (a thread calls it); ``step(n)`` does at most
-    ``n`` samples (tests call it). A new filter or routine makes a new Analysis.
+    ``run_for(seconds)`` works for a slice of time (the window calls it between frames),
+    ``step(n)`` does at most ``n`` samples (tests), ``run()`` goes to the end. A new filter or routine makes a new Analysis.
     """
 
     def __init__(self, recording, routine, filt, keys=(), start_t=None):
@@ -288,8 +300,7 @@ class Analysis:
         while i < stop and not self._cancel.is_set():
             t_i = float(rec.t[i])
             if t_i >= self._next_cp:
-                self.checkpoints.append(Checkpoint(i, t_i, copy.deepcopy(self._filter),
-                                                   copy.deepcopy(self._coach)))
+                self.checkpoints.append(Checkpoint(i, t_i, copy.deepcopy(self._filter), copy_coach(self._coach)))
                 self._next_cp = t_i + CHECKPOINT_S
             j = min(stop, i + chunk)
             cp_index = int(np.searchsorted(rec.t, self._next_cp, side="left"))
@@ -309,6 +320,13 @@ class Analysis:
         while not self.finished and not self._cancel.is_set():
             self.step(20_000)
 
+    def run_for(self, seconds: float, clock=time.perf_counter) -> bool:
+        """Analyse for about ``seconds`` (the window calls this between frames). True when done."""
+        end = clock() + seconds
+        while not self.finished and clock() < end:
+            self.step(500)
+        return self.finished
+
     def checkpoint_before(self, index: int) -> Checkpoint | None:
         """The latest checkpoint at or before sample ``index`` (None if none yet)."""
         cps = self.checkpoints
@@ -327,7 +345,7 @@ class Analysis:
 class ReplayPipeline(Pipeline):
     """The live pipeline on a :class:`ReplaySource`, plus seek, stepping and re-analysis."""
 
-    def __init__(self, source: ReplaySource, routine, filt, *, clock=time.monotonic, window_s: float = 120.0):
+    def __init__(self, source: ReplaySource, routine, filt, *, clock=time.monotonic, window_s: float = 30.0):
         self.recording = source.recording
         self.window_s = float(window_s)  # how much trace a seek fills (the longest window shown)
         self.analysis: Analysis | None = None
@@ -385,7 +403,7 @@ class ReplayPipeline(Pipeline):
         an = self.analysis
         cp = an.checkpoint_before(i1) if an is not None else None
         if cp is not None and i1 - cp.index <= (CHECKPOINT_S + 1.0) * (rec.rate_hz or 1000.0):
-            filt, coach = copy.deepcopy(cp.filter), copy.deepcopy(cp.coach)
+            filt, coach = copy.deepcopy(cp.filter), copy_coach(cp.coach)
             ts = rec.t[cp.index:i1]
             y = filt.process(ts, rec.force_n[cp.index:i1]) * k
             ok = np.isfinite(y)
@@ -420,7 +438,7 @@ class ReplayPipeline(Pipeline):
         y = filt.process(rec.t[w0:i1], rec.force_n[w0:i1]) * k
         smooth = y[i0 - w0:]
         if cp is not None:
-            coach, start = copy.deepcopy(cp.coach), cp.index
+            coach, start = copy_coach(cp.coach), cp.index
         else:
             coach, start = self._make_coach(self.routine), 0
         # decimated, one sample per COLD_DT_S, up to where the exact smoothed values begin

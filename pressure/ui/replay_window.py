@@ -12,10 +12,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QLabel, QMessageBox, QPushButton, QWidget,
 )
@@ -29,6 +28,8 @@ from .replay_source import ReplayPipeline, ReplaySource
 log = logging.getLogger(__name__)
 
 SEEK_KEY_S = 5.0  # Left / Right jump this far
+ANALYSIS_SLICE_S = 0.006  # analysis work between two events: the GUI never waits longer
+SEEK_WINDOW_MIN_S = 30.0  # a seek fills at least this much trace (+/- then needs no new seek)
 
 
 # ---------------------------------------------------------------- building a replay
@@ -178,8 +179,10 @@ class ReplayWindow(MainWindow):
                  y_max: float = 0.0, sound_muted: bool = True, settings=None):
         super().__init__(pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
                          y_max=y_max, sensor_controls=False)
-        self._analysis_thread: threading.Thread | None = None
         self._analysis_started = None
+        self._analysis_timer = QTimer(self)
+        self._analysis_timer.setInterval(0)  # whenever the event loop is idle
+        self._analysis_timer.timeout.connect(self._analyse_slice)
         if self.audio.available and sound_muted and not self.audio.muted:
             self.toggle_mute()  # cues muted by default in replay; S unmutes
         self.controls = ReplayControls(self)
@@ -236,6 +239,7 @@ class ReplayWindow(MainWindow):
     # --- the pipeline ------------------------------------------------------------------------
     def _new_pipeline(self) -> None:
         p = self.pipeline
+        p.window_s = max(self.trace.window_seconds, SEEK_WINDOW_MIN_S)
         self.controls.set_range(p.source.t_end)
         self.controls.set_speed(p.source.speed)
         self.reanalysis.load()
@@ -255,26 +259,39 @@ class ReplayWindow(MainWindow):
         self.setWindowTitle(f"pressure — replay — {name.name if name else ''} — {p.routine.name}")
 
     def _start_analysis(self) -> None:
+        """Run the new pipeline's exact analysis in slices between frames (see replay_source)."""
         an = getattr(self.pipeline, "analysis", None)
         if an is None or an is self._analysis_started:
             return
         self._analysis_started = an
-        self._analysis_thread = threading.Thread(target=an.run, name="replay-analysis", daemon=True)
-        self._analysis_thread.start()
+        if not self._analysis_timer.isActive():
+            self._analysis_timer.start()
+
+    def _analyse_slice(self) -> None:
+        an = self._analysis_started
+        if an is None or an.run_for(ANALYSIS_SLICE_S):
+            self._analysis_timer.stop()
+            if an is not None and an is self.pipeline.analysis and not self.pipeline.exact:
+                self.status.showMessage("analysis complete", 3000)
 
     def _stop_analysis(self) -> None:
-        an, thread = self._analysis_started, self._analysis_thread
-        if an is not None:
-            an.cancel()
-        if thread is not None:
-            thread.join(2.0)
-        self._analysis_started = self._analysis_thread = None
+        if self._analysis_started is not None:
+            self._analysis_started.cancel()
+        self._analysis_timer.stop()
+        self._analysis_started = None
 
     def _after_frame(self, frame) -> None:
         src = self.pipeline.source
         self.controls.show_position(src.position, src.playing)
         if self.pipeline.analysis is not self._analysis_started:
             self._start_analysis()
+
+    def step_window(self, direction: int) -> None:
+        super().step_window(direction)
+        p = self.pipeline
+        if self.trace.window_seconds > p.window_s:  # a longer window than the seek filled
+            p.window_s = self.trace.window_seconds
+            self.seek(p.source.position)
 
     # --- transport ---------------------------------------------------------------------------
     def play_pause(self) -> None:
