@@ -53,6 +53,7 @@ def test_no_record_and_seconds_without_screenshot(tmp_path, pressure_home):
     (["--screenshot", "/no/such/dir/x.png", "--seconds", "1"], "does not exist"),
     (["--port", "/dev/does-not-exist-pressure"], "does-not-exist"),
     (["--sim-profile", "dancing"], "sim-profile"),
+    (["--window", "900"], "--window"),
 ])
 def test_bad_options_are_one_clear_line_before_any_window(tmp_path, pressure_home, args, words):
     proc = run_main(["live", *args], pressure_home, timeout=30)

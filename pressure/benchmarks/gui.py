@@ -59,14 +59,14 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     from ..filters import default_filter
     from ..recording import RecordingWriter
     from ..routine import get_routine
-    from ..ui.app import qt_app
+    from ..ui.app import RING_CAPACITY, qt_app
     from ..ui.main_window import MainWindow
     from ..ui.pipeline import LiveSource, Pipeline
 
     app = qt_app()
     folder = Path(tempfile.mkdtemp(prefix="pressure-bench-gui-"))
     host = start_builtin_simulator(profile="ischemic", rate=RATE_HZ, fmt="pressure", seed=1)
-    buffer = RingBuffer(1 << 20)
+    buffer = RingBuffer(RING_CAPACITY)
     reader = Reader(host.url, buffer, fmt="pressure")
     reader.start()
     source = LiveSource(reader, buffer, sensor="built-in simulator", on_stop=[host.stop])

@@ -18,6 +18,7 @@ from ..errors import PressureError
 log = logging.getLogger(__name__)
 
 DEFAULT_ROUTINE = "ischemic"
+MIN_WINDOW_S, MAX_WINDOW_S = 2.0, 120.0  # the trace history keeps 2 min at 2000 S/s
 
 
 def _seconds(text: str) -> float:
@@ -169,6 +170,8 @@ def run(args) -> int:
     settings = Settings()
     routine, filter_name, filter_params = routine_and_filter(args, settings)
     window = args.window or settings.get("display/window_seconds")
+    if not MIN_WINDOW_S <= window <= MAX_WINDOW_S:
+        raise PressureError(f"--window must be between {MIN_WINDOW_S:g} and {MAX_WINDOW_S:g} seconds, not {window:g}")
     record = not args.no_record and bool(settings.get("record/enabled"))
 
     def make_reader(url, buffer):

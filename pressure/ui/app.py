@@ -18,7 +18,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SIM_RATE_HZ = 1000  # the built-in simulator runs at the rate of a fast ADC, like the real thing
-RING_CAPACITY = 1 << 20  # ~17 min at 1 kS/s: the display never falls that far behind
+# The window drains the ring every frame and the recorder is fed from the window's pipeline,
+# so the ring only has to bridge a stalled GUI thread: 65 s at 1 kS/s is far more than enough.
+RING_CAPACITY = 1 << 16
 
 
 @dataclass

@@ -24,9 +24,11 @@ class TraceHistory:
         if capacity <= 0:
             raise ValueError("capacity must be positive")
         self.capacity = int(capacity)
-        self._t = np.zeros(2 * self.capacity)
-        self._raw = np.zeros(2 * self.capacity)
-        self._smooth = np.zeros(2 * self.capacity)
+        # np.full writes every page now: the memory is committed up front, so resident memory
+        # stays flat while the trace fills (and a soak test sees leaks, not a filling buffer).
+        self._t = np.full(2 * self.capacity, 0.0)
+        self._raw = np.full(2 * self.capacity, 0.0)
+        self._smooth = np.full(2 * self.capacity, 0.0)
         self._start = 0
         self._end = 0
         self.total = 0  # samples ever appended (absolute index of the next one)
