@@ -161,6 +161,9 @@ class TraceView(pg.GraphicsLayoutWidget):
         right = max(now, self.window_seconds) if math.isfinite(now) else self.window_seconds
         left = right - self.window_seconds
         self.plot.setXRange(left, right, padding=0)
+        # Apply the new view transform now: left to the paint, pyqtgraph applies it *during*
+        # the paint, which invalidates the items and schedules a second full paint per frame.
+        self.plot.vb.prepareForPaint()
         self._window_region = (max(left, 0.0), right)
 
     def update_pacer(self, t: np.ndarray, values: np.ndarray) -> None:
@@ -178,6 +181,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.overview_window.setRegion(self._window_region)
         end = max(t_end, self.window_seconds)
         self.overview.setXRange(0.0, end, padding=0)
+        self.overview.vb.prepareForPaint()  # as in update_trace: one paint, not two
 
     def add_marker(self, t: float, text: str) -> None:
         """A labelled vertical line on the trace and a tick on the overview (rare: not per frame)."""
