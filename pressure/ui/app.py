@@ -77,13 +77,11 @@ def start_session(url: str | None, config: SessionConfig):
         stops.insert(0, reader.stop)
         name = "built-in simulator" if host is not None else url
         source = LiveSource(reader, buffer, sensor=name, on_stop=stops[1:])
+        filt = make_filter(config.filter_name, **config.filter_params)
         recorder, path = None, None
         if config.record:
-            recorder, path = _open_recorder(url, routine, config, simulated=host is not None)
-        filt = make_filter(config.filter_name, **config.filter_params)
+            recorder, path = _open_recorder(url, routine, filt, config, simulated=host is not None)
         pipeline = Pipeline(source, routine, filt, recorder=recorder)
-        if recorder is not None:
-            pipeline._record_meta(filter=filt.describe())
     except BaseException:
         for stop in stops:
             stop()
@@ -91,7 +89,7 @@ def start_session(url: str | None, config: SessionConfig):
     return pipeline, path
 
 
-def _open_recorder(url: str, routine, config: SessionConfig, simulated: bool):
+def _open_recorder(url: str, routine, filt, config: SessionConfig, simulated: bool):
     from ..recording import RecordingWriter, new_session_path
 
     path = new_session_path()
@@ -101,6 +99,7 @@ def _open_recorder(url: str, routine, config: SessionConfig, simulated: bool):
         "unit": routine.unit,
         "area_cm2": routine.area_cm2,
         "routine": routine.to_dict(),
+        "filter": filt.describe(),
         "labels": dict(config.labels),
         "source": "simulator" if simulated else "sensor",
     }

@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
             self._last_stats_t = now
             self._stats = p.source.stats()
             self.status.update_stats(self._stats)
+            p.follow_source()
             if p.recorder_error and self._recording_path:
                 self._recording_path = None
                 self.status.set_recording(None)

@@ -117,6 +117,24 @@ class LiveSource:
         except PressureError as exc:  # the tare works for this session even if it cannot be saved
             log.warning("calibration not saved: %s", exc)
 
+    def recording_meta(self) -> dict | None:
+        """What the recording should say about the sensor (None until it streams): its identity,
+        rate and the calibration in use (a tare changes it, and the recording notes that)."""
+        s = self.reader.stats()
+        if getattr(s, "state", "streaming") != "streaming":
+            return None
+        info = dict(getattr(s, "device_info", {}) or {})
+        try:
+            rate = float(info["rate"]) if "rate" in info else None
+        except (TypeError, ValueError):
+            rate = None
+        cal = self.reader.calibration
+        return {
+            "sensor": {"id": getattr(s, "sensor_id", None), "url": str(getattr(self.reader, "url", "")),
+                       "format": getattr(s, "format", None), "rate_hz": rate, "device_info": info},
+            "calibration": cal.to_dict() if hasattr(cal, "to_dict") else None,
+        }
+
     def stop(self) -> None:
         """Stop the reader (and what it reads from, e.g. the simulator); safe to call twice."""
         if self._stopped:
@@ -187,6 +205,7 @@ class Pipeline:
         self.last_value = math.nan
         self.last_raw = math.nan
         self.state = None
+        self._source_meta = None
         self.routine = None
         self.coach = None
         self.set_routine(routine)
@@ -341,6 +360,16 @@ class Pipeline:
                 self.markers.append(Marker(event.t, "threshold", f"PPT {data.get('value', math.nan):.1f} {self.unit}"))
                 text = self.markers[-1].text
             self._record_event(event.t, kind, text, data)
+
+    def follow_source(self) -> None:
+        """Keep the recording's sensor metadata current (called a few times a second)."""
+        get = getattr(self.source, "recording_meta", None)
+        if self.recorder is None or get is None:
+            return
+        meta = get()
+        if meta is not None and meta != self._source_meta:
+            self._source_meta = meta
+            self._record_meta(**meta)
 
     def close(self) -> None:
         """Close the recording (all samples and events committed); the source is stopped by its owner."""
