@@ -70,3 +70,24 @@ def test_recording_says_which_sensor_and_calibration(live_window, qtbot):
     meta = open_recording(path).meta
     assert meta["sensor"]["id"] and meta["sensor"]["rate_hz"] == 1000
     assert meta["calibration"] is not None and meta["calibration"]["scale"] > 0
+
+
+def test_tare_key_zeroes_the_sensor_and_keeps_the_calibration(live_window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from pressure.calibration import CalibrationStore
+
+    window, host, path = live_window
+    reader = window.pipeline.source.reader
+    qtbot.waitUntil(lambda: window.pipeline.samples > 600 and reader.calibration is not None, timeout=10000)
+    before = reader.calibration
+    expected_zero = window.pipeline.raw_mean(0.5)
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_T)
+    after = reader.calibration
+    assert after.zero != before.zero and after.scale == before.scale
+    assert after.zero == pytest.approx(expected_zero, rel=0.05)
+    stored = CalibrationStore().load(after.sensor_id)
+    assert stored is not None and stored.zero == after.zero
+    assert "tared" in window.status.currentMessage()
