@@ -239,15 +239,39 @@ class ReplaySource:
 
 # ---------------------------------------------------------------- the exact background pass
 
+def _history_as_views(keyed, t, smooth, index: int) -> None:
+    """Point a checkpoint coach's remembered samples (the last ``HISTORY_S`` s, for threshold
+    key look-ups) at views of the file's arrays instead of copies: an hour of checkpoints
+    would otherwise keep a copy of the whole file (~60 MB). Left alone if the coach keeps
+    them differently (the plain copy is still correct)."""
+    from collections import deque
+
+    from ..coach import HISTORY_S
+
+    inner = getattr(keyed, "coach", keyed)
+    history = getattr(inner, "_history", None)
+    if not isinstance(history, deque) or index == 0:
+        return
+    a = int(np.searchsorted(t, float(t[index - 1]) - HISTORY_S - 0.5, side="left"))
+    ts, vs = t[a:index], smooth[a:index]
+    ok = np.isfinite(vs)
+    inner._history = deque([(ts[ok], vs[ok])] if not ok.all() else [(ts, vs)])
+
+
 def copy_coach(coach):
-    """A deep copy of a (keyed) coach that shares the sample arrays it remembers for threshold
-    look-ups: they are never changed after being stored, and copying them would make every
-    checkpoint ~35 kB instead of ~2 kB (an hour of checkpoints: 130 MB instead of 7 MB)."""
+    """A deep copy of a (keyed) coach that shares what never changes once made: the sample
+    arrays it remembers for threshold look-ups, the (frozen) routine, the events so far and
+    the last state. A checkpoint then costs a few kB, not ~40 kB (an hour: 3600 of them)."""
     inner = getattr(coach, "coach", coach)
     memo = {}
     for pair in getattr(inner, "_history", ()) or ():
         for array in pair:
             memo[id(array)] = array
+    # immutable parts are shared too: the routine (frozen) and the events raised so far
+    shared = [inner.routine, *inner.routine.steps, *inner.events, getattr(inner, "_state", None)]
+    for obj in shared:
+        if obj is not None:
+            memo[id(obj)] = obj
     return copy.deepcopy(coach, memo)
 
 
@@ -300,7 +324,9 @@ class Analysis:
         while i < stop and not self._cancel.is_set():
             t_i = float(rec.t[i])
             if t_i >= self._next_cp:
-                self.checkpoints.append(Checkpoint(i, t_i, copy.deepcopy(self._filter), copy_coach(self._coach)))
+                coach = copy_coach(self._coach)
+                _history_as_views(coach, rec.t, self.smooth, i)
+                self.checkpoints.append(Checkpoint(i, t_i, copy.deepcopy(self._filter), coach))
                 self._next_cp = t_i + CHECKPOINT_S
             j = min(stop, i + chunk)
             cp_index = int(np.searchsorted(rec.t, self._next_cp, side="left"))
@@ -353,10 +379,24 @@ class ReplayPipeline(Pipeline):
         self._keys: tuple = (None, [])
         super().__init__(source, routine, filt, clock=clock, coach_factory=self._make_coach)
         self.overview = RecordingOverview(self.recording, self._n_per_unit)
-        self.markers = [Marker(e.t, e.kind, e.text or e.kind) for e in self.recording.events
-                        if e.kind in ("marker", "threshold")]
+        # markers are handed to the window as the replay reaches them (like live): drawing a
+        # marker line costs the trace view ~7 ms, an hour with 120 markers would add ~1 s to open
+        self._all_markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in self.recording.events
+                                    if e.kind in ("marker", "threshold")), key=lambda m: m.t)
+        self.markers = []
         self._new_analysis()
         self.seek(source.position)
+
+    def tick(self):
+        frame = super().tick()
+        self._reveal_markers(self.last_t)
+        return frame
+
+    def _reveal_markers(self, upto: float) -> None:
+        n = len(self.markers)
+        while n < len(self._all_markers) and self._all_markers[n].t <= upto:
+            self.markers.append(self._all_markers[n])
+            n += 1
 
     # --- coach and analysis ------------------------------------------------------------------
     def _make_coach(self, routine):
@@ -426,6 +466,7 @@ class ReplayPipeline(Pipeline):
         pacer = self.state.pacer
         p = np.array([math.nan if pacer is None else float(pacer)])
         self.pacer.append(np.array([t_end]), p, p)
+        self._reveal_markers(t_end)
 
     def _cold_seek(self, cp, i0: int, i1: int):
         """Before the analysis got here: warm a fresh filter, fast-forward the coach decimated."""
