@@ -61,13 +61,12 @@ def start_session(url: str | None, config: SessionConfig):
     routine = config.routine
     host = None
     if url is None:
-        from firmware_sim.host import start_builtin_simulator
+        from .sim_process import SimProcess
 
         targets = [s.target for s in routine.steps if s.target]
         target_n = float(from_unit(max(targets), routine.unit, routine.area_cm2)) if targets else 30.0
-        options = {"faults": config.sim_faults} if config.sim_faults else {}
-        host = start_builtin_simulator(profile=config.sim_profile or sim_profile_for(routine),
-                                       rate=SIM_RATE_HZ, fmt="pressure", target_n=target_n, **options)
+        host = SimProcess(profile=config.sim_profile or sim_profile_for(routine), rate=SIM_RATE_HZ,
+                          target_n=target_n, faults=config.sim_faults)
         url = host.url
     stops = [host.stop] if host is not None else []
     try:

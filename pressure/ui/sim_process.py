@@ -1,0 +1,127 @@
+"""The built-in simulated sensor in a child process, as a real sensor would be: outside.
+
+Why not a thread in the window's process: the simulator is Python, and every Python thread
+shares one interpreter lock with the window's drawing. Measured at 1000 S/s, the simulator
+thread took about a third of a core that the window then waited for (frames late, samples
+shown late). In its own process it costs the window nothing, and the window reaches it the way
+it reaches any sensor: through a pseudo-terminal (or TCP) URL.
+
+The child prints its URL on the first line of stdout and then waits for stdin to close. The
+parent keeps that pipe open for the life of the session; when the window ends for any reason
+(closed, crashed, killed), the pipe closes and the child stops its simulator and exits, so no
+orphan keeps running.
+
+Run as ``python -m pressure.ui.sim_process --profile NAME --rate HZ --target-n N [--faults SPEC]``.
+This module imports no Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+
+from ..errors import PressureError
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT_S = 20.0  # a cold start imports numpy; a loaded machine can take seconds
+
+
+class SimProcess:
+    """A started child process serving the simulator; ``url`` to connect, ``stop()`` to end it."""
+
+    def __init__(self, profile: str, rate: float, target_n: float, faults: str = "", seed: int | None = None):
+        args = [sys.executable, "-m", "pressure.ui.sim_process", "--profile", profile, "--rate", str(rate),
+                "--target-n", repr(float(target_n))]
+        if faults:
+            args += ["--faults", faults]
+        if seed is not None:
+            args += ["--seed", str(int(seed))]
+        self._stderr = tempfile.TemporaryFile()
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self._proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+                                      env=env, text=True)
+        self.url = self._read_url()
+        self.pid = self._proc.pid
+
+    def _read_url(self) -> str:
+        result: list[str] = []
+        reader = threading.Thread(target=lambda: result.append(self._proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(START_TIMEOUT_S)
+        line = result[0].strip() if result else ""
+        if not line:
+            try:
+                self._proc.wait(1.0)  # it failed: let it finish writing why
+            except subprocess.TimeoutExpired:
+                pass
+            reason = self._error_text().removeprefix("pressure: error: ") or "no answer"
+            self.stop()
+            raise PressureError(f"the built-in simulator did not start: {reason}")
+        return line
+
+    def _error_text(self) -> str:
+        try:
+            self._stderr.seek(0)
+            lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+        except (OSError, ValueError):
+            return ""
+        return lines[-1] if lines else ""
+
+    def stop(self) -> None:
+        """Close the pipe (the child stops its simulator and exits); kill it if it does not."""
+        proc = self._proc
+        if proc.poll() is None:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                proc.wait(3.0)
+            except subprocess.TimeoutExpired:
+                log.warning("simulator process %d did not stop; killing it", proc.pid)
+                proc.kill()
+                proc.wait(3.0)
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+        self._stderr.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pressure.ui.sim_process")
+    parser.add_argument("--profile", default="ischemic")
+    parser.add_argument("--rate", type=float, default=1000.0)
+    parser.add_argument("--target-n", type=float, default=30.0)
+    parser.add_argument("--faults", default="")
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args(argv)
+    from firmware_sim.host import start_builtin_simulator
+
+    options = {"faults": args.faults} if args.faults else {}
+    try:
+        host = start_builtin_simulator(profile=args.profile, rate=args.rate, fmt="pressure",
+                                       target_n=args.target_n, seed=args.seed, **options)
+    except PressureError as exc:
+        print(f"pressure: error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        print(host.url, flush=True)
+        sys.stdin.read()  # returns when the parent closes the pipe or dies
+    except KeyboardInterrupt:  # Ctrl+C in the terminal reaches the whole process group
+        pass
+    finally:
+        host.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
