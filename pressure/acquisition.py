@@ -463,8 +463,12 @@ class Reader:
             saturated = int(np.count_nonzero(sat))
             if saturated:
                 flags[sat] |= FLAG_SATURATED
+        # ``arrival`` on the samples is the moment they are handed on (read + parse + stamp),
+        # so latency measured from it is what a consumer can see at best; the time base above
+        # used the moment the bytes were read.
+        handoff = time.monotonic()
         self.buffer.append(Block(t=t, raw=parsed.value, force_n=force, flags=flags,
-                                 arrival=np.full(n, arrival)))
+                                 arrival=np.full(n, handoff)))
         self._saw_samples = True
         gaps = int(np.count_nonzero(flags & FLAG_GAP_BEFORE))
         with self._lock:
