@@ -198,3 +198,14 @@ def test_ppt_key_marks_the_threshold_on_the_trace(make_window, qtbot):
     qtbot.waitUntil(lambda: len(window.trace.markers) == 1, timeout=3000)
     assert window.trace.markers[0][1].label.toPlainText() == "PPT 25.0 N"
     assert window.pipeline.state.thresholds == (pytest.approx(25.0),)
+
+
+def test_readout_never_shows_minus_zero_and_fits_long_cues(make_window, qtbot):
+    window, source, _, _ = make_window()
+    r = window.readout
+    r.decimals = 1
+    assert r.format(-0.04) == "0.0" and r.format(-0.06) == "-0.1" and r.format(float("nan")) == "—"
+    r.show_stale("DISCONNECTED", "sensor disconnected — reconnecting…")
+    metrics_width = r.cue_label.fontMetrics().horizontalAdvance(r.cue_label.text())
+    assert metrics_width <= r.width()
+    assert "reconnecting" in r.state_label.text()

@@ -199,7 +199,7 @@ def make_audio(enabled: bool = True):
         from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
     except ImportError as exc:  # e.g. libpulse missing: QtMultimedia cannot even load
         missing = str(exc).split(":")[0].strip() or type(exc).__name__
-        return Silent(f"audio libraries unavailable ({missing})")
+        return Silent(f"no audio libraries ({missing})")
     try:
         if not QMediaDevices.audioOutputs():
             return Silent("no audio output device")

@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self._recording_path = recording_path
         self.status.set_sound(audio.available, audio.muted, audio.reason)
         if not audio.available:
-            self.status.showMessage(f"Sound is off: {audio.reason}. The window works without it.", 15000)
+            self.status.showMessage(f"Sound is off: {audio.reason}", 15000)
         self._reset_view_state()
         self._apply_routine_look()
 
@@ -270,13 +270,16 @@ class MainWindow(QMainWindow):
         if getattr(p.source, "is_live", True):
             if not frame.connected:
                 stats = getattr(self, "_stats", None)
-                state = getattr(stats, "state", "disconnected")
-                self.readout.show_stale("CONNECTING TO SENSOR…" if state == "connecting" and not p.samples
-                                        else "SENSOR DISCONNECTED — reconnecting…")
+                if getattr(stats, "state", "") == "connecting" and not p.samples:
+                    self.readout.show_stale("CONNECTING…", "waiting for the sensor")
+                else:
+                    self.readout.show_stale("DISCONNECTED", "sensor disconnected — reconnecting…")
                 return
             if frame.stale:
-                self.readout.show_stale("WAITING FOR SAMPLES…" if not p.samples
-                                        else f"NO SIGNAL for {frame.age_s:.1f} s")
+                if not p.samples:
+                    self.readout.show_stale("WAITING…", "no samples from the sensor yet")
+                else:
+                    self.readout.show_stale("NO SIGNAL", f"no sample for {frame.age_s:.1f} s")
                 return
         elif frame.stale:
             self.readout.show_stale("NO DATA")

@@ -14,7 +14,7 @@ import math
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import theme
@@ -86,12 +86,20 @@ class Readout(QWidget):
         self._number_shown_at = -1.0
         self.zone = ""
         self.stale = False
+        self._stale_key = None
         self._last_value = math.nan
         self._text = ""
         self._apply_zone(theme.IDLE)
         self._scale_fonts()
 
     # --- what the window calls -------------------------------------------------------------
+    def format(self, value: float) -> str:
+        """Fixed decimals; a value that rounds to zero is "0.0", never "-0.0"."""
+        if not math.isfinite(value):
+            return "—"
+        text = f"{value:.{self.decimals}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text
+
     def show_value(self, value: float, unit: str, zone: str, cue: str, now: float | None = None) -> None:
         """A live value: big, coloured by zone, with the cue under it.
 
@@ -100,11 +108,12 @@ class Readout(QWidget):
         fresh = self.stale
         if self.stale:
             self.stale = False
+            self._stale_key = None
             self.state_label.setText("")
             self._set_strike(False)
         self._last_value = value
         now = time.monotonic() if now is None else now
-        text = "—" if not math.isfinite(value) else f"{value:.{self.decimals}f}"
+        text = self.format(value)
         if text != self._text and (fresh or now - self._number_shown_at >= self.number_interval_s):
             self._number_shown_at = now
             self._text = text
@@ -112,20 +121,22 @@ class Readout(QWidget):
         if self.unit_label.text() != unit:
             self.unit_label.setText(unit)
         if self.cue_label.text() != cue:
-            self.cue_label.setText(cue)
+            self._set_fitted(self.cue_label, cue)
         self._apply_zone(zone)
 
-    def show_stale(self, message: str) -> None:
+    def show_stale(self, headline: str, detail: str = "") -> None:
         """Not live: grey, the reason in words, the last value struck out (or a dash)."""
-        if self.stale and self.state_label.text() == message:
+        if self.stale and self._stale_key == (headline, detail):
             return
         self.stale = True
+        self._stale_key = (headline, detail)
         last = self._last_value
-        self._text = "—" if not math.isfinite(last) else f"{last:.{self.decimals}f}"
+        self._text = self.format(last)
         self.value_label.setText(self._text)
         self._set_strike(math.isfinite(last))
-        self.cue_label.setText(message)
-        self.state_label.setText("last value shown struck out: it is not live" if math.isfinite(last) else "")
+        self._set_fitted(self.cue_label, headline)
+        note = "the last value, struck out: it is not live" if math.isfinite(last) else ""
+        self.state_label.setText(" · ".join(filter(None, (detail, note))))
         self._apply_zone(theme.STALE)
 
     # --- look ------------------------------------------------------------------------------
@@ -145,12 +156,25 @@ class Readout(QWidget):
         font.setStrikeOut(on)
         self.value_label.setFont(font)
 
+    def _set_fitted(self, label: QLabel, text: str) -> None:
+        """Set text, shrinking the font (one estimate) if it would not fit the panel's width."""
+        label.setText(text)
+        px = self._px.get(label, 14)
+        font = QFont(label.font())
+        font.setPixelSize(px)
+        advance = QFontMetrics(font).horizontalAdvance(text)
+        width = max(self.width() - 40, 40)
+        if advance > width:
+            font.setPixelSize(max(10, int(px * width / advance)))
+        label.setFont(font)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         self._scale_fonts()
 
     def _scale_fonts(self) -> None:
         """The number takes as much of the panel as fits: ~45% of the height, width for 6 digits."""
+        self._px = {}
         h, w = max(self.height(), 60), max(self.width(), 80)
         big = int(max(24, min(h * 0.42, w / 4.2)))
         for label, px, bold in (
@@ -166,3 +190,5 @@ class Readout(QWidget):
                 font.setStrikeOut(self.stale and math.isfinite(self._last_value))
                 font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])  # digits of one width
             label.setFont(font)
+            self._px[label] = px
+        self._set_fitted(self.cue_label, self.cue_label.text())
