@@ -132,6 +132,7 @@ class Reader:
         self._id_asked = False
         self._saw_samples = False
         self._device_serial: str | None = None  # the serial the device gave in its '#ID'
+        self._usb_serial: str | None = None     # the USB adapter's serial number, if any
 
     # -- public API --------------------------------------------------------------------------
 
@@ -274,6 +275,8 @@ class Reader:
                 raise
 
     def _on_connected(self) -> None:
+        # Looked up once per connection, before samples flow (listing ports scans the system).
+        self._usb_serial = transport.usb_serial_number(self.url)
         self._set_state("streaming", connected=True, error=None)
         self._id_asked = False
         self._maybe_ask_id()
@@ -387,7 +390,7 @@ class Reader:
         from . import calibration as calmod
 
         info = info or {}
-        sensor_id = info.get("serial") or transport.usb_serial_number(self.url) or self.url
+        sensor_id = info.get("serial") or self._usb_serial or self.url
         with self._lock:
             given = self._cal_source == "given"
         serial = info.get("serial")
