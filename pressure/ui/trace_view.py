@@ -105,6 +105,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(1, 1)
 
         self.markers: list[tuple[float, pg.InfiniteLine, pg.InfiniteLine]] = []
+        self._window_seconds = 0.0
         self.window_seconds = 20.0
         self.unit = ""
         self._window_region = (0.0, self.window_seconds)
@@ -112,6 +113,20 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.set_y_range(0.0, 1.0)
         self.set_band(None)
         self.set_ceiling(None)
+
+    @property
+    def window_seconds(self) -> float:
+        """Length of the scrolling trace in seconds."""
+        return self._window_seconds
+
+    @window_seconds.setter
+    def window_seconds(self, seconds: float) -> None:
+        self._window_seconds = float(seconds)
+        # Fixed major ticks only (about six labels per window): the time axis is regenerated on
+        # every scrolled frame, and pyqtgraph's automatic minor levels cost ~40 % of a frame.
+        step = next((s for s in (1, 2, 5, 10, 20, 30, 60) if seconds / s <= 7), 120)
+        self.plot.getAxis("bottom").setTickSpacing(step, step)
+        self.plot.getAxis("bottom").setStyle(maxTickLevel=0)
 
     # --- static parts (change when the routine/step changes) ---------------------------------
     def set_y_range(self, lo: float, hi: float) -> None:
