@@ -209,3 +209,27 @@ def test_readout_never_shows_minus_zero_and_fits_long_cues(make_window, qtbot):
     metrics_width = r.cue_label.fontMetrics().horizontalAdvance(r.cue_label.text())
     assert metrics_width <= r.width()
     assert "reconnecting" in r.state_label.text()
+
+
+def test_settings_dialog_changes_filter_routine_and_window(make_window, qtbot, monkeypatch):
+    from pressure.ui.dialogs import SettingsDialog
+
+    def fill_and_accept(dialog):
+        dialog.filter.setCurrentText("moving_average")
+        dialog.strength.setValue(0.5)
+        dialog.target.setValue(20.0)
+        dialog.tolerance.setText("2")
+        dialog.hold.setValue(7.0)
+        dialog.ceiling.setValue(40.0)
+        dialog.window_seconds.setValue(30.0)
+        return 1
+
+    monkeypatch.setattr(SettingsDialog, "exec", fill_and_accept)
+    window, source, _, _ = make_window()
+    window.edit_settings()
+    p = window.pipeline
+    assert p.filter.name == "moving_average"
+    hold = [s for s in p.routine.steps if s.kind == "hold"][0]
+    assert (hold.target, hold.tolerance, hold.duration, p.routine.ceiling) == (20.0, 2.0, 7.0, 40.0)
+    assert window.trace.window_seconds == 30.0
+    assert window.trace.ceiling_line.value() == 40.0

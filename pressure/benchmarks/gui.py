@@ -53,15 +53,6 @@ def process_cpu_s(pid: int) -> float:
         return float("nan")
 
 
-def _spin(app, seconds: float) -> None:
-    """Run the Qt event loop for ``seconds`` (the window's own timer drives the frames)."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
-
-
 def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ..acquisition import Reader
@@ -69,12 +60,12 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     from ..filters import default_filter
     from ..recording import RecordingWriter
     from ..routine import get_routine
-    from ..ui.app import RING_CAPACITY, qt_app
+    from ..ui.app import RING_CAPACITY, qt_app, spin
     from ..ui.main_window import MainWindow
     from ..ui.pipeline import LiveSource, Pipeline
     from ..ui.sim_process import SimProcess
 
-    app = qt_app()
+    qt_app()
     folder = Path(tempfile.mkdtemp(prefix="pressure-bench-gui-"))
     host = SimProcess(profile="ischemic", rate=RATE_HZ, target_n=30.0, seed=1)  # as `python main.py` runs it
     buffer = RingBuffer(RING_CAPACITY)
@@ -84,7 +75,7 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     recorder = RecordingWriter(folder / "bench.pressure", {"unit": "N"})
     # What the simulator, reader and recorder cost without any window: the rest is the window's.
     cpu0, wall0 = time.process_time(), time.monotonic()
-    _spin(app, 1.0 if quick else 3.0)
+    spin(1.0 if quick else 3.0)
     baseline = 100.0 * (time.process_time() - cpu0) / (time.monotonic() - wall0)
     pipeline = Pipeline(source, get_routine("ischemic"), default_filter(), recorder=recorder)
     window = MainWindow(pipeline, window_seconds=WINDOW_S)
@@ -108,13 +99,13 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     result: dict = {}
     try:
         # Warm up until the trace window is full (the steady state a session runs in).
-        _spin(app, 2.0 if quick else WINDOW_S + 1.0)
+        spin(2.0 if quick else WINDOW_S + 1.0)
         window.frame_hooks.append(on_frame)
         window.trace.paint_hooks.append(on_paint)
         latencies.clear()
         frames0, ticks0 = window.trace.frames, window.frames
         cpu0, wall0, sim0 = time.process_time(), time.monotonic(), process_cpu_s(host.pid)
-        _spin(app, 3.0 if quick else 10.0)
+        spin(3.0 if quick else 10.0)
         wall = time.monotonic() - wall0
         cpu = time.process_time() - cpu0
         sim_cpu = process_cpu_s(host.pid) - sim0
@@ -135,7 +126,7 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
             rss0, frames0 = rss_mb(), window.trace.frames
             end = time.monotonic() + soak_minutes * 60.0
             while time.monotonic() < end:
-                _spin(app, min(10.0, max(0.0, end - time.monotonic())))
+                spin(min(10.0, max(0.0, end - time.monotonic())))
             result.update({
                 "soak_minutes": round(soak_minutes, 2),
                 "soak_frames": int(window.trace.frames - frames0),

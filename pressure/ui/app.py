@@ -120,6 +120,15 @@ def qt_app():
     return app
 
 
+def spin(seconds: float) -> None:
+    """Run the Qt event loop for ``seconds`` (timers fire, frames are drawn): for benchmarks."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
 def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_seconds: float,
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
              fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False) -> int:

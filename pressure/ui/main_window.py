@@ -26,6 +26,7 @@ from ..errors import PressureError
 from . import theme
 from .readout import Readout, cue_text, decimals_for
 from .routine_panel import RoutinePanel
+from .settings import DEFAULTS
 from .status import StatusBar
 from .trace_view import TraceView
 
@@ -533,8 +534,7 @@ class MainWindow(QMainWindow):
         from .dialogs import SettingsDialog
 
         s = self.settings
-        get = (lambda k: s.get(k)) if s is not None else (lambda k: __import__(
-            "pressure.ui.settings", fromlist=["DEFAULTS"]).DEFAULTS[k])
+        get = s.get if s is not None else DEFAULTS.__getitem__
         current_filter = self.pipeline.filter.name
         dialog = SettingsDialog(
             self, filters=FILTERS, filter_name=current_filter, strength=get("filter/strength"),
