@@ -84,6 +84,36 @@ def test_own_messages_keep_their_text_without_the_hash():
     assert got.bad_lines == 0
 
 
+@pytest.mark.parametrize("path", ["small", "block"])
+def test_own_messages_say_where_they_fall_among_the_samples(path):
+    """A '#BOOT' in the same chunk as samples: the reader must know which sample follows it."""
+    from pressure.wireformats.own import OwnParser
+
+    data = (own(7, 70, 1) + own(8, 80, 2) + b"garbage\r\n#BOOT pressure-sim 1.0\r\n"
+            + b"#ID model=x\r\n" + own(0, 5, 3) + b"#OK RATE 80\r\n")
+    got = getattr(OwnParser(), f"parse_{path}")(data)
+    assert got.seq.tolist() == [7, 8, 0]
+    assert got.messages == ["BOOT pressure-sim 1.0", "ID model=x", "OK RATE 80"]
+    assert got.message_pos == [2, 2, 3]  # the last one: after every sample of the chunk
+    assert got.bad_lines == 1
+
+
+def test_message_positions_count_across_chunks():
+    p = make_parser("pressure")
+    parts = [p.feed(own(1, 1, 1) + b"#BOOT a\r\n" + own(0, 2, 2)[:5]),
+             p.feed(own(0, 2, 2)[5:] + b"#BOOT b\r\n"), p.flush()]
+    assert [q.message_pos for q in parts] == [[1], [1], []]
+    whole = Parsed.concat(parts)
+    assert whole.messages == ["BOOT a", "BOOT b"] and whole.message_pos == [1, 2]
+
+
+def test_text_banners_say_where_they_fall_among_the_readings():
+    got = run("hx711", b"Reading: 1.0\r\nHX711 Demo\r\nReadings:\r\nReading: 2.0\r\n")
+    assert got.messages == ["HX711 Demo", "Readings:"] and got.message_pos == [1, 1]
+    auto = run("auto", HX711_BOGDE + b"HX711 Demo\r\none reading:\t3.0\t| average:\t2.9\r\n")
+    assert auto.message_pos == [0, 0, 0, 2]
+
+
 def _with_checksum(body: bytes) -> bytes:
     x = 0
     for byte in body:

@@ -3,7 +3,8 @@
 Three properties, for every format and for auto-detection:
 - feeding a stream in any pieces gives exactly what feeding it whole gives;
 - random bytes and damaged valid streams never raise and never yield a non-finite value;
-- the vectorised own-protocol parser agrees line by line with a plain reading of the spec.
+- the vectorised own-protocol parser agrees line by line with a plain reading of the spec,
+  and its line-by-line path for small chunks agrees with it on anything.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pressure.wire import FORMATS, MAX_LINE, RAW_MAX, RAW_MIN, Parsed, make_parser
+from pressure.wireformats.own import SMALL_BYTES, OwnParser
 
 ALL = FORMATS + ("auto",)
 # PRESSURE_FUZZ_EXAMPLES=5000 for a deep run; the default keeps the suite fast
@@ -93,6 +95,7 @@ def assert_same(a: Parsed, b: Parsed) -> None:
         np.testing.assert_array_equal(a.seq, b.seq)
         np.testing.assert_array_equal(a.device_us, b.device_us)
     assert (a.bad_lines, a.checksum_errors, a.messages) == (b.bad_lines, b.checksum_errors, b.messages)
+    assert a.message_pos == b.message_pos
     if len(a):
         assert a.unit == b.unit
 
@@ -102,6 +105,9 @@ def assert_sane(got: Parsed) -> None:
     assert np.all(np.isfinite(got.value))
     assert got.bad_lines >= 0 and got.checksum_errors >= 0
     assert all(isinstance(m, str) for m in got.messages)
+    assert len(got.message_pos) == len(got.messages)
+    assert got.message_pos == sorted(got.message_pos)
+    assert all(0 <= pos <= len(got) for pos in got.message_pos)
     if got.seq is not None:
         assert got.seq.dtype == np.int64 and got.device_us.dtype == np.int64
         assert len(got.seq) == len(got.device_us) == len(got)
@@ -191,12 +197,13 @@ _SPEC = re.compile(rb"S([0-9]+),([0-9]+),(-?[0-9]+)\*([0-9A-Fa-f]{2})")
 
 def spec_reading(lines: list[bytes]):
     """Samples, bad lines, checksum errors and messages, one line at a time, from the spec text."""
-    values, seqs, clocks, bad, errors, messages = [], [], [], 0, 0, []
+    values, seqs, clocks, bad, errors, messages, positions = [], [], [], 0, 0, [], []
     for line in lines:
         if not line:
             continue
         if line.startswith(b"#") and len(line) <= MAX_LINE:
             messages.append(line[1:].decode("utf-8", "replace").strip())
+            positions.append(len(values))
             continue
         m = _SPEC.fullmatch(line)
         if not m or len(m.group(1)) > 10 or len(m.group(2)) > 10 or len(m.group(3).lstrip(b"-")) > 7:
@@ -212,7 +219,7 @@ def spec_reading(lines: list[bytes]):
         values.append(raw)
         seqs.append(seq)
         clocks.append(clock)
-    return values, seqs, clocks, bad, errors, messages
+    return values, seqs, clocks, bad, errors, messages, positions
 
 
 @FUZZ
@@ -220,8 +227,54 @@ def spec_reading(lines: list[bytes]):
 def test_own_parser_agrees_with_the_spec_line_by_line(lines):
     lines = [re.split(rb"[\r\n]", line)[0] for line in lines]  # one line each
     got = feed_all(make_parser("pressure"), [b"".join(line + b"\r\n" for line in lines)])
-    values, seqs, clocks, bad, errors, messages = spec_reading(lines)
+    values, seqs, clocks, bad, errors, messages, positions = spec_reading(lines)
     assert got.value.tolist() == values
     assert got.seq.tolist() == seqs
     assert got.device_us.tolist() == clocks
     assert (got.bad_lines, got.checksum_errors, got.messages) == (bad, errors, messages)
+    assert got.message_pos == positions
+
+
+# -- the own parser's two paths: line by line for small chunks, numpy for big ones ----------
+
+OWN_STREAM_LINE = st.one_of(own_lines(), own_lines(), own_lines(), JUNK, TEXT_LINES,
+                            st.sampled_from([b"#BOOT pressure-sim 1.0", b"#" + b"m" * MAX_LINE,
+                                             b"#" * (MAX_LINE + 1), b"S" * (MAX_LINE + 3)]))
+
+
+@st.composite
+def complete_lines(draw, line=OWN_STREAM_LINE):
+    """What parse_lines is handed: complete lines (any line end), perhaps damaged, perhaps
+    longer than MAX_LINE (a complete overlong line arrives whole), perhaps a tail without an end."""
+    stream = draw(damaged()) if draw(st.booleans()) else draw(streams(line=line))
+    return stream
+
+
+def assert_paths_agree(buf: bytes) -> None:
+    small, block = OwnParser().parse_small(buf), OwnParser().parse_block(buf)
+    assert small.value.dtype == block.value.dtype == np.float64
+    assert small.seq.dtype == block.seq.dtype == np.int64
+    assert small.device_us.dtype == block.device_us.dtype == np.int64
+    assert_same(small, block)
+
+
+@FUZZ
+@given(buf=complete_lines())
+def test_small_chunk_path_agrees_with_the_vectorised_path(buf):
+    assert_paths_agree(buf)
+
+
+@FUZZ
+@given(buf=st.binary(max_size=600))
+def test_small_chunk_path_agrees_on_random_bytes(buf):
+    assert_paths_agree(buf)
+
+
+@FUZZ
+@given(stream=complete_lines(), data=st.data())
+def test_small_and_big_chunks_of_one_stream_give_the_same(stream, data):
+    """Pieces around SMALL_BYTES take either path; the stream's result must not care."""
+    stream = stream * data.draw(st.integers(1, 3 * SMALL_BYTES // max(1, len(stream)) + 1))
+    chunks = data.draw(cuts(stream))
+    assert_same(feed_all(make_parser("pressure"), chunks),
+                feed_all(make_parser("pressure"), [stream]))

@@ -33,6 +33,8 @@ class Parsed:
     bad_lines  lines that were not valid samples (garbage, cut lines, bad numbers, overlong)
     checksum_errors  well-formed sample lines whose checksum did not match (not in bad_lines)
     messages   legitimate non-sample text: '#' device replies without the '#', banner lines
+    message_pos  for each message, the index of the first sample after it (== len when no
+               sample follows it in this result): where a '#BOOT' or a banner fell among the samples
     """
 
     value: np.ndarray
@@ -42,6 +44,7 @@ class Parsed:
     bad_lines: int = 0
     checksum_errors: int = 0
     messages: list[str] = field(default_factory=list)
+    message_pos: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.value.shape[0])
@@ -68,6 +71,10 @@ class Parsed:
         with_samples = [p for p in parts if len(p)]
         unit = with_samples[-1].unit if with_samples else parts[-1].unit
         clocked = any(p.seq is not None for p in parts)
+        positions, offset = [], 0
+        for p in parts:
+            positions.extend(pos + offset for pos in p.message_pos)
+            offset += len(p)
         return cls(
             value=np.concatenate([p.value for p in parts]) if parts else _EMPTY_F.copy(),
             unit=unit,
@@ -77,6 +84,7 @@ class Parsed:
             bad_lines=sum(p.bad_lines for p in parts),
             checksum_errors=sum(p.checksum_errors for p in parts),
             messages=[m for p in parts for m in p.messages],
+            message_pos=positions,
         )
 
 

@@ -128,6 +128,7 @@ class TextParser(LineParser):
     def parse_lines(self, buf: bytes) -> Parsed:
         values: list[float] = []
         messages: list[str] = []
+        positions: list[int] = []
         bad = 0
         for line in split_lines(buf):
             if len(line) > MAX_LINE:
@@ -140,10 +141,11 @@ class TextParser(LineParser):
                 bad += 1
             elif isinstance(got, str):
                 messages.append(got)
+                positions.append(len(values))
             else:
                 values.append(got)
         return Parsed(value=np.array(values, np.float64), unit=self.out_unit,
-                      bad_lines=bad, messages=messages)
+                      bad_lines=bad, messages=messages, message_pos=positions)
 
 
 class NumberParser(TextParser):
