@@ -190,6 +190,31 @@ class QtAudio:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
+def play_frame_cues(audio, frame, error_tone: bool = False) -> None:
+    """Turn one frame's coach events and state into sound: band tones, countdown ticks, the
+    chime at a finished hold or routine, the ceiling alarm (held while over), the error tone."""
+    for event in frame.events:
+        kind = event.kind
+        if kind == "enter_band":
+            audio.play("enter")
+        elif kind == "leave_band":
+            audio.play("leave")
+        elif kind == "countdown":
+            audio.play("countdown")
+        elif (kind == "step_end" and event.data.get("kind") == "hold") or kind == "routine_done":
+            audio.play("done")
+        elif kind == "threshold":
+            audio.play("marker")
+    state = frame.state
+    audio.set_alarm(state is not None and state.zone == "over" and not frame.stale)
+    if error_tone and state is not None and state.band is not None and not frame.stale:
+        lo, hi = state.band
+        half = (hi - lo) / 2 or 1.0
+        audio.set_error_tone((frame.value - (lo + hi) / 2) / half)
+    else:
+        audio.set_error_tone(None)
+
+
 def make_audio(enabled: bool = True):
     """The best backend this machine allows: QtAudio, or Silent with the reason why not."""
     if not enabled:

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from ..errors import PressureError
 from . import theme
 from .readout import Readout, cue_text, decimals_for
+from . import controls
+from .audio import play_frame_cues
 from .routine_panel import RoutinePanel
-from .settings import DEFAULTS
 from .status import StatusBar
 from .trace_view import TraceView
 
@@ -57,10 +58,6 @@ KEY_HELP = (
     ("Esc", "leave fullscreen"),
     ("+ / -", "longer / shorter trace window"),
 )
-
-_STEP_TITLES = {"ramp": "press to target", "hold": "hold", "release": "release", "rest": "rest",
-                "threshold": "PPT trial: press slowly"}
-
 
 def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
     """Fixed vertical range: 0 .. max(ceiling, 1.5 x the largest target), or the setting."""
@@ -293,77 +290,10 @@ class MainWindow(QMainWindow):
         self.readout.show_value(frame.value, p.unit, zone, cue)
 
     def _draw_routine(self, state) -> None:
-        routine = self.pipeline.routine
-        total = len(routine.steps)
-        if state is None:
-            first = routine.steps[0]
-            self.routine_panel.show_step(index=0, total=total, title=self._step_title(first),
-                                         countdown=None, progress=None, next_text="starts with the first sample")
-            return
-        if state.finished:
-            self.routine_panel.show_step(index=total - 1, total=total, title="routine complete",
-                                         countdown=None, progress=1.0,
-                                         next_text="Routine menu: start it again or choose another")
-            return
-        step = routine.steps[state.step_index]
-        nxt = routine.steps[state.step_index + 1] if state.step_index + 1 < total else None
-        if state.waiting_for_key:
-            title = f"ready: {self._step_title(step)}"
-            next_text = "press Space (or the pedal) to start"
-            countdown, progress = None, None
-        else:
-            title = self._step_title(step)
-            if nxt is None:
-                next_text = "last step"
-            else:
-                how = "Space to start" if nxt.advance == "key" else "starts by itself"
-                next_text = f"next: {self._step_title(nxt)} ({how})"
-            if step.kind == "threshold":
-                next_text = "P marks the threshold · " + next_text
-            countdown = state.hold_remaining if step.kind == "hold" else state.step_remaining
-            if step.kind == "hold":
-                progress = state.hold_elapsed / step.duration
-            elif step.duration:
-                progress = state.step_elapsed / step.duration
-            else:
-                progress = None
-        paused = step.kind == "hold" and step.on_leave != "record" and state.zone not in ("in",) and not state.waiting_for_key
-        self.routine_panel.show_step(index=state.step_index, total=total, title=title, countdown=countdown,
-                                     progress=progress, next_text=next_text, paused=paused)
-
-    @staticmethod
-    def _step_title(step) -> str:
-        base = _STEP_TITLES.get(step.kind, step.kind)
-        if step.kind == "hold":
-            base = f"hold {step.duration:g} s"
-        label = step.label.strip()
-        return f"{base} — {label}" if label and label.split()[0] != step.kind else base
+        self.routine_panel.show_state(self.pipeline.routine, state)
 
     def _sound(self, frame) -> None:
-        audio = self.audio
-        for event in frame.events:
-            kind = event.kind
-            if kind == "enter_band":
-                audio.play("enter")
-            elif kind == "leave_band":
-                audio.play("leave")
-            elif kind == "countdown":
-                audio.play("countdown")
-            elif kind == "step_end" and event.data.get("kind") == "hold":
-                audio.play("done")
-            elif kind == "routine_done":
-                audio.play("done")
-            elif kind == "threshold":
-                audio.play("marker")
-        state = frame.state
-        over = state is not None and state.zone == "over" and not frame.stale
-        audio.set_alarm(over)
-        if self.error_tone and state is not None and state.band is not None and not frame.stale:
-            lo, hi = state.band
-            half = (hi - lo) / 2 or 1.0
-            audio.set_error_tone((frame.value - (lo + hi) / 2) / half)
-        else:
-            audio.set_error_tone(None)
+        play_frame_cues(self.audio, frame, self.error_tone)
 
     # --- routine -----------------------------------------------------------------------------
     def _apply_routine_look(self) -> None:
@@ -468,22 +398,7 @@ class MainWindow(QMainWindow):
 
     # --- dialogs ---------------------------------------------------------------------------------
     def choose_sensor(self) -> None:
-        from .dialogs import PortDialog
-
-        dialog = PortDialog(self, self.settings.get("sensor/port") if self.settings else "")
-        if not dialog.exec():
-            return
-        url = dialog.url()
-        if self.session_factory is None:
-            return
-        try:
-            pipeline, recording_path = self.session_factory(url)
-        except PressureError as exc:
-            QMessageBox.warning(self, "Sensor", str(exc))
-            return
-        self.replace_pipeline(pipeline, recording_path)
-        if self.settings is not None:
-            self.settings.set("sensor/port", "" if url == "sim" else url)
+        controls.choose_sensor(self)
 
     def replace_pipeline(self, pipeline, recording_path: str | None = None) -> None:
         """A new sensor is a new session: close the old one (its recording), start fresh."""
@@ -499,78 +414,10 @@ class MainWindow(QMainWindow):
         self._apply_routine_look()
 
     def calibrate(self) -> None:
-        from .dialogs import CalibrationDialog
-
-        source = self.pipeline.source
-        reader = getattr(source, "reader", None)
-        if reader is None:
-            QMessageBox.information(self, "Calibration", "Calibration needs a live sensor.")
-            return
-        calibration = source.current_calibration()
-        dialog = CalibrationDialog(self, calibration, self.pipeline.raw_mean, self.pipeline.unit,
-                                   self.pipeline.area_cm2)
-        if not dialog.exec():
-            return
-        if dialog.result_calibration is not None:
-            try:
-                source.set_calibration(dialog.result_calibration)
-            except PressureError as exc:
-                QMessageBox.warning(self, "Calibration", str(exc))
-                return
-        unit, area = dialog.unit.currentText(), dialog.area_cm2()
-        if (unit, area) != (self.pipeline.unit, self.pipeline.area_cm2):
-            try:
-                self.set_routine(self.pipeline.routine.converted(unit, area))
-            except PressureError as exc:
-                QMessageBox.warning(self, "Calibration", str(exc))
-                return
-            if self.settings is not None:
-                self.settings.set("display/unit", unit)
-                self.settings.set("display/area_cm2", area or 0.0)
+        controls.calibrate(self)
 
     def edit_settings(self) -> None:
-        from ..filters import FILTERS, make_filter
-        from ..routine import BUILTIN_ROUTINES
-        from .dialogs import SettingsDialog
-
-        s = self.settings
-        get = s.get if s is not None else DEFAULTS.__getitem__
-        current_filter = self.pipeline.filter.name
-        dialog = SettingsDialog(
-            self, filters=FILTERS, filter_name=current_filter, strength=get("filter/strength"),
-            routines=BUILTIN_ROUTINES, routine_name=get("routine/name"), unit=self.pipeline.unit,
-            target=get("routine/target") or 30.0, tolerance=get("routine/tolerance"), hold=get("routine/hold"),
-            ceiling=get("routine/ceiling"), window_seconds=self.trace.window_seconds,
-            y_max=self.y_max, record=get("record/enabled"), error_tone=self.error_tone)
-        if not dialog.exec():
-            return
-        v = dialog.values()
-        try:
-            params = {} if v["filter/strength"] < 0 else {"strength": v["filter/strength"]}
-            if (v["filter/name"], v["filter/strength"]) != (current_filter, get("filter/strength")):
-                self.pipeline.set_filter(make_filter(v["filter/name"], **params))
-            if v["routine/name"]:
-                if v["routine/name"] != get("routine/name"):
-                    self.load_routine(v["routine/name"])
-            else:
-                from ..routine import single_hold
-
-                ceiling = v["routine/ceiling"] or None
-                self.set_routine(single_hold(v["routine/target"], v["routine/tolerance"], v["routine/hold"],
-                                             ceiling=ceiling, unit=self.pipeline.unit,
-                                             area_cm2=self.pipeline.area_cm2))
-        except PressureError as exc:
-            QMessageBox.warning(self, "Settings", str(exc))
-            return
-        self.trace.window_seconds = v["display/window_seconds"]
-        self.y_max = v["display/y_max"]
-        self.error_tone = v["sound/error_tone"]
-        self._apply_routine_look()
-        if s is not None:
-            for key, value in v.items():
-                s.set(key, value)
-            if v["record/enabled"] != bool(self._recording_path):
-                self.status.showMessage("recording on/off applies from the next session", 5000)
+        controls.edit_settings(self)
 
     # --- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API

@@ -13,6 +13,19 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 
+STEP_TITLES = {"ramp": "press to target", "hold": "hold", "release": "release", "rest": "rest",
+               "threshold": "PPT trial: press slowly"}
+
+
+def step_title(step) -> str:
+    """A step in a few words: 'hold 60 s — hold 1/3', 'press to target'."""
+    base = STEP_TITLES.get(step.kind, step.kind)
+    if step.kind == "hold":
+        base = f"hold {step.duration:g} s"
+    label = step.label.strip()
+    return f"{base} — {label}" if label and label.split()[0] != step.kind else base
+
+
 def format_seconds(seconds: float) -> str:
     """Countdown text in whole seconds, rounded up (a hold is done at 0:00, not before), as m:ss."""
     if seconds is None or not math.isfinite(seconds):
@@ -54,6 +67,45 @@ class RoutinePanel(QWidget):
 
     def set_routine(self, name: str) -> None:
         self.routine_label.setText(name)
+
+    def show_state(self, routine, state) -> None:
+        """Show the coach's state: the step, its countdown and progress, and what comes next."""
+        total = len(routine.steps)
+        if state is None:
+            self.show_step(index=0, total=total, title=step_title(routine.steps[0]), countdown=None,
+                           progress=None, next_text="starts with the first sample")
+            return
+        if state.finished:
+            self.show_step(index=total - 1, total=total, title="routine complete", countdown=None, progress=1.0,
+                           next_text="Routine menu: start it again or choose another")
+            return
+        step = routine.steps[state.step_index]
+        nxt = routine.steps[state.step_index + 1] if state.step_index + 1 < total else None
+        if state.waiting_for_key:
+            title = f"ready: {step_title(step)}"
+            next_text = "press Space (or the pedal) to start"
+            countdown, progress = None, None
+        else:
+            title = step_title(step)
+            if nxt is None:
+                next_text = "last step"
+            else:
+                how = "Space to start" if nxt.advance == "key" else "starts by itself"
+                next_text = f"next: {step_title(nxt)} ({how})"
+            if step.kind == "threshold":
+                next_text = "P marks the threshold · " + next_text
+            countdown = state.hold_remaining if step.kind == "hold" else state.step_remaining
+            if step.kind == "hold":
+                progress = state.hold_elapsed / step.duration
+            elif step.duration:
+                progress = state.step_elapsed / step.duration
+            else:
+                progress = None
+        # the hold timer stands still (or restarts) while the value is out of the band
+        paused = (step.kind == "hold" and step.on_leave != "record" and state.zone != "in"
+                  and not state.waiting_for_key)
+        self.show_step(index=state.step_index, total=total, title=title, countdown=countdown,
+                       progress=progress, next_text=next_text, paused=paused)
 
     def show_step(self, *, index: int, total: int, title: str, countdown: float | None,
                   progress: float | None, next_text: str, paused: bool = False) -> None:
