@@ -87,6 +87,93 @@ def test_boot_message_forces_a_new_run_once():
     assert s.restarts == 1 and s.restart[0]
 
 
+def test_boot_inside_a_chunk_begins_the_new_run_at_the_sample_after_it():
+    """A '#BOOT' announced before sample 1 of a chunk, where the clock alone says nothing (a
+    device that restarted right after its first sample: seq 0 again, its clock moved on)."""
+    seq, us = np.array([0, 0, 1, 2]), np.array([100, 1200, 2200, 3200])
+    plain = DeviceClock().stamp(seq, us)
+    assert plain.restarts == 0  # without the message the restart goes unseen
+    s = DeviceClock().stamp(seq, us, arrival_s=10.0, restart_at=[1])
+    assert s.restarts == 1 and np.flatnonzero(s.restart).tolist() == [1]
+    assert np.flatnonzero(s.gap_before).tolist() == [1] and s.lost == 0 and not s.clean
+    assert np.all(np.diff(s.t) > 0)
+
+
+def test_boot_after_the_last_sample_of_a_chunk_restarts_the_next_one():
+    clock = DeviceClock()
+    a = clock.stamp(*device_samples(5, start_us=100), restart_at=[5])
+    assert a.restarts == 0 and a.clean
+    b = clock.stamp(*device_samples(2, start_seq=5, start_us=5100))  # seq alone looks fine
+    assert b.restarts == 1 and b.restart.tolist() == [True, False]
+
+
+def test_boot_before_the_first_sample_ever_is_no_restart():
+    s = DeviceClock().stamp(*device_samples(4), restart_at=[0])
+    assert s.restarts == 0 and not s.gap_before.any()
+
+
+class NumpyOnlyClock(DeviceClock):
+    def _stamp_few(self, seq, us, arrival_s):
+        return None
+
+
+@st.composite
+def device_stream(draw):
+    """Chunks of (seq, us, arrival, events) with gaps, repeats, stalls, wraps, restarts."""
+    seq, us, arrival = draw(st.integers(0, WRAP - 1)), draw(st.integers(0, WRAP - 1)), 100.0
+    chunks = []
+    for _ in range(draw(st.integers(1, 25))):
+        n = draw(st.sampled_from([0, 1, 1, 2, 3, 3, 5, 16, 17, 40]))
+        s_list, u_list = [], []
+        for _ in range(n):
+            kind = draw(st.sampled_from(["next"] * 12 + ["gap", "repeat", "stall", "restart",
+                                                          "jitter"]))
+            step_s, step_u = 1, 1000
+            if kind == "gap":
+                step_s = draw(st.integers(2, 50))
+                step_u = 1000 * step_s
+            elif kind == "repeat":
+                step_s = 0
+            elif kind == "stall":
+                step_u = draw(st.integers(100_000, 2_000_000))
+            elif kind == "jitter":
+                step_u = draw(st.integers(0, 3000))
+            if kind == "restart":
+                seq, us = 0, draw(st.integers(0, 5000))
+            else:
+                seq, us = (seq + step_s) % WRAP, (us + step_u) % WRAP
+            s_list.append(seq)
+            u_list.append(us)
+        arrival += draw(st.floats(0.0005, 2.0))
+        event = draw(st.sampled_from([None] * 6 + ["reconnect", "boot"]))
+        chunks.append((s_list, u_list, arrival, event))
+    return chunks
+
+
+@settings(max_examples=150, deadline=None)
+@given(chunks=device_stream())
+def test_few_samples_path_gives_what_the_numpy_path_gives(chunks):
+    fast, slow = DeviceClock(), NumpyOnlyClock()
+    for s_list, u_list, arrival, event in chunks:
+        results = []
+        for clock in (fast, slow):
+            if event == "reconnect":
+                clock.mark_reconnect(arrival - 0.1)
+            elif event == "boot":
+                clock.mark_restart()
+            results.append(clock.stamp(np.array(s_list, np.int64), np.array(u_list, np.int64),
+                                       arrival_s=arrival))
+        a, b = results
+        assert a.t.tolist() == b.t.tolist()  # to the bit
+        assert a.t.dtype == b.t.dtype == np.float64
+        assert a.gap_before.tolist() == b.gap_before.tolist()
+        assert a.restart.tolist() == b.restart.tolist()
+        assert (a.lost, a.restarts, a.stalls) == (b.lost, b.restarts, b.stalls)
+        assert not a.clean or not (a.gap_before.any() or a.restart.any())
+        assert (fast.interval, fast.last_t, fast.lost, fast.restarts) == \
+            (slow.interval, slow.last_t, slow.lost, slow.restarts)
+
+
 def test_reconnect_to_a_device_that_kept_running_counts_what_was_missed():
     clock = DeviceClock()
     seq, us = device_samples(1000, start_us=1_000_000)
