@@ -233,3 +233,18 @@ def test_settings_dialog_changes_filter_routine_and_window(make_window, qtbot, m
     assert (hold.target, hold.tolerance, hold.duration, p.routine.ceiling) == (20.0, 2.0, 7.0, 40.0)
     assert window.trace.window_seconds == 30.0
     assert window.trace.ceiling_line.value() == 40.0
+
+
+def test_uncalibrated_sensor_is_said_under_the_number(make_window, qtbot):
+    window, source, _, _ = make_window()
+    original = source.stats
+
+    def uncalibrated():
+        stats = original()
+        stats.calibrated = False
+        return stats
+
+    source.stats = uncalibrated
+    drawn(window, qtbot, source, 5.0)
+    qtbot.waitUntil(lambda: "UNCALIBRATED" in window.readout.state_label.text(), timeout=3000)
+    assert "UNCALIBRATED" in window.status.sensor_label.text()

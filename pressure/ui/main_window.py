@@ -288,6 +288,9 @@ class MainWindow(QMainWindow):
         if frame.saturated:
             cue = "SENSOR SATURATED"
         self.readout.show_value(frame.value, p.unit, zone, cue)
+        stats = getattr(self, "_stats", None)
+        self.readout.set_note("" if stats is None or stats.calibrated
+                              else "UNCALIBRATED: raw readings, not force (File › Calibration…)")
 
     def _draw_routine(self, state) -> None:
         self.routine_panel.show_state(self.pipeline.routine, state)

@@ -124,6 +124,11 @@ class Readout(QWidget):
             self._set_fitted(self.cue_label, cue)
         self._apply_zone(zone)
 
+    def set_note(self, text: str) -> None:
+        """A standing note under a live value (e.g. an uncalibrated sensor); stale states replace it."""
+        if not self.stale and self.state_label.text() != text:
+            self.state_label.setText(text)
+
     def show_stale(self, headline: str, detail: str = "") -> None:
         """Not live: grey, the reason in words, the last value struck out (or a dash)."""
         if self.stale and self._stale_key == (headline, detail):
