@@ -31,7 +31,7 @@ from .buffer import RingBuffer
 from .errors import PressureError
 from .samples import (FLAG_GAP_BEFORE, FLAG_RECONNECT, FLAG_RESTART, FLAG_SATURATED, FORCE_UNITS,
                       Block)
-from .timebase import ArrivalClock, DeviceClock
+from .timebase import FEW, ArrivalClock, DeviceClock
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +127,11 @@ class Reader:
         self._port = None
         self._rate_marks: deque[tuple[float, int]] = deque()
         self._pending_flags = 0                # flags for the next sample (reconnect, restart)
-        self._held: list[tuple[object, float]] = []  # parsed chunks waiting for the '#ID' reply
+        # parsed chunks waiting for the '#ID' reply, with the samples a restart was announced before
+        self._held: list[tuple[object, float, list[int]]] = []
         self._id_deadline: float | None = None
         self._id_asked = False
-        self._saw_samples = False
+        self._saw_samples = False               # samples since the start or the last banner
         self._device_serial: str | None = None  # the serial the device gave in its '#ID'
         self._usb_serial: str | None = None     # the USB adapter's serial number, if any
 
@@ -316,8 +317,11 @@ class Reader:
 
     def _handle(self, data: bytes, arrival: float) -> None:
         parsed = self._parser.feed(data)
-        for message in parsed.messages:
-            self._on_message(message)
+        if parsed.messages:
+            restart_at = self._on_messages(parsed)
+        else:
+            restart_at = []
+            self._saw_samples = self._saw_samples or len(parsed) > 0
         fmt = self._detected_format()
         if fmt != self._stats.format:
             with self._lock:
@@ -328,41 +332,72 @@ class Reader:
                 self._counts["bad_lines"] += parsed.bad_lines
                 self._counts["checksum_errors"] += parsed.checksum_errors
         if len(parsed) == 0:
+            if restart_at:
+                self._carry_restart(parsed)
             return
         if self._held or (self._id_deadline is not None and self._calibration is None
                           and parsed.unit == "counts" and arrival < self._id_deadline):
-            self._held.append((parsed, arrival))
+            self._held.append((parsed, arrival, restart_at))
             if arrival >= self._id_deadline:
                 self._flush_held(force=True)
             return
-        self._deliver(parsed, arrival)
+        self._deliver(parsed, arrival, restart_at)
 
     def _flush_held(self, force: bool = False) -> None:
         if not self._held:
             return
         held, self._held = self._held, []
         self._id_deadline = None
-        for parsed, arrival in held:
-            self._deliver(parsed, arrival)
+        for parsed, arrival, restart_at in held:
+            self._deliver(parsed, arrival, restart_at)
 
-    def _on_message(self, message: str) -> None:
-        word = message.split(" ", 1)[0]
+    def _carry_restart(self, parsed) -> None:
+        """A restart announced after the last sample that arrived: it applies to the next one."""
+        if self._held:
+            last, _, marks = self._held[-1]
+            marks.append(len(last))  # after the last held sample
+        elif parsed.seq is not None:
+            self._device_clock.mark_restart()
+        else:
+            self._pending_flags |= FLAG_RESTART | FLAG_GAP_BEFORE
+
+    def _on_messages(self, parsed) -> list[int]:
+        """Act on the chunk's messages; the indices of the samples a restart came just before.
+
+        ``#BOOT`` is a restart of the own protocol's device (its clock begins a new run at
+        that sample); a text device that prints its banner again after sending samples has
+        restarted too (several banner lines in a row are one restart).
+        """
+        restart_at = []
+        saw, before = self._saw_samples, 0
+        text = self._detected_format() not in ("pressure",)
+        for message, pos in zip(parsed.messages, parsed.message_pos):
+            if pos > before:
+                saw, before = True, pos
+            word = message.split(" ", 1)[0]
+            if word == "BOOT":
+                restart_at.append(pos)
+                log.info("%s: device restarted (%s)", self.url, message)
+                self._id_asked = False
+                self._maybe_ask_id()
+            else:
+                if text and word != "ID":
+                    if saw:
+                        restart_at.append(pos)
+                        with self._lock:
+                            self._counts["restarts"] += 1
+                    saw = False
+                self._on_message(message, word)
+        self._saw_samples = saw or len(parsed) > before
+        return restart_at
+
+    def _on_message(self, message: str, word: str) -> None:
         if word == "ID":
             info = parse_id(message)
             with self._lock:
                 self._stats = replace(self._stats, device_info=info)
             self._resolve_calibration(info)
             self._flush_held()
-        elif word == "BOOT":
-            log.info("%s: device restarted (%s)", self.url, message)
-            self._id_asked = False
-            self._maybe_ask_id()
-        elif self._detected_format() not in ("pressure",) and self._saw_samples:
-            # A text device that prints its banner again has restarted.
-            self._saw_samples = False
-            self._pending_flags |= FLAG_RESTART | FLAG_GAP_BEFORE
-            with self._lock:
-                self._counts["restarts"] += 1
         else:
             log.debug("%s: %s", self.url, message)
         if word in ("OK", "ERR"):
@@ -438,30 +473,47 @@ class Reader:
             value = value * (FORCE_UNITS[parsed.unit] / FORCE_UNITS[raw_unit])
         return np.asarray(cal.apply(value), dtype=np.float64), True
 
-    def _deliver(self, parsed, arrival: float) -> None:
+    def _deliver(self, parsed, arrival: float, restart_at: list[int] = ()) -> None:
+        """Stamp, flag, calibrate and hand on one chunk's samples.
+
+        At 1000 samples/s a chunk holds 1-3 samples, so what costs here is the fixed work per
+        call, not per sample: flag work is skipped when the time base says the chunk is clean,
+        and the saturation test on a few values is done without numpy.
+        """
         n = len(parsed)
         if self._stats.sensor_id is None:
             self._resolve_calibration(self._stats.device_info, parsed.unit)
         flags = np.zeros(n, dtype=np.uint8)
         lost = restarts = stalls = 0
+        flagged = False  # some flag set (else no need to count gaps)
         if parsed.seq is not None:
-            stamped = self._device_clock.stamp(parsed.seq, parsed.device_us, arrival)
+            stamped = self._device_clock.stamp(parsed.seq, parsed.device_us, arrival, restart_at)
             t = stamped.t
-            flags[stamped.gap_before] |= FLAG_GAP_BEFORE
-            flags[stamped.restart] |= FLAG_RESTART
-            lost, restarts = stamped.lost, stamped.restarts
-            stalls = getattr(stamped, "stalls", 0)
+            if not stamped.clean:
+                flags[stamped.gap_before] |= FLAG_GAP_BEFORE
+                flags[stamped.restart] |= FLAG_RESTART
+                lost, restarts, stalls = stamped.lost, stamped.restarts, stamped.stalls
+                flagged = True
         else:
             t = self._arrival_clock.stamp(n, arrival)
             if self._arrival_clock.stalled:
                 flags[0] |= FLAG_GAP_BEFORE
                 stalls = 1
+                flagged = True
         if self._pending_flags:
             flags[0] |= self._pending_flags
             self._pending_flags = 0
+            flagged = True
+        if parsed.seq is None:
+            for i in restart_at:  # a text device's banner: it restarted before sample i
+                if i < n:
+                    flags[i] |= FLAG_RESTART | FLAG_GAP_BEFORE
+                    flagged = True
+                else:
+                    self._pending_flags |= FLAG_RESTART | FLAG_GAP_BEFORE
         force, calibrated = self._force_n(parsed)
         saturated = 0
-        if parsed.unit == "counts":
+        if parsed.unit == "counts" and self._may_saturate(parsed.value):
             sat = (parsed.value <= wire.RAW_MIN) | (parsed.value >= wire.RAW_MAX)
             saturated = int(np.count_nonzero(sat))
             if saturated:
@@ -472,8 +524,7 @@ class Reader:
         handoff = time.monotonic()
         self.buffer.append(Block(t=t, raw=parsed.value, force_n=force, flags=flags,
                                  arrival=np.full(n, handoff)))
-        self._saw_samples = True
-        gaps = int(np.count_nonzero(flags & FLAG_GAP_BEFORE))
+        gaps = int(np.count_nonzero(flags & FLAG_GAP_BEFORE)) if flagged else 0
         with self._lock:
             self._rate_marks.append((arrival, n))
             while arrival - self._rate_marks[0][0] > RATE_WINDOW:
@@ -490,6 +541,14 @@ class Reader:
                 c["last_seq"] = int(parsed.seq[-1])
             if calibrated != self._stats.calibrated:
                 self._stats = replace(self._stats, calibrated=calibrated)
+
+    @staticmethod
+    def _may_saturate(value: np.ndarray) -> bool:
+        """Whether any count sits at an ADC limit; a few values are looked at without numpy."""
+        if value.shape[0] > FEW:
+            return True  # the vectorised test decides
+        few = value.tolist()
+        return min(few) <= wire.RAW_MIN or max(few) >= wire.RAW_MAX
 
     def _rate(self) -> float:
         now = time.monotonic()

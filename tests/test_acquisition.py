@@ -366,22 +366,53 @@ def test_parse_id():
                     "counts_per_n": "21000.0", "offset": "8400"}
 
 
-def test_a_text_device_printing_its_banner_again_has_restarted(device, run_reader):
+@pytest.mark.parametrize("whole", [True, False], ids=["one-chunk", "banner-alone"])
+def test_a_text_device_printing_its_banner_again_has_restarted(device, run_reader, whole):
     fw = Firmware(profile="hold", fmt="hx711", rate=80, faults="restart=1.0")
     reader, buffer = run_reader(device.path, fmt="hx711")
     data = fw.render(200)
     sent = fw.stats["samples"]
-    # As from a real 80 Hz device: the samples before the restart have arrived before the
-    # banner does. (Parsed carries no positions of messages among samples, so a banner in
-    # the middle of one chunk could not be placed; see the report.)
-    cut = data.index(b"HX711 scale demo", data.index(b"Reading"))
-    device.send(data[:cut])
-    assert wait_until(lambda: reader.stats().samples >= 80, buffer=buffer)
-    device.send(data[cut:])
+    if whole:
+        # a burst: the banner may arrive in the same chunk as samples before and after it
+        device.send(data)
+    else:
+        # as from a real 80 Hz device: the samples before the restart arrive before the banner
+        cut = data.index(b"HX711 scale demo", data.index(b"Reading"))
+        device.send(data[:cut])
+        assert wait_until(lambda: reader.stats().samples >= 80, buffer=buffer)
+        device.send(data[cut:])
     assert wait_until(lambda: reader.stats().samples >= sent, buffer=buffer)
     stats = reader.stats()
     assert fw.stats["restarts"] == 1 and stats.restarts == 1 and stats.bad_lines == 0
     block = all_samples(buffer)
     marked = np.flatnonzero(block.flags & FLAG_RESTART)
     assert marked.tolist() == [80]  # 1 s at 80 samples/s, then the banner, then sample 81
+    assert np.flatnonzero(block.flags & FLAG_GAP_BEFORE).tolist() == [80]
+    assert np.all(np.diff(block.t) > 0)
+
+
+def _own(seq, micros, raw):
+    body = f"S{seq},{micros},{raw}".encode()
+    x = 0
+    for byte in body:
+        x ^= byte
+    return body + b"*%02X\r\n" % x
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["calibrated", "waiting-for-id"])
+def test_boot_between_samples_restarts_the_sample_after_it(device, run_reader, given):
+    """The device restarted right after its first sample: the sequence alone cannot tell (0
+    again, clock moving on), the '#BOOT' can. Split anywhere, held for the '#ID' or not."""
+    data = (_own(0, 100, 5) + b"#BOOT pressure-sim 1.0\r\n" + _own(0, 1200, 6)
+            + _own(1, 2200, 7) + b"#BOOT pressure-sim 1.0\r\n" + _own(0, 300, 8) + _own(1, 1300, 9))
+    cal = LinearCal("hand", 0.0, 1.0) if given else None
+    reader, buffer = run_reader(device.path, fmt="pressure", calibration=cal)
+    for i in range(0, len(data), 11):
+        device.send(data[i:i + 11])
+    assert wait_until(lambda: reader.stats().samples >= 5, buffer=buffer), reader.stats()
+    stats = reader.stats()
+    block = all_samples(buffer)
+    assert block.raw.tolist() == [5, 6, 7, 8, 9]
+    assert np.flatnonzero(block.flags & FLAG_RESTART).tolist() == [1, 3]
+    assert stats.restarts == 2 and stats.lost_samples == 0 and stats.bad_lines == 0
     assert np.all(np.diff(block.t) > 0)
