@@ -149,6 +149,9 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     window = MainWindow(first_pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
                         y_max=y_max, session_factory=new_session, recording_path=recording_path,
                         error_tone=error_tone)
+    from .training import install_training
+
+    install_training(window)  # score panel, end-of-routine summary, reference ghost, progress
     geometry = settings.get("window/geometry") if settings is not None else b""
     if geometry and screenshot is None:
         window.restoreGeometry(geometry)
