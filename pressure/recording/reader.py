@@ -1,0 +1,191 @@
+"""Reading recordings: a reader for every released schema version, and quick summaries."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .rows import decode_event, fill_row, row_problem
+from .salvage import SALVAGERS, padded_copy
+from .schema import (
+    APPLICATION_ID, F8, SCHEMA_VERSION, SQLITE_MAGIC, U1, RecordingError, default_meta,
+)
+from .session import Recording
+
+SALVAGE_HINT = "; `pressure export FILE --csv OUT --salvage` recovers the readable part"
+
+
+def connect_ro(path: Path) -> sqlite3.Connection:
+    """Open read-only: never changes the file, yet reads a -wal left by a killed writer."""
+    path = Path(path)
+    if not path.exists():
+        raise RecordingError(f"{path}: no such file")
+    if not path.is_file():
+        raise RecordingError(f"{path}: not a file")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise RecordingError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not head:
+        raise RecordingError(f"{path}: the file is empty, not a recording")
+    if not head.startswith(SQLITE_MAGIC[: len(head)]) or len(head) < len(SQLITE_MAGIC):
+        raise RecordingError(f"{path}: not a pressure recording (not an SQLite file)")
+    if len(head) < 100:
+        raise RecordingError(f"{path}: the file is truncated ({len(head)} bytes)")
+    uri = "file:" + uri_path(path) + "?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise RecordingError(f"{path}: cannot open ({exc})") from None
+    try:
+        db.execute("PRAGMA query_only=ON")
+        # Read through SQLite, not the raw header: a killed writer's page 1 may be in the -wal.
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        db.close()
+        raise RecordingError(f"{path}: damaged or truncated recording ({exc})" + SALVAGE_HINT) from None
+    if app_id != APPLICATION_ID:
+        db.close()
+        raise RecordingError(f"{path}: an SQLite database, but not a pressure recording")
+    return db
+
+
+def uri_path(path: Path) -> str:
+    from urllib.parse import quote
+    return quote(str(Path(path).absolute()), safe="/:")
+
+
+def read_meta(db: sqlite3.Connection, path: Path, lenient: bool = False) -> dict:
+    try:
+        rows = db.execute("SELECT key, value FROM meta").fetchall()
+    except sqlite3.Error as exc:
+        raise RecordingError(f"{path}: damaged or truncated recording, no metadata ({exc})") from None
+    meta, bad = {}, []
+    for key, value in rows:
+        try:
+            meta[key] = json.loads(value)
+        except (TypeError, ValueError):
+            if not lenient:
+                raise RecordingError(f"{path}: damaged metadata (key {key!r} is not JSON)") from None
+            bad.append(str(key))
+    if bad:
+        meta["salvage_note"] = f"metadata keys unreadable: {', '.join(bad)}"
+    return meta
+
+
+def schema_version(db: sqlite3.Connection, meta: dict, path: Path) -> int:
+    version = meta.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.Error:
+            version = 0
+    if version > SCHEMA_VERSION:
+        raise RecordingError(
+            f"{path} was written by a newer pressure (schema {version}); "
+            f"this version reads up to {SCHEMA_VERSION}")
+    if version not in READERS:
+        raise RecordingError(f"{path}: unknown recording schema {version!r}")
+    return version
+
+
+def read_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
+    try:
+        total = db.execute("SELECT coalesce(sum(n), 0) FROM chunks").fetchone()[0]
+        t = np.empty(total, F8)
+        raw = np.empty(total, F8)
+        flags = np.empty(total, U1)
+        force = np.empty(total, F8)
+        i = 0
+        cur = db.execute("SELECT id, n, t, raw, flags, force_n, crc FROM chunks ORDER BY id")
+        for row in cur:
+            problem = row_problem(row)
+            n = row[1]
+            if problem or i + n > total:
+                raise RecordingError(f"{path}: damaged recording ({problem or 'row sizes'})"
+                                     + SALVAGE_HINT)
+            fill_row(row, meta, t, raw, flags, force, i)
+            i += n
+        if i != total:
+            raise RecordingError(f"{path}: damaged recording (sample rows disagree with their count)")
+        events = [decode_event(r) for r in db.execute("SELECT t, kind, text, data FROM events ORDER BY t, id")]
+    except sqlite3.Error as exc:
+        raise RecordingError(f"{path}: damaged or truncated recording ({exc})" + SALVAGE_HINT) from None
+    return Recording(path, meta, events, 1, t, raw, flags, force)
+
+
+# schema version -> reader. Add a reader here for every version that was ever released.
+READERS = {1: read_v1}
+
+
+def open_recording(path, *, salvage: bool = False) -> Recording:
+    """Read a recording of any released schema version; never modifies the file.
+
+    A damaged file is a RecordingError; with ``salvage=True`` whatever is still readable is
+    returned instead, with the losses listed in ``Recording.damage``.
+    """
+    path = Path(path)
+    scratch = None
+    try:
+        db = connect_ro(path)
+    except RecordingError as exc:
+        if not salvage or "damaged or truncated" not in str(exc):
+            raise
+        scratch = tempfile.TemporaryDirectory(prefix="pressure-salvage-")
+        try:
+            db = connect_ro(padded_copy(path, Path(scratch.name)))
+        except RecordingError:
+            scratch.cleanup()
+            raise exc from None
+    try:
+        try:
+            meta = read_meta(db, path, lenient=salvage)
+        except RecordingError as exc:
+            if not salvage:
+                raise
+            meta = default_meta()
+            meta["salvage_note"] = str(exc)
+        version = schema_version(db, meta, path)
+        if salvage:
+            rec = SALVAGERS[version](db, path, meta)
+            if "salvage_note" in meta:
+                rec.damage.insert(0, meta["salvage_note"])
+            return rec
+        return READERS[version](db, path, meta)
+    except MemoryError:
+        raise RecordingError(f"{path}: too large to load into memory") from None
+    finally:
+        db.close()
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def read_summary(path) -> tuple[dict, dict]:
+    """Metadata plus a few figures from the sample index, without loading any samples.
+
+    Returns (meta, figures) with figures {samples, duration_s, markers, interrupted}; used by
+    the session library, which must stay fast with hundreds of files.
+    """
+    path = Path(path)
+    db = connect_ro(path)
+    try:
+        meta = read_meta(db, path)
+        schema_version(db, meta, path)
+        try:
+            n, t_end = db.execute("SELECT coalesce(sum(n), 0), max(t1) FROM chunks").fetchone()
+            ev_end, markers = db.execute(
+                "SELECT max(t), sum(kind = 'marker') FROM events").fetchone()
+        except sqlite3.Error as exc:
+            raise RecordingError(f"{path}: damaged or truncated recording ({exc})") from None
+    finally:
+        db.close()
+    duration = max(t_end or 0.0, ev_end or 0.0, 0.0)
+    return meta, {"samples": int(n), "duration_s": float(duration), "markers": int(markers or 0),
+                  "interrupted": not meta.get("ended_at")}
+
