@@ -1,0 +1,116 @@
+"""CSV export: one row per sample (time, raw, force, smoothed, zone, marker).
+
+The rows sit below a block of ``# key: value`` comment lines holding the metadata, so the
+file opens in a spreadsheet and in ``pandas.read_csv(path, comment="#")``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import PressureError
+from ..recording import Recording, open_recording
+from ..samples import normalize_unit, to_unit
+from .table import EXPORT_TITLE
+from .zones import recorded_zones
+
+log = logging.getLogger(__name__)
+
+
+def format_numbers(values: np.ndarray, spec: str | None) -> list[str]:
+    """Numbers as text, empty for NaN/inf; spec None: the shortest text that reads back exactly."""
+    if spec is None:
+        return [repr(v) if math.isfinite(v) else "" for v in values.tolist()]
+    return [(spec % v) if math.isfinite(v) else "" for v in values.tolist()]
+
+
+def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None = None,
+               filter_name: str | None = None, force: bool = False, salvage: bool = False) -> Path:
+    """Write a recording as CSV; refuses an existing ``out`` unless ``force``. Returns ``out``.
+
+    ``salvage``: export what is still readable from a damaged file (the losses are listed in
+    the header as ``# damage:`` lines)."""
+    from ..filters import default_filter, filter_from_description, make_filter
+
+    rec = source if isinstance(source, Recording) else open_recording(source, salvage=salvage)
+    out = Path(out)
+    if out.exists() and not force:
+        raise PressureError(f"{out} already exists; use --force to replace it")
+    if out.exists() and not out.is_file():
+        raise PressureError(f"{out} is not a file")
+    meta = rec.meta
+    unit = normalize_unit(unit or meta.get("unit") or "N")
+    area = area_cm2 if area_cm2 is not None else meta.get("area_cm2")
+    to_unit(1.0, unit, area)  # a pressure unit without an area fails here, before any writing
+    if filter_name:
+        flt = make_filter(filter_name)
+    elif meta.get("filter"):
+        try:
+            flt = filter_from_description(meta["filter"])
+        except PressureError as exc:
+            log.warning("%s: stored filter unusable (%s); using the default", rec.path, exc)
+            flt = default_filter()
+    else:
+        flt = default_filter()
+    smoothed_n = flt.process(rec.t, rec.force_n)
+    zones, zone_note = recorded_zones(rec, smoothed_n)
+    marker_at: dict[int, str] = {}
+    for m in rec.markers:
+        i = rec.index_at(m.t)
+        text = (m.text or "marker").replace("#", "\uff03").replace("\n", " ").replace("\r", " ")
+        marker_at[i] = f"{marker_at[i]}; {text}" if i in marker_at else text
+
+    header = [EXPORT_TITLE, f"# file: {rec.path.name}"]
+    for key, value in meta.items():
+        header.append(f"# {key}: {json.dumps(value, ensure_ascii=False)}")
+    header.append(f"# export_unit: {json.dumps(unit)}")
+    header.append(f"# export_filter: {json.dumps(flt.describe())}")
+    if zone_note:
+        header.append(f"# zone: empty ({zone_note})")
+    for problem in rec.damage:
+        header.append(f"# damage: {problem}")
+    for e in rec.events:
+        data = f" {json.dumps(e.data, ensure_ascii=False)}" if e.data else ""
+        header.append(f"# event: {e.t:.6f} {e.kind} {json.dumps(e.text, ensure_ascii=False)}{data}")
+    header.append("# columns: time_s = seconds since the session start; raw = the sensor's "
+                  f"reading; force_{unit} and smoothed_{unit} in {unit}; zone from the routine's "
+                  "coach over the smoothed value; marker = the practitioner's markers")
+    columns = ["time_s", "raw", f"force_{unit}", f"smoothed_{unit}", "zone", "marker"]
+
+    force_u = to_unit(rec.force_n, unit, area)
+    smooth_u = to_unit(smoothed_n, unit, area)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write("\n".join(h.replace("\n", " ").replace("\r", " ") for h in header) + "\n")
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(columns)
+            step = 65536
+            for a in range(0, len(rec), step):
+                b = min(len(rec), a + step)
+                cols = (format_numbers(rec.t[a:b], "%.6f"), format_numbers(rec.raw[a:b], None),
+                        format_numbers(force_u[a:b], None), format_numbers(smooth_u[a:b], "%.6g"),
+                        zones[a:b] if zones is not None else [""] * (b - a),
+                        [marker_at.get(i, "") for i in range(a, b)])
+                w.writerows(zip(*cols))
+        os.chmod(tmp, 0o600)  # it carries the same client names as the recording
+        if force:
+            os.replace(tmp, out)
+        else:
+            try:
+                os.link(tmp, out)  # never replaces a file that appeared meanwhile
+            except FileExistsError:
+                raise PressureError(f"{out} already exists; use --force to replace it") from None
+            os.unlink(tmp)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

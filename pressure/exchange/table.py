@@ -1,0 +1,153 @@
+"""Finding the table in a CSV text: safe lines, cells, numbers and clock times, the header row,
+and the metadata block above it. Nothing read from a file is ever evaluated; JSON is only parsed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from datetime import datetime, timezone
+from datetime import time as dtime
+from pathlib import Path
+
+from ..errors import PressureError
+
+EXPORT_TITLE = "# pressure recording export"  # the first line of our own export
+MAX_LINE_CHARS = 65536
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def read_lines(f, path: Path):
+    """Yield lines, refusing absurdly long ones (a binary or one-line file) instead of eating RAM."""
+    n = 0
+    while True:
+        line = f.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        n += 1
+        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
+            raise PressureError(f"{path.name}: line {n} is longer than {MAX_LINE_CHARS} characters: "
+                                "not a CSV file of samples")
+        if "\x00" in line:
+            raise PressureError(f"{path.name}: line {n} holds binary data: not a text CSV file")
+        yield line
+
+
+def split(line: str, delim: str) -> list[str]:
+    if delim == " ":
+        return line.split()
+    return next(csv.reader([line], delimiter=delim), [])
+
+
+def number(cell: str, delim: str) -> float | None:
+    s = cell.strip().strip('"').strip()
+    if delim != "," and s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")  # decimal comma (European spreadsheets use ';' between cells)
+    if not s or "_" in s:
+        return None
+    try:
+        v = float(s)
+    except ValueError:
+        return None
+    return v if math.isfinite(v) else None
+
+
+CLOCK_BASE = datetime(2020, 1, 1)
+
+
+def clock(cell: str) -> float | None:
+    """Seconds from an ISO date-time (epoch) or a time of day ('12:00:01.5'); None if neither."""
+    s = cell.strip().strip('"')
+    if ":" not in s and "-" not in s[1:]:
+        return None
+    try:
+        d = datetime.fromisoformat(s)
+    except ValueError:
+        pass
+    else:  # seconds from a recent base, not from 1970: float64 keeps microseconds
+        if d.tzinfo is not None:
+            d = d.astimezone(timezone.utc).replace(tzinfo=None)
+        return (d - CLOCK_BASE).total_seconds()
+    try:
+        tt = dtime.fromisoformat(s)
+    except ValueError:
+        return None
+    return tt.hour * 3600 + tt.minute * 60 + tt.second + tt.microsecond / 1e6
+
+
+def is_numeric_row(fields: list[str], delim: str) -> bool:
+    """A data row: at least two cells, each a number or a clock time."""
+    if len(fields) < 2:
+        return False
+    numbers = sum(number(c, delim) is not None for c in fields)
+    return numbers >= 2 or (numbers >= 1 and any(clock(c) is not None for c in fields))
+
+
+
+def parse_time_cell(cell: str, delim: str, mode: list) -> float | None:
+    v = number(cell, delim)
+    if v is not None or mode[0] == "number":
+        return v
+    return clock(cell)
+
+
+def find_header(lines: list[str]):
+    """(header_index or None, first_data_index, delimiter) from the first lines of the file."""
+    content = [(i, ln.strip()) for i, ln in enumerate(lines)]
+    content = [(i, s) for i, s in content if s and not s.startswith("#")]
+    for k, (i, s) in enumerate(content):
+        for delim in (*DELIMITERS, " "):
+            fields = split(s, delim)
+            if len(fields) < 2:
+                continue
+            following = [split(x, delim) for _, x in content[k + 1:k + 6]]
+            if not following:
+                continue
+            # the row right after is data, and most of the next few are (garbage rows happen)
+            data = [len(f) == len(fields) and is_numeric_row(f, delim) for f in following]
+            table = data[0] and sum(data) * 2 > len(data)
+            if is_numeric_row(fields, delim):
+                if table:
+                    return None, i, delim  # numbers from the start: no header row
+                continue
+            if table and all(c.strip() for c in fields):
+                return i, content[k + 1][0], delim
+    return None, None, ","
+
+
+def parse_metadata(lines: list[str], delim: str) -> dict:
+    meta: dict = {}
+    free = []
+    for ln in lines:
+        s = ln.strip().lstrip("#").strip()
+        if not s:
+            continue
+        if ":" in s and not s.startswith("http"):
+            k, v = s.split(":", 1)
+            meta[k.strip()] = v.strip()
+            continue
+        fields = split(s, delim if delim != " " else ",")
+        if len(fields) == 2 and fields[0].strip():
+            meta[fields[0].strip()] = fields[1].strip()
+        else:
+            free.append(s)
+    if free:
+        meta["text"] = " / ".join(free)[:2000]
+    return meta
+
+
+def restore_export_meta(lines: list[str]) -> dict:
+    """Metadata from a pressure export's header (JSON values only; anything else is ignored)."""
+    restored = {}
+    keep = {"labels", "routine", "unit", "area_cm2", "filter", "sensor", "calibration",
+            "started_at", "kind", "source"}
+    for ln in lines:
+        m = re.match(r"^#\s*([a-z_]+):\s*(.*)$", ln.strip())
+        if m and m.group(1) in keep:
+            try:
+                restored[m.group(1)] = json.loads(m.group(2))
+            except ValueError:
+                continue
+    return restored
