@@ -1,0 +1,179 @@
+"""Scoring a whole session: smooth with the session's filter, replay the coach, score each step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import PressureError
+from .formula import RAMP_WEIGHT, combine, hold_subscores, ramp_score
+from .metrics import (
+    RELEASE_MAX_S, RELEASE_WINDOW_S, hold_metrics, ramp_metrics, release_metrics,
+    threshold_stats,
+)
+from .replay import replay_coach, step_spans
+from .results import SessionScores, StepScores
+
+
+def _smooth(t: np.ndarray, force_n: np.ndarray, filter_desc) -> tuple[np.ndarray, dict]:
+    from ..filters import DEFAULT_FILTER, filter_from_description
+
+    if filter_desc is None:
+        name, params = DEFAULT_FILTER
+        filter_desc = {"name": name, "params": dict(params)}
+    filt = filter_from_description(filter_desc)
+    return filt.process(t, force_n), filt.describe()
+
+
+def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None,
+                recorded_at: str | None = None) -> SessionScores:
+    """Score an already smoothed trace (``value`` in ``routine.unit``) against ``routine``."""
+    t = np.asarray(t, dtype=float)
+    value = np.asarray(value, dtype=float)
+    ok = np.isfinite(t) & np.isfinite(value)
+    t, value = t[ok], value[ok]
+    if t.size < 2:
+        raise PressureError("the session has no samples to score")
+    scorable = [s for s in routine.steps if s.kind in ("hold", "threshold")
+                or (s.kind == "ramp" and s.rate)]
+    if not scorable:
+        raise PressureError(f"routine {routine.name!r} has no hold, paced ramp or threshold step to score")
+    coach = replay_coach(t, value, routine, events)
+    spans = step_spans(coach, float(t[-1]))
+    steps: list[StepScores] = []
+    span_of = {idx: (t0, t1, done) for idx, t0, t1, done in spans}
+    for idx, t0, t1, done in spans:
+        step = routine.steps[idx]
+        sc = StepScores(index=idx, kind=step.kind, label=step.label, start_s=t0, end_s=t1,
+                        completed=done, target=step.target)
+        band = step.band()
+        if band is not None:
+            sc.lower, sc.upper = band
+        if step.kind == "hold":
+            prev = routine.steps[idx - 1] if idx > 0 else None
+            approach = span_of.get(idx - 1, (t0,))[0] if prev is not None and prev.kind == "ramp" else t0
+            m = hold_metrics(t, value, target=step.target, lower=band[0], upper=band[1], start=t0,
+                             end=t1, approach_start=approach)
+            m.update(_release_after(t, value, routine, idx, span_of, t1, step.target))
+            sc.metrics = m
+            sc.subscores = hold_subscores(m)
+            sc.score = combine(sc.subscores)
+        elif step.kind == "ramp" and step.rate:
+            v0 = value[min(int(np.searchsorted(t, t0)), t.size - 1)]
+            rate = -step.rate if step.target < v0 else step.rate
+            sc.metrics = ramp_metrics(t, value, start=t0, end=t1, rate=rate, level=step.target)
+            sc.score = ramp_score(sc.metrics)
+            sc.subscores = {"rate": sc.score}
+        elif step.kind == "threshold":
+            ev = [e for e in coach.events if e.kind == "threshold" and e.step == idx]
+            level = float(ev[0].data.get("value")) if ev else None
+            t_thr = ev[0].t if ev else t1
+            m = ramp_metrics(t, value, start=t0, end=t_thr, rate=step.rate, level=level)
+            m["threshold"] = level
+            m["threshold_t_s"] = t_thr if ev else None
+            sc.metrics = m
+            sc.score = ramp_score(m)
+            sc.subscores = {"rate": sc.score}
+        steps.append(sc)
+    weighted = [(1.0 if s.kind == "hold" else RAMP_WEIGHT, s.score) for s in steps
+                if s.score is not None]
+    if not weighted:
+        raise PressureError(
+            f"the session never reached a hold, paced ramp or threshold step of routine "
+            f"{routine.name!r}: nothing to score")
+    score = sum(w * v for w, v in weighted) / sum(w for w, _ in weighted)
+    thresholds = [{"t_s": e.t, "value": float(e.data.get("value")), "trial": e.data.get("trial")}
+                  for e in coach.events if e.kind == "threshold"]
+    thr_mean, thr_cv = threshold_stats([d["value"] for d in thresholds])
+    return SessionScores(
+        routine_name=routine.name, routine=routine.to_dict(), unit=routine.unit,
+        filter=filter_info or {}, steps=steps, score=score, duration_s=float(t[-1] - t[0]),
+        finished=coach.state.finished, thresholds=thresholds,
+        threshold_mean=thr_mean if thresholds else None,
+        threshold_cv_pct=thr_cv if len(thresholds) > 1 else None,
+        worst=_worst(steps), recorded_at=recorded_at, t=t, value=value)
+
+
+def _release_after(t, value, routine, idx, span_of, hold_end, target) -> dict:
+    """Release metrics if the hold is followed by a release step or ends the routine."""
+    nxt = routine.steps[idx + 1] if idx + 1 < len(routine.steps) else None
+    if nxt is not None and nxt.kind != "release":
+        return {"release_drop_pct": None, "abrupt_release": None}
+    if nxt is not None and idx + 1 in span_of:
+        end = span_of[idx + 1][1] + RELEASE_WINDOW_S
+    else:
+        end = hold_end + RELEASE_MAX_S
+    return release_metrics(t, value, start=hold_end, end=end, target=target)
+
+
+def _worst(steps: list[StepScores]) -> dict | None:
+    """The hold moment farthest from its target (in % of target), for the trace marker."""
+    best = None
+    for s in steps:
+        wt, wv = s.metrics.get("worst_t_s"), s.metrics.get("worst_value")
+        if s.kind != "hold" or wt is None or wv is None or not s.target:
+            continue
+        dev = (wv - s.target) / s.target * 100.0
+        if best is None or abs(dev) > abs(best["deviation_pct"]):
+            best = {"t_s": wt, "value": wv, "step": s.index, "deviation_pct": dev}
+    return best
+
+
+def score_session(t, force_n, routine, *, filter_desc=None, events=(), unit: str | None = None,
+                  area_cm2: float | None = None, recorded_at: str | None = None) -> SessionScores:
+    """Score raw recorded force (newtons) against ``routine``, as the live run saw it.
+
+    The force is smoothed with the session's filter (``filter_desc`` as stored by
+    ``Filter.describe()``; None: the default filter), converted to the routine's unit (or
+    ``unit``/``area_cm2``, the routine converted to match) and scored by :func:`score_trace`.
+    """
+    from ..samples import to_unit
+
+    t = np.asarray(t, dtype=float)
+    force_n = np.asarray(force_n, dtype=float)
+    if t.shape != force_n.shape:
+        raise PressureError(f"time and force differ in length ({t.size} != {force_n.size})")
+    if unit is not None or area_cm2 is not None:
+        routine = routine.converted(unit or routine.unit, area_cm2)
+    smoothed, described = _smooth(t, force_n, filter_desc)
+    value = to_unit(smoothed, routine.unit, routine.area_cm2) if smoothed.size else smoothed
+    return score_trace(t, np.asarray(value, dtype=float), routine, events=events,
+                       filter_info=described, recorded_at=recorded_at)
+
+
+def routine_of_recording(rec):
+    """The routine stored in a recording's metadata, or None."""
+    from ..routine import Routine
+
+    data = rec.meta.get("routine")
+    if not data:
+        return None
+    try:
+        return Routine.from_dict(data)
+    except PressureError as exc:
+        raise PressureError(f"{rec.path}: the routine stored in the file is not valid ({exc})") from None
+
+
+def score_recording(rec, routine=None) -> SessionScores:
+    """Score a recording with its own filter, unit and key events; ``routine`` overrides the
+    file's (needed for sessions recorded without one, e.g. an imported CSV)."""
+    routine = routine or routine_of_recording(rec)
+    if routine is None:
+        raise PressureError(f"{rec.path} has no routine; pass --routine NAME|FILE or "
+                            "--target/--tolerance/--hold to score it")
+    if len(rec) < 2:
+        raise PressureError(f"{rec.path} has no samples to score")
+    events = rec.events if routine_of_recording_matches(rec, routine) else ()
+    return score_session(rec.t, rec.force_n, routine, filter_desc=rec.meta.get("filter"),
+                         events=events, recorded_at=rec.meta.get("started_at"))
+
+
+def routine_of_recording_matches(rec, routine) -> bool:
+    """True when the file's step events belong to ``routine`` (same steps), so its key presses
+    can be re-applied; a different routine is replayed on the samples alone."""
+    data = rec.meta.get("routine")
+    if not data:
+        return False
+    try:
+        return [s.get("kind") for s in data.get("steps", [])] == [s.kind for s in routine.steps]
+    except AttributeError:
+        return False
