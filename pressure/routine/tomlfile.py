@@ -1,0 +1,116 @@
+"""Routine files (TOML, docs/routines.md): reading with errors that name the file and line,
+and writing a routine back in the same format."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from .model import Routine
+from .steps import RoutineError
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 1 << 20  # a routine is a few hundred bytes; refuse to parse anything huge
+
+
+def toml_value(v) -> str:
+    if isinstance(v, str):
+        # TOML basic string: escape the quote, the backslash and every control character
+        # (TOML also forbids a raw DEL, which JSON allows).
+        out = []
+        for ch in v:
+            if ch in '"\\':
+                out.append("\\" + ch)
+            elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+                out.append(f"\\u{ord(ch):04x}")
+            else:
+                out.append(ch)
+        return '"' + "".join(out) + '"'
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(float(v)) if isinstance(v, float) else str(v)
+
+
+def routine_toml(d: dict) -> str:
+    """A routine's dict (``Routine.to_dict()``) as TOML text."""
+    lines = []
+    for key in ("name", "unit", "area_cm2", "ceiling", "description"):
+        if key in d:
+            lines.append(f"{key} = {toml_value(d[key])}")
+    for step in d["steps"]:
+        lines.append("")
+        lines.append("[[steps]]")
+        lines.extend(f"{k} = {toml_value(v)}" for k, v in step.items())
+    return "\n".join(lines) + "\n"
+
+
+_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TABLE_HEADER = re.compile(r"^\s*\[")
+_STEPS_HEADER = re.compile(r"^\s*\[\[\s*steps\s*\]\]")
+
+
+def _find_line(text: str, step: int | None, key: str | None) -> int | None:
+    """1-based line of ``key`` in the ``step``-th [[steps]] table (or at the top level), or of
+    that table's header when the key is missing there; None when the text has no such place."""
+    lines = text.splitlines()
+    if step is None:
+        start, end = 0, next((i for i, l in enumerate(lines) if _TABLE_HEADER.match(l)), len(lines))
+        header = None
+    else:
+        headers = [i for i, l in enumerate(lines) if _STEPS_HEADER.match(l)]
+        if step >= len(headers):  # e.g. steps written as an inline array
+            key_line = _find_line(text, None, "steps")
+            return key_line
+        header = headers[step]
+        start = header + 1
+        end = next((i for i in range(start, len(lines)) if _TABLE_HEADER.match(lines[i])), len(lines))
+    if key:
+        pattern = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+        for i in range(start, end):
+            if pattern.match(lines[i]):
+                return i + 1
+    return None if header is None else header + 1
+
+
+def load_routine_file(path) -> Routine:
+    """Read a routine from a TOML file; any problem is a RoutineError naming the file and line."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise RoutineError(f"{path} is a folder, not a routine file")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise RoutineError(f"no such routine file: {path}") from None
+    except OSError as exc:
+        raise RoutineError(f"cannot read routine file {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise RoutineError(f"{path}: too large for a routine file (over {MAX_FILE_BYTES // 1024} KB)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RoutineError(f"{path}, line {line}: not UTF-8 text") from None
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        if m:
+            raise RoutineError(f"{path}, line {m.group(1)}, column {m.group(2)}: {msg[:m.start()]}") from None
+        raise RoutineError(f"{path}: {msg}") from None
+    try:
+        routine = Routine.from_dict(parsed)
+    except RoutineError as exc:
+        line = _find_line(text, exc.step, exc.key)
+        where = f"{path}, line {line}" if line else f"{path}"
+        raise RoutineError(f"{where}: {exc}", exc.step, exc.key) from None
+    log.debug("loaded routine %r from %s", routine.name, path)
+    return routine
