@@ -26,6 +26,8 @@ takes ``AT`` only); each may be given more than once:
 ``burst=EVERY[:HOLD]``: every EVERY seconds the lines of the next HOLD seconds (default 0.25 s) are
 held back and sent together (what USB buffering does); nothing is lost.
 
+``damage_line`` applies the per-line faults to one line as the firmware sends it.
+
 Why a language instead of keyword arguments: the same text works on the command line
 (``sim --faults``), in tests and in the docs, and a bad spec is one clear error.
 """
@@ -35,6 +37,8 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from pressure.errors import PressureError
 
@@ -142,3 +146,39 @@ def parse_faults(spec: "str | FaultPlan | None") -> FaultPlan:
     plan.restarts.sort()
     log.debug("fault plan: %s", plan.describe())
     return plan
+
+
+def damage_line(line: bytes, eol: bytes, r: dict[str, float], rng, stats: dict) -> tuple[bytes, bytes | None]:
+    """Apply the per-line faults of rates ``r`` to one sample line (``stats`` counts each).
+
+    Returns (junk sent before the line, possibly empty; the line as sent, None if lost).
+    """
+    junk_line = b""
+    if r["garbage"] and rng.random() < r["garbage"]:
+        # line noise: starts with a non-ASCII byte, so it can never pass for a line
+        junk = rng.integers(0, 256, int(rng.integers(1, 24)), dtype=np.uint8).tobytes()
+        junk = bytes([0x80 | junk[0]]) + junk[1:].replace(b"\r", b"?").replace(b"\n", b"?")
+        junk_line = junk + eol
+        stats["garbage"] += 1
+    body = line[: len(line) - len(eol)]
+    if r["lose"] and rng.random() < r["lose"]:
+        stats["lose"] += 1
+        stats["lost_samples"] += 1
+        return junk_line, None
+    if r["cut"] and rng.random() < r["cut"]:
+        line = body[: int(rng.integers(1, max(2, len(body))))] + eol
+        stats["cut"] += 1
+        stats["lost_samples"] += 1
+    elif r["drop"] and rng.random() < r["drop"]:
+        i = int(rng.integers(0, len(body)))
+        line = body[:i] + body[i + 1:] + eol
+        stats["dropped"] += 1
+        stats["lost_samples"] += 1
+    elif r["checksum"] and rng.random() < r["checksum"]:
+        star = body.rindex(b"*")
+        good = int(body[star + 1:], 16)
+        bad = good ^ int(rng.integers(1, 256))
+        line = body[: star + 1] + b"%02X" % bad + eol
+        stats["checksum"] += 1
+        stats["lost_samples"] += 1
+    return junk_line, line

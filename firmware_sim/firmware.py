@@ -17,7 +17,9 @@ What it models, and why each matters to the reader:
 * faults on demand (``faults.py``), each counted in ``stats`` so a test can compare the
   reader's counts with what was really injected.
 
-The encoder here is written independently of ``pressure/wire.py`` on purpose.
+The byte encoders are in ``encoders.py`` (written independently of ``pressure/wire.py`` on
+purpose), the commands the device answers in ``commands.py``; this module is the device state:
+the ADC, the sample schedule, restarts, the link and the fault plan applied to the output.
 """
 
 from __future__ import annotations
@@ -31,44 +33,23 @@ import numpy as np
 from pressure.errors import PressureError
 from pressure.samples import FORCE_UNITS, normalize_unit
 
-from .faults import FaultPlan, parse_faults
+from .adc import RAW_MAX, RAW_MIN, Adc, default_noise_counts  # noqa: F401 - re-exported
+from .commands import FW_VERSION, MODEL, RATES, DeviceCommands  # noqa: F401 - RATES re-exported
+from .encoders import (  # noqa: F401 - FORMATS, checksum re-exported
+    FORMATS, HX711_STYLES, checksum, encode_pressure, encode_values, line_end,
+)
+from .faults import FaultPlan, damage_line, parse_faults
 from .model import make_profile
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("pressure", "number", "plotter", "hx711", "gauge")
-RATES = (10, 80, 100, 250, 500, 1000, 2000)  # what the RATE command accepts
 MAX_RATE = 10000.0  # what the constructor accepts (fast ADCs, benchmarks)
-RAW_MIN, RAW_MAX = -8388608, 8388607
 WRAP = 1 << 32
-MODEL, FW_VERSION = "pressure-sim", "1.0"
-HX711_STYLES = ("reading", "average")
 HX711_BANNER = ("HX711 scale demo", "Initializing the scale", "Before setting up the scale:",
                 "After setting up the scale:", "Readings:")
-_GAUGE_LABELS = {"N": "N", "kN": "kN", "mN": "mN", "kgf": "kgF", "gf": "gF", "lbf": "lbF", "ozf": "ozF"}
-_HX711_LABELS = {"kgf": "kg", "gf": "g", "lbf": "lbs", "ozf": "oz", "N": "N", "kN": "kN", "mN": "mN"}
-_EOL = {"gauge": b"\r"}
-_MAX_COMMAND = 128  # a longer line without an ending is noise, not a command
 
 
-def checksum(body: bytes) -> int:
-    """XOR of every byte of a sample line before ``*``."""
-    c = 0
-    for b in body:
-        c ^= b
-    return c
-
-
-def default_noise_counts(rate: float) -> float:
-    """RMS board noise in counts: an HX711 is quieter at 10 Hz than at 80 Hz; fast ADCs noisier."""
-    if rate <= 10:
-        return 4.0
-    if rate <= 80:
-        return 12.0
-    return 20.0
-
-
-class Firmware:
+class Firmware(Adc, DeviceCommands):
     """The device. Not thread-safe: the host serialises calls (see ``host.py``)."""
 
     def __init__(self, profile: str = "hold", fmt: str = "pressure", rate: float = 80, seed: int = 0,
@@ -171,10 +152,6 @@ class Firmware:
         return self._tare
 
     @property
-    def noise_counts(self) -> float:
-        return default_noise_counts(self.rate) if self._noise_counts is None else self._noise_counts
-
-    @property
     def device_time(self) -> float:
         """Device time (s since the host started) up to which everything has been emitted."""
         return self._now
@@ -194,81 +171,17 @@ class Firmware:
             return math.inf
         return self._sched_t0 + self._sched_k / self.rate
 
-    # ---- the ADC -----------------------------------------------------------------------
-    def _base(self, times: np.ndarray) -> np.ndarray:
-        """The noise-free part of the ADC reading (a pure function of time): zero + force + hum."""
-        force = self.model.force(times)
-        for a, d in self.plan.saturations:
-            force = np.where((times >= a) & (times < a + d), 1e4 * abs(RAW_MAX / self.counts_per_n), force)
-        base = self._zero + force * self.counts_per_n
-        hum = self._hum_counts if self._hum_counts is not None else (
-            0.5 * self.noise_counts if self.rate > 100 else 0.0)
-        if hum:
-            base += hum * math.sqrt(2) * np.sin(2 * np.pi * 50.0 * times + self._hum_phase)
-        return base
-
-    def _scheduled_base(self, k_lo: int, k_hi: int) -> np.ndarray:
-        """``_base`` for schedule slots k_lo..k_hi, computed ~0.5 s ahead in one go.
-
-        Why: the host asks for one sample at a time at 1000/s; evaluating the profile for 512
-        slots at once costs about what one slot does, which leaves the GIL to the reader. The
-        cache is keyed by the schedule, so RATE, START and a restart simply start a new one.
-        """
-        key = (self._sched_t0, self.rate)
-        cache = self._base_cache
-        if cache is None or cache[0] != key or k_lo < cache[1] or k_hi >= cache[1] + cache[2].shape[0]:
-            ks = np.arange(k_lo, k_lo + max(k_hi - k_lo + 1, 512), dtype=np.float64)
-            cache = self._base_cache = (key, k_lo, self._base(self._sched_t0 + ks / self.rate))
-        return cache[2][k_lo - cache[1]: k_hi - cache[1] + 1]
-
-    def _adc(self, base: np.ndarray) -> np.ndarray:
-        adc = np.rint(base + self._nrng.standard_normal(base.shape[0]) * self.noise_counts)
-        return np.minimum(np.maximum(adc, RAW_MIN), RAW_MAX).astype(np.int64)
-
-    def _report(self, adc: np.ndarray) -> np.ndarray:
-        """What the firmware sends: tare subtracted, a saturated reading kept at its limit."""
-        raw = np.minimum(np.maximum(adc - self._tare, RAW_MIN), RAW_MAX)
-        high, low = adc >= RAW_MAX, adc <= RAW_MIN
-        if high.any() or low.any():
-            raw[high], raw[low] = RAW_MAX, RAW_MIN
-            self.stats["saturated"] += int(np.count_nonzero(high | low))
-        return raw
-
-    # ---- encoders (independent of pressure/wire.py) ---------------------------------------
+    # ---- encoding (encoders.py, independent of pressure/wire.py) -----------------------------
     def _encode(self, seqs: np.ndarray, times: np.ndarray, raw: np.ndarray) -> list[bytes]:
-        fmt = self.fmt
-        if fmt == "pressure":
-            bodies = [f"S{s},{m},{r}".encode() for s, m, r in
-                      zip(seqs.tolist(), self.micros(times).tolist(), raw.tolist())]
-            return [b + b"*%02X\r\n" % checksum(b) for b in bodies]
+        if self.fmt == "pressure":
+            return encode_pressure(seqs, self.micros(times), raw)
         values = (raw - self.offset) / self.counts_per_n / self._per_unit
-        eol = _EOL.get(fmt, b"\r\n")
-        if fmt == "number":
-            return [b"%.3f" % v + eol for v in values.tolist()]
-        if fmt == "plotter":
-            return [b"force:%.2f,raw:%d" % (v, r) + eol for v, r in zip(values.tolist(), raw.tolist())]
-        if fmt == "gauge":
-            label = _GAUGE_LABELS[self.unit].encode()
-            return [b"%+.2f %s" % (v, label) + eol for v in values.tolist()]
-        label = _HX711_LABELS[self.unit].encode()
-        if self.hx711_style == "reading":
-            return [b"Reading: %.2f %s" % (v, label) + eol for v in values.tolist()]
-        history = np.concatenate([np.asarray(self._recent_val, dtype=float), values])
-        csum = np.concatenate([[0.0], np.cumsum(history)])
-        n0 = len(self._recent_val)
-        lines = []
-        for i, v in enumerate(values.tolist()):
-            end = n0 + i + 1
-            start = max(0, end - 10)
-            avg = (csum[end] - csum[start]) / (end - start)
-            lines.append(b"one reading:\t%.1f\t| average:\t%.1f" % (v, avg) + eol)
-        self._recent_val.extend(values.tolist())
-        return lines
+        return encode_values(self.fmt, values, raw, self.unit, self.hx711_style, self._recent_val)
 
     # ---- output ------------------------------------------------------------------------
     def _say(self, text: str) -> None:
         if self.link_up:
-            self._out += text.encode("ascii", "replace") + _EOL.get(self.fmt, b"\r\n")
+            self._out += text.encode("ascii", "replace") + line_end(self.fmt)
 
     def _put(self, line: bytes, seq: int) -> None:
         self._out += line
@@ -285,38 +198,14 @@ class Firmware:
             self._out += b"".join(lines)
             self.last_seqs.extend(seqs)
             return
-        r = plan.rates
-        eol = _EOL.get(self.fmt, b"\r\n")
+        eol = line_end(self.fmt)
         for line, seq, t in zip(lines, seqs, times.tolist()):
             if self._held and t >= self._held_until:
                 self._flush_held()
-            if r["garbage"] and rng.random() < r["garbage"]:
-                # line noise: starts with a non-ASCII byte, so it can never pass for a line
-                junk = rng.integers(0, 256, int(rng.integers(1, 24)), dtype=np.uint8).tobytes()
-                junk = bytes([0x80 | junk[0]]) + junk[1:].replace(b"\r", b"?").replace(b"\n", b"?")
-                self._out += junk + eol
-                stats["garbage"] += 1
-            body = line[: len(line) - len(eol)]
-            if r["lose"] and rng.random() < r["lose"]:
-                stats["lose"] += 1
-                stats["lost_samples"] += 1
+            junk, line = damage_line(line, eol, plan.rates, rng, stats)
+            self._out += junk
+            if line is None:
                 continue
-            if r["cut"] and rng.random() < r["cut"]:
-                line = body[: int(rng.integers(1, max(2, len(body))))] + eol
-                stats["cut"] += 1
-                stats["lost_samples"] += 1
-            elif r["drop"] and rng.random() < r["drop"]:
-                i = int(rng.integers(0, len(body)))
-                line = body[:i] + body[i + 1:] + eol
-                stats["dropped"] += 1
-                stats["lost_samples"] += 1
-            elif r["checksum"] and rng.random() < r["checksum"]:
-                star = body.rindex(b"*")
-                good = int(body[star + 1:], 16)
-                bad = good ^ int(rng.integers(1, 256))
-                line = body[: star + 1] + b"%02X" % bad + eol
-                stats["checksum"] += 1
-                stats["lost_samples"] += 1
             if plan.burst_every and t >= plan.burst_every:
                 n = math.floor(t / plan.burst_every)
                 start = n * plan.burst_every
@@ -421,56 +310,3 @@ class Firmware:
             self.stats["lost_samples"] += len(self._held)  # held back by a burst: never sent
             self._held = []
         self.link_up = bool(up)
-
-    def handle_input(self, data: bytes) -> None:
-        """Bytes the host received from the reader: commands, or poll requests for a gauge."""
-        self._inbuf += data
-        while True:
-            cut = [i for i in (self._inbuf.find(b"\n"), self._inbuf.find(b"\r")) if i >= 0]
-            if not cut:
-                if len(self._inbuf) > _MAX_COMMAND:
-                    self._inbuf.clear()
-                return
-            i = min(cut)
-            line = bytes(self._inbuf[:i]).decode("ascii", "replace").strip()
-            del self._inbuf[: i + 1]
-            if line:
-                self._command(line)
-
-    def _command(self, line: str) -> None:
-        if self.fmt == "gauge" and self.poll:
-            if line in ("?", "D", "d"):
-                self._polls += 1
-            return
-        if self.fmt != "pressure":
-            log.debug("format %s ignores input %r", self.fmt, line)
-            return
-        self.stats["commands"] += 1
-        words = line.split()
-        cmd = words[0].upper()
-        if cmd == "ID?" and len(words) == 1:
-            self._say(f"#ID model={MODEL} fw={FW_VERSION} serial={self.serial} rate={self.rate:g} "
-                      f"counts_per_n={self.counts_per_n!r} offset={self.offset}")
-        elif cmd == "TARE" and len(words) == 1:
-            recent = list(self._recent_adc) or self._adc(self._base(np.array([self._now]))).tolist()
-            self._tare, self._tared = int(round(sum(recent) / len(recent))), True
-            self._say(f"#OK TARE offset={self._tare}")
-        elif cmd == "RATE":
-            try:
-                hz = float(words[1]) if len(words) == 2 else math.nan
-            except ValueError:
-                hz = math.nan
-            if hz not in RATES:
-                arg = " ".join(words[1:]) or "(none)"
-                self._say(f"#ERR RATE {arg} is not a rate; choose {', '.join(map(str, RATES))}")
-                return
-            self.rate = hz
-            self._sched_t0, self._sched_k = self._now, 1
-            self._say(f"#OK RATE {hz:g}")
-        elif cmd in ("START", "STOP") and len(words) == 1:
-            if cmd == "START" and not self.streaming:
-                self._sched_t0, self._sched_k = self._now, 1
-            self.streaming = cmd == "START"
-            self._say(f"#OK {cmd}")
-        else:
-            self._say(f"#ERR {line[:40]} unknown command")
