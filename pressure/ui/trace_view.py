@@ -15,8 +15,9 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from . import theme
 from .history import PeakDecimator
@@ -24,6 +25,168 @@ from .history import PeakDecimator
 log = logging.getLogger(__name__)
 
 MAX_MARKERS = 200  # oldest marker lines are dropped beyond this (they stay in the recording)
+
+# A wide pen costs Qt's raster engine ~8x a 1-pixel one (every segment goes through the
+# stroker: ~2 ms a frame for the smoothed trace alone). A curve drawn as a few 1-pixel strokes
+# offset by whole device pixels looks the same at these widths for a fraction of the cost.
+PIXEL_OFFSETS = {
+    1: ((0, 0),),
+    2: ((0, 0), (0, 1), (1, 0)),
+    3: ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)),
+}
+
+
+class ThinStrokeCurve(pg.PlotCurveItem):
+    """A PlotCurveItem whose ``width`` is drawn as 1-pixel strokes at small device offsets."""
+
+    def __init__(self, color, width: int = 1, style=Qt.PenStyle.SolidLine):
+        super().__init__(pen=pg.mkPen(color, width=1, style=style), skipFiniteCheck=True)
+        self._offsets = PIXEL_OFFSETS.get(int(width), PIXEL_OFFSETS[3])
+        self._pad = 1.0 + max(max(abs(dx), abs(dy)) for dx, dy in self._offsets)
+
+    def pixelPadding(self):  # the offsets reach beyond the 1-pixel pen: repaint that far
+        return self._pad
+
+    def paint(self, p, opt, widget):
+        if self.xData is None or len(self.xData) == 0:
+            return
+        path = self.getPath()
+        p.setRenderHint(p.RenderHint.Antialiasing, False)
+        p.setPen(self.opts["pen"])
+        base = p.transform()
+        for dx, dy in self._offsets:
+            p.setTransform(base * QTransform.fromTranslate(dx, dy) if dx or dy else base)
+            p.drawPath(path)
+        p.setTransform(base)
+
+
+class HLine:
+    """A horizontal line with a label at the left of the trace, made of plain Qt items.
+
+    pyqtgraph's InfiniteLine recomputes its geometry and moves its label in Python on every
+    scrolled frame (~1 ms a frame for two lines); these are C++ items whose ends follow the
+    visible window with one ``setLine`` a frame."""
+
+    def __init__(self, plot, color, width: int = 2, style=Qt.PenStyle.SolidLine, label: str = ""):
+        pen = pg.mkPen(color, width=width, style=style)
+        pen.setCosmetic(True)
+        self.line = QGraphicsLineItem()
+        self.line.setPen(pen)
+        self.label = QGraphicsSimpleTextItem(label)
+        self.label.setBrush(QColor(color))
+        self.label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self._value = 0.0
+        self._span = (0.0, 1.0)
+        for item in (self.line, self.label):
+            plot.addItem(item, ignoreBounds=True)
+
+    def value(self) -> float:
+        return self._value
+
+    def setValue(self, value: float) -> None:  # noqa: N802 - the InfiniteLine name it replaces
+        self._value = float(value)
+        self.set_span(*self._span)
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.label.setTransform(QTransform.fromTranslate(2, -QFontMetrics(self.label.font()).height()))
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt's name
+        self.line.setVisible(visible)
+        self.label.setVisible(visible)
+
+    def isVisible(self) -> bool:  # noqa: N802 - Qt's name
+        return self.line.isVisible()
+
+    def set_span(self, left: float, right: float) -> None:
+        self._span = (left, right)
+        self.line.setLine(QLineF(left, self._value, right, self._value))
+        self.label.setPos(left + 0.02 * (right - left), self._value)
+
+
+class HBand:
+    """The target band as one C++ rectangle item spanning the visible window (see HLine)."""
+
+    def __init__(self, plot, brush):
+        self.rect = QGraphicsRectItem()
+        self.rect.setBrush(brush)
+        self.rect.setPen(pg.mkPen(None))
+        self.rect.setZValue(-10)
+        self._region = (0.0, 0.0)
+        self._span = (0.0, 1.0)
+        plot.addItem(self.rect, ignoreBounds=True)
+
+    def getRegion(self) -> tuple[float, float]:  # noqa: N802 - the LinearRegionItem name it replaces
+        return self._region
+
+    def setRegion(self, region) -> None:  # noqa: N802
+        self._region = (float(region[0]), float(region[1]))
+        self.set_span(*self._span)
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        self.rect.setVisible(visible)
+
+    def isVisible(self) -> bool:  # noqa: N802
+        return self.rect.isVisible()
+
+    def set_span(self, left: float, right: float) -> None:
+        self._span = (left, right)
+        lo, hi = self._region
+        self.rect.setRect(QRectF(left, lo, right - left, hi - lo))
+
+
+class TimeAxis(pg.AxisItem):
+    """The scrolling time axis, drawn directly: a tick and a label every ``spacing`` seconds.
+
+    The axis changes on every scrolled frame; pyqtgraph's general tick and text layout cost
+    ~2 ms a frame for it. Here: a few lines and cached label widths, ~0.1 ms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__("bottom", *args, **kwargs)
+        self.spacing = 1.0
+        self._widths: dict[str, int] = {}
+
+    def set_spacing(self, seconds: float) -> None:
+        self.spacing = float(seconds)
+        self.setTickSpacing(seconds, seconds)  # what pyqtgraph would use, e.g. for an export
+        self.update()
+
+    def paint(self, p, opt, widget):
+        lo, hi = self.range
+        rect = self.mapRectFromParent(self.geometry())
+        width = rect.width()
+        if not (hi > lo and width > 0 and self.spacing > 0):
+            return
+        p.setRenderHint(p.RenderHint.Antialiasing, False)
+        p.setPen(self.pen())
+        top = rect.top()
+        p.drawLine(QLineF(rect.left(), top, rect.right(), top))
+        font = self.style.get("tickFont")
+        if font is not None:
+            p.setFont(font)
+        metrics = p.fontMetrics()
+        height = metrics.height()
+        scale = width / (hi - lo)
+        step = self.spacing
+        first = math.ceil(lo / step - 1e-9)
+        last = math.floor(hi / step + 1e-9)
+        ticks, labels = [], []
+        for i in range(first, last + 1):
+            v = i * step
+            x = rect.left() + (v - lo) * scale
+            ticks.append(QLineF(x, top, x, top + 5))
+            text = f"{v:g}"
+            w = self._widths.get(text)
+            if w is None:
+                w = self._widths[text] = metrics.horizontalAdvance(text)
+                if len(self._widths) > 4096:
+                    self._widths.clear()
+            if rect.left() <= x - w / 2 and x + w / 2 <= rect.right():
+                labels.append((QRectF(x - w / 2, top + 6, w, height), text))
+        p.drawLines(ticks)
+        p.setPen(self.textPen())
+        for r, text in labels:
+            p.drawText(r, int(Qt.AlignmentFlag.AlignCenter), text)
 
 
 class TraceView(pg.GraphicsLayoutWidget):
@@ -35,7 +198,8 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.paint_hooks: list = []  # callables(t_end) run after each paint (the GUI benchmark)
         self.frames = 0
 
-        self.plot = self.addPlot(row=0, col=0)
+        self.time_axis = TimeAxis()
+        self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": self.time_axis})
         p = self.plot
         p.setClipToView(True)
         p.setDownsampling(auto=True, mode="peak")
@@ -55,28 +219,18 @@ class TraceView(pg.GraphicsLayoutWidget):
         # (halves the cost of a scrolling frame with the raster painter).
         p.getAxis("left").setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
-        self.band = pg.LinearRegionItem(orientation="horizontal", movable=False,
-                                        brush=pg.mkBrush(*theme.BAND_BRUSH), pen=pg.mkPen(None))
-        self.band.setZValue(-10)
-        p.addItem(self.band)
-        self.target_line = pg.InfiniteLine(angle=0, movable=False,
-                                           pen=pg.mkPen(theme.TARGET_PEN, width=2, style=Qt.PenStyle.DashLine),
-                                           label="", labelOpts={"position": 0.02, "color": theme.TARGET_PEN,
-                                                                "anchors": [(0, 1), (0, 1)]})
-        p.addItem(self.target_line)
-        self.ceiling_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(theme.CEILING_PEN, width=2),
-                                            label="ceiling", labelOpts={"position": 0.02, "color": theme.CEILING_PEN,
-                                                                        "anchors": [(0, 1), (0, 1)]})
-        p.addItem(self.ceiling_line)
+        self.band = HBand(p, pg.mkBrush(*theme.BAND_BRUSH))
+        self.target_line = HLine(p, theme.TARGET_PEN, width=2, style=Qt.PenStyle.DashLine)
+        self.ceiling_line = HLine(p, theme.CEILING_PEN, width=2, label="ceiling")
+        self.ceiling_line.set_text("ceiling")
         # Raw and smoothed traces are PlotCurveItems fed with views already clipped to the window
         # and reduced to min/max per pixel column (history.PeakDecimator): the same picture as
         # PlotDataItem's clipToView + peak downsampling at a fraction of the cost per frame.
-        self.raw_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.RAW_PEN, width=theme.RAW_WIDTH), skipFiniteCheck=True)
-        self.pacer_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.PACER_PEN, width=2, style=Qt.PenStyle.DotLine))
+        self.raw_curve = ThinStrokeCurve(theme.RAW_PEN, theme.RAW_WIDTH)
+        self.pacer_curve = ThinStrokeCurve(theme.PACER_PEN, 2, style=Qt.PenStyle.DotLine)
         p.addItem(self.pacer_curve)
         self._pacer_shown = False
-        self.smooth_curve = pg.PlotCurveItem(pen=pg.mkPen(theme.SMOOTH_PEN, width=theme.SMOOTH_WIDTH),
-                                             skipFiniteCheck=True)
+        self.smooth_curve = ThinStrokeCurve(theme.SMOOTH_PEN, theme.SMOOTH_WIDTH)
         p.addItem(self.raw_curve)
         p.addItem(self.smooth_curve)
         self._raw_decimator = PeakDecimator()
@@ -125,8 +279,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         # Fixed major ticks only (about six labels per window): the time axis is regenerated on
         # every scrolled frame, and pyqtgraph's automatic minor levels cost ~40 % of a frame.
         step = next((s for s in (1, 2, 5, 10, 20, 30, 60) if seconds / s <= 7), 120)
-        self.plot.getAxis("bottom").setTickSpacing(step, step)
-        self.plot.getAxis("bottom").setStyle(maxTickLevel=0)
+        self.time_axis.set_spacing(step)
 
     # --- static parts (change when the routine/step changes) ---------------------------------
     def set_y_range(self, lo: float, hi: float) -> None:
@@ -146,7 +299,7 @@ class TraceView(pg.GraphicsLayoutWidget):
             self.band.setRegion((lo, hi))
             self.overview_band.setRegion((lo, hi))
             self.target_line.setValue(target)
-            self.target_line.label.setFormat(f"target {target:g} ± {(hi - lo) / 2:.3g} {self.unit}")
+            self.target_line.set_text(f"target {target:g} ± {(hi - lo) / 2:.3g} {self.unit}")
 
     def set_ceiling(self, ceiling: float | None) -> None:
         visible = ceiling is not None and math.isfinite(ceiling) and ceiling > 0
@@ -170,12 +323,15 @@ class TraceView(pg.GraphicsLayoutWidget):
         columns = max(int(self.plot.vb.width()), 100)
         x, y = self._raw_decimator.reduce(t, raw, columns, first_index)
         self.raw_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
-        x, y = self._smooth_decimator.reduce(t, smooth, columns, first_index)
+        # the smoothed trace has little spread within a column: half the columns look the same
+        x, y = self._smooth_decimator.reduce(t, smooth, columns // 2, first_index)
         self.smooth_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
         # the first window fills from 0; after that the newest sample is the right edge
         right = max(now, self.window_seconds) if math.isfinite(now) else self.window_seconds
         left = right - self.window_seconds
         self.plot.setXRange(left, right, padding=0)
+        for item in (self.band, self.target_line, self.ceiling_line):
+            item.set_span(left, right)
         # Apply the new view transform now: left to the paint, pyqtgraph applies it *during*
         # the paint, which invalidates the items and schedules a second full paint per frame.
         self.plot.vb.prepareForPaint()
