@@ -209,8 +209,8 @@ class TraceView(pg.GraphicsLayoutWidget):
         p.disableAutoRange()
         p.showGrid(x=False, y=True, alpha=0.15)  # horizontal lines only: they do not scroll
         p.setLabel("bottom", "time (s)")
-        p.getAxis("bottom").enableAutoSIPrefix(False)
-        p.getAxis("left").enableAutoSIPrefix(False)
+        for axis in ("left", "bottom", "right", "top"):  # hidden axes too: an SI prefix check
+            p.getAxis(axis).enableAutoSIPrefix(False)     # re-sets a label's HTML every frame
         for axis in ("left", "bottom"):
             p.getAxis(axis).setTextPen(theme.PLOT_FOREGROUND)
             p.getAxis(axis).setPen(theme.PLOT_FOREGROUND)
@@ -246,7 +246,8 @@ class TraceView(pg.GraphicsLayoutWidget):
         o.setMaximumHeight(90)
         o.hideAxis("left")
         o.getAxis("bottom").setTextPen(theme.PLOT_FOREGROUND)
-        o.getAxis("bottom").enableAutoSIPrefix(False)
+        for axis in ("left", "bottom", "right", "top"):
+            o.getAxis(axis).enableAutoSIPrefix(False)
         o.getAxis("bottom").setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.overview_curve = o.plot(pen=pg.mkPen(theme.OVERVIEW_PEN, width=1))
         self.overview_band = pg.LinearRegionItem(orientation="horizontal", movable=False,
