@@ -196,6 +196,15 @@ def read_chunk(port: serial.SerialBase, limit: int = MAX_CHUNK) -> bytes:
     return b"".join(parts) if len(parts) > 1 else data
 
 
+def read_waiting(port: serial.SerialBase, limit: int = MAX_CHUNK) -> bytes:
+    """What the port holds now (up to ``limit``), without waiting: b"" when nothing is there."""
+    if not port.in_waiting:
+        sock = getattr(port, "_socket", None)
+        if not isinstance(sock, socket.socket) or not select.select([sock], [], [], 0)[0]:
+            return b""
+    return read_chunk(port, limit)
+
+
 def write(port: serial.SerialBase, data: bytes) -> None:
     """Write all of ``data`` (commands and poll requests are short)."""
     port.write(data)

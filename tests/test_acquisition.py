@@ -325,6 +325,32 @@ def test_stop_returns_promptly_while_waiting_for_bytes(device, run_reader):
     assert reader.stats().state == "stopped" and not reader.stats().connected
 
 
+def test_read_interval_gathers_lines_and_counts_the_wait_as_latency(device, run_reader):
+    """With read_interval the reader holds a chunk until the interval has passed since its first
+    bytes: everything that came meanwhile is one block, stamped with the first bytes' moment."""
+    reader, buffer = run_reader(device.path, fmt="number", read_interval=0.05)
+    assert wait_until(lambda: reader.stats().state == "streaming")
+    sent = time.monotonic()
+    device.send(b"1.5\n")
+    device.send(b"2.5\n3.5\n")
+    assert wait_until(lambda: buffer.total >= 3, buffer=buffer)
+    seen = time.monotonic()
+    block = all_samples(buffer)
+    np.testing.assert_allclose(block.force_n, [1.5, 2.5, 3.5])
+    assert sent <= block.arrival.min()
+    assert seen - block.arrival.min() >= 0.05  # the wait is inside the latency, not hidden
+
+
+def test_stop_returns_promptly_during_a_read_interval(device, run_reader):
+    reader, buffer = run_reader(device.path, fmt="number", read_interval=30.0)
+    assert wait_until(lambda: reader.stats().state == "streaming")
+    device.send(b"1.0\n")
+    began = time.monotonic()
+    reader.stop()
+    assert reader.join(1.0)
+    assert time.monotonic() - began < 1.0
+
+
 def test_polling_writes_the_request_at_the_rate(device, run_reader):
     began = time.monotonic()  # before the reader exists: no poll can be older than this
     reader, _ = run_reader(device.path, fmt="gauge", poll=b"?\r", poll_rate=100.0)

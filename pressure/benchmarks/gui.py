@@ -60,7 +60,7 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     from ..filters import default_filter
     from ..recording import RecordingWriter
     from ..routine import get_routine
-    from ..ui.app import RING_CAPACITY, qt_app, spin
+    from ..ui.app import READ_INTERVAL_S, RING_CAPACITY, qt_app, spin
     from ..ui.main_window import MainWindow
     from ..ui.pipeline import LiveSource, Pipeline
     from ..ui.sim_process import SimProcess
@@ -69,7 +69,7 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="pressure-bench-gui-"))
     host = SimProcess(profile="ischemic", rate=RATE_HZ, target_n=30.0, seed=1)  # as `python main.py` runs it
     buffer = RingBuffer(RING_CAPACITY)
-    reader = Reader(host.url, buffer, fmt="pressure")
+    reader = Reader(host.url, buffer, fmt="pressure", read_interval=READ_INTERVAL_S)  # as the window reads
     reader.start()
     source = LiveSource(reader, buffer, sensor="built-in simulator", on_stop=[host.stop])
     recorder = RecordingWriter(folder / "bench.pressure", {"unit": "N"})
