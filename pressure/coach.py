@@ -85,6 +85,38 @@ class CoachState:
     events: tuple[Event, ...]
 
 
+# The coach's containers; everything else it holds is an immutable value (numbers, tuples, the
+# frozen routine and state), which a snapshot shares instead of copying.
+_CONTAINERS = ("_countdown_done", "_thresholds", "_all_events", "_new_events", "_actions", "_history")
+
+
+@dataclass(frozen=True)
+class CoachSnapshot:
+    """A coach at one moment (:meth:`Coach.snapshot`), to go on from with :meth:`Coach.restore`.
+
+    Small by sharing: the immutable values, the routine, the state, the events (the coach only
+    ever appends to its list, so ``events[:n_events]`` is the list as it was) and the sample
+    arrays of ``history`` (never changed in place) are referenced, not copied.
+    """
+
+    routine: Routine
+    values: tuple                     # (attribute, value) pairs of the immutable attributes
+    countdown_done: frozenset
+    thresholds: tuple
+    events: list                      # shared with the coach; only the first n_events count
+    n_events: int
+    new_events: tuple
+    actions: tuple
+    history: tuple                    # ((t, value), ...) the samples kept for threshold look-ups
+
+    def with_history(self, pairs) -> "CoachSnapshot":
+        """The same snapshot remembering other (t, value) arrays for threshold look-ups, e.g.
+        views of a whole file's arrays instead of the coach's own copies (replay checkpoints)."""
+        import dataclasses
+
+        return dataclasses.replace(self, history=tuple((np.asarray(t), np.asarray(v)) for t, v in pairs))
+
+
 class Coach:
     """Runs one routine. Feed it with :meth:`update`; read :attr:`state` and :attr:`events`."""
 
@@ -145,6 +177,26 @@ class Coach:
         self._new_events.clear()
         self._state = self._make_state(events)
         return self._state
+
+    def snapshot(self) -> CoachSnapshot:
+        """This coach now, cheaply (see :class:`CoachSnapshot`); :meth:`restore` goes on from it."""
+        values = tuple((k, v) for k, v in vars(self).items() if k not in _CONTAINERS and k != "routine")
+        return CoachSnapshot(self.routine, values, frozenset(self._countdown_done), tuple(self._thresholds),
+                             self._all_events, len(self._all_events), tuple(self._new_events),
+                             tuple(self._actions), tuple(self._history))
+
+    def restore(self, snapshot: CoachSnapshot) -> None:
+        """Become the coach of ``snapshot`` (same routine): the same answers from the same samples."""
+        if snapshot.routine != self.routine:
+            raise ValueError("a coach snapshot restores only a coach of the same routine")
+        for name, value in snapshot.values:
+            setattr(self, name, value)
+        self._countdown_done = set(snapshot.countdown_done)
+        self._thresholds = list(snapshot.thresholds)
+        self._all_events = list(snapshot.events[:snapshot.n_events])
+        self._new_events = list(snapshot.new_events)
+        self._actions = list(snapshot.actions)
+        self._history = deque(snapshot.history)
 
     def advance(self, t: float) -> None:
         """The advance key: start the step that waits for it, or skip the current step."""

@@ -369,3 +369,42 @@ def test_samples_without_a_time_are_skipped():
     t[100:110] = np.nan
     coach.update(t, np.full(t.size, 30.0))
     assert end_time(coach, 0) == pytest.approx(5.0, abs=DT + 1e-9)
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+
+@settings(max_examples=30, deadline=None)
+@given(trace_and_cuts())
+def test_a_restored_snapshot_goes_on_exactly_like_the_coach(data):
+    t, v, cuts, keys = data
+    cut = cuts[len(cuts) // 2] if cuts else t.size // 2
+    coach = Coach(CHUNK_ROUTINE)
+    coach.update(t[:cut], v[:cut])
+    snap = coach.snapshot()
+    coach.advance(t[cut - 1])  # the original goes on (a key, more samples) after the snapshot
+    coach.update(t[cut:], v[cut:])
+    reference = Coach(CHUNK_ROUTINE)
+    reference.update(t[:cut], v[:cut])
+    reference.advance(t[cut - 1])
+    reference.update(t[cut:], v[cut:])
+    restored = Coach(CHUNK_ROUTINE)
+    restored.restore(snap)  # taken before the key and the later samples: none of them leak in
+    restored.advance(t[cut - 1])
+    restored.update(t[cut:], v[cut:])
+    assert restored.events == reference.events == coach.events
+    assert _final(restored.state) == _final(reference.state)
+
+
+def test_snapshot_shares_what_never_changes_and_refuses_another_routine():
+    coach = Coach(one(Step("threshold", rate=10), Step("rest", duration=5)))
+    t = times(3)
+    coach.update(t, 10 * t)
+    a, b = coach.snapshot(), coach.snapshot()
+    assert a.events is b.events and all(x is y for x, y in zip(a.history, b.history))
+    restored = Coach(coach.routine)
+    # remember the file's own arrays instead of the coach's copies: the look-up still works
+    restored.restore(a.with_history([(t, 10 * t)]))
+    restored.mark_threshold(2.0)
+    assert restored.state.thresholds == pytest.approx((20.0,))
+    with pytest.raises(ValueError):
+        Coach(one(hold())).restore(a)
