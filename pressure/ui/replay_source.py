@@ -99,6 +99,14 @@ class KeyedCoach:
     def mark_threshold(self, t: float) -> None:
         self.coach.mark_threshold(t)
 
+    def snapshot(self) -> tuple:
+        """(the coach's snapshot, the next key to press): see :meth:`Coach.snapshot`."""
+        return self.coach.snapshot(), self._next
+
+    def restore(self, snapshot: tuple) -> None:
+        coach_snapshot, self._next = snapshot
+        self.coach.restore(coach_snapshot)
+
     def update(self, t, value):
         t = np.asarray(t, dtype=float)
         value = np.asarray(value, dtype=float)
@@ -239,40 +247,20 @@ class ReplaySource:
 
 # ---------------------------------------------------------------- the exact background pass
 
-def _history_as_views(keyed, t, smooth, index: int) -> None:
-    """Point a checkpoint coach's remembered samples (the last ``HISTORY_S`` s, for threshold
-    key look-ups) at views of the file's arrays instead of copies: an hour of checkpoints
-    would otherwise keep a copy of the whole file (~60 MB). Left alone if the coach keeps
-    them differently (the plain copy is still correct)."""
-    from collections import deque
-
+def checkpoint_snapshot(keyed, t, smooth, index: int) -> tuple:
+    """A snapshot of a (keyed) coach for a checkpoint at sample ``index``: its remembered
+    samples (the last ``HISTORY_S`` s, for threshold key look-ups) are views of the file's
+    arrays instead of the coach's copies, so an hour of checkpoints shares one copy of the file
+    (its own copies would add up to ~60 MB) and a checkpoint costs a few kB."""
     from ..coach import HISTORY_S
 
-    inner = getattr(keyed, "coach", keyed)
-    history = getattr(inner, "_history", None)
-    if not isinstance(history, deque) or index == 0:
-        return
-    a = int(np.searchsorted(t, float(t[index - 1]) - HISTORY_S - 0.5, side="left"))
-    ts, vs = t[a:index], smooth[a:index]
-    ok = np.isfinite(vs)
-    inner._history = deque([(ts[ok], vs[ok])] if not ok.all() else [(ts, vs)])
-
-
-def copy_coach(coach):
-    """A deep copy of a (keyed) coach that shares what never changes once made: the sample
-    arrays it remembers for threshold look-ups, the (frozen) routine, the events so far and
-    the last state. A checkpoint then costs a few kB, not ~40 kB (an hour: 3600 of them)."""
-    inner = getattr(coach, "coach", coach)
-    memo = {}
-    for pair in getattr(inner, "_history", ()) or ():
-        for array in pair:
-            memo[id(array)] = array
-    # immutable parts are shared too: the routine (frozen) and the events raised so far
-    shared = [inner.routine, *inner.routine.steps, *inner.events, getattr(inner, "_state", None)]
-    for obj in shared:
-        if obj is not None:
-            memo[id(obj)] = obj
-    return copy.deepcopy(coach, memo)
+    coach_snapshot, next_key = keyed.snapshot()
+    if index > 0:
+        a = int(np.searchsorted(t, float(t[index - 1]) - HISTORY_S - 0.5, side="left"))
+        ts, vs = t[a:index], smooth[a:index]
+        ok = np.isfinite(vs)
+        coach_snapshot = coach_snapshot.with_history([(ts[ok], vs[ok]) if not ok.all() else (ts, vs)])
+    return coach_snapshot, next_key
 
 
 @dataclass
@@ -280,7 +268,7 @@ class Checkpoint:
     index: int     # samples [0, index) are behind this state
     t: float
     filter: object
-    coach: object
+    coach: tuple   # KeyedCoach.snapshot(): restore it into a fresh coach of the same routine
 
 
 class Analysis:
@@ -324,9 +312,8 @@ class Analysis:
         while i < stop and not self._cancel.is_set():
             t_i = float(rec.t[i])
             if t_i >= self._next_cp:
-                coach = copy_coach(self._coach)
-                _history_as_views(coach, rec.t, self.smooth, i)
-                self.checkpoints.append(Checkpoint(i, t_i, copy.deepcopy(self._filter), coach))
+                snapshot = checkpoint_snapshot(self._coach, rec.t, self.smooth, i)
+                self.checkpoints.append(Checkpoint(i, t_i, copy.deepcopy(self._filter), snapshot))
                 self._next_cp = t_i + CHECKPOINT_S
             j = min(stop, i + chunk)
             cp_index = int(np.searchsorted(rec.t, self._next_cp, side="left"))
@@ -403,6 +390,11 @@ class ReplayPipeline(Pipeline):
         self._keys = keys_for(self.recording, routine)
         return KeyedCoach(routine, self._keys[1], self._keys[0])
 
+    def _restored_coach(self, cp: Checkpoint):
+        coach = KeyedCoach(self.routine, self._keys[1], self._keys[0])
+        coach.restore(cp.coach)
+        return coach
+
     def _new_analysis(self) -> Analysis:
         if self.analysis is not None:
             self.analysis.cancel()
@@ -443,7 +435,7 @@ class ReplayPipeline(Pipeline):
         an = self.analysis
         cp = an.checkpoint_before(i1) if an is not None else None
         if cp is not None and i1 - cp.index <= (CHECKPOINT_S + 1.0) * (rec.rate_hz or 1000.0):
-            filt, coach = copy.deepcopy(cp.filter), copy_coach(cp.coach)
+            filt, coach = copy.deepcopy(cp.filter), self._restored_coach(cp)
             ts = rec.t[cp.index:i1]
             y = filt.process(ts, rec.force_n[cp.index:i1]) * k
             ok = np.isfinite(y)
@@ -479,7 +471,7 @@ class ReplayPipeline(Pipeline):
         y = filt.process(rec.t[w0:i1], rec.force_n[w0:i1]) * k
         smooth = y[i0 - w0:]
         if cp is not None:
-            coach, start = copy_coach(cp.coach), cp.index
+            coach, start = self._restored_coach(cp), cp.index
         else:
             coach, start = self._make_coach(self.routine), 0
         # decimated, one sample per COLD_DT_S, up to where the exact smoothed values begin
