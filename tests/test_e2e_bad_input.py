@@ -88,9 +88,6 @@ def test_record_refuses_an_existing_out(sim, pressure_home, tmp_path, recording)
     assert sha(recording) == before
 
 
-@pytest.mark.xfail(strict=True, reason="export --csv X --force onto a .pressure recording (even "
-                   "the FILE being exported) replaces it with CSV: the recording is lost; report "
-                   "--html refuses the same (commands/export.py run / exchange/export.py)")
 @pytest.mark.parametrize("target", ["itself", "another"])
 def test_export_force_never_overwrites_a_recording(pressure_home, tmp_path, recording, target):
     victim = recording if target == "itself" else tmp_path / "other.pressure"
@@ -111,8 +108,6 @@ def unwritable_folder(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.xfail(strict=True, reason="export into a folder it cannot write: PermissionError "
-                   "traceback from tempfile.mkstemp in exchange/export.py export_csv")
 def test_export_into_an_unwritable_folder(pressure_home, tmp_path, recording):
     line = refused(pressure_home, "export", recording, "--csv", unwritable_folder(tmp_path) / "x.csv")
     assert "x.csv" in line

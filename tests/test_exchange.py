@@ -71,6 +71,34 @@ def test_export_refuses_existing_output_unless_forced(tmp_path):
     assert not (tmp_path / "p.csv").exists()
 
 
+def test_export_never_overwrites_a_recording_even_forced(tmp_path, monkeypatch):
+    rec = make_session(tmp_path / "s.pressure", n=200)
+    other = tmp_path / "other.pressure"
+    other.write_bytes(rec.path.read_bytes())
+    before = {p: p.read_bytes() for p in (rec.path, other)}
+    monkeypatch.chdir(tmp_path)
+    for target in ("s.pressure", "./s.pressure", "other.pressure"):
+        with pytest.raises(PressureError, match="is a recording; refusing"):
+            export_csv(rec, target, force=True)
+    assert {p: p.read_bytes() for p in before} == before
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_export_unwritable_folder_is_one_clear_error(tmp_path, monkeypatch):
+    import tempfile
+
+    rec = make_session(tmp_path / "s.pressure", n=200)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(PressureError, match=r"cannot write .*x\.csv: Permission denied"):
+        export_csv(rec, tmp_path / "x.csv")
+    with pytest.raises(PressureError, match="folder .* does not exist"):
+        export_csv(rec, tmp_path / "nowhere" / "x.csv")
+
+
 def test_zones_follow_the_coach_sample_by_sample(tmp_path):
     from pressure.coach import Coach
     from pressure.routine import single_hold

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from ..errors import PressureError
@@ -32,29 +30,15 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def write_new_file(path: Path, text: str, force: bool) -> None:
+def write_new_file(path: Path, text: str, force: bool, source=None) -> None:
     """Write ``text`` atomically; an existing file is replaced only with ``force``, and a
-    recording never (a typo must not cost a session)."""
-    from ..recording import is_recording_file
+    recording never (a typo must not cost a session): the rules of recording.outputs."""
+    from ..recording.outputs import check_output, write_atomic
 
-    path = Path(path)
-    if path.is_dir():
-        raise PressureError(f"{path} is a folder; give a file name for the HTML report")
-    if path.exists():
-        if is_recording_file(path):
-            raise PressureError(f"{path} is a recording; refusing to overwrite it with a report")
-        if not force:
-            raise PressureError(f"{path} exists already; pass --force to overwrite it")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise PressureError(f"cannot write {path}: the folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise PressureError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not text:  # only the early check, before the scoring work
+        check_output(path, force=force, what="report", source=source)
+        return
+    write_atomic(path, lambda fh: fh.write(text), force=force, what="report", source=source)
 
 
 def _text(data: dict) -> str:
@@ -105,8 +89,8 @@ def run(args) -> int:
         raise PressureError("--store needs --trainee NAME (whose attempt it is)")
     if args.trainee and not args.store:
         raise PressureError("--trainee is used with --store (add --store to keep the attempt)")
-    if args.html and not args.force and Path(args.html).exists():  # before the work, not after
-        write_new_file(Path(args.html), "", force=False)
+    if args.html:  # before the work, not after
+        write_new_file(Path(args.html), "", force=args.force, source=args.file)
     if args.trainee:
         from ..trainees import get_trainee
 
@@ -115,7 +99,7 @@ def run(args) -> int:
     routine = routine_from_args(args)
     report = build(rec, routine, with_reference=not args.no_reference)
     if args.html:
-        write_new_file(Path(args.html), report.html(), args.force)
+        write_new_file(Path(args.html), report.html(), args.force, source=rec.path)
     if args.store:
         from ..trainees import record_attempt
 

@@ -10,14 +10,13 @@ import csv
 import json
 import logging
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import PressureError
 from ..recording import Recording, open_recording
+from ..recording.outputs import check_output, write_atomic
 from ..samples import normalize_unit, to_unit
 from .table import EXPORT_TITLE
 from .zones import recorded_zones
@@ -41,11 +40,7 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
     from ..filters import default_filter, filter_from_description, make_filter
 
     rec = source if isinstance(source, Recording) else open_recording(source, salvage=salvage)
-    out = Path(out)
-    if out.exists() and not force:
-        raise PressureError(f"{out} already exists; use --force to replace it")
-    if out.exists() and not out.is_file():
-        raise PressureError(f"{out} is not a file")
+    out = check_output(out, force=force, what="CSV export", source=rec.path)  # before the work
     meta = rec.meta
     unit = normalize_unit(unit or meta.get("unit") or "N")
     area = area_cm2 if area_cm2 is not None else meta.get("area_cm2")
@@ -87,30 +82,18 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
 
     force_u = to_unit(rec.force_n, unit, area)
     smooth_u = to_unit(smoothed_n, unit, area)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write("\n".join(h.replace("\n", " ").replace("\r", " ") for h in header) + "\n")
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(columns)
-            step = 65536
-            for a in range(0, len(rec), step):
-                b = min(len(rec), a + step)
-                cols = (format_numbers(rec.t[a:b], "%.6f"), format_numbers(rec.raw[a:b], None),
-                        format_numbers(force_u[a:b], None), format_numbers(smooth_u[a:b], "%.6g"),
-                        zones[a:b] if zones is not None else [""] * (b - a),
-                        [marker_at.get(i, "") for i in range(a, b)])
-                w.writerows(zip(*cols))
-        os.chmod(tmp, 0o600)  # it carries the same client names as the recording
-        if force:
-            os.replace(tmp, out)
-        else:
-            try:
-                os.link(tmp, out)  # never replaces a file that appeared meanwhile
-            except FileExistsError:
-                raise PressureError(f"{out} already exists; use --force to replace it") from None
-            os.unlink(tmp)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    def write(f) -> None:
+        f.write("\n".join(h.replace("\n", " ").replace("\r", " ") for h in header) + "\n")
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(columns)
+        step = 65536
+        for a in range(0, len(rec), step):
+            b = min(len(rec), a + step)
+            cols = (format_numbers(rec.t[a:b], "%.6f"), format_numbers(rec.raw[a:b], None),
+                    format_numbers(force_u[a:b], None), format_numbers(smooth_u[a:b], "%.6g"),
+                    zones[a:b] if zones is not None else [""] * (b - a),
+                    [marker_at.get(i, "") for i in range(a, b)])
+            w.writerows(zip(*cols))
+
+    write_atomic(out, write, force=force, what="CSV export", source=rec.path, newline="")
     return out

@@ -11,6 +11,7 @@ docs/recording-format.md; change it only together with that page and ``SCHEMA_VE
     session.py  Recording: a session in memory, looked up by time
     reader.py   open_recording (a reader per schema version), read_summary
     salvage.py  what is still readable from a damaged file
+    outputs.py  writing exports/reports beside recordings: atomic, never over a recording
 """
 
 from .reader import open_recording, read_summary
