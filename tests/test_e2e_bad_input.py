@@ -56,8 +56,6 @@ def test_salvage_of_a_truncated_recording(pressure_home, tmp_path, recording):
     assert done.returncode == 0 and (tmp_path / "s.csv").is_file()
 
 
-@pytest.mark.xfail(strict=True, reason="salvage names unreadable metadata keys as 'None, None, "
-                   "...' (recording/reader.py read_meta appends str(key) of NULL keys)")
 def test_salvage_message_names_the_damaged_parts(pressure_home, tmp_path, recording):
     cut = bad_files(tmp_path, recording)["truncated"]
     done = ok(pressure_home, "export", cut, "--csv", tmp_path / "s.csv", "--salvage")

@@ -337,6 +337,14 @@ def test_salvage_of_a_truncated_file_returns_a_true_subset(good):
     assert rec.meta["labels"] == sound.meta["labels"]  # the metadata pages survived the cut
 
 
+def test_unreadable_metadata_is_counted_not_named_none():
+    from pressure.recording.reader import unreadable_meta_note
+
+    assert unreadable_meta_note([None] * 21) == "21 metadata entries unreadable"
+    assert unreadable_meta_note([None, "labels"]) == "2 metadata entries unreadable (labels)"
+    assert unreadable_meta_note(["x\x00y"]) == "1 metadata entry unreadable"
+
+
 def test_export_salvage_command(good, tmp_path, capsys):
     from pressure.cli import main
 

@@ -73,10 +73,22 @@ def read_meta(db: sqlite3.Connection, path: Path, lenient: bool = False) -> dict
         except (TypeError, ValueError):
             if not lenient:
                 raise RecordingError(f"{path}: damaged metadata (key {key!r} is not JSON)") from None
-            bad.append(str(key))
+            bad.append(key)
     if bad:
-        meta["salvage_note"] = f"metadata keys unreadable: {', '.join(bad)}"
+        meta["salvage_note"] = unreadable_meta_note(bad)
     return meta
+
+
+def unreadable_meta_note(keys: list) -> str:
+    """'N metadata entries unreadable (labels, routine)': the names only where the damage left
+    them readable (a truncated page gives NULL keys, which say nothing to the user)."""
+    named = [k for k in keys if isinstance(k, str) and k.isprintable() and 0 < len(k) <= 40]
+    n = len(keys)
+    note = f"{n} metadata {'entry' if n == 1 else 'entries'} unreadable"
+    if named:
+        shown = ", ".join(named[:8]) + (", ..." if len(named) > 8 else "")
+        note += f" ({shown})"
+    return note
 
 
 def schema_version(db: sqlite3.Connection, meta: dict, path: Path) -> int:
