@@ -136,9 +136,6 @@ def test_csv_with_garbage_rows_skips_and_names_them(pressure_home, tmp_path):
     assert not (tmp_path / "m.pressure").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="one row with a NUL byte (a serial glitch) rejects the whole "
-                   "CSV ('holds binary data') instead of skipping that row as README promises "
-                   "(exchange/table.py read_lines)")
 def test_csv_with_one_binary_row_is_imported(pressure_home, tmp_path):
     rows = [b"time,force"] + [f"{i / 100:.2f},{30 + (i % 7) / 10:.2f}".encode() for i in range(200)]
     rows.insert(100, b"\x00\x13\xfe\x80,\x01")

@@ -194,7 +194,7 @@ def test_next_marker_step_and_frame_stepping(rec):
     assert p.next_marker(+1) == pytest.approx(7.5)
     assert p.next_marker(+1) is None
     assert p.next_marker(-1) == pytest.approx(3.0)
-    assert [m.text for m in p.markers] == ["pain reported", "release felt"]  # passed: shown
+    assert [m.text for m in p.markers] == ["pain reported", "release felt"]  # all, from the start
     before = p.source.position
     p.step_frame(+1)
     frame = p.tick()

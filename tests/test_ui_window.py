@@ -121,9 +121,9 @@ def test_marker_keys_put_labelled_lines_on_the_trace(make_window, qtbot):
     QTest.keyClick(window, Qt.Key.Key_1)
     QTest.keyClick(window, Qt.Key.Key_M)
     qtbot.waitUntil(lambda: len(window.trace.markers) == 2, timeout=3000)
-    labels = [line.label.toPlainText() for _, line, _ in window.trace.markers]
+    labels = [m.label.text() for m in window.trace.markers]
     assert labels == [MARKER_KEYS["1"], MARKER_KEYS["M"]]
-    assert all(t == pytest.approx(source.t) for t, _, _ in window.trace.markers)
+    assert all(m.t == pytest.approx(source.t) for m in window.trace.markers)
 
 
 def test_stale_and_disconnected_are_shown_never_as_live(make_window, qtbot):
@@ -196,7 +196,7 @@ def test_ppt_key_marks_the_threshold_on_the_trace(make_window, qtbot):
     QTest.keyClick(window, Qt.Key.Key_P)
     drawn(window, qtbot, source, 25.0)
     qtbot.waitUntil(lambda: len(window.trace.markers) == 1, timeout=3000)
-    assert window.trace.markers[0][1].label.toPlainText() == "PPT 25.0 N"
+    assert window.trace.markers[0].label.text() == "PPT 25.0 N"
     assert window.pipeline.state.thresholds == (pytest.approx(25.0),)
 
 
@@ -248,3 +248,18 @@ def test_uncalibrated_sensor_is_said_under_the_number(make_window, qtbot):
     drawn(window, qtbot, source, 5.0)
     qtbot.waitUntil(lambda: "UNCALIBRATED" in window.readout.state_label.text(), timeout=3000)
     assert "UNCALIBRATED" in window.status.sensor_label.text()
+
+
+def test_set_markers_shows_them_all_at_once_and_follows_the_range(make_window, qtbot):
+    window, source, _, _ = make_window()
+    trace = window.trace
+    trace.add_marker(1.0, "old")
+    old = trace.markers[0]
+    trace.set_markers([2.0, 5.0, 9.0], ["a", "b", "c"])
+    assert old.line.scene() is None and old.tick.scene() is None  # replaced, not added to
+    assert [(m.t, m.label.text()) for m in trace.markers] == [(2.0, "a"), (5.0, "b"), (9.0, "c")]
+    trace.set_y_range(0.0, 80.0)
+    assert all(m.line.line().y2() == 80.0 and m.tick.line().x1() == m.t for m in trace.markers)
+    shown = list(trace.markers)
+    trace.set_markers([], [])
+    assert trace.markers == [] and all(m.line.scene() is None and m.box.scene() is None for m in shown)

@@ -77,6 +77,9 @@ def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
 class MainWindow(QMainWindow):
     """The live window around one :class:`~pressure.ui.pipeline.Pipeline`."""
 
+    #: what the window title says it is: "pressure — <title_kind> — <routine>" (replay overrides)
+    title_kind = "live"
+
     def __init__(self, pipeline, *, settings=None, audio=None, window_seconds: float = 20.0,
                  y_max: float = 0.0, session_factory=None, recording_path: str | None = None,
                  error_tone: bool = False, sensor_controls: bool = True):
@@ -238,10 +241,12 @@ class MainWindow(QMainWindow):
             self._last_overview_t = now
             x, y = p.overview.curve()
             self.trace.update_overview(x, y, p.overview.span[1])
-        while self._markers_drawn < len(p.markers):
-            m = p.markers[self._markers_drawn]
-            self.trace.add_marker(m.t, m.text)
-            self._markers_drawn += 1
+        if self._markers_drawn != len(p.markers):
+            if len(p.markers) == self._markers_drawn + 1:  # a key press: one more
+                self.trace.add_marker(p.markers[-1].t, p.markers[-1].text)
+            else:  # a replay's markers, or a new list: all in one call
+                self.trace.set_markers([m.t for m in p.markers], [m.text for m in p.markers])
+            self._markers_drawn = len(p.markers)
         state = frame.state
         band = state.band if state is not None else None
         if band != self._shown_band:
@@ -308,7 +313,7 @@ class MainWindow(QMainWindow):
         self.trace.set_unit(p.unit)
         self.readout.decimals = decimals_for(self.trace.y_range[1])
         self._shown_band = object()
-        self.setWindowTitle(f"pressure — live — {routine.name}")
+        self.setWindowTitle(f"pressure — {self.title_kind} — {routine.name}")
 
     def set_routine(self, routine) -> None:
         """Start ``routine`` from its first step (the recording notes the change)."""
@@ -387,12 +392,24 @@ class MainWindow(QMainWindow):
             smaller = [s for s in WINDOW_STEPS if s < current - 1e-9]
             new = smaller[-1] if smaller else current
         self.trace.window_seconds = new
-        if self._frame is not None and math.isfinite(self._frame.t):
-            t, raw, smooth = self.pipeline.history.window(self._frame.t - new)
-            self.trace.update_trace(t, raw, smooth, self._frame.t, self.pipeline.history.last_window_index)
+        self.redraw_trace()
         self.status.showMessage(f"trace window: {new:g} s", 2000)
         if self.settings is not None:
             self.settings.set("display/window_seconds", new)
+
+    def redraw_trace(self) -> None:
+        """Draw the trace, pacer and overview for the pipeline as it is now, without waiting for
+        new samples: after a seek, a re-analysis or a change of the trace window."""
+        p = self.pipeline
+        if math.isfinite(p.last_t):
+            t, raw, smooth = p.history.window(p.last_t - self.trace.window_seconds)
+            self.trace.update_trace(t, raw, smooth, p.last_t, p.history.last_window_index)
+            pt, pv, _ = p.pacer.window(p.last_t - self.trace.window_seconds)
+            self.trace.update_pacer(pt, pv)
+        if len(p.overview):
+            x, y = p.overview.curve()
+            self.trace.update_overview(x, y, p.overview.span[1])
+            self._last_overview_t = time.monotonic()
 
     def show_keys(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;{v}</td></tr>" for k, v in KEY_HELP)

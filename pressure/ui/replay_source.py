@@ -366,24 +366,15 @@ class ReplayPipeline(Pipeline):
         self._keys: tuple = (None, [])
         super().__init__(source, routine, filt, clock=clock, coach_factory=self._make_coach)
         self.overview = RecordingOverview(self.recording, self._n_per_unit)
-        # markers are handed to the window as the replay reaches them (like live): drawing a
-        # marker line costs the trace view ~7 ms, an hour with 120 markers would add ~1 s to open
-        self._all_markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in self.recording.events
-                                    if e.kind in ("marker", "threshold")), key=lambda m: m.t)
-        self.markers = []
+        # every marker of the file from the start (the trace view draws them all in one call),
+        # so the overview shows where they are before playback gets there
+        self.markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in self.recording.events
+                               if e.kind in ("marker", "threshold")), key=lambda m: m.t)
         self._new_analysis()
         self.seek(source.position)
 
-    def tick(self):
-        frame = super().tick()
-        self._reveal_markers(self.last_t)
-        return frame
-
-    def _reveal_markers(self, upto: float) -> None:
-        n = len(self.markers)
-        while n < len(self._all_markers) and self._all_markers[n].t <= upto:
-            self.markers.append(self._all_markers[n])
-            n += 1
+    def _record_coach_event(self, event) -> None:
+        """Nothing to record, and the file's own markers already hold its thresholds."""
 
     # --- coach and analysis ------------------------------------------------------------------
     def _make_coach(self, routine):
@@ -458,7 +449,6 @@ class ReplayPipeline(Pipeline):
         pacer = self.state.pacer
         p = np.array([math.nan if pacer is None else float(pacer)])
         self.pacer.append(np.array([t_end]), p, p)
-        self._reveal_markers(t_end)
 
     def _cold_seek(self, cp, i0: int, i1: int):
         """Before the analysis got here: warm a fresh filter, fast-forward the coach decimated."""

@@ -244,7 +244,7 @@ class ReplayWindow(MainWindow):
         self.controls.set_speed(p.source.speed)
         self.reanalysis.load()
         self._start_analysis()
-        self._redraw_after_seek()
+        self.after_seek()
 
     def replace_pipeline(self, pipeline, recording_path=None) -> None:
         self._stop_analysis()
@@ -252,11 +252,10 @@ class ReplayWindow(MainWindow):
         if hasattr(self, "controls"):
             self._new_pipeline()
 
-    def _apply_routine_look(self) -> None:
-        super()._apply_routine_look()
-        p = self.pipeline
-        name = getattr(getattr(p, "recording", None), "path", None)
-        self.setWindowTitle(f"pressure — replay — {name.name if name else ''} — {p.routine.name}")
+    @property
+    def title_kind(self) -> str:
+        path = getattr(getattr(self.pipeline, "recording", None), "path", None)
+        return f"replay — {path.name}" if path else "replay"
 
     def _start_analysis(self) -> None:
         """Run the new pipeline's exact analysis in slices between frames (see replay_source)."""
@@ -320,18 +319,18 @@ class ReplayWindow(MainWindow):
 
     def seek(self, t: float) -> None:
         self.pipeline.seek(t)
-        self._redraw_after_seek()
+        self.after_seek()
 
     def step_frame(self, direction: int) -> None:
         self.pipeline.step_frame(direction)
         if direction < 0:
-            self._redraw_after_seek()
+            self.after_seek()
 
     def _jump(self, t, what: str) -> None:
         if t is None:
             self.status.showMessage(f"no {what} in that direction", 2000)
             return
-        self._redraw_after_seek()
+        self.after_seek()
         self.status.showMessage(f"{what} at {t:.1f} s", 2000)
 
     def _scene_clicked(self, event) -> None:
@@ -342,16 +341,10 @@ class ReplayWindow(MainWindow):
             return
         self.seek(float(o.vb.mapSceneToView(pos).x()))
 
-    def _redraw_after_seek(self) -> None:
+    def after_seek(self) -> None:
         """Show the window ending at the new position at once (the next tick has no new samples)."""
+        self.redraw_trace()
         p = self.pipeline
-        if math.isfinite(p.last_t):
-            t, raw, smooth = p.history.window(p.last_t - self.trace.window_seconds)
-            self.trace.update_trace(t, raw, smooth, p.last_t)
-            pt, pv, _ = p.pacer.window(p.last_t - self.trace.window_seconds)
-            self.trace.update_pacer(pt, pv)
-        x, y = p.overview.curve()
-        self.trace.update_overview(x, y, p.overview.span[1])
         self.controls.show_position(p.source.position, p.source.playing)
         self._tick()
 
@@ -374,7 +367,7 @@ class ReplayWindow(MainWindow):
             self.reanalysis.message.setText(str(exc))
             return False
         self.reanalysis.message.setText("")
-        self._redraw_after_seek()
+        self.after_seek()
         return True
 
     # --- files -------------------------------------------------------------------------------
