@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from ..scoring import LiveScorer
 from . import theme
@@ -44,26 +44,32 @@ def _fmt(value, unit: str) -> str:
 
 
 class ScorePanel(QWidget):
-    """A small grid of labelled numbers; ``show_numbers(LiveNumbers)`` fills it."""
+    """A compact strip of labelled numbers (name over value, side by side); ``show_numbers(LiveNumbers)``
+    fills it. A strip under the window's parts, not a column beside them: the readout keeps its width."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("scorePanel")
-        self.setStyleSheet(f"#scorePanel QLabel {{ color: {theme.PLOT_FOREGROUND}; font-size: 15px; }}"
-                           "#scorePanel QLabel[role='value'] { font-weight: bold; font-size: 20px; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#scorePanel {{ background: {theme.PLOT_BACKGROUND}; }}"
+                           f"#scorePanel QLabel {{ color: {theme.PLOT_FOREGROUND}; font-size: 12px; }}"
+                           "#scorePanel QLabel[role='value'] { font-weight: bold; font-size: 17px; }")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         grid = QGridLayout(self)
+        grid.setContentsMargins(8, 2, 8, 2)
+        grid.setVerticalSpacing(0)
+        grid.setHorizontalSpacing(18)
         self.values: dict[str, QLabel] = {}
-        for row, (key, text, _unit, tip) in enumerate(ROWS):
+        for col, (key, text, _unit, tip) in enumerate(ROWS):
             name = QLabel(text, self)
             value = QLabel("—", self)
             value.setProperty("role", "value")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for w in (name, value):
                 w.setToolTip(tip)
-            grid.addWidget(name, row, 0)
-            grid.addWidget(value, row, 1)
+                w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(name, 0, col)
+            grid.addWidget(value, 1, col)
             self.values[key] = value
-        grid.setRowStretch(len(ROWS), 1)
 
     def show_numbers(self, numbers) -> None:
         for key, _text, unit, _tip in ROWS:

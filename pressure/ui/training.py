@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from ..errors import PressureError
 from .ghost import Ghost, load_ghost_reference
@@ -28,10 +28,14 @@ class Training:
         self.window = window
         self.summary_at_end = summary_at_end
         self.panel = ScorePanel(window)
+        # a strip along the bottom (no title bar, not movable): a dock on the right took the
+        # readout's width, and the big number is what is read from across the table
         dock = QDockWidget("Scores", window)
         dock.setObjectName("scoresDock")
         dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.setTitleBarWidget(QWidget(dock))
+        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.dock = dock
         self.tracker = ScoreTracker(window, self.panel)
         self.worst = WorstMark(window.trace)
