@@ -226,6 +226,20 @@ def test_garbage_rows_are_skipped_with_their_line_numbers(tmp_path):
     assert any("line 6" in ln for ln in trace.report.lines())
 
 
+def test_a_binary_row_is_skipped_but_a_binary_file_refused(tmp_path):
+    rows = [b"time,force"] + [f"{k / 100:.2f},{k}".encode() for k in range(40)]
+    rows.insert(3, b"\x00\x13\xfe\x80,\x01")  # a serial glitch: line 4
+    src = tmp_path / "glitch.csv"
+    src.write_bytes(b"\n".join(rows) + b"\n")
+    trace = read_csv(src)
+    assert trace.report.rows == 40 and trace.report.skipped == 1
+    assert trace.report.bad_rows[0][0] == 4 and "binary data" in trace.report.bad_rows[0][1]
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"time,force\n" + b"\x00\x01\x02,\x03\n" * 30 + b"0.1,2\n")
+    with pytest.raises(PressureError, match="line 2 holds binary data"):
+        read_csv(junk)
+
+
 def test_mostly_garbage_fails_naming_rows(tmp_path):
     src = tmp_path / "bad.csv"
     src.write_text("time,force\n0,1\n0.1,2\n0.2,3\n" + "".join(f"x{k},y\n" for k in range(5)))

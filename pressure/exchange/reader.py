@@ -13,8 +13,8 @@ import numpy as np
 from ..errors import PressureError
 from .columns import force_unit, pick_columns, time_scale
 from .table import (
-    EXPORT_TITLE, find_header, number, parse_metadata, parse_time_cell, read_lines,
-    restore_export_meta, split,
+    EXPORT_TITLE, find_header, is_binary, number, parse_metadata, parse_time_cell, read_lines,
+    refuse_binary, restore_export_meta, split,
 )
 
 MAX_ROWS = 10_000_000  # ~2.8 h at 1 kHz; ~160 MB while importing
@@ -89,6 +89,7 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
                 break
         if not any(h.strip() for h in head):
             raise PressureError(f"{path.name}: the file is empty")
+        refuse_binary(head, path)
         hi, di, delim = find_header(head)
         if di is None:
             raise PressureError(f"{path.name}: found no table of numbers in the first "
@@ -123,8 +124,11 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
             s = ln.strip()
             if not s or s.startswith("#"):
                 continue
-            cells = split(s, delim)
-            if len(cells) <= need:
+            cells = [] if is_binary(s) else split(s, delim)
+            if not cells:
+                reason = "binary data, not text"
+                tv = fv = None
+            elif len(cells) <= need:
                 reason = f"{len(cells)} cells, expected {len(headers)}"
                 tv = fv = None
             else:

@@ -30,9 +30,25 @@ def read_lines(f, path: Path):
         if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
             raise PressureError(f"{path.name}: line {n} is longer than {MAX_LINE_CHARS} characters: "
                                 "not a CSV file of samples")
-        if "\x00" in line:
-            raise PressureError(f"{path.name}: line {n} holds binary data: not a text CSV file")
         yield line
+
+
+def is_binary(line: str) -> bool:
+    """A line of binary data, not text: a NUL byte, or mostly undecodable/control characters
+    (one such row is a serial glitch, skipped like other garbage; a file of them is refused)."""
+    if "\x00" in line:
+        return True
+    s = line.strip()
+    odd = sum(ch == "\ufffd" or (ch < " " and ch != "\t") for ch in s)
+    return odd * 4 > len(s) > 0
+
+
+def refuse_binary(lines: list[str], path: Path) -> None:
+    """Refuse a file whose first lines are mostly binary (not a text CSV at all)."""
+    content = [(n, ln) for n, ln in enumerate(lines, start=1) if ln.strip()]
+    binary = [n for n, ln in content if is_binary(ln)]
+    if binary and len(binary) * 2 >= len(content):
+        raise PressureError(f"{path.name}: line {binary[0]} holds binary data: not a text CSV file")
 
 
 def split(line: str, delim: str) -> list[str]:
@@ -96,7 +112,7 @@ def parse_time_cell(cell: str, delim: str, mode: list) -> float | None:
 def find_header(lines: list[str]):
     """(header_index or None, first_data_index, delimiter) from the first lines of the file."""
     content = [(i, ln.strip()) for i, ln in enumerate(lines)]
-    content = [(i, s) for i, s in content if s and not s.startswith("#")]
+    content = [(i, s) for i, s in content if s and not s.startswith("#") and not is_binary(s)]
     for k, (i, s) in enumerate(content):
         for delim in (*DELIMITERS, " "):
             fields = split(s, delim)
