@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 DB_NAME = "trainees.sqlite"
 SCHEMA_VERSION = 1
 MAX_NAME = 80
+JOINERS = "\u200c\u200d"  # zero-width (non-)joiners: part of how some names are spelt
 # Per-attempt figures the progress view plots (keys of SessionScores.to_dict()["summary"]).
 PROGRESS_METRICS = ("score", "time_in_band_pct", "cv_pct", "mae_pct", "drift_pct_per_10s",
                     "overshoot_pct", "time_to_band_s")
@@ -149,13 +150,17 @@ def clean_name(name) -> str:
     """A trainee name as stored: trimmed, NFC, no control characters, not empty, not huge."""
     if not isinstance(name, str):
         raise PressureError(f"a trainee name must be text, not {name!r}")
+    # checked before spaces are collapsed, which would turn a tab or line break into a space
+    bad = [c for c in name.strip()
+           if unicodedata.category(c).startswith("C") and c not in JOINERS]
+    if bad:
+        raise PressureError(f"a trainee name must not contain tabs, line breaks or other control "
+                            f"characters (found {bad[0]!r} in {name.strip()!r})")
     name = unicodedata.normalize("NFC", " ".join(name.split()))
     if not name:
         raise PressureError("a trainee name must not be empty")
     if len(name) > MAX_NAME:
         raise PressureError(f"a trainee name is at most {MAX_NAME} characters")
-    if any(unicodedata.category(c).startswith("C") for c in name):
-        raise PressureError("a trainee name must not contain control characters")
     return name
 
 

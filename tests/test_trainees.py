@@ -35,7 +35,11 @@ def test_add_list_and_duplicate_names(pressure_home):
     assert mode == 0o600
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "a\x00b", "x" * 200, 5])
+def test_names_keep_their_joiners_and_outer_space_is_trimmed(pressure_home):
+    assert trainees.add_trainee("\u0645\u06cc\u200c\u0631\u0627\n").name == "\u0645\u06cc\u200c\u0631\u0627"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "a\x00b", "x" * 200, 5, "Al\tex", "Al\nex", "A\x1bB", "Ann\u202e"])
 def test_bad_names_are_refused_clearly(bad):
     with pytest.raises(PressureError, match="trainee name"):
         trainees.add_trainee(bad)
