@@ -107,3 +107,13 @@ def test_saved_settings_fill_what_the_command_line_leaves_out(pressure_home):
     assert name == "moving_average" and params == {"strength": 0.5}
     routine, name, params = routine_and_filter(parse_live(["--filter", "none", "--target", "20"]), s)
     assert name == "none" and params == {} and routine.steps[0].target == 20.0
+
+
+def test_unit_help_says_what_happens_without_it():
+    from pressure.cli import build_parser
+
+    parser = build_parser()
+    live = next(a for a in parser._subparsers._group_actions[0].choices.values() if a.prog.endswith(" live"))
+    text = " ".join(live.format_help().split())
+    assert "saved from the window's settings, else the routine's own, else N" in text
+    assert "(default N)" not in text

@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 
 from ..errors import PressureError
+from ..samples import DISPLAY_UNITS
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,10 @@ def register(sub) -> None:
     p.add_argument("--sim-faults", default="", metavar="SPEC", help="built-in simulator: faults (see `sim --help`)")
     add_routine_options(p)
     p.set_defaults(unit=None)  # no --unit: the saved display unit, else the routine's own unit
+    for action in p._actions:  # the shared option's help does not know about the saved unit
+        if action.dest == "unit":
+            action.help = ("display unit: %s (default: the unit saved from the window's settings, "
+                           "else the routine's own, else N)" % ", ".join(DISPLAY_UNITS))
     p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else 1€)")
     p.add_argument("--strength", type=float, default=None, metavar="0..1",
                    help="filter strength, 0 light .. 1 heavy (default: the filter's own settings)")
