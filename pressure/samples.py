@@ -63,6 +63,16 @@ def normalize_unit(name: str) -> str:
     )
 
 
+def normalize_force_unit(name: str) -> str:
+    """Like :func:`normalize_unit`, for places that take a force only (what a sensor sends)."""
+    key = name.strip().lower().replace(" ", "") if isinstance(name, str) else ""
+    unit = _UNIT_ALIASES.get(key)
+    if unit in FORCE_UNITS:
+        return unit
+    what = "is a pressure unit, not a force unit" if unit else "is an unknown unit, not a force unit"
+    raise PressureError(f"{name!r} {what}; choose one of {', '.join(FORCE_UNITS)}")
+
+
 def is_pressure_unit(unit: str) -> bool:
     return normalize_unit(unit) in PRESSURE_UNITS
 

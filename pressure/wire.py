@@ -23,7 +23,7 @@ import re
 from collections import Counter, deque
 
 from .errors import PressureError
-from .samples import FORCE_UNITS, normalize_unit
+from .samples import normalize_force_unit
 from .wireformats.base import MAX_LINE, LineParser, Parsed
 from .wireformats.own import RAW_MAX, RAW_MIN, UINT32_MAX, OwnParser
 from .wireformats.text import (
@@ -66,11 +66,7 @@ def make_parser(fmt: str, *, field: str | None = None, input_unit: str = "N") ->
     name = fmt.strip().lower() if isinstance(fmt, str) else fmt
     if name not in FORMATS and name != "auto":
         raise PressureError(f"unknown format {fmt!r}; choose one of auto, {', '.join(FORMATS)}")
-    unit = normalize_unit(input_unit)
-    if unit not in FORCE_UNITS:
-        raise PressureError(
-            f"input unit {input_unit!r} is not a force unit; choose one of {', '.join(FORCE_UNITS)}"
-        )
+    unit = normalize_force_unit(input_unit)
     if field is not None and name not in ("plotter", "auto"):
         raise PressureError(f"--field only applies to the plotter format, not {name}")
     if name == "auto":

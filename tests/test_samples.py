@@ -43,3 +43,14 @@ def test_block_concat_and_slices():
     assert len(c) == 3 and c.flags.dtype == np.uint8 and c.flags[2] == 1
     assert np.isnan(c.arrival).all()
     assert len(c[1:]) == 2 and len(c[c.raw > 10]) == 2
+
+
+def test_force_only_places_name_the_force_units():
+    from pressure.samples import normalize_force_unit
+
+    assert normalize_force_unit("lbF") == "lbf"
+    with pytest.raises(PressureError, match="pressure unit") as info:
+        normalize_force_unit("kPa")
+    assert "ozf" in str(info.value) and "kPa," not in str(info.value)
+    with pytest.raises(PressureError, match="unknown unit"):
+        normalize_force_unit("furlong")

@@ -13,7 +13,7 @@ import logging
 import math
 
 from ..errors import PressureError
-from ..samples import FORCE_UNITS, normalize_unit
+from ..samples import FORCE_UNITS, normalize_force_unit
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +100,10 @@ def check_sensor_args(args) -> dict:
     fmt = args.format
     if fmt != "auto" and fmt not in wire.FORMATS:
         raise PressureError(f"unknown format {fmt!r}; choose one of {', '.join(_formats())}")
-    unit = normalize_unit(args.input_unit)
-    if unit not in FORCE_UNITS:
-        raise PressureError(
-            f"--input-unit {args.input_unit} is not a force unit; choose one of {', '.join(FORCE_UNITS)}")
+    try:
+        unit = normalize_force_unit(args.input_unit)
+    except PressureError as exc:
+        raise PressureError(f"--input-unit: {exc}") from None
     if args.field is not None and fmt not in ("auto", "plotter"):
         raise PressureError(f"--field only applies to the plotter format, not {fmt}")
     poll = parse_poll(args.poll) if args.poll is not None else None
