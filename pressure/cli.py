@@ -23,11 +23,14 @@ COMMANDS = (
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that says one clear line (plus usage) and exits 2 on bad arguments."""
+    """argparse that says one clear line and exits 2 on bad arguments.
+
+    The usage block is left out: it buries the one thing that went wrong, and ``--help`` is
+    named in the line instead.
+    """
 
     def error(self, message):  # noqa: D401 - argparse API
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
