@@ -144,4 +144,12 @@ def run(args) -> int:
     print(json.dumps(summary), file=sys.stderr)
     if stats.state == "stopped" and stats.error and stats.error.startswith("reader failed"):
         raise PressureError(stats.error)
+    if printed == 0 and not closed and not stop.is_set():
+        # Nothing to show is a failure the user must hear about, not an empty success.
+        if stats.bad_lines:
+            raise PressureError(
+                f"no samples from {args.port}: {stats.bad_lines} lines could not be read as "
+                f"--format {args.format}; try --format auto or check the sensor's output")
+        waited = f" in {limit:g} s" if limit is not None else ""
+        raise PressureError(f"no samples arrived from {args.port}{waited}")
     return 0
