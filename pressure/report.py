@@ -119,13 +119,27 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def number_text(value, fmt: str = "{:.1f}") -> str:
+    """``fmt.format(value)``, but a value that rounds to zero has no sign: "0", never "-0" or
+    "+0" (a worst moment "-0 % of target" reads as an error). Shared by every text output."""
+    text = fmt.format(value)
+    if text[:1] in "+-" and not text.strip("+-0."):
+        text = text[1:]
+    return text
+
+
+def plural(n: int, word: str) -> str:
+    """'1 attempt', '2 attempts'."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _num(value, fmt: str = "{:.1f}") -> str:
     if value is None:
         return "&ndash;"
     if isinstance(value, bool):
         return "yes" if value else "no"
     try:
-        return _e(fmt.format(value))
+        return _e(number_text(value, fmt))
     except (TypeError, ValueError):
         return _e(value)
 
@@ -164,7 +178,7 @@ def _plot(report: dict, trace, ghost) -> str:
     if worst and worst.get("t_s") is not None:
         plot.point(worst["t_s"], worst["value"],
                    f"worst moment: {worst['value']:.1f} {unit} at {worst['t_s']:.1f} s "
-                   f"({worst['deviation_pct']:+.0f} % of target)")
+                   f"({number_text(worst['deviation_pct'], '{:+.0f}')} % of target)")
     return plot.render()
 
 

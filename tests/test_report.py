@@ -107,3 +107,13 @@ def test_svg_plot_maps_data_to_pixels_and_escapes_labels():
     p.vline(5.0, "<b>x</b>")
     svg = p.render()
     assert "&lt;b&gt;x&lt;/b&gt;" in svg and "<b>" not in svg
+
+
+@pytest.mark.parametrize("value, fmt, text", [
+    (-0.3, "{:+.0f}", "0"), (0.2, "{:+.0f}", "0"), (-0.04, "{:.1f}", "0.0"), (-0.0, "{:+.1f}", "0.0"),
+    (-12.6, "{:+.0f}", "-13"), (0.6, "{:+.0f}", "+1"), (-0.05, "{:+.2f}", "-0.05"), (7, "{:.0f}", "7"),
+])
+def test_numbers_that_round_to_zero_have_no_sign(value, fmt, text):
+    from pressure.report import number_text
+
+    assert number_text(value, fmt) == text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,7 +65,8 @@ def test_report_store_progress_and_reference(tmp_path, session, pressure_home, c
     data = json.loads(p.stdout)
     assert len(data["attempts"]) == 1 and data["attempts"][0]["score"] > 50
     text = cli("progress", "--trainee", "Ann", "--routine", "steady", home=pressure_home)
-    assert "1 attempts" in text.stdout
+    assert "Ann: 1 attempt\n" in text.stdout  # singular
+    assert re.search(r" 1 attempt +since", cli("trainees", "list", home=pressure_home).stdout)
     ref = cli("reference", "set", session, home=pressure_home)
     assert ref.returncode == 0, ref.stderr
     shown = cli("reference", "show", "--routine", "steady", home=pressure_home)

@@ -21,6 +21,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..references import resolve_routine_name
+    from ..report import number_text, plural
     from ..trainees import get_trainee, progress
 
     trainee = get_trainee(args.trainee)
@@ -41,11 +42,11 @@ def run(args) -> int:
         cells = []
         for k in PROGRESS_METRICS:
             v = s.get(k)
-            cells.append("-" if v is None else (f"{v:.0f}" if k == "score" else
-                                                f"{v:+.1f}" if k.startswith("drift") else f"{v:.1f}"))
+            fmt = "{:.0f}" if k == "score" else "{:+.1f}" if k.startswith("drift") else "{:.1f}"
+            cells.append("-" if v is None else number_text(v, fmt))
         rows.append((a.recorded_at[:16].replace("T", " "), a.routine[:32], *cells))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    print(f"{trainee.name}: {len(attempts)} attempts")
+    print(f"{trainee.name}: {plural(len(attempts), 'attempt')}")
     for r in rows:
         print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
     return 0

@@ -42,6 +42,8 @@ def write_new_file(path: Path, text: str, force: bool, source=None) -> None:
 
 
 def _text(data: dict) -> str:
+    from ..report import number_text
+
     unit = data.get("unit") or ""
     score = data.get("score")
     lines = [f"{data['file']}", f"routine: {data.get('routine')}",
@@ -54,7 +56,7 @@ def _text(data: dict) -> str:
 
         def f(key, fmt="{:.1f}"):
             v = s.get(key)
-            return "-" if v is None else fmt.format(v)
+            return "-" if v is None else number_text(v, fmt)
 
         rows.append((f"{s['index'] + 1} {s.get('label') or 'hold'}" + ("" if s.get("completed") else " (unfinished)"),
                      f("time_to_band_s"), f("overshoot_pct"), f("time_in_band_pct"), f("mae_pct"),
@@ -71,7 +73,7 @@ def _text(data: dict) -> str:
     worst = data.get("worst")
     if worst:
         lines.append(f"worst moment: {worst['value']:.1f} {unit} at {worst['t_s']:.1f} s "
-                     f"({worst['deviation_pct']:+.0f} % of target)")
+                     f"({number_text(worst['deviation_pct'], '{:+.0f}')} % of target)")
     cmp = data.get("comparison")
     if cmp:
         rms = cmp.get("rms_diff_pct")

@@ -34,7 +34,8 @@ def run(args) -> int:
         else:
             width = max(len(t.name) for t in trainees)
             for t in trainees:
-                print(f"{t.name:<{width}}  {t.attempts:>4} attempts  since {t.created[:10]}"
+                count = f"{t.attempts:>4} " + ("attempt " if t.attempts == 1 else "attempts")
+                print(f"{t.name:<{width}}  {count}  since {t.created[:10]}"
                       + (f"  {t.notes}" if t.notes else ""))
         return 0
     raise PressureError("say what to do: 'trainees add NAME' or 'trainees list'")
