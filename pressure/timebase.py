@@ -319,12 +319,23 @@ class ArrivalClock:
         self._reanchor = True
         self._history.clear()
 
-    def stamp(self, n: int, arrival_s: float) -> np.ndarray:
+    def stamp(self, n: int, arrival_s: float, first_arrival_s: float | None = None) -> np.ndarray:
+        """Times for ``n`` samples that arrived together at ``arrival_s``.
+
+        ``first_arrival_s``: when these samples' bytes began arriving earlier (lines held back
+        while the format was being detected), the first burst is spread over that span instead
+        of being bunched at a guessed interval.
+        """
         self.stalled = False
         if n <= 0:
             return np.empty(0, dtype=np.float64)
         steps = np.arange(n, dtype=np.float64)
         if self._origin is None:
+            span = arrival_s - first_arrival_s if first_arrival_s is not None else 0.0
+            if n > 1 and span > 0:
+                # One interval before the first line's arrival to the last line's arrival.
+                self._interval = span / (n - 1)
+                self._measured = n >= 3 and span >= 0.05
             self._origin = arrival_s - (n - 1) * self._interval
             t = steps * self._interval
             self._remember(n, arrival_s, t)

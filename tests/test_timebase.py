@@ -310,3 +310,13 @@ def test_a_slow_sensor_tracks_arrival_from_its_first_lines():
     lag = (np.array(arrivals) - arrivals[0]) - np.array(times)
     assert np.abs(lag).max() < 0.02
     assert abs(clock.interval - 0.1) < 0.01
+
+
+def test_first_burst_held_back_keeps_the_spacing_it_arrived_with():
+    # A 10 Hz sensor's first five lines were held while the format was detected: they began
+    # arriving 0.4 s before they were handed over together.
+    clock = ArrivalClock()
+    t = clock.stamp(5, 10.4, first_arrival_s=10.0)
+    np.testing.assert_allclose(np.diff(t), 0.1)
+    later = np.concatenate([clock.stamp(1, 10.4 + 0.1 * k) for k in range(1, 6)])
+    np.testing.assert_allclose(np.diff(np.concatenate([t, later])), 0.1, rtol=0.05)
