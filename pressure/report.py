@@ -128,6 +128,14 @@ def number_text(value, fmt: str = "{:.1f}") -> str:
     return text
 
 
+def completion_text(report: dict) -> str:
+    """'holds completed: 1 of 5' (the score counts the rest by the part of them done)."""
+    done, total = report.get("holds_completed"), report.get("holds_total")
+    if not total:
+        return "no holds in the routine"
+    return f"holds completed: {done} of {total}"
+
+
 def plural(n: int, word: str) -> str:
     """'1 attempt', '2 attempts'."""
     return f"{n} {word}" + ("" if n == 1 else "s")
@@ -271,7 +279,7 @@ def render_html(report: dict, trace, ghost=None) -> str:
         f"<meta name='generator' content='{_e(report.get('generated_by'))}'><style>{_CSS}</style></head><body>"
         f"<h1>{_e(report.get('routine'))}</h1>"
         f"<p><span class='score'>{_num(report.get('score'), '{:.0f}')}</span> / 100 "
-        f"<span class='muted'>session score (docs/scoring.md); mean time in band "
+        f"<span class='muted'>session score (docs/scoring.md); {_e(completion_text(report))}; mean time in band "
         f"{_num(summary.get('time_in_band_pct'))} %, mean CV {_num(summary.get('cv_pct'))} %</span></p>"
         f"<dl>{dl}</dl>"
         f"<h2>Trace</h2>{_plot(report, trace, ghost)}"

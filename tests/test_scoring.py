@@ -270,3 +270,37 @@ def test_live_scorer_fed_in_chunks_agrees_with_the_offline_scores():
     assert numbers.cv_pct == pytest.approx(offline["cv_pct"], abs=0.5)
     assert numbers.mae_pct == pytest.approx(offline["mae_pct"], abs=0.5)
     assert numbers.session_time_in_band_pct == pytest.approx(numbers.time_in_band_pct)
+
+
+def test_a_partial_session_scores_only_what_it_did():
+    # 3 s of the 5 x 20 s 'steady' routine: a perfect 2 s of hold 1, holds 2-5 never reached
+    routine = BUILTIN_ROUTINES["steady"]
+    t = _grid(0.0, 3.0, 200.0)
+    y = np.minimum(30.0 * t, 30.0)
+    s = scoring.score_session(t, y, routine, filter_desc=NONE)
+    (hold,) = s.holds
+    assert hold.score > 90 and not hold.completed
+    assert hold.completed_fraction == pytest.approx(hold["hold_s"] / 20.0, abs=0.02)
+    assert (s.holds_completed, s.holds_total) == (0, 5)
+    assert s.score == pytest.approx(hold.score * hold.completed_fraction / 5, abs=1e-9)
+    assert s.score < 5  # not "99 / 100"
+    data = s.to_dict()
+    assert (data["holds_completed"], data["holds_total"]) == (0, 5)
+    assert data["summary"]["holds_total"] == 5
+
+
+def test_a_finished_session_is_the_mean_and_a_skipped_hold_is_not_completed():
+    t, y, _ = _ramp_hold_release(lambda tau: T + 0.3 * np.sin(2 * np.pi * tau / 3.0))
+    full = scoring.score_session(t, y, _record_hold_routine(), filter_desc=NONE)
+    (hold,) = full.holds
+    assert hold.completed and hold.completed_fraction == 1.0
+    assert full.score == pytest.approx(hold.score) and full.holds_completed == full.holds_total == 1
+    # the advance key skips the hold after 4 s: the hold counts by the part of its timer filled
+    start = hold.start_s
+    events = [{"t": 0.0, "kind": "step_start"}, {"t": start + 4.0, "kind": "step_end",
+                                                   "data": {"skipped": True}}]
+    cut = scoring.score_session(t, y, _record_hold_routine(), filter_desc=NONE, events=events)
+    (skipped,) = cut.holds
+    assert not skipped.completed and cut.holds_completed == 0
+    assert 0 < skipped.completed_fraction < 1
+    assert cut.score < full.score

@@ -63,7 +63,9 @@ def test_report_store_progress_and_reference(tmp_path, session, pressure_home, c
     assert cli("report", session, "--html", out, "--force", home=pressure_home).returncode == 0
     p = cli("progress", "--trainee", "ann", "--json", home=pressure_home)
     data = json.loads(p.stdout)
-    assert len(data["attempts"]) == 1 and data["attempts"][0]["score"] > 50
+    assert len(data["attempts"]) == 1
+    # one steady hold of the routine's five: a fifth of a good hold's score, not "near perfect"
+    assert 15 < data["attempts"][0]["score"] <= 20
     text = cli("progress", "--trainee", "Ann", "--routine", "steady", home=pressure_home)
     assert "Ann: 1 attempt\n" in text.stdout  # singular
     assert re.search(r" 1 attempt +since", cli("trainees", "list", home=pressure_home).stdout)

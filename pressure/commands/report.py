@@ -41,13 +41,20 @@ def write_new_file(path: Path, text: str, force: bool, source=None) -> None:
     write_atomic(path, lambda fh: fh.write(text), force=force, what="report", source=source)
 
 
+def _unfinished(step: dict) -> str:
+    if step.get("completed"):
+        return ""
+    frac = step.get("completed_fraction")
+    return " (unfinished)" if frac is None else f" (unfinished, {frac * 100:.0f} % done)"
+
+
 def _text(data: dict) -> str:
-    from ..report import number_text
+    from ..report import completion_text, number_text
 
     unit = data.get("unit") or ""
     score = data.get("score")
     lines = [f"{data['file']}", f"routine: {data.get('routine')}",
-             f"score: {'-' if score is None else f'{score:.0f}'} / 100"]
+             f"score: {'-' if score is None else f'{score:.0f}'} / 100 ({completion_text(data)})"]
     head = ("step", "time to band s", "overshoot %", "in band %", "MAE %", "CV %", "drift %/10s", "score")
     rows = [head]
     for s in data.get("steps") or []:
@@ -58,7 +65,7 @@ def _text(data: dict) -> str:
             v = s.get(key)
             return "-" if v is None else number_text(v, fmt)
 
-        rows.append((f"{s['index'] + 1} {s.get('label') or 'hold'}" + ("" if s.get("completed") else " (unfinished)"),
+        rows.append((f"{s['index'] + 1} {s.get('label') or 'hold'}" + _unfinished(s),
                      f("time_to_band_s"), f("overshoot_pct"), f("time_in_band_pct"), f("mae_pct"),
                      f("cv_pct"), f("drift_pct_per_10s", "{:+.1f}"), f("score", "{:.0f}")))
     if len(rows) > 1:

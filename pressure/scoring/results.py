@@ -44,13 +44,15 @@ class StepScores:
     metrics: dict = field(default_factory=dict)
     subscores: dict = field(default_factory=dict)
     score: float | None = None
+    completed_fraction: float = 1.0  # how much of the step was done (see session_score)
 
     def __getitem__(self, key):
         return self.metrics[key]
 
     def to_dict(self) -> dict:
         out = {"index": self.index, "kind": self.kind, "label": self.label,
-               "start_s": self.start_s, "end_s": self.end_s, "completed": self.completed}
+               "start_s": self.start_s, "end_s": self.end_s, "completed": self.completed,
+               "completed_fraction": self.completed_fraction}
         if self.target is not None:
             out.update(target=self.target, lower=self.lower, upper=self.upper)
         out.update(self.metrics)
@@ -72,6 +74,8 @@ class SessionScores:
     score: float | None
     duration_s: float
     finished: bool
+    holds_completed: int = 0  # holds of the routine the coach completed ...
+    holds_total: int = 0  # ... of all the holds in the routine
     thresholds: list[dict] = field(default_factory=list)
     threshold_mean: float | None = None
     threshold_cv_pct: float | None = None
@@ -86,7 +90,8 @@ class SessionScores:
 
     def summary(self) -> dict:
         """Means over the hold steps of each hold metric, plus the session score."""
-        out: dict = {"score": self.score, "holds": len(self.holds)}
+        out: dict = {"score": self.score, "holds": len(self.holds),
+                     "holds_completed": self.holds_completed, "holds_total": self.holds_total}
         for key in ("time_to_band_s", "overshoot_pct", "time_in_band_pct", "mae_pct", "cv_pct",
                     "drift_pct_per_10s"):
             vals = [s.metrics.get(key) for s in self.holds]
@@ -102,6 +107,7 @@ class SessionScores:
             "routine": self.routine_name, "routine_steps": self.routine.get("steps"),
             "unit": self.unit, "filter": self.filter, "recorded_at": self.recorded_at,
             "duration_s": self.duration_s, "finished": self.finished, "score": self.score,
+            "holds_completed": self.holds_completed, "holds_total": self.holds_total,
             "summary": self.summary(), "worst": self.worst,
             "thresholds": self.thresholds, "threshold_mean": self.threshold_mean,
             "threshold_cv_pct": self.threshold_cv_pct,

@@ -41,10 +41,12 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
     spans = step_spans(coach, float(t[-1]))
     steps: list[StepScores] = []
     span_of = {idx: (t0, t1, done) for idx, t0, t1, done in spans}
+    ends = {e.step: e.data for e in coach.events if e.kind == "step_end"}
     for idx, t0, t1, done in spans:
         step = routine.steps[idx]
+        end_data = ends.get(idx, {})
         sc = StepScores(index=idx, kind=step.kind, label=step.label, start_s=t0, end_s=t1,
-                        completed=done, target=step.target)
+                        completed=done and not end_data.get("skipped"), target=step.target)
         band = step.band()
         if band is not None:
             sc.lower, sc.upper = band
@@ -73,24 +75,73 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
             sc.metrics = m
             sc.score = ramp_score(m)
             sc.subscores = {"rate": sc.score}
+        sc.completed_fraction = _completed_fraction(sc, step, end_data, coach, t, value)
         steps.append(sc)
-    weighted = [(1.0 if s.kind == "hold" else RAMP_WEIGHT, s.score) for s in steps
-                if s.score is not None]
-    if not weighted:
+    if not any(s.score is not None for s in steps):
         raise PressureError(
             f"the session never reached a hold, paced ramp or threshold step of routine "
             f"{routine.name!r}: nothing to score")
-    score = sum(w * v for w, v in weighted) / sum(w for w, _ in weighted)
+    score = session_score(routine, steps)
+    holds_total = sum(1 for s in routine.steps if s.kind == "hold")
+    holds_completed = sum(1 for s in steps if s.kind == "hold" and s.completed)
     thresholds = [{"t_s": e.t, "value": float(e.data.get("value")), "trial": e.data.get("trial")}
                   for e in coach.events if e.kind == "threshold"]
     thr_mean, thr_cv = threshold_stats([d["value"] for d in thresholds])
     return SessionScores(
         routine_name=routine.name, routine=routine.to_dict(), unit=routine.unit,
         filter=filter_info or {}, steps=steps, score=score, duration_s=float(t[-1] - t[0]),
-        finished=coach.state.finished, thresholds=thresholds,
+        finished=coach.state.finished, holds_completed=holds_completed, holds_total=holds_total,
+        thresholds=thresholds,
         threshold_mean=thr_mean if thresholds else None,
         threshold_cv_pct=thr_cv if len(thresholds) > 1 else None,
         worst=_worst(steps), recorded_at=recorded_at, t=t, value=value)
+
+
+def _completed_fraction(sc: StepScores, step, end_data: dict, coach, t, value) -> float:
+    """How much of a step the session did, 0..1: a completed step 1; an unfinished hold the
+    part of its hold timer that filled; an unfinished paced ramp the part of the way to its
+    target it covered; an unfinished threshold trial 0 (no threshold was marked)."""
+    if sc.completed:
+        return 1.0
+    if step.kind == "hold":
+        if "hold_elapsed" in end_data:  # skipped by the key
+            held = float(end_data["hold_elapsed"])
+        elif coach.state.step_index == sc.index and not coach.state.finished:
+            held = float(coach.state.hold_elapsed)
+        else:
+            held = 0.0
+        return min(1.0, max(0.0, held / step.duration)) if step.duration else 0.0
+    if step.kind == "ramp" and step.target is not None:
+        i0 = min(int(np.searchsorted(t, sc.start_s)), t.size - 1)
+        i1 = min(max(int(np.searchsorted(t, sc.end_s, side="right")) - 1, i0), t.size - 1)
+        way = step.target - value[i0]
+        if way == 0:
+            return 1.0
+        return float(min(1.0, max(0.0, (value[i1] - value[i0]) / way)))
+    return 0.0
+
+
+def session_score(routine, steps: list[StepScores]) -> float:
+    """Weighted mean over every scored step OF THE ROUTINE (hold 1, paced ramp/trial 0.5):
+    each step counts by its score x the fraction of it completed, and a step the session never
+    reached counts 0, so a session stopped after one hold cannot look near perfect. A step
+    the coach completed but that could not be measured (score None) is left out."""
+    by_index = {s.index: s for s in steps}
+    total = weight_sum = 0.0
+    for idx, step in enumerate(routine.steps):
+        if step.kind == "hold":
+            w = 1.0
+        elif step.kind == "threshold" or (step.kind == "ramp" and step.rate):
+            w = RAMP_WEIGHT
+        else:
+            continue
+        sc = by_index.get(idx)
+        if sc is not None and sc.completed and sc.score is None:
+            continue
+        weight_sum += w
+        if sc is not None and sc.score is not None:
+            total += w * sc.score * sc.completed_fraction
+    return total / weight_sum if weight_sum else 0.0
 
 
 def _release_after(t, value, routine, idx, span_of, hold_end, target) -> dict:
