@@ -138,6 +138,34 @@ def test_export_import_round_trip_keeps_trace_and_labels(tmp_path):
     assert back.meta["kind"] == "imported" and back.meta["source"] == "s.csv"
 
 
+def test_markers_and_step_events_survive_export_and_import(tmp_path):
+    rec = make_session(tmp_path / "s.pressure", n=2000)
+    with RecordingWriter(tmp_path / "e.pressure", dict(rec.meta)) as w:
+        w.append(Block.make(rec.t + 5.0, rec.raw, rec.force_n))  # a session not starting at 0
+        w.add_event(5.5, "step_start", "", {"step": 0})
+        w.add_event(6.0, "marker", "spot #2, left")
+        w.add_event(6.0, "marker", "again")
+        w.add_event(6.5, "step_end", "", {"step": 0, "kind": "hold", "hold_elapsed": 1.0})
+    src = open_recording(tmp_path / "e.pressure")
+    csv_path = export_csv(src, tmp_path / "e.csv")
+    report = import_csv(csv_path, tmp_path / "back.pressure")
+    back = open_recording(tmp_path / "back.pressure")
+    got = [(round(e.t + report.time_offset_s, 6), e.kind, e.text, e.data) for e in back.events]
+    want = [(round(e.t, 6), e.kind, e.text, e.data) for e in src.events]
+    assert sorted(got, key=str) == sorted(want, key=str)
+    assert any("2 marker" in ln and "1 step_start" in ln for ln in report.lines())
+
+
+def test_a_marker_column_of_another_tool_becomes_marker_events(tmp_path):
+    src = tmp_path / "m.csv"
+    src.write_text("time_ms,force,comment\n1000,1,\n1010,2,pain 3/10\n1020,3,\n1030,4,\"moved, left\"\n")
+    report = import_csv(src, tmp_path / "m.pressure")
+    rec = open_recording(tmp_path / "m.pressure")
+    assert [(round(m.t, 6), m.text) for m in rec.markers] == [(0.01, "pain 3/10"), (0.03, "moved, left")]
+    assert report.marker_column == "comment"
+    assert "events: 2 marker (from column 'comment')" in report.lines()
+
+
 def test_reference_static_fire_csv(tmp_path, reference_dir):
     src = reference_dir / "loadcell_static_fire_100hz.csv"
     report = import_csv(src, tmp_path / "fire.pressure")

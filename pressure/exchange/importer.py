@@ -55,6 +55,8 @@ def import_csv(src, out, *, time_column: str | None = None, force_column: str | 
     writer = RecordingWriter(out, meta)  # refuses an existing file: nothing is touched then
     try:
         writer.append(block)
+        for et, kind, text, data in trace.events:
+            writer.add_event(et, kind, text, data)
         writer.close()
     except BaseException:  # the half-written file is ours, made just now: remove it
         for extra in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):

@@ -13,8 +13,8 @@ import numpy as np
 from ..errors import PressureError
 from .columns import force_unit, pick_columns, time_scale
 from .table import (
-    EXPORT_TITLE, find_header, is_binary, number, parse_metadata, parse_time_cell, read_lines,
-    refuse_binary, restore_export_meta, split,
+    EXPORT_TITLE, MAX_EVENTS, find_header, is_binary, marker_column, number, parse_metadata,
+    parse_time_cell, read_lines, refuse_binary, restore_export_events, restore_export_meta, split,
 )
 
 MAX_ROWS = 10_000_000  # ~2.8 h at 1 kHz; ~160 MB while importing
@@ -40,6 +40,8 @@ class ImportReport:
     duplicates: int = 0
     rate_hz: float | None = None
     time_offset_s: float = 0.0  # the source's first time stamp (times are stored from 0)
+    marker_column: str | None = None  # the column whose text became marker events
+    events: dict = field(default_factory=dict)  # kind -> how many events the import keeps
     metadata: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -55,6 +57,10 @@ class ImportReport:
             out.append(f"  skipped line {line}: {reason}")
         if self.skipped > len(self.bad_rows):
             out.append(f"  ... and {self.skipped - len(self.bad_rows)} more skipped lines")
+        if self.events:
+            where = (f"from column {self.marker_column!r}" if self.marker_column
+                     else "from the export's '# event:' lines")
+            out.append(f"events: {', '.join(f'{n} {k}' for k, n in self.events.items())} ({where})")
         if self.metadata:
             out.append("metadata: " + ", ".join(f"{k}={v}" for k, v in list(self.metadata.items())[:8]))
         out.extend(f"note: {n}" for n in self.notes)
@@ -67,6 +73,7 @@ class ImportedTrace:
     value: np.ndarray  # in report.force_unit, as in the file
     report: ImportReport
     restored_meta: dict  # metadata of a pressure export, restored on re-import
+    events: list = field(default_factory=list)  # (t from the first sample, kind, text, data)
 
 
 def read_csv(path, *, time_column: str | None = None, force_column: str | None = None,
@@ -109,6 +116,13 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
         ti, fi, (tname, tunit), (fname, funit) = pick_columns(headers, time_column, force_column, report)
         report.time_column, report.force_column = headers[ti], headers[fi]
         report.force_unit = force_unit(fname, funit, unit, report)
+        # events: a pressure export lists every event (markers, steps) in its header; another
+        # tool's CSV may have a marker/comment column, whose text becomes marker events
+        events = restore_export_events(meta_lines) if restored else []
+        mi = None if events else marker_column(headers, (ti, fi))
+        if mi is not None:
+            report.marker_column = headers[mi]
+        marks: list[tuple[float, str]] = []
 
         ts, vs = array("d"), array("d")
         mode = [None]
@@ -143,6 +157,10 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
                 continue
             if mode[0] is None:
                 mode[0] = "number" if number(cells[ti], delim) is not None else "clock"
+            if mi is not None and mi < len(cells) and len(marks) < MAX_EVENTS:
+                note = cells[mi].strip().strip('"').strip()
+                if note:
+                    marks.append((tv, note.replace("\uff03", "#")))
             ts.append(tv)
             vs.append(fv)
             if len(ts) > MAX_ROWS:
@@ -186,4 +204,10 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
             report.notes.append(f"irregular time steps ({positive.min():.4g} to {positive.max():.4g} s, "
                                 f"median {median:.4g} s): kept as they are")
     report.time_offset_s = float(t[0])
-    return ImportedTrace(t=t - t[0], value=value, report=report, restored_meta=restored)
+    if marks:
+        events = [(tm * scale, "marker", note, None) for tm, note in marks]
+    events = [(et - report.time_offset_s, kind, text, data) for et, kind, text, data in events]
+    for _, kind, _, _ in events:
+        report.events[kind] = report.events.get(kind, 0) + 1
+    return ImportedTrace(t=t - t[0], value=value, report=report, restored_meta=restored,
+                         events=events)

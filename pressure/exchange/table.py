@@ -154,6 +154,45 @@ def parse_metadata(lines: list[str], delim: str) -> dict:
     return meta
 
 
+MARKER_NAMES = ("marker", "markers", "mark", "marks", "annotation", "annotations", "comment",
+                "comments")
+MAX_EVENTS = 100_000
+
+
+def marker_column(headers: list[str], taken: tuple[int, ...]) -> int | None:
+    """Index of a marker/annotation column (text the practitioner noted at a moment), or None."""
+    for i, h in enumerate(headers):
+        if i not in taken and h.strip().strip('"').strip().lower() in MARKER_NAMES:
+            return i
+    return None
+
+
+def restore_export_events(lines: list[str]) -> list[tuple[float, str, str, dict | None]]:
+    """(t, kind, text, data) of every ``# event: T KIND "TEXT" [DATA]`` line of a pressure
+    export's header (markers and the coach's step events); malformed lines are ignored."""
+    from ..recording import EVENT_KINDS
+
+    events = []
+    decoder = json.JSONDecoder()
+    for ln in lines:
+        m = re.match(r"^#\s*event:\s*(\S+)\s+([a-z_]+)\s+(.*)$", ln.strip())
+        if not m or m.group(2) not in EVENT_KINDS:
+            continue
+        try:
+            t = float(m.group(1))
+            text, end = decoder.raw_decode(m.group(3))
+            rest = m.group(3)[end:].strip()
+            data = json.loads(rest) if rest else None
+        except ValueError:
+            continue
+        if not math.isfinite(t) or not isinstance(text, str) or not (data is None or isinstance(data, dict)):
+            continue
+        events.append((t, m.group(2), text, data))
+        if len(events) >= MAX_EVENTS:
+            break
+    return events
+
+
 def restore_export_meta(lines: list[str]) -> dict:
     """Metadata from a pressure export's header (JSON values only; anything else is ignored)."""
     restored = {}
