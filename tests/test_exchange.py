@@ -156,6 +156,20 @@ def test_markers_and_step_events_survive_export_and_import(tmp_path):
     assert any("2 marker" in ln and "1 step_start" in ln for ln in report.lines())
 
 
+def test_an_export_with_more_events_than_the_header_scan_imports(tmp_path):
+    from pressure.exchange import HEADER_SCAN_LINES
+
+    rec = make_session(tmp_path / "s.pressure", n=500)
+    with RecordingWriter(tmp_path / "many.pressure", dict(rec.meta)) as w:
+        w.append(Block.make(rec.t, rec.raw, rec.force_n))
+        for k in range(HEADER_SCAN_LINES + 200):  # '# event:' lines above the table
+            w.add_event(k * 1e-4, "marker", f"m{k}")
+    csv_path = export_csv(open_recording(tmp_path / "many.pressure"), tmp_path / "many.csv")
+    import_csv(csv_path, tmp_path / "back.pressure")
+    back = open_recording(tmp_path / "back.pressure")
+    assert len(back) == 500 and len(back.markers) == HEADER_SCAN_LINES + 200
+
+
 def test_a_marker_column_of_another_tool_becomes_marker_events(tmp_path):
     src = tmp_path / "m.csv"
     src.write_text("time_ms,force,comment\n1000,1,\n1010,2,pain 3/10\n1020,3,\n1030,4,\"moved, left\"\n")

@@ -19,7 +19,8 @@ from .table import (
 
 MAX_ROWS = 10_000_000  # ~2.8 h at 1 kHz; ~160 MB while importing
 GARBAGE_LIMIT = 0.20  # fail when more than this fraction of the data rows cannot be read
-HEADER_SCAN_LINES = 1000
+HEADER_SCAN_LINES = 1000  # lines of the table looked at to find the header and separator
+MAX_COMMENT_LINES = 200_000  # '#' lines above the table (an export's events) before giving up
 
 
 @dataclass
@@ -90,9 +91,12 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
     with f:
         lines = read_lines(f, path)
         head = []
+        comments = 0  # '#' lines (an export lists every event there) do not use up the scan
         for ln in lines:
             head.append(ln)
-            if len(head) >= HEADER_SCAN_LINES:
+            if ln.lstrip().startswith("#") and comments < MAX_COMMENT_LINES:
+                comments += 1
+            elif len(head) - comments >= HEADER_SCAN_LINES:
                 break
         if not any(h.strip() for h in head):
             raise PressureError(f"{path.name}: the file is empty")
