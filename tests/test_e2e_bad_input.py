@@ -222,8 +222,6 @@ def test_y_max_error_names_the_right_unit(pressure_home, tmp_path):
     assert "seconds" not in line
 
 
-@pytest.mark.xfail(strict=True, reason="--input-unit furlong (and import --unit furlong) lists the "
-                   "display units (kPa, N/cm2...) which are refused there, not the force units")
 def test_unknown_input_unit_lists_force_units(pressure_home, tmp_path):
     for args in (["stream", "--port", "socket://127.0.0.1:1", "--input-unit", "furlong"],
                  ["import", tmp_path / "x.csv", "--unit", "furlong"]):

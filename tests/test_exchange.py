@@ -317,6 +317,15 @@ def test_import_never_overwrites(tmp_path, reference_dir):
     assert out.read_text() == "mine"
 
 
+@pytest.mark.parametrize("unit", ["furlong", "kPa"])
+def test_import_unit_must_be_a_force_unit_and_says_which(tmp_path, unit):
+    src = tmp_path / "x.csv"
+    src.write_text("time,force\n0,1\n0.1,2\n")
+    with pytest.raises(PressureError, match=r"force unit \(N, kN, mN, kgf, gf, lbf, ozf\)") as err:
+        import_csv(src, tmp_path / "x.pressure", unit=unit)
+    assert "kPa" not in str(err.value).split(":", 1)[1]  # lists no pressure units
+
+
 def test_headerless_numbers_and_explicit_columns(tmp_path):
     src = tmp_path / "n.csv"
     src.write_text("0.000,1.5,9\n0.001,1.6,9\n0.002,1.7,9\n0.003,1.8,9\n")

@@ -134,7 +134,10 @@ def force_unit(name: str, unit: str | None, override: str | None, report: Import
     elif name in UNIT_WORDS:
         named = UNIT_WORDS[name]
     if override:
-        chosen = normalize_unit(override)
+        try:
+            chosen = normalize_unit(override)
+        except PressureError:  # its message lists the display units, pressures included
+            chosen = None
         if chosen not in FORCE_UNITS:
             raise PressureError(f"--unit {override}: imports need a force unit "
                                 f"({', '.join(FORCE_UNITS)})")
