@@ -140,6 +140,12 @@ class Reader:
         self._id_deadline: float | None = None
         self._id_asked = False
         self._saw_samples = False               # samples since the start or the last banner
+        # When the bytes of the first samples began arriving: the arrival of the first chunk fed
+        # to the parser while it gave no samples yet (auto detection holding its first lines,
+        # or after a reconnect). The time base spreads that first burst over the span instead
+        # of bunching it at a guessed interval. None once samples were stamped.
+        self._first_arrival: float | None = None
+        self._stamped_any = False
         self._device_serial: str | None = None  # the serial the device gave in its '#ID'
         self._usb_serial: str | None = None     # the USB adapter's serial number, if any
 
@@ -298,6 +304,7 @@ class Reader:
     def _on_disconnected(self, reason: str) -> None:
         arrival = time.monotonic()
         self._parser.reset()
+        self._first_arrival, self._stamped_any = None, False
         self._device_clock.mark_reconnect(arrival)
         self._arrival_clock.mark_reconnect(arrival)
         self._set_state("disconnected", connected=False, error=f"{self.url} disconnected: {reason}")
@@ -345,6 +352,11 @@ class Reader:
                 self._counts["bad_lines"] += parsed.bad_lines
                 self._counts["checksum_errors"] += parsed.checksum_errors
         if len(parsed) == 0:
+            if parsed.messages:
+                # a banner or a reply: the samples' bytes begin after it
+                self._first_arrival = None
+            elif not self._stamped_any and self._first_arrival is None:
+                self._first_arrival = arrival
             if restart_at:
                 self._carry_restart(parsed)
             return
@@ -508,7 +520,9 @@ class Reader:
                 lost, restarts, stalls = stamped.lost, stamped.restarts, stamped.stalls
                 flagged = True
         else:
-            t = self._arrival_clock.stamp(n, arrival)
+            first_arrival, self._first_arrival = self._first_arrival, None
+            t = self._arrival_clock.stamp(n, arrival, first_arrival_s=first_arrival)
+            self._stamped_any = True
             if self._arrival_clock.stalled:
                 flags[0] |= FLAG_GAP_BEFORE
                 stalls = 1

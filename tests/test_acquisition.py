@@ -442,3 +442,40 @@ def test_boot_between_samples_restarts_the_sample_after_it(device, run_reader, g
     assert np.flatnonzero(block.flags & FLAG_RESTART).tolist() == [1, 3]
     assert stats.restarts == 2 and stats.lost_samples == 0 and stats.bad_lines == 0
     assert np.all(np.diff(block.t) > 0)
+
+
+# -- the first samples of a sensor without a device clock ------------------------------------------
+
+def test_first_lines_held_by_detection_keep_their_spacing_exactly():
+    """Auto detection holds a 10 Hz gauge's first lines and hands them on as one burst; the
+    reader tells the time base when their bytes began arriving (fake arrival times: exact)."""
+    reader = Reader("loop://", RingBuffer(1024), fmt="auto")
+    for k in range(10):
+        reader._handle(b"%.2f N\r" % (4.0 + k), 50.0 + 0.1 * k)
+    block = all_samples(reader.buffer)
+    assert reader.stats().format == "gauge" and len(block) == 10
+    np.testing.assert_allclose(np.diff(block.t), 0.1, rtol=0.05)
+
+
+def test_first_lines_of_a_slow_sensor_arrive_with_their_spacing(device, run_reader):
+    """The same through a real pty: hand-written lines 0.1 s apart, read while detecting."""
+    reader, buffer = run_reader(device.path, fmt="auto")
+    assert wait_until(lambda: reader.stats().state == "streaming")
+    done = threading.Event()
+
+    def write_slowly():  # paces the writer only; the test waits on the buffer below
+        for k in range(10):
+            device.send(b"%.2f N\r" % (4.0 + k))
+            if done.wait(0.1):
+                return
+
+    writer = threading.Thread(target=write_slowly, daemon=True)
+    writer.start()
+    try:
+        assert wait_until(lambda: buffer.total >= 8, buffer=buffer)
+    finally:
+        done.set()
+        writer.join(2.0)
+    t = all_samples(buffer).t
+    assert reader.stats().format == "gauge"
+    assert np.diff(t[:8]).min() > 0.05, t[:8]  # not bunched 1 ms apart

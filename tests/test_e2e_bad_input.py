@@ -237,10 +237,6 @@ def test_stream_with_the_wrong_format_says_so(sim, pressure_home):
     assert done.returncode != 0
 
 
-@pytest.mark.xfail(strict=True, reason="formats without a device clock: the first burst (the lines "
-                   "read while detecting the format) is stamped 1 ms apart whatever the rate: a "
-                   "10 Hz polled gauge's first 5 samples fall within 4 ms (timebase.py ArrivalClock"
-                   ".stamp, DEFAULT_INTERVAL on the first burst)")
 def test_first_samples_of_a_slow_sensor_keep_their_spacing(sim, pressure_home):
     url = sim("--format", "gauge", "--poll")
     done = ok(pressure_home, "stream", "--port", url, "--seconds", "1", "--poll", "?\\r",
