@@ -213,13 +213,10 @@ def test_routine_file_error_names_file_and_line(pressure_home, tmp_path, recordi
         assert "bad.toml" in line and "line 7" in line, line
 
 
-@pytest.mark.xfail(strict=True, reason="--y-max -3 is refused as 'must be greater than 0 "
-                   "seconds': --y-max is a force/pressure, not seconds (argument type in the "
-                   "window options)")
 def test_y_max_error_names_the_right_unit(pressure_home, tmp_path):
     line = refused(pressure_home, "live", "--y-max", "-3", "--screenshot", tmp_path / "x.png",
                    "--seconds", "1")
-    assert "seconds" not in line
+    assert "seconds" not in line and "display unit" in line, line
 
 
 def test_unknown_input_unit_lists_force_units(pressure_home, tmp_path):

@@ -32,6 +32,17 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _display_value(text: str) -> float:
+    """--y-max: a force or pressure in the display unit (whatever it is), above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0 (a force or pressure in the display unit), not {text}")
+    return value
+
+
 def register(sub) -> None:
     from ._routine_options import add_routine_options
     from ._sensor_options import add_sensor_options
@@ -59,7 +70,7 @@ def register(sub) -> None:
                    help="filter strength, 0 light .. 1 heavy (default: the filter's own settings)")
     p.add_argument("--window", type=_seconds, default=None, metavar="SECONDS",
                    help="length of the scrolling trace (default: saved, else 20)")
-    p.add_argument("--y-max", type=_seconds, default=None, metavar="VALUE",
+    p.add_argument("--y-max", type=_display_value, default=None, metavar="VALUE",
                    help="top of the fixed vertical range in the display unit (default: from the routine)")
     p.add_argument("--no-record", action="store_true", help="do not record this session")
     p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
