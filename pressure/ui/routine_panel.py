@@ -117,7 +117,8 @@ class RoutinePanel(QWidget):
             return
         self._shown = key
         self._set_fitted(self.step_label, f"step {index + 1} / {total} · {title}" if total else title)
-        self.countdown_label.setText(count_text + ("  ⏸" if paused and count_text else ""))
+        # "paused" in words: a pause glyph (U+23F8) is a box in the default font (DejaVu Sans)
+        self._set_fitted(self.countdown_label, count_text + (" paused" if paused and count_text else ""))
         self._style_progress(paused)
         self.progress.setVisible(bar >= 0)
         if bar >= 0:
@@ -162,6 +163,6 @@ class RoutinePanel(QWidget):
             font.setBold(bold)
             label.setFont(font)
             self._px[label] = px
-        for label in (self.step_label, self.next_label):
+        for label in (self.step_label, self.countdown_label, self.next_label):
             self._set_fitted(label, label.text())
         self.progress.setMinimumHeight(max(18, big // 2))
