@@ -32,13 +32,21 @@ CUE_TEXT = {
 }
 
 
+WAITING_CUE = "SPACE: NEXT STEP"
+# A live value while the routine waits for the key (Space or the pedal). Not grey: grey means
+# only "not live" (stale, disconnected); not a zone colour either (there is no band to be in).
+WAITING = "waiting"
+WAITING_STYLE = theme.ZoneStyle("#4527a0", "#ffffff", "live: waiting for the Space key (or the pedal)")
+WAITING_BORDER = "#b39ddb"
+
+
 def cue_text(cue: str, zone: str = "", waiting_for_key: bool = False) -> str:
     """Words for the coach's cue. Over the ceiling it is an order ("RELEASE!"); a step that
     waits for the key says which key."""
     if zone == theme.CEILING:
         return "RELEASE!"
     if waiting_for_key:
-        return "SPACE: NEXT STEP"
+        return WAITING_CUE
     return CUE_TEXT.get(cue, str(cue).replace("_", " ").upper())
 
 
@@ -122,6 +130,8 @@ class Readout(QWidget):
             self.unit_label.setText(unit)
         if self.cue_label.text() != cue:
             self._set_fitted(self.cue_label, cue)
+        if cue == WAITING_CUE and zone != theme.CEILING:
+            zone = WAITING  # the key prompt, in its own live colour
         self._apply_zone(zone)
 
     def set_note(self, text: str) -> None:
@@ -149,10 +159,14 @@ class Readout(QWidget):
         if zone == self.zone:
             return
         self.zone = zone
-        style = theme.ZONES.get(zone, theme.ZONES[theme.IDLE])
+        border = ""
+        if zone == WAITING:
+            style, border = WAITING_STYLE, f" border: 6px solid {WAITING_BORDER};"
+        else:
+            style = theme.ZONES.get(zone, theme.ZONES[theme.IDLE])
         self.setStyleSheet(
-            f"#readout {{ background: {style.background}; border-radius: 10px; }}"
-            f"#readout QLabel {{ color: {style.text}; background: transparent; }}"
+            f"#readout {{ background: {style.background}; border-radius: 10px;{border} }}"
+            f"#readout QLabel {{ color: {style.text}; background: transparent; border: none; }}"
         )
         self.setToolTip(style.label)
 
