@@ -155,3 +155,110 @@ def test_training_on_a_live_window(qtbot):
     qtbot.waitUntil(lambda: training.summary is not None, timeout=3000)
     assert training.scores.steps[1].metrics["time_in_band_pct"] == pytest.approx(100.0)
     assert training.tracker.numbers.holds_done == 1
+
+
+# -- the live panels: PPT numbers, one hold timer, the key prompt, the paused countdown ---------
+
+from PySide6.QtGui import QFontMetrics  # noqa: E402
+
+from pressure.routine import Routine, Step  # noqa: E402
+from pressure.ui import theme  # noqa: E402
+from pressure.ui.readout import WAITING, WAITING_STYLE  # noqa: E402
+
+PPT = Routine("ppt test", unit="N", ceiling=100.0, steps=(
+    Step("threshold", rate=5.0, advance="key", label="trial"),
+    Step("rest", duration=0.5, label="rest"),
+    Step("threshold", rate=5.0, advance="key", label="trial"),
+    Step("rest", duration=0.5, label="rest"),
+    Step("threshold", rate=5.0, advance="key", label="trial"),
+))
+
+
+@pytest.fixture
+def live_window(qtbot):
+    def make(routine):
+        clock = ManualClock()
+        source = ScriptedSource(clock)
+        pipeline = Pipeline(source, routine, make_filter("none"), clock=clock)
+        window = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0)
+        training = install_training(window)
+        qtbot.addWidget(window)
+        window.resize(1200, 700)
+        window.show()
+        qtbot.waitExposed(window)
+
+        def push(value, seconds=0.1):
+            source.push([value], seconds=seconds)
+            qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= source.t,
+                            timeout=3000)
+        return window, training, push, clock
+    return make
+
+
+def test_ppt_routine_shows_trial_numbers_not_hold_metrics(live_window, qtbot):
+    window, training, push, _ = live_window(PPT)
+    panel = training.panel
+    push(0.0)
+    assert panel.mode == "ppt" and "time in band" not in panel.names.values()
+    assert panel.values["trial"].text() == "1 of 3" and panel.values["thresholds"].text() == "—"
+    for k, level in enumerate((20.0, 24.0)):
+        window.pipeline.advance()  # Space: the trial starts
+        push(level / 2)
+        push(level)
+        assert window.pipeline.mark_threshold()
+        push(level)
+        qtbot.waitUntil(lambda: len(window.pipeline.state.thresholds) == k + 1, timeout=3000)
+        push(0.0, seconds=0.6)  # the rest passes; the next trial waits for Space
+    assert panel.values["thresholds"].text() == "20.0 · 24.0"
+    assert panel.values["last"].text() == "24.0 N" and panel.values["mean"].text() == "22.0 N"
+    assert panel.values["cv"].text() == "12.9 %"  # sd 2.83 / mean 22, between trials
+    assert panel.values["trial"].text() == "3 of 3" and panel.values["count"].text() == "2"
+
+
+def test_hold_timer_in_the_panel_is_the_countdown_time(live_window, qtbot):
+    routine = Routine("hold", unit="N", steps=(
+        Step("hold", target=10.0, tolerance=1.0, duration=20.0, on_leave="pause"),
+        Step("rest", duration=1.0)))
+    window, training, push, _ = live_window(routine)
+    for value in [10.0] * 21 + [14.0] * 10:  # 2.1 s in the band, then 1 s far above it
+        push(value)
+    state = window.pipeline.state
+    panel = training.panel
+    assert panel.mode == "hold" and panel.names["hold_timer"] == "time in band"
+    assert panel.values["hold_timer"].text() == f"{state.hold_elapsed:.1f} of 20 s"
+    assert 2.0 <= state.hold_elapsed <= 2.2  # the time out of the band is not counted ...
+    countdown = window.routine_panel.countdown_label.text()
+    assert countdown.startswith("0:18")  # ... neither by the countdown: 20 - 2.1, rounded up
+    bar = window.routine_panel.progress.value() / 1000
+    assert bar == pytest.approx(state.hold_elapsed / 20.0, abs=0.002)
+
+
+def test_paused_countdown_says_so_in_characters_the_font_has(live_window, qtbot):
+    routine = Routine("hold", unit="N", steps=(
+        Step("hold", target=10.0, tolerance=1.0, duration=5.0, on_leave="pause"),))
+    window, _, push, _ = live_window(routine)
+    for value in [10.0] * 10 + [14.0] * 3:
+        push(value)
+    label = window.routine_panel.countdown_label
+    assert label.text() == "0:04 paused"
+    metrics = QFontMetrics(label.font())
+    assert all(metrics.inFontUcs4(ord(c)) for c in label.text()), label.text()
+    push(10.0)
+    assert label.text() == "0:04"
+
+
+def test_waiting_for_the_key_is_live_and_not_grey(live_window, qtbot):
+    window, _, push, clock = live_window(PPT)
+    r = window.readout
+    push(3.0)
+    assert window.pipeline.state.waiting_for_key
+    assert r.zone == WAITING and not r.stale and r.cue_label.text() == "SPACE: NEXT STEP"
+    assert WAITING_STYLE.background in r.styleSheet()
+    greys = (theme.ZONES[theme.STALE].background, theme.ZONES[theme.IDLE].background)
+    assert WAITING_STYLE.background not in greys
+    assert theme.contrast_ratio(WAITING_STYLE.text, WAITING_STYLE.background) >= 4.5
+    clock.now += 1.0  # no samples: now it is stale, and grey says so
+    qtbot.waitUntil(lambda: r.stale, timeout=3000)
+    assert r.zone == theme.STALE and theme.ZONES[theme.STALE].background in r.styleSheet()
+    push(3.0)
+    assert r.zone == WAITING and not r.stale

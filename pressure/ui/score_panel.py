@@ -1,4 +1,5 @@
-"""The live score panel: time in band, steadiness and error of the current hold, so far.
+"""The live score panel: time in band, steadiness and error of the current hold, so far; in a
+pressure-pain threshold routine the trials' thresholds instead.
 
 Numbers come from :class:`pressure.scoring.LiveScorer` (the definitions of docs/scoring.md),
 fed with each frame's new smoothed samples and the coach state of that same frame. A student
@@ -25,14 +26,28 @@ from . import theme
 
 log = logging.getLogger(__name__)
 
-ROWS = (
-    ("time_in_band_pct", "time in band", "%", "share of this hold inside the band"),
+HOLD_ROWS = (
+    ("hold_timer", "time in band", "", "the hold timer, the same time as the countdown: seconds "
+     "counted so far of the hold's duration"),
+    ("time_in_band_pct", "share in band", "%", "share of this hold (since first reaching the band) "
+     "spent inside the band"),
     ("cv_pct", "steadiness (CV)", "%", "variation of the force in this hold: lower is steadier"),
     ("mae_pct", "mean error", "%", "mean distance from the target, % of target"),
-    ("hold_s", "hold time", "s", "seconds of this hold scored so far"),
     ("session_time_in_band_pct", "all holds in band", "%", "time in band over every hold so far"),
     ("holds_done", "holds done", "", "holds finished in this routine"),
 )
+PPT_ROWS = (
+    ("trial", "PPT trial", "", "the pressure-pain threshold trial under way (of the routine's trials)"),
+    ("last", "last threshold", "", "the value marked with P in the last trial"),
+    ("thresholds", "thresholds so far", "", "every threshold marked so far, in order"),
+    ("mean", "mean", "", "mean of the thresholds so far: the PPT"),
+    ("cv", "CV between trials", "%", "variation between the trials' thresholds (needs two)"),
+    ("count", "trials marked", "", "trials with a threshold marked"),
+)
+ROWS = HOLD_ROWS  # the default view
+# the hold timer's label says what it counts (the coach's timer, per the step's on_leave)
+HOLD_TIMER_LABELS = {"pause": "time in band", "reset": "in band since entering",
+                     "record": "since first in band"}
 
 
 def _fmt(value, unit: str) -> str:
@@ -43,9 +58,65 @@ def _fmt(value, unit: str) -> str:
     return f"{value:.1f} {unit}".strip()
 
 
+def _level(value: float, unit: str) -> str:
+    """A threshold: whole units from 100 up (kPa), one decimal below."""
+    if not math.isfinite(value):
+        return "—"
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}"
+
+
+def panel_mode(routine, state) -> str | None:
+    """'ppt' in a threshold step, 'hold' in a hold step, else None (keep what is shown)."""
+    step = getattr(state, "step", None)
+    kind = getattr(step, "kind", None)
+    if kind == "threshold":
+        return "ppt"
+    if kind == "hold":
+        return "hold"
+    return None
+
+
+def routine_mode(routine) -> str:
+    """The view a routine starts with: its first hold or threshold step decides."""
+    for step in getattr(routine, "steps", ()):
+        if step.kind in ("hold", "threshold"):
+            return "ppt" if step.kind == "threshold" else "hold"
+    return "hold"
+
+
+def ppt_texts(routine, state) -> dict:
+    """The PPT trial numbers: trial k of n, the thresholds so far, their mean and CV."""
+    from ..scoring import threshold_stats
+
+    unit = routine.unit
+    steps = routine.steps
+    total = sum(1 for s in steps if s.kind == "threshold")
+    values = tuple(getattr(state, "thresholds", ()) or ())
+    index = getattr(state, "step_index", 0) if state is not None else 0
+    if state is not None and getattr(state, "finished", False):
+        trial = total
+    else:
+        trial = sum(1 for s in steps[:index + 1] if s.kind == "threshold")
+    mean, cv = threshold_stats(values)
+    shown = values[-4:]
+    listed = " · ".join(_level(v, unit) for v in shown)
+    return {
+        "trial": f"{max(trial, 1)} of {total}" if total else "—",
+        "last": f"{_level(values[-1], unit)} {unit}" if values else "—",
+        "thresholds": (("… " if len(values) > len(shown) else "") + listed) if values else "—",
+        "mean": f"{_level(mean, unit)} {unit}" if values else "—",
+        "cv": _fmt(cv, "%"),
+        "count": f"{len(values)}",
+    }
+
+
 class ScorePanel(QWidget):
     """A compact strip of labelled numbers (name over value, side by side); ``show_numbers(LiveNumbers)``
-    fills it. A strip under the window's parts, not a column beside them: the readout keeps its width."""
+    fills it. A strip under the window's parts, not a column beside them: the readout keeps its width.
+
+    Two views: the hold numbers, and in a pressure-pain threshold (PPT) routine the trial numbers
+    (hold metrics mean nothing there). The hold timer column is the coach's timer, the very time
+    the countdown and its progress bar show, with a label that says what it counts."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,27 +130,76 @@ class ScorePanel(QWidget):
         grid.setContentsMargins(8, 2, 8, 2)
         grid.setVerticalSpacing(0)
         grid.setHorizontalSpacing(18)
-        self.values: dict[str, QLabel] = {}
-        for col, (key, text, _unit, tip) in enumerate(ROWS):
-            name = QLabel(text, self)
+        self._names: list[QLabel] = []
+        self._cells: list[QLabel] = []
+        for col in range(len(HOLD_ROWS)):
+            name = QLabel("", self)
             value = QLabel("—", self)
             value.setProperty("role", "value")
             for w in (name, value):
-                w.setToolTip(tip)
                 w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(name, 0, col)
             grid.addWidget(value, 1, col)
+            self._names.append(name)
+            self._cells.append(value)
+        self.mode = ""
+        self.values: dict[str, QLabel] = {}
+        self.set_mode("hold")
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Column key -> the name shown over it (for tests and screen readers)."""
+        return {key: self._names[i].text() for i, key in enumerate(self.values)}
+
+    def set_mode(self, mode: str) -> None:
+        """'hold' or 'ppt': which numbers the strip shows."""
+        if mode == self.mode:
+            return
+        self.mode = mode
+        rows = PPT_ROWS if mode == "ppt" else HOLD_ROWS
+        self.values = {}
+        for (key, text, _unit, tip), name, value in zip(rows, self._names, self._cells):
+            name.setText(text)
+            for w in (name, value):
+                w.setToolTip(tip)
+            value.setText("—")
             self.values[key] = value
 
-    def show_numbers(self, numbers) -> None:
-        for key, _text, unit, _tip in ROWS:
+    def show_numbers(self, numbers, state=None, routine=None) -> None:
+        """The numbers of ``numbers`` (LiveNumbers); with the coach ``state`` and ``routine`` the
+        hold timer (or, in a threshold step, the PPT trial numbers) too."""
+        mode = panel_mode(routine, state) if routine is not None else None
+        if mode is None and not self.values:
+            mode = "hold"
+        if mode is not None:
+            self.set_mode(mode)
+        if self.mode == "ppt":
+            if routine is not None:
+                texts = ppt_texts(routine, state)
+                for key, label in self.values.items():
+                    self._set(label, texts[key])
+            return
+        for key, _text, unit, _tip in HOLD_ROWS:
+            if key == "hold_timer":
+                self._show_timer(state)
+                continue
             value = getattr(numbers, key, None)
-            if key == "hold_s" and not getattr(numbers, "in_hold", False) and not value:
-                value = None
-            text = _fmt(value, unit)
-            label = self.values[key]
-            if label.text() != text:
-                label.setText(text)
+            self._set(self.values[key], _fmt(value, unit))
+
+    def _show_timer(self, state) -> None:
+        step = getattr(state, "step", None)
+        if getattr(step, "kind", None) != "hold":
+            return  # the last hold's timer stays (or the dash before the first hold)
+        text = f"{state.hold_elapsed:.1f} of {step.duration:g} s"
+        self._set(self.values["hold_timer"], text)
+        name = HOLD_TIMER_LABELS.get(step.on_leave, "hold timer")
+        if self._names[0].text() != name:
+            self._names[0].setText(name)
+
+    @staticmethod
+    def _set(label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
 
 
 class ScoreTracker:
@@ -102,7 +222,7 @@ class ScoreTracker:
         if frame.new and frame.state is not None:
             t, _raw, smooth = p.history.window(-np.inf)
             n = min(frame.new, len(t))
-            self._show(self.scorer.update(t[-n:], smooth[-n:], frame.state))
+            self._show(self.scorer.update(t[-n:], smooth[-n:], frame.state), frame.state)
             self._last_t = float(t[-1]) if len(t) else math.nan
         elif math.isfinite(p.last_t) and p.last_t != self._last_t and not frame.new:
             self.rebuild()  # the replay jumped
@@ -116,7 +236,8 @@ class ScoreTracker:
         state = p.state
         self._holds_before = 0
         if state is None or not math.isfinite(p.last_t):
-            self._show(self.scorer.numbers)
+            self.panel.set_mode(routine_mode(p.routine))
+            self._show(self.scorer.numbers, state)
             return
         starts = [e for e in p.coach.events if e.kind == "step_start" and e.t <= p.last_t]
         holds_before = sum(1 for e in p.coach.events if e.kind == "step_end" and e.t <= p.last_t
@@ -124,10 +245,11 @@ class ScoreTracker:
         t, _raw, smooth = p.history.window(starts[-1].t if starts else -np.inf)
         fake = SimpleNamespace(events=(starts[-1],) if starts else (), step_index=state.step_index)
         self._holds_before = holds_before
-        self._show(self.scorer.update(t, smooth, fake))
+        self.panel.set_mode(routine_mode(p.routine))
+        self._show(self.scorer.update(t, smooth, fake), state)
 
-    def _show(self, numbers) -> None:
+    def _show(self, numbers, state=None) -> None:
         if self._holds_before:
             numbers = dataclasses.replace(numbers, holds_done=numbers.holds_done + self._holds_before)
         self.numbers = numbers
-        self.panel.show_numbers(numbers)
+        self.panel.show_numbers(numbers, state, self.window.pipeline.routine)
