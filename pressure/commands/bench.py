@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import json
 import platform
-import sys
 import time
 
 from .. import __version__

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._label_options import add_label_option, parse_labels
+
 
 def register(sub) -> None:
     p = sub.add_parser("import", help="import another tool's CSV force log as a recording",
@@ -20,15 +22,13 @@ def register(sub) -> None:
                    "default: from the header, else N)")
     p.add_argument("--time-unit", metavar="UNIT", help="the time column's unit (s, ms, us; "
                    "default: from the header, else from the steps)")
-    p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
-                   help="a label for the session (client, practitioner, muscle, ...)")
+    add_label_option(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..exchange import import_csv
     from ..recording import new_session_path
-    from .record import parse_labels
 
     labels = parse_labels(args.label)
     out = Path(args.out) if args.out else new_session_path()

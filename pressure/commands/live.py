@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import PressureError
 from ..samples import DISPLAY_UNITS
+from ._label_options import add_label_option, parse_labels
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +74,7 @@ def register(sub) -> None:
     p.add_argument("--y-max", type=_display_value, default=None, metavar="VALUE",
                    help="top of the fixed vertical range in the display unit (default: from the routine)")
     p.add_argument("--no-record", action="store_true", help="do not record this session")
-    p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
-                   help="label the recording (client, practitioner, student, trainee, muscle, notes)")
+    add_label_option(p)
     p.add_argument("--no-sound", action="store_true", help="no sound cues")
     p.add_argument("--screenshot", type=Path, default=None, metavar="FILE.png",
                    help="save a PNG of the window when --seconds have passed, then exit")
@@ -82,21 +82,6 @@ def register(sub) -> None:
                    help="quit after N seconds (with --screenshot: take it then)")
     p.add_argument("--fullscreen", action="store_true", help="start fullscreen (F11 toggles)")
     p.set_defaults(func=run)
-
-
-def parse_labels(items: list[str]) -> dict:
-    from ..recording import LABEL_KEYS
-
-    labels = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip().lower()
-        if not sep or not key:
-            raise PressureError(f"--label {item!r}: write it as key=value, e.g. client=A.B.")
-        if key not in LABEL_KEYS:
-            raise PressureError(f"--label {key!r}: choose one of {', '.join(LABEL_KEYS)}")
-        labels[key] = value.strip()
-    return labels
 
 
 def _check_screenshot(path: Path | None, seconds: float | None) -> None:

@@ -20,6 +20,7 @@ from ..buffer import RingBuffer
 from ..errors import PressureError
 from ..recording import LABEL_KEYS, RecordingWriter, new_session_path
 from ..samples import to_unit
+from ._label_options import add_label_option, parse_labels
 from ._routine_options import add_routine_options, display_unit_from_args, routine_from_args
 from ._sensor_options import add_sensor_options, reader_from_args
 
@@ -39,23 +40,9 @@ def register(sub) -> None:
     p.add_argument("--out", metavar="FILE", default=None,
                    help="the recording to create (default: a new file in the sessions folder); "
                         "an existing file is never replaced")
-    p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
-                   help=f"a label for the session ({', '.join(LABEL_KEYS)}); repeat for more")
+    add_label_option(p)
     add_routine_options(p)
     p.set_defaults(func=run)
-
-
-def parse_labels(items: list[str]) -> dict:
-    labels: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip().lower()
-        if not sep or not key:
-            raise PressureError(f"--label {item!r}: write it as KEY=VALUE, e.g. client=Anna")
-        if key not in LABEL_KEYS:
-            raise PressureError(f"--label {key}: unknown label; use one of {', '.join(LABEL_KEYS)}")
-        labels[key] = value.strip()
-    return labels
 
 
 def _calibration_dict(cal):
