@@ -16,8 +16,10 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsRectItem, QGraphicsSimpleTextItem
+from PySide6.QtGui import QColor, QFontMetrics, QPainterPath, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsSimpleTextItem,
+)
 
 from . import theme
 from .history import PeakDecimator
@@ -36,28 +38,49 @@ PIXEL_OFFSETS = {
 }
 
 
-class ThinStrokeCurve(pg.PlotCurveItem):
-    """A PlotCurveItem whose ``width`` is drawn as 1-pixel strokes at small device offsets."""
+class PathCurve:
+    """A curve as plain C++ ``QGraphicsPathItem``s: one 1-pixel stroke per pixel offset.
 
-    def __init__(self, color, width: int = 1, style=Qt.PenStyle.SolidLine):
-        super().__init__(pen=pg.mkPen(color, width=1, style=style), skipFiniteCheck=True)
+    A pyqtgraph PlotCurveItem runs Python for every paint (its paint, and a boundingRect from
+    its data bounds that the scene asks for several times a frame) and on every scrolled frame
+    (viewTransformChanged); these items do all of that in C++. The path is built once per frame
+    (``arrayToQPath``, numpy) and shared by the strokes. The offsets are whole device pixels, so
+    the items are moved by one pixel's size in data units whenever the scale changes
+    (``set_pixel_size``: a resize, another window length or vertical range)."""
+
+    def __init__(self, plot, color, width: int = 1, style=Qt.PenStyle.SolidLine, z: float = 0.0):
+        # width 0 is Qt's cosmetic 1-pixel pen: the same stroke, and the item's bounding rect
+        # is the path's control points (a pen of width 1 makes it stroke the whole path for
+        # its shape on every setPath)
+        pen = pg.mkPen(color, width=0, style=style)
         self._offsets = PIXEL_OFFSETS.get(int(width), PIXEL_OFFSETS[3])
-        self._pad = 1.0 + max(max(abs(dx), abs(dy)) for dx, dy in self._offsets)
+        self.items = []
+        for _ in self._offsets:
+            item = QGraphicsPathItem()
+            item.setPen(pen)
+            item.setZValue(z)
+            plot.addItem(item, ignoreBounds=True)
+            self.items.append(item)
+        self._pixel = (0.0, 0.0)
+        self.xData = self.yData = np.empty(0)
 
-    def pixelPadding(self):  # the offsets reach beyond the 1-pixel pen: repaint that far
-        return self._pad
+    def setData(self, x, y, connect: str = "all") -> None:  # noqa: N802 - pyqtgraph's name
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        self.xData, self.yData = x, y
+        path = pg.arrayToQPath(x, y, connect=connect) if len(x) > 1 else QPainterPath()
+        for item in self.items:
+            item.setPath(path)
 
-    def paint(self, p, opt, widget):
-        if self.xData is None or len(self.xData) == 0:
+    def getData(self):  # noqa: N802 - pyqtgraph's name
+        return self.xData, self.yData
+
+    def set_pixel_size(self, px: float, py: float) -> None:
+        if (px, py) == self._pixel:
             return
-        path = self.getPath()
-        p.setRenderHint(p.RenderHint.Antialiasing, False)
-        p.setPen(self.opts["pen"])
-        base = p.transform()
-        for dx, dy in self._offsets:
-            p.setTransform(base * QTransform.fromTranslate(dx, dy) if dx or dy else base)
-            p.drawPath(path)
-        p.setTransform(base)
+        self._pixel = (px, py)
+        for item, (dx, dy) in zip(self.items, self._offsets):
+            item.setPos(dx * px, dy * py)
 
 
 class HLine:
@@ -267,13 +290,10 @@ class TraceView(pg.GraphicsLayoutWidget):
         # Raw and smoothed traces are PlotCurveItems fed with views already clipped to the window
         # and reduced to min/max per pixel column (history.PeakDecimator): the same picture as
         # PlotDataItem's clipToView + peak downsampling at a fraction of the cost per frame.
-        self.raw_curve = ThinStrokeCurve(theme.RAW_PEN, theme.RAW_WIDTH)
-        self.pacer_curve = ThinStrokeCurve(theme.PACER_PEN, 2, style=Qt.PenStyle.DotLine)
-        p.addItem(self.pacer_curve)
+        self.pacer_curve = PathCurve(p, theme.PACER_PEN, 2, style=Qt.PenStyle.DotLine)
         self._pacer_shown = False
-        self.smooth_curve = ThinStrokeCurve(theme.SMOOTH_PEN, theme.SMOOTH_WIDTH)
-        p.addItem(self.raw_curve)
-        p.addItem(self.smooth_curve)
+        self.raw_curve = PathCurve(p, theme.RAW_PEN, theme.RAW_WIDTH)
+        self.smooth_curve = PathCurve(p, theme.SMOOTH_PEN, theme.SMOOTH_WIDTH)
         self._raw_decimator = PeakDecimator()
         self._smooth_decimator = PeakDecimator()
         self.curve_data: tuple = (np.empty(0), np.empty(0), np.empty(0))  # the full-resolution views last shown
@@ -376,6 +396,12 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.plot.setXRange(left, right, padding=0)
         for item in (self.band, self.target_line, self.ceiling_line):
             item.set_span(left, right)
+        vb = self.plot.vb
+        width, height = vb.width(), vb.height()
+        if width > 0 and height > 0:
+            px, py = self.window_seconds / width, (self.y_range[1] - self.y_range[0]) / height
+            for curve in (self.raw_curve, self.smooth_curve, self.pacer_curve):
+                curve.set_pixel_size(px, py)
         # Apply the new view transform now: left to the paint, pyqtgraph applies it *during*
         # the paint, which invalidates the items and schedules a second full paint per frame.
         self.plot.vb.prepareForPaint()
