@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
     def _reset_view_state(self) -> None:
         self._last_stats_t = -math.inf
         self._last_overview_t = -math.inf
+        self._follow_due = False
         self._shown_band = object()
         self._shown_step = None
         self._markers_drawn = 0
@@ -237,8 +238,12 @@ class MainWindow(QMainWindow):
             self.trace.update_trace(t, raw, smooth, frame.t, p.history.last_window_index)
             pt, pv, _ = p.pacer.window(frame.t - self.trace.window_seconds)
             self.trace.update_pacer(pt, pv)
+        # The slow parts (overview, status, the recording's sensor metadata) each take a tick
+        # of their own: at most one of them per frame, so no frame carries two.
+        periodic = False
         if now - self._last_overview_t >= OVERVIEW_INTERVAL_S and len(p.overview):
             self._last_overview_t = now
+            periodic = True
             x, y = p.overview.curve()
             self.trace.update_overview(x, y, p.overview.span[1])
         if self._markers_drawn != len(p.markers):
@@ -256,11 +261,16 @@ class MainWindow(QMainWindow):
         self._draw_readout(frame)
         self._draw_routine(state)
         self._sound(frame)
-        if now - self._last_stats_t >= STATS_INTERVAL_S:
+        if periodic:
+            return
+        if self._follow_due:
+            self._follow_due = False
+            p.follow_source()
+        elif now - self._last_stats_t >= STATS_INTERVAL_S:
             self._last_stats_t = now
+            self._follow_due = True
             self._stats = p.source.stats()
             self.status.update_stats(self._stats)
-            p.follow_source()
             if p.recorder_error and self._recording_path:
                 self._recording_path = None
                 self.status.set_recording(None)

@@ -199,6 +199,14 @@ class MarkerLine:
         view.overview.removeItem(self.tick)
 
 
+TICK_STEPS_S = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200)
+
+
+def nice_spacing(seconds: float, labels: int = 7) -> float:
+    """The smallest round tick step that puts at most ``labels`` labels on ``seconds``."""
+    return float(next((s for s in TICK_STEPS_S if seconds / s <= labels), TICK_STEPS_S[-1]))
+
+
 class TimeAxis(pg.AxisItem):
     """The scrolling time axis, drawn directly: a tick and a label every ``spacing`` seconds.
 
@@ -298,7 +306,10 @@ class TraceView(pg.GraphicsLayoutWidget):
         self._smooth_decimator = PeakDecimator()
         self.curve_data: tuple = (np.empty(0), np.empty(0), np.empty(0))  # the full-resolution views last shown
 
-        self.overview = self.addPlot(row=1, col=0)
+        # The overview's range grows with the session (redrawn 5 times a second): pyqtgraph's
+        # general tick layout took ~3.5 ms each time, a frame that came late every 0.2 s.
+        self.overview_axis = TimeAxis()
+        self.overview = self.addPlot(row=1, col=0, axisItems={"bottom": self.overview_axis})
         o = self.overview
         o.setMouseEnabled(x=False, y=False)
         o.setMenuEnabled(False)
@@ -310,7 +321,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         for axis in ("left", "bottom", "right", "top"):
             o.getAxis(axis).enableAutoSIPrefix(False)
         o.getAxis("bottom").setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.overview_curve = o.plot(pen=pg.mkPen(theme.OVERVIEW_PEN, width=1))
+        self.overview_curve = PathCurve(o, theme.OVERVIEW_PEN, 1)
         self.overview_band = pg.LinearRegionItem(orientation="horizontal", movable=False,
                                                  brush=pg.mkBrush(*theme.BAND_BRUSH), pen=pg.mkPen(None))
         o.addItem(self.overview_band)
@@ -340,8 +351,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self._window_seconds = float(seconds)
         # Fixed major ticks only (about six labels per window): the time axis is regenerated on
         # every scrolled frame, and pyqtgraph's automatic minor levels cost ~40 % of a frame.
-        step = next((s for s in (1, 2, 5, 10, 20, 30, 60) if seconds / s <= 7), 120)
-        self.time_axis.set_spacing(step)
+        self.time_axis.set_spacing(nice_spacing(seconds))
 
     # --- static parts (change when the routine/step changes) ---------------------------------
     def set_y_range(self, lo: float, hi: float) -> None:
@@ -421,6 +431,9 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.overview_curve.setData(x, y)
         self.overview_window.setRegion(self._window_region)
         end = max(t_end, self.window_seconds)
+        spacing = nice_spacing(end)
+        if spacing != self.overview_axis.spacing:
+            self.overview_axis.set_spacing(spacing)
         self.overview.setXRange(0.0, end, padding=0)
         self.overview.vb.prepareForPaint()  # as in update_trace: one paint, not two
 
