@@ -263,3 +263,22 @@ def test_set_markers_shows_them_all_at_once_and_follows_the_range(make_window, q
     shown = list(trace.markers)
     trace.set_markers([], [])
     assert trace.markers == [] and all(m.line.scene() is None and m.box.scene() is None for m in shown)
+
+
+def test_off_scale_value_is_shown_at_the_top_of_the_plot(make_window, qtbot):
+    window, source, _, _ = make_window()  # fixed range 0 .. 22 N (the ceiling 20 N x 1.1)
+    trace = window.trace
+    top = trace.y_range[1]
+    drawn(window, qtbot, source, 10.0)
+    assert trace.off_scale.text() == "" and not trace.off_scale.box.isVisible()
+    drawn(window, qtbot, source, 57.25)
+    assert 57.25 > top
+    assert trace.off_scale.text() == f"off scale \u25b2 {57.25:.{window.readout.decimals}f} N"
+    assert trace.off_scale.box.isVisible()
+    # at the top edge of the plot, inside it, above the curves
+    vb = trace.plot.vb
+    box = trace.off_scale.box.mapRectToItem(vb, trace.off_scale.box.rect())
+    assert vb.rect().contains(box) and box.top() < 0.1 * vb.height()
+    assert trace.off_scale.box.zValue() > trace.smooth_curve.items[0].zValue()
+    drawn(window, qtbot, source, 12.0)
+    assert trace.off_scale.text() == "" and not trace.off_scale.box.isVisible()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from . import theme
 from .history import PeakDecimator
+from .readout import decimals_for
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +200,52 @@ class MarkerLine:
         view.overview.removeItem(self.tick)
 
 
+class OffScale:
+    """"off scale ▲ 57.3 N" in the top right corner of the plot while the smoothed value is above
+    the fixed vertical range: the trace is then outside the plot, and a practitioner pressing
+    hard must never be looking at an empty plot. A child of the ViewBox (pixel coordinates), so
+    it stays put while the trace scrolls; its text only changes with the shown digits."""
+
+    def __init__(self, vb):
+        self.vb = vb
+        self.box = QGraphicsRectItem(vb)
+        self.box.setBrush(pg.mkBrush(theme.ZONES[theme.CEILING].background))
+        self.box.setPen(pg.mkPen(None))
+        self.box.setZValue(1000)  # above every curve and marker
+        self.label = QGraphicsSimpleTextItem("", self.box)
+        self.label.setBrush(QColor(theme.ZONES[theme.CEILING].text))
+        font = self.label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.label.setFont(font)
+        self.box.setVisible(False)
+        self.value = math.nan  # shown value (NaN: hidden)
+        vb.sigResized.connect(self._place)
+
+    def text(self) -> str:
+        return self.label.text() if self.box.isVisible() else ""
+
+    def show(self, value: float, top: float, unit: str, decimals: int) -> None:
+        if not (math.isfinite(value) and value > top):
+            if self.box.isVisible():
+                self.box.setVisible(False)
+                self.value = math.nan
+            return
+        text = f"off scale \u25b2 {value:.{decimals}f} {unit}".rstrip()
+        if text != self.label.text():
+            self.label.setText(text)
+            self._place()
+        self.value = value
+        if not self.box.isVisible():
+            self.box.setVisible(True)
+
+    def _place(self, *_) -> None:
+        r = self.label.boundingRect()
+        self.label.setPos(6, 2)
+        self.box.setRect(QRectF(0, 0, r.width() + 12, r.height() + 4))
+        self.box.setPos(max(0.0, self.vb.width() - r.width() - 16), 4)
+
+
 TICK_STEPS_S = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200)
 
 
@@ -302,6 +349,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self._pacer_shown = False
         self.raw_curve = PathCurve(p, theme.RAW_PEN, theme.RAW_WIDTH)
         self.smooth_curve = PathCurve(p, theme.SMOOTH_PEN, theme.SMOOTH_WIDTH)
+        self.off_scale = OffScale(p.vb)
         self._raw_decimator = PeakDecimator()
         self._smooth_decimator = PeakDecimator()
         self.curve_data: tuple = (np.empty(0), np.empty(0), np.empty(0))  # the full-resolution views last shown
@@ -337,6 +385,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.unit = ""
         self._window_region = (0.0, self.window_seconds)
         self.y_range = (0.0, 1.0)
+        self._decimals = 2
         self.set_y_range(0.0, 1.0)
         self.set_band(None)
         self.set_ceiling(None)
@@ -358,6 +407,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
             return
         self.y_range = (lo, hi)
+        self._decimals = decimals_for(hi)
         self.plot.setYRange(lo, hi, padding=0)
         self.overview.setYRange(lo, hi, padding=0)
         for marker in self.markers:
@@ -394,6 +444,8 @@ class TraceView(pg.GraphicsLayoutWidget):
         ``first_index`` is the absolute sample index of ``t[0]`` (keeps decimation buckets fixed
         to the samples while the trace scrolls)."""
         self.curve_data = (t, raw, smooth)
+        if len(smooth) and math.isfinite(smooth[-1]):
+            self.off_scale.show(float(smooth[-1]), self.y_range[1], self.unit, self._decimals)
         columns = max(int(self.plot.vb.width()), 100)
         x, y = self._raw_decimator.reduce(t, raw, columns, first_index)
         self.raw_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
