@@ -42,3 +42,12 @@ def test_closed_stdout_pipe_ends_quietly(monkeypatch, capsys):
 
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     assert cli.main(["bench", "--only", "filters", "--quick", "--json"]) == 0
+
+
+def test_bench_group_runs_in_its_own_process_and_reports_failures():
+    from pressure.commands.bench import run_group
+
+    figures = run_group("filters", {"quick": True})
+    assert figures["filter_samples_per_s"] > 0
+    broken = run_group("no_such_group", {"quick": True})
+    assert list(broken) == ["no_such_group_error"] and "no_such_group" in broken["no_such_group_error"]

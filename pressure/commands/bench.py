@@ -1,14 +1,29 @@
-"""``bench``: measure throughput, latency, frame rate and replay figures on this machine."""
+"""``bench``: measure throughput, latency, frame rate and replay figures on this machine.
+
+Each group runs in a fresh Python process of its own, so no figure carries the memory, threads
+or warmed caches of the group before it: ``replay_rss_mb`` is the memory of a program that has
+just that file open, ``gui_cpu_percent`` the CPU of a program that is just the live window.
+"""
 
 from __future__ import annotations
 
-import importlib
 import json
+import os
 import platform
+import subprocess
+import sys
 import time
 
 from .. import __version__
 from ..benchmarks import MODULES
+
+_CHILD = (
+    "import json, sys\n"
+    "from importlib import import_module\n"
+    "module = import_module('pressure.benchmarks.' + sys.argv[1])\n"
+    "kwargs = json.loads(sys.argv[2])\n"
+    "print('BENCH-RESULT ' + json.dumps(module.run(**kwargs)), flush=True)\n"
+)
 
 
 def register(sub) -> None:
@@ -21,6 +36,18 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def run_group(name: str, kwargs: dict) -> dict:
+    """Run one benchmark group in its own process; its figures, or ``{name}_error``."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    proc = subprocess.run([sys.executable, "-c", _CHILD, name, json.dumps(kwargs)],
+                          capture_output=True, text=True, env=env)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line[len("BENCH-RESULT "):])
+    tail = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
+    return {f"{name}_error": tail}
+
+
 def run(args) -> int:
     result: dict = {
         "version": __version__,
@@ -30,18 +57,13 @@ def run(args) -> int:
     }
     failed = []
     for name in args.only or MODULES:
-        try:
-            module = importlib.import_module(f"..benchmarks.{name}", __package__)
-        except ModuleNotFoundError:
-            continue
         kwargs = {"quick": args.quick}
         if name == "gui" and args.soak:
             kwargs["soak_minutes"] = args.soak
-        try:
-            result.update(module.run(**kwargs))
-        except Exception as exc:  # a benchmark that breaks must not hide the others
+        figures = run_group(name, kwargs)
+        if f"{name}_error" in figures:
             failed.append(name)
-            result[f"{name}_error"] = f"{type(exc).__name__}: {exc}"
+        result.update(figures)
     if args.json:
         print(json.dumps(result))
     else:
