@@ -139,8 +139,6 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
              fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False) -> int:
     """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code."""
-    from PySide6.QtCore import QTimer
-
     from .audio import make_audio
     from .main_window import MainWindow
 
@@ -167,13 +165,20 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
         window.showFullScreen()
     else:
         window.show()
+    return run_window(app, window, seconds=seconds, screenshot=screenshot)
+
+
+def run_window(app, window, *, seconds: float | None = None, screenshot: Path | None = None) -> int:
+    """Run the event loop for a shown window until it closes, or for ``seconds`` (then save the
+    screenshot if asked). Ctrl+C and SIGTERM close it properly. The exit code."""
+    from PySide6.QtCore import QTimer
+
     result = {"code": 0}
 
     def finish():
-        if screenshot is not None:
-            if not window.grab().save(str(screenshot)):
-                print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
-                result["code"] = 1
+        if screenshot is not None and not window.grab().save(str(screenshot)):
+            print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
+            result["code"] = 1
         window.close()
         app.quit()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -406,12 +405,7 @@ def run_replay(pipeline: ReplayPipeline, *, window_seconds: float = 20.0, y_max:
                seconds: float | None = None, screenshot: Path | None = None, sound: bool = True,
                training: bool = True) -> int:
     """Show the replay window until closed (or for ``seconds``; then the screenshot). Exit code."""
-    import signal
-    import sys
-
-    from PySide6.QtCore import QTimer
-
-    from .app import qt_app
+    from .app import qt_app, run_window
     from .audio import make_audio
 
     app = qt_app()
@@ -422,32 +416,4 @@ def run_replay(pipeline: ReplayPipeline, *, window_seconds: float = 20.0, y_max:
         install_training(window)
     window.resize(1280, 720)
     window.show()
-    result = {"code": 0}
-
-    def finish():
-        if screenshot is not None and not window.grab().save(str(screenshot)):
-            print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
-            result["code"] = 1
-        window.close()
-        app.quit()
-
-    if seconds is not None and math.isfinite(seconds):
-        QTimer.singleShot(int(seconds * 1000), finish)
-    previous = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            previous[sig] = signal.signal(sig, lambda *_: window.close())
-        except ValueError:
-            pass
-    heartbeat = QTimer()
-    heartbeat.start(200)
-    heartbeat.timeout.connect(lambda: None)  # lets Python run signal handlers
-    try:
-        app.exec()
-    finally:
-        heartbeat.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if window.isVisible():
-            window.close()
-    return result["code"]
+    return run_window(app, window, seconds=seconds, screenshot=screenshot)
