@@ -10,38 +10,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 from pathlib import Path
 
 from ..errors import PressureError
 from ..samples import DISPLAY_UNITS
+from . import _arg_types as arg_types
 from ._label_options import add_label_option, parse_labels
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ROUTINE = "ischemic"
 MIN_WINDOW_S, MAX_WINDOW_S = 2.0, 120.0  # the trace history keeps 2 min at 2000 S/s
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0 seconds, not {text}")
-    return value
-
-
-def _display_value(text: str) -> float:
-    """--y-max: a force or pressure in the display unit (whatever it is), above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be above 0 (a force or pressure in the display unit), not {text}")
-    return value
 
 
 def register(sub) -> None:
@@ -69,16 +48,16 @@ def register(sub) -> None:
     p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else 1€)")
     p.add_argument("--strength", type=float, default=None, metavar="0..1",
                    help="filter strength, 0 light .. 1 heavy (default: the filter's own settings)")
-    p.add_argument("--window", type=_seconds, default=None, metavar="SECONDS",
+    p.add_argument("--window", type=arg_types.seconds, default=None, metavar="SECONDS",
                    help="length of the scrolling trace (default: saved, else 20)")
-    p.add_argument("--y-max", type=_display_value, default=None, metavar="VALUE",
+    p.add_argument("--y-max", type=arg_types.display_value, default=None, metavar="VALUE",
                    help="top of the fixed vertical range in the display unit (default: from the routine)")
     p.add_argument("--no-record", action="store_true", help="do not record this session")
     add_label_option(p)
     p.add_argument("--no-sound", action="store_true", help="no sound cues")
     p.add_argument("--screenshot", type=Path, default=None, metavar="FILE.png",
                    help="save a PNG of the window when --seconds have passed, then exit")
-    p.add_argument("--seconds", type=_seconds, default=None, metavar="N",
+    p.add_argument("--seconds", type=arg_types.seconds, default=None, metavar="N",
                    help="quit after N seconds (with --screenshot: take it then)")
     p.add_argument("--fullscreen", action="store_true", help="start fullscreen (F11 toggles)")
     p.set_defaults(func=run)

@@ -8,34 +8,13 @@ routine or target; ``--filter``/``--strength`` re-smooth it.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import math
 from pathlib import Path
 
 from ..errors import PressureError
+from . import _arg_types as arg_types
 
 log = logging.getLogger(__name__)
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
-    return value
-
-
-def _start(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
-    return value
 
 
 def register(sub) -> None:
@@ -48,18 +27,18 @@ def register(sub) -> None:
                "PgUp/PgDown steps · Ctrl+Up/Down speed · S sound",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="a .pressure recording")
-    p.add_argument("--speed", type=_positive, default=1.0, metavar="X", help="playback speed, 0.25 to 16 (default 1)")
-    p.add_argument("--start", type=_start, default=0.0, metavar="T", help="start at T seconds into the recording")
+    p.add_argument("--speed", type=arg_types.speed, default=1.0, metavar="X", help="playback speed, 0.25 to 16 (default 1)")
+    p.add_argument("--start", type=arg_types.start_seconds, default=0.0, metavar="T", help="start at T seconds into the recording")
     p.add_argument("--paused", action="store_true", help="open paused")
     add_routine_options(p)
     p.add_argument("--filter", default=None, metavar="NAME", help="smooth again with this filter (default: as recorded)")
     p.add_argument("--strength", type=float, default=None, metavar="0..1", help="filter strength")
-    p.add_argument("--window", type=_positive, default=20.0, metavar="SECONDS", help="trace length (default 20)")
-    p.add_argument("--y-max", type=_positive, default=0.0, metavar="VALUE", help="top of the vertical range")
+    p.add_argument("--window", type=arg_types.seconds, default=20.0, metavar="SECONDS", help="trace length (default 20)")
+    p.add_argument("--y-max", type=arg_types.display_value, default=0.0, metavar="VALUE", help="top of the vertical range")
     p.add_argument("--no-sound", action="store_true", help="no sound at all (S cannot unmute)")
     p.add_argument("--screenshot", type=Path, default=None, metavar="FILE.png",
                    help="save a PNG of the window when --seconds have passed, then exit")
-    p.add_argument("--seconds", type=_positive, default=None, metavar="N", help="quit after N seconds")
+    p.add_argument("--seconds", type=arg_types.seconds, default=None, metavar="N", help="quit after N seconds")
     p.set_defaults(func=run)
 
 
