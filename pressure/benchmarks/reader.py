@@ -1,10 +1,10 @@
 """Reader benchmarks: throughput through a real pty, the readline() baseline, and latency.
 
 * ``reader_samples_per_s``: the project's own protocol, rendered by the simulator's firmware,
-  written into a pseudo-terminal as fast as it takes it, read by :class:`Reader` (chunked
-  reads, numpy parsing, device time base, calibration, ring buffer). Clock: from the first
-  byte written to the last sample in the ring buffer.
-* ``naive_readline_samples_per_s``: the same bytes read with pyserial's ``readline()`` and a
+  written into a pseudo-terminal as fast as it takes it by a separate process (as a sensor
+  is), read by :class:`Reader` (chunked reads, numpy parsing, device time base, calibration,
+  ring buffer). Clock: from telling the writer to go to the last sample in the ring buffer.
+* ``naive_readline_samples_per_s``: the same bytes from the same writer read with pyserial's ``readline()`` and a
   per-line split parse, the way most serial scripts do it (pyserial reads one byte per call).
 * ``latency_ms_p50`` / ``latency_ms_p99``: the simulator host sends each sample at its due time
   (1000 samples/s, send times recorded by sequence number); latency is the time from that
@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
+import shutil
+import tempfile
 import time
 import tty
 
@@ -38,18 +39,33 @@ def _pty():
     return master, slave, os.ttyname(slave)
 
 
-def _writer(master: int, data: bytes, started: threading.Event) -> threading.Thread:
-    def run():
-        view = memoryview(data)
-        started.set()
-        while view:
-            try:
-                view = view[os.write(master, view[: 1 << 16]):]
-            except OSError:
-                return
+_WRITER_CHILD = (
+    "import os, sys\n"
+    "fd, path = int(sys.argv[1]), sys.argv[2]\n"
+    "view = memoryview(open(path, 'rb').read())\n"
+    "print('ready', flush=True)\n"
+    "sys.stdin.readline()\n"
+    "while view:\n"
+    "    view = view[os.write(fd, view[: 1 << 16]):]\n"
+)
 
-    thread = threading.Thread(target=run, name="bench-pty-writer", daemon=True)
-    return thread
+
+def _writer_process(master: int, data: bytes, folder: str):
+    """A separate process that writes ``data`` into the pty once told to (a sensor is another
+    process: a writer thread here would share the reader's interpreter lock). Returns the
+    started process, already loaded and waiting for a line on its stdin."""
+    import subprocess
+    import sys
+
+    path = os.path.join(folder, "stream.bin")
+    with open(path, "wb") as fh:
+        fh.write(data)
+    proc = subprocess.Popen([sys.executable, "-c", _WRITER_CHILD, str(master), path],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=(master,), text=True)
+    if proc.stdout.readline().strip() != "ready":
+        proc.kill()
+        raise RuntimeError("the benchmark's writer process did not start")
+    return proc
 
 
 def _render(n: int) -> tuple[bytes, object]:
@@ -69,12 +85,14 @@ def reader_throughput(n: int) -> dict:
     buffer = RingBuffer(1 << 20)
     reader = Reader(path, buffer, fmt="pressure",
                     calibration=from_device(fw.counts_per_n, fw.offset, sensor_id="bench"))
+    folder = tempfile.mkdtemp(prefix="pressure-bench-reader-")
+    writer = None
     try:
         reader.start()
-        started = threading.Event()
-        writer = _writer(master, data, started)
+        writer = _writer_process(master, data, folder)
         t0 = time.perf_counter()
-        writer.start()
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
         deadline = time.monotonic() + 120
         while buffer.total < n and time.monotonic() < deadline:
             buffer.wait(buffer.total, 0.1)
@@ -84,6 +102,10 @@ def reader_throughput(n: int) -> dict:
         reader.stop()
         reader.join(2)
         stats = reader.stats()
+        if writer is not None:
+            writer.kill()
+            writer.wait()
+        shutil.rmtree(folder, ignore_errors=True)
         for fd in (master, slave):
             os.close(fd)
     return {
@@ -102,11 +124,13 @@ def naive_readline_throughput(n: int) -> dict:
     port = transport.open_port(path, timeout=0.5)
     count = 0
     values = []
+    folder = tempfile.mkdtemp(prefix="pressure-bench-readline-")
+    writer = None
     try:
-        started = threading.Event()
-        writer = _writer(master, data, started)
+        writer = _writer_process(master, data, folder)  # the same writer as the reader's run
         t0 = time.perf_counter()
-        writer.start()
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
         while count < n:
             line = port.readline()  # the baseline on purpose: one byte per read() inside pyserial
             if not line:
@@ -119,6 +143,10 @@ def naive_readline_throughput(n: int) -> dict:
         elapsed = time.perf_counter() - t0
     finally:
         port.close()
+        if writer is not None:
+            writer.kill()
+            writer.wait()
+        shutil.rmtree(folder, ignore_errors=True)
         for fd in (master, slave):
             os.close(fd)
     return {"naive_readline_samples_per_s": round(count / elapsed), "naive_readline_samples": count}
