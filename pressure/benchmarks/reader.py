@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import logging
+import contextlib
 import os
 import shutil
 import tempfile
@@ -68,6 +69,32 @@ def _writer_process(master: int, data: bytes, folder: str):
     return proc
 
 
+@contextlib.contextmanager
+def _pty_stream(data: bytes):
+    """A pty whose device side a separate writer process fills with ``data``: yields (path,
+    go), where ``go()`` starts the writing and returns the start time. Cleans everything up."""
+    master, slave, path = _pty()
+    folder = tempfile.mkdtemp(prefix="pressure-bench-pty-")
+    writer = None
+
+    def go() -> float:
+        t0 = time.perf_counter()
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+        return t0
+
+    try:
+        writer = _writer_process(master, data, folder)
+        yield path, go
+    finally:
+        if writer is not None:
+            writer.kill()
+            writer.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+        for fd in (master, slave):
+            os.close(fd)
+
+
 def _render(n: int) -> tuple[bytes, object]:
     from firmware_sim import Firmware
 
@@ -81,33 +108,22 @@ def reader_throughput(n: int) -> dict:
     from ..calibration import from_device
 
     data, fw = _render(n)
-    master, slave, path = _pty()
     buffer = RingBuffer(1 << 20)
-    reader = Reader(path, buffer, fmt="pressure",
-                    calibration=from_device(fw.counts_per_n, fw.offset, sensor_id="bench"))
-    folder = tempfile.mkdtemp(prefix="pressure-bench-reader-")
-    writer = None
-    try:
-        reader.start()
-        writer = _writer_process(master, data, folder)
-        t0 = time.perf_counter()
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-        deadline = time.monotonic() + 120
-        while buffer.total < n and time.monotonic() < deadline:
-            buffer.wait(buffer.total, 0.1)
-        elapsed = time.perf_counter() - t0
-        got = buffer.total
-    finally:
-        reader.stop()
-        reader.join(2)
-        stats = reader.stats()
-        if writer is not None:
-            writer.kill()
-            writer.wait()
-        shutil.rmtree(folder, ignore_errors=True)
-        for fd in (master, slave):
-            os.close(fd)
+    with _pty_stream(data) as (path, go):
+        reader = Reader(path, buffer, fmt="pressure",
+                        calibration=from_device(fw.counts_per_n, fw.offset, sensor_id="bench"))
+        try:
+            reader.start()
+            t0 = go()
+            deadline = time.monotonic() + 120
+            while buffer.total < n and time.monotonic() < deadline:
+                buffer.wait(buffer.total, 0.1)
+            elapsed = time.perf_counter() - t0
+            got = buffer.total
+        finally:
+            reader.stop()
+            reader.join(2)
+            stats = reader.stats()
     return {
         "reader_samples_per_s": round(got / elapsed),
         "reader_samples": got,
@@ -120,35 +136,24 @@ def naive_readline_throughput(n: int) -> dict:
     from .. import transport
 
     data, _ = _render(n)
-    master, slave, path = _pty()
-    port = transport.open_port(path, timeout=0.5)
     count = 0
-    values = []
-    folder = tempfile.mkdtemp(prefix="pressure-bench-readline-")
-    writer = None
-    try:
-        writer = _writer_process(master, data, folder)  # the same writer as the reader's run
-        t0 = time.perf_counter()
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-        while count < n:
-            line = port.readline()  # the baseline on purpose: one byte per read() inside pyserial
-            if not line:
-                break
-            if line.startswith(b"S"):
-                body, _, _ = line.partition(b"*")
-                seq, micros, raw = body[1:].split(b",")
-                values.append((int(seq), int(micros), int(raw)))
-                count += 1
-        elapsed = time.perf_counter() - t0
-    finally:
-        port.close()
-        if writer is not None:
-            writer.kill()
-            writer.wait()
-        shutil.rmtree(folder, ignore_errors=True)
-        for fd in (master, slave):
-            os.close(fd)
+    values = []  # parsed like a typical script would, so the baseline does the same work
+    with _pty_stream(data) as (path, go):
+        port = transport.open_port(path, timeout=0.5)
+        try:
+            t0 = go()
+            while count < n:
+                line = port.readline()  # the baseline on purpose: one byte per read() inside pyserial
+                if not line:
+                    break
+                if line.startswith(b"S"):
+                    body, _, _ = line.partition(b"*")
+                    seq, micros, raw = body[1:].split(b",")
+                    values.append((int(seq), int(micros), int(raw)))
+                    count += 1
+            elapsed = time.perf_counter() - t0
+        finally:
+            port.close()
     return {"naive_readline_samples_per_s": round(count / elapsed), "naive_readline_samples": count}
 
 
