@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,31 @@ def reference_dir() -> Path:
     if not REFERENCE.is_dir():
         pytest.fail(f"reference data missing: {REFERENCE}")
     return REFERENCE
+
+
+@pytest.fixture
+def sim(pressure_home):
+    """sim(*args) -> the URL printed by a ``python main.py sim`` subprocess (stopped after the
+    test, which fails if the simulator printed a traceback)."""
+    procs = []
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1",
+           "PRESSURE_HOME": str(pressure_home)}
+
+    def start(*args):
+        proc = subprocess.Popen([sys.executable, str(REPO / "main.py"), "sim", *map(str, args)],
+                                cwd=REPO, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        procs.append(proc)
+        url = proc.stdout.readline().strip()
+        assert url, proc.stderr.read()
+        return url
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        assert "Traceback" not in (err or ""), err

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_e2e_helpers import ok, refused, rows_of, run, sha, sim, summary_of  # noqa: F401
+from tests.test_e2e_helpers import ok, refused, rows_of, run, sha, summary_of
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from tests.conftest import REPO
 
@@ -59,28 +58,3 @@ def rows_of(stdout: str) -> list[dict]:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def sim(pressure_home):
-    """sim(*args) -> the URL printed by a ``python main.py sim`` subprocess (stopped after)."""
-    procs = []
-
-    def start(*args):
-        proc = subprocess.Popen([PY, str(REPO / "main.py"), "sim", *map(str, args)], cwd=REPO,
-                                env=env_for(pressure_home), text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        procs.append(proc)
-        url = proc.stdout.readline().strip()
-        assert url, proc.stderr.read()
-        return url
-
-    yield start
-    for proc in procs:
-        proc.terminate()
-        try:
-            _, err = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
-        assert "Traceback" not in (err or ""), err

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.conftest import REPO
-from tests.test_e2e_helpers import PY, env_for, ok, rows_of, run, sim, summary_of  # noqa: F401
+from tests.test_e2e_helpers import PY, env_for, ok, rows_of, run, summary_of
 
 
 def test_ports_table_and_json(pressure_home):

@@ -21,30 +21,6 @@ PY = sys.executable
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
 
 
-@pytest.fixture
-def sim(pressure_home):
-    """sim(*args) -> URL of a `python main.py sim` subprocess (terminated after the test)."""
-    procs = []
-
-    def start(*args):
-        env = {**ENV, "PRESSURE_HOME": str(pressure_home)}
-        proc = subprocess.Popen([PY, "main.py", "sim", *args], cwd=REPO, env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        procs.append(proc)
-        url = proc.stdout.readline().strip()
-        assert url, proc.stderr.read()
-        return url
-
-    yield start
-    for proc in procs:
-        proc.terminate()
-        try:
-            proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-
-
 def stream(*args, pressure_home, timeout=30, **kwargs):
     env = {**ENV, "PRESSURE_HOME": str(pressure_home)}
     return subprocess.run([PY, "main.py", "stream", *args], cwd=REPO, env=env, text=True,
