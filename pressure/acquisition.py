@@ -40,6 +40,9 @@ BACKOFF_FIRST = 0.1        # s: first retry after the port vanished ...
 BACKOFF_MAX = 1.0          # ... doubling up to this
 ID_WAIT = 0.5              # s: how long the first samples wait for the '#ID' reply
 RATE_WINDOW = 2.0          # s: window over which rate_hz is measured
+# With a read_interval and a consumer that says when it reads next (RingBuffer.expect_read):
+HOLD_LEAD_S = 0.002        # s: hand a chunk on this long before the consumer reads
+HOLD_MIN_S = 0.001         # s: the shortest hold (a late consumer must not make it wake per line)
 STATES = ("connecting", "streaming", "disconnected", "stopped")
 
 
@@ -265,7 +268,7 @@ class Reader:
             data = transport.read_chunk(port)
             arrival = time.monotonic()
             if data and self.read_interval > 0:
-                wait = arrival + self.read_interval - time.monotonic()
+                wait = self._hold_until(arrival) - time.monotonic()
                 if wait > 0 and self._stop.wait(wait):
                     break
                 data += transport.read_waiting(port)
@@ -273,6 +276,19 @@ class Reader:
                 self._handle(data, arrival)
             elif self._held and self._id_deadline is not None and arrival >= self._id_deadline:
                 self._flush_held(force=True)
+
+    def _hold_until(self, arrival: float) -> float:
+        """Until when to gather bytes after a chunk's first ones arrived (read_interval > 0).
+
+        At most ``read_interval``; if the buffer's consumer said when it reads next
+        (``RingBuffer.expect_read``), only until just before that: the window's timer then
+        finds every sample that came before it, and the reader wakes once a frame. When that
+        moment has passed (the consumer is late) the chunk is handed on after HOLD_MIN_S."""
+        longest = arrival + self.read_interval
+        due = self.buffer.next_read_at
+        if due <= 0:
+            return longest
+        return min(longest, max(arrival + HOLD_MIN_S, due - HOLD_LEAD_S))
 
     def _close(self) -> None:
         port, self._port = self._port, None

@@ -341,6 +341,38 @@ def test_read_interval_gathers_lines_and_counts_the_wait_as_latency(device, run_
     assert seen - block.arrival.min() >= 0.05  # the wait is inside the latency, not hidden
 
 
+def test_a_consumer_that_says_when_it_reads_gets_the_chunk_just_before(device, run_reader):
+    """The window tells the buffer when its timer reads next: the reader hands a held chunk on
+    just before that moment (not after the whole read_interval), and never after it."""
+    from pressure.acquisition import HOLD_LEAD_S
+
+    buffer = RingBuffer(1 << 10)
+    reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
+    assert wait_until(lambda: reader.stats().state == "streaming")
+    due = time.monotonic() + 0.4
+    buffer.expect_read(due)
+    device.send(b"1.5\n")
+    device.send(b"2.5\n")
+    assert wait_until(lambda: buffer.total >= 2, buffer=buffer)
+    handed_on = time.monotonic()
+    assert handed_on >= due - HOLD_LEAD_S - 0.005  # held until just before the read...
+    assert handed_on < due + 1.0                   # ... not for the whole read_interval (30 s)
+    np.testing.assert_allclose(all_samples(buffer).force_n, [1.5, 2.5])  # one chunk, both lines
+
+
+def test_a_late_consumer_still_gets_samples_promptly(device, run_reader):
+    """The moment the consumer named has passed (its timer is late): chunks go on at once."""
+    buffer = RingBuffer(1 << 10)
+    reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
+    assert wait_until(lambda: reader.stats().state == "streaming")
+    buffer.expect_read(time.monotonic() - 1.0)
+    device.send(b"4.0\n")
+    sent = time.monotonic()
+    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
+    assert time.monotonic() - sent < 5.0  # far less than the 30 s read_interval
+    assert all_samples(buffer).force_n[0] == 4.0
+
+
 def test_stop_returns_promptly_during_a_read_interval(device, run_reader):
     reader, buffer = run_reader(device.path, fmt="number", read_interval=30.0)
     assert wait_until(lambda: reader.stats().state == "streaming")

@@ -45,6 +45,21 @@ def test_simulator_samples_move_trace_and_readout(live_window, qtbot):
     assert 800 <= rate <= 1200
 
 
+def test_the_window_paces_the_reader_to_its_frames(live_window, qtbot):
+    """The window says when its timer reads the buffer next; with a read_interval the reader
+    then hands chunks on once a frame, and the window keeps up (nothing lost)."""
+    from pressure.ui.main_window import FRAME_INTERVAL_MS
+
+    window, host, path = live_window
+    source = window.pipeline.source
+    assert source.poll_period == pytest.approx(FRAME_INTERVAL_MS / 1000)
+    source.reader.read_interval = 0.02
+    qtbot.waitUntil(lambda: window.pipeline.samples > 1500, timeout=10000)
+    due = source.buffer.next_read_at
+    qtbot.waitUntil(lambda: source.buffer.next_read_at > due, timeout=2000)  # set on every poll
+    assert source.stats().lost == 0
+
+
 def test_pulled_cable_shows_disconnected_then_live_again(live_window, qtbot):
     window, host, path = live_window
     r = window.readout

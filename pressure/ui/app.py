@@ -21,11 +21,13 @@ SIM_RATE_HZ = 1000  # the built-in simulator runs at the rate of a fast ADC, lik
 # The window drains the ring every frame and the recorder is fed from the window's pipeline,
 # so the ring only has to bridge a stalled GUI thread: 65 s at 1 kS/s is far more than enough.
 RING_CAPACITY = 1 << 16
-# The window shows 60 frames a second: the reader takes what came in the last 3 ms in one read
-# (Reader.read_interval) instead of waking for every line. Measured with the simulator at
-# 1000 S/s: the reader's CPU 22 -> 10 % of a core; the samples are at most 3 ms later on screen
-# (and the latency figures count it: arrival is then when a chunk's first bytes were read).
-READ_INTERVAL_S = 0.003
+# The window shows 60 frames a second. The reader does not wake for every line: woken by a
+# chunk's first bytes it gathers what comes until just before the window's next frame (the
+# window tells it when: LiveSource.poll_period, RingBuffer.expect_read), at most this long.
+# Measured with the simulator at 1000 S/s: line by line the reader took 22 % of a core, with a
+# fixed 3 ms gather 10 %; the samples' latency counts the whole wait (``arrival`` is the moment
+# a chunk's first bytes were read).
+READ_INTERVAL_S = 0.02
 
 
 @dataclass

@@ -112,7 +112,13 @@ class MainWindow(QMainWindow):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_INTERVAL_MS)
         self.timer.timeout.connect(self._tick)
+        self._pace_source()
         self.timer.start()
+
+    def _pace_source(self) -> None:
+        """Tell a live source when the timer reads it: its reader hands samples on just in time."""
+        if hasattr(self.pipeline.source, "poll_period"):
+            self.pipeline.source.poll_period = FRAME_INTERVAL_MS / 1000.0
 
     # --- construction ------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -438,6 +444,7 @@ class MainWindow(QMainWindow):
         if stop:
             stop()
         self.pipeline = pipeline
+        self._pace_source()
         self._recording_path = recording_path
         self.status.set_recording(recording_path)
         self._reset_view_state()

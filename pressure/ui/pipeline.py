@@ -66,8 +66,14 @@ class LiveSource:
         self._cursor = 0  # everything the reader wrote since it started belongs to the session
         self._lost = 0
         self._stopped = False
+        # Set by whoever polls on a clock (the window: its frame interval). The reader then
+        # hands its chunks on just before each poll (RingBuffer.expect_read): one wake-up of
+        # the reader thread a frame, and no sample waits in the reader for a poll to come.
+        self.poll_period: float | None = None
 
     def poll(self) -> Block:
+        if self.poll_period:
+            self.buffer.expect_read(time.monotonic() + self.poll_period)
         block, self._cursor, lost = self.buffer.read_since(self._cursor)
         if lost:
             self._lost += lost
