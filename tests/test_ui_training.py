@@ -75,7 +75,7 @@ def test_summary_at_the_end_of_the_routine_with_the_worst_moment(open_window, qt
     assert len(training.worst.items) == 3  # ring on trace, ring on overview, label
     training.summary.worst_button.click()
     w = training.scores.worst["t_s"]
-    left, right = window.trace.plot.viewRange()[0]
+    left, right = window.trace.shown_span()
     assert left <= w <= right
 
 

@@ -32,7 +32,7 @@ class Ghost:
         self.curve = pg.PlotCurveItem(pen=pen)
         self.curve.setZValue(-5)  # under the student's trace
         self.overview_curve = pg.PlotCurveItem(pen=pg.mkPen(GHOST_PEN, width=1))
-        trace.plot.addItem(self.curve)
+        trace.add_scrolling(self.curve)
         trace.overview.addItem(self.overview_curve)
         self._starts: tuple = ()
         self.x = np.empty(0)
@@ -70,7 +70,7 @@ class Ghost:
         self.overview_curve.setData(self.x, self.y, connect="finite")
 
     def remove(self) -> None:
-        self.trace.plot.removeItem(self.curve)
+        self.trace.remove_scrolling(self.curve)
         self.trace.overview.removeItem(self.overview_curve)
 
 

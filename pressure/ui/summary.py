@@ -122,19 +122,27 @@ class WorstMark:
         if not worst:
             return
         t, v = float(worst["t_s"]), float(worst["value"])
-        for plot, size in ((self.trace.plot, 18), (self.trace.overview, 10)):
+        for on_trace, size in ((True, 18), (False, 10)):
             ring = pg.ScatterPlotItem([t], [v], size=size, pen=pg.mkPen(WORST_PEN, width=3), brush=None,
                                       symbol="o")
-            plot.addItem(ring)
-            self.items.append((plot, ring))
+            self._add(ring, on_trace)
         label = pg.TextItem(f"worst {v:.1f} {unit}", color=WORST_PEN, anchor=(0, 1))
         label.setPos(t, v)
-        self.trace.plot.addItem(label)
-        self.items.append((self.trace.plot, label))
+        self._add(label, True)
+
+    def _add(self, item, on_trace: bool) -> None:
+        if on_trace:  # in session time: it scrolls with the trace
+            self.trace.add_scrolling(item)
+        else:
+            self.trace.overview.addItem(item)
+        self.items.append((on_trace, item))
 
     def clear(self) -> None:
-        for plot, item in self.items:
-            plot.removeItem(item)
+        for on_trace, item in self.items:
+            if on_trace:
+                self.trace.remove_scrolling(item)
+            else:
+                self.trace.overview.removeItem(item)
         self.items.clear()
 
 

@@ -1,7 +1,12 @@
 """The scrolling trace and the whole-session overview strip (pyqtgraph).
 
-Every plot item is made once here; each frame only calls ``setData`` / ``setValue`` on them with
-views of the preallocated histories (``history.py``). The vertical range is fixed (from the
+Every plot item is made once here; each frame only calls ``setData`` on the curves with
+views of the preallocated histories (``history.py``) and moves one item. The plot's own
+range stays fixed at [-N s, 0]: everything placed at a session time (curves, pacer, markers,
+a ghost) is a child of one *scroll* item that is moved left as time passes, and the time axis
+labels the ticks with the session time. Scrolling a pyqtgraph ViewBox by its range instead
+runs its range-change cascade in Python on every frame, and repaints the band, lines and
+axes that did not change (they are cached as pixmaps here, valid while the range is fixed). The vertical range is fixed (from the
 routine or a setting) because an autoscaling axis jumps while the practitioner presses and
 makes the band impossible to read at a glance. The main plot clips to the visible window and
 downsamples by peak, so a 30 s window at 1000 S/s still draws a few thousand points.
@@ -39,6 +44,20 @@ PIXEL_OFFSETS = {
 }
 
 
+def _add(parent, item) -> None:
+    """Put ``item`` on a pyqtgraph plot (data coordinates) or under another graphics item."""
+    if hasattr(parent, "addItem"):
+        parent.addItem(item, ignoreBounds=True)
+    else:
+        item.setParentItem(parent)
+
+
+def _remove(item) -> None:
+    scene = item.scene()
+    if scene is not None:
+        scene.removeItem(item)
+
+
 class PathCurve:
     """A curve as plain C++ ``QGraphicsPathItem``s: one 1-pixel stroke per pixel offset.
 
@@ -49,7 +68,7 @@ class PathCurve:
     the items are moved by one pixel's size in data units whenever the scale changes
     (``set_pixel_size``: a resize, another window length or vertical range)."""
 
-    def __init__(self, plot, color, width: int = 1, style=Qt.PenStyle.SolidLine, z: float = 0.0):
+    def __init__(self, parent, color, width: int = 1, style=Qt.PenStyle.SolidLine, z: float = 0.0):
         # width 0 is Qt's cosmetic 1-pixel pen: the same stroke, and the item's bounding rect
         # is the path's control points (a pen of width 1 makes it stroke the whole path for
         # its shape on every setPath)
@@ -60,7 +79,7 @@ class PathCurve:
             item = QGraphicsPathItem()
             item.setPen(pen)
             item.setZValue(z)
-            plot.addItem(item, ignoreBounds=True)
+            _add(parent, item)
             self.items.append(item)
         self._pixel = (0.0, 0.0)
         self.xData = self.yData = np.empty(0)
@@ -102,6 +121,9 @@ class HLine:
         self._value = 0.0
         self._span = (0.0, 1.0)
         for item in (self.line, self.label):
+            # drawn once into a pixmap while the plot's range stays (a dashed stroke and a text
+            # cost ~0.2 ms a frame to draw again; a blit is nothing)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.addItem(item, ignoreBounds=True)
 
     def value(self) -> float:
@@ -136,6 +158,7 @@ class HBand:
         self.rect.setBrush(brush)
         self.rect.setPen(pg.mkPen(None))
         self.rect.setZValue(-10)
+        self.rect.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._region = (0.0, 0.0)
         self._span = (0.0, 1.0)
         plot.addItem(self.rect, ignoreBounds=True)
@@ -184,8 +207,8 @@ class MarkerLine:
         tick_pen.setCosmetic(True)
         self.tick = QGraphicsLineItem()
         self.tick.setPen(tick_pen)
-        view.plot.addItem(self.line, ignoreBounds=True)
-        view.plot.addItem(self.box, ignoreBounds=True)
+        self.line.setParentItem(view.scroll)
+        self.box.setParentItem(view.scroll)
         view.overview.addItem(self.tick, ignoreBounds=True)
         self.set_y_range(*view.y_range)
 
@@ -195,8 +218,8 @@ class MarkerLine:
         self.box.setPos(self.t, lo + 0.92 * (hi - lo))
 
     def remove(self, view: "TraceView") -> None:
-        view.plot.removeItem(self.line)
-        view.plot.removeItem(self.box)
+        _remove(self.line)
+        _remove(self.box)
         view.overview.removeItem(self.tick)
 
 
@@ -263,7 +286,19 @@ class TimeAxis(pg.AxisItem):
     def __init__(self, *args, **kwargs):
         super().__init__("bottom", *args, **kwargs)
         self.spacing = 1.0
+        self.offset = 0.0  # added to the plot's x to get the session time it labels
+        self._shown_px = None
         self._widths: dict[str, int] = {}
+
+    def set_offset(self, offset: float) -> None:
+        """Label the fixed range as ``offset`` + x; repainted only when the ticks move a pixel."""
+        self.offset = float(offset)
+        lo, hi = self.range
+        width = self.width()
+        px = round(self.offset * width / (hi - lo)) if hi > lo and width > 0 else None
+        if px != self._shown_px:
+            self._shown_px = px
+            self.update()
 
     def set_spacing(self, seconds: float) -> None:
         self.spacing = float(seconds)
@@ -272,6 +307,7 @@ class TimeAxis(pg.AxisItem):
 
     def paint(self, p, opt, widget):
         lo, hi = self.range
+        lo, hi = lo + self.offset, hi + self.offset
         rect = self.mapRectFromParent(self.geometry())
         width = rect.width()
         if not (hi > lo and width > 0 and self.spacing > 0):
@@ -338,6 +374,11 @@ class TraceView(pg.GraphicsLayoutWidget):
         # (halves the cost of a scrolling frame with the raster painter).
         p.getAxis("left").setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
+        # Everything placed at a session time hangs under this item, moved left as time passes.
+        self.scroll = QGraphicsPathItem()
+        self.scroll.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        p.addItem(self.scroll, ignoreBounds=True)
+        self._right = 0.0  # the session time at the right edge
         self.band = HBand(p, pg.mkBrush(*theme.BAND_BRUSH))
         self.target_line = HLine(p, theme.TARGET_PEN, width=2, style=Qt.PenStyle.DashLine)
         self.ceiling_line = HLine(p, theme.CEILING_PEN, width=2, label="ceiling")
@@ -345,10 +386,10 @@ class TraceView(pg.GraphicsLayoutWidget):
         # Raw and smoothed traces are PlotCurveItems fed with views already clipped to the window
         # and reduced to min/max per pixel column (history.PeakDecimator): the same picture as
         # PlotDataItem's clipToView + peak downsampling at a fraction of the cost per frame.
-        self.pacer_curve = PathCurve(p, theme.PACER_PEN, 2, style=Qt.PenStyle.DotLine)
+        self.pacer_curve = PathCurve(self.scroll, theme.PACER_PEN, 2, style=Qt.PenStyle.DotLine)
         self._pacer_shown = False
-        self.raw_curve = PathCurve(p, theme.RAW_PEN, theme.RAW_WIDTH)
-        self.smooth_curve = PathCurve(p, theme.SMOOTH_PEN, theme.SMOOTH_WIDTH)
+        self.raw_curve = PathCurve(self.scroll, theme.RAW_PEN, theme.RAW_WIDTH)
+        self.smooth_curve = PathCurve(self.scroll, theme.SMOOTH_PEN, theme.SMOOTH_WIDTH)
         self.off_scale = OffScale(p.vb)
         self._raw_decimator = PeakDecimator()
         self._smooth_decimator = PeakDecimator()
@@ -398,9 +439,30 @@ class TraceView(pg.GraphicsLayoutWidget):
     @window_seconds.setter
     def window_seconds(self, seconds: float) -> None:
         self._window_seconds = float(seconds)
-        # Fixed major ticks only (about six labels per window): the time axis is regenerated on
-        # every scrolled frame, and pyqtgraph's automatic minor levels cost ~40 % of a frame.
+        # Fixed major ticks only (about six labels per window): the time axis is redrawn as the
+        # trace scrolls, and pyqtgraph's automatic minor levels cost ~40 % of a frame.
         self.time_axis.set_spacing(nice_spacing(seconds))
+        # The plot shows [-N, 0]; the scroll item puts session time ``right`` at 0.
+        self.plot.setXRange(-self._window_seconds, 0.0, padding=0)
+        for item in (self.band, self.target_line, self.ceiling_line):
+            item.set_span(-self._window_seconds, 0.0)
+        self._scroll_to(max(self._right, self._window_seconds))
+
+    def add_scrolling(self, item) -> None:
+        """Put ``item`` (in session time and the plot's unit) on the trace: it scrolls with it."""
+        item.setParentItem(self.scroll)
+
+    def remove_scrolling(self, item) -> None:
+        _remove(item)
+
+    def shown_span(self) -> tuple[float, float]:
+        """The session times at the left and right edges of the trace."""
+        return self._right - self._window_seconds, self._right
+
+    def _scroll_to(self, right: float) -> None:
+        self._right = right
+        self.scroll.setPos(-right, 0.0)
+        self.time_axis.set_offset(right)
 
     # --- static parts (change when the routine/step changes) ---------------------------------
     def set_y_range(self, lo: float, hi: float) -> None:
@@ -454,20 +516,14 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.smooth_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
         # the first window fills from 0; after that the newest sample is the right edge
         right = max(now, self.window_seconds) if math.isfinite(now) else self.window_seconds
-        left = right - self.window_seconds
-        self.plot.setXRange(left, right, padding=0)
-        for item in (self.band, self.target_line, self.ceiling_line):
-            item.set_span(left, right)
+        self._scroll_to(right)
         vb = self.plot.vb
         width, height = vb.width(), vb.height()
         if width > 0 and height > 0:
             px, py = self.window_seconds / width, (self.y_range[1] - self.y_range[0]) / height
             for curve in (self.raw_curve, self.smooth_curve, self.pacer_curve):
                 curve.set_pixel_size(px, py)
-        # Apply the new view transform now: left to the paint, pyqtgraph applies it *during*
-        # the paint, which invalidates the items and schedules a second full paint per frame.
-        self.plot.vb.prepareForPaint()
-        self._window_region = (max(left, 0.0), right)
+        self._window_region = (max(right - self.window_seconds, 0.0), right)
 
     def update_pacer(self, t: np.ndarray, values: np.ndarray) -> None:
         """The pacer line (planned value during a paced ramp); nothing to do while there is none."""
