@@ -98,3 +98,61 @@ def test_peak_decimator_tolerates_nan_without_warnings():
     y[5000:] = 1.0
     _, dy = PeakDecimator().reduce(np.arange(20_000.0), y, 200)
     assert np.isnan(dy[:10]).all() and np.nanmax(dy) == 1.0
+
+
+def test_peak_decimator_reuses_buckets_and_draws_what_a_fresh_one_draws():
+    """Scrolling with the history's version: every frame equals a full recomputation, while the
+    whole buckets of earlier frames are reused (only a few are reduced again per frame)."""
+    from pressure.ui.history import PeakDecimator, TraceHistory
+
+    rng = np.random.default_rng(5)
+    history = TraceHistory(1 << 16)
+    kept, fresh = PeakDecimator(), PeakDecimator()
+    t0, reduced = 0.0, []
+    for frame in range(400):
+        n = int(rng.integers(0, 40))
+        t = t0 + np.arange(1, n + 1) / 1000.0
+        t0 = t[-1] if n else t0
+        y = rng.normal(size=n)
+        y[rng.random(n) < 0.01] = np.nan
+        history.append(t, y, y)
+        if frame == 250:
+            history.scale(2.0)  # a change of unit: every stored value changes
+        if frame % 100 == 0:  # now and then another window length or plot width
+            seconds, columns = float(rng.choice([2.0, 5.0])), int(rng.choice([300, 301, 700]))
+        view_t, view_y, _ = history.window(t0 - seconds)
+        first = history.last_window_index
+        a = kept.reduce(view_t, view_y, columns, first, history.version)
+        b = fresh.reduce(view_t, view_y, columns, first)
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+        reduced.append(kept._b1 - kept._b0)
+    assert max(reduced) > 100  # the windows were long enough to have many whole buckets
+
+
+def test_peak_decimator_computes_only_the_new_buckets(monkeypatch):
+    from pressure.ui import history as module
+
+    x = np.arange(40_000) / 1000.0
+    y = np.sin(x)
+    dec = module.PeakDecimator()
+    dec.reduce(x[0:30_000], y[0:30_000], 500, 0, version=7)
+    seen = []
+    real = np.fmin.reduce
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(np, name)
+
+        class fmin:  # noqa: N801 - stands in for np.fmin
+            @staticmethod
+            def reduce(a, axis=None):
+                seen.append(a.shape[0])
+                return real(a, axis=axis)
+
+    monkeypatch.setattr(module, "np", Counting())
+    dec.reduce(x[100:30_100], y[100:30_100], 500, 100, version=7)
+    assert seen and sum(seen) <= 2  # 100 new samples: one or two new buckets of 64
+    seen.clear()
+    dec.reduce(x[100:30_100], y[100:30_100], 500, 100, version=8)  # the samples changed
+    assert sum(seen) > 400  # everything again

@@ -500,19 +500,20 @@ class TraceView(pg.GraphicsLayoutWidget):
     # --- per frame --------------------------------------------------------------------------
 
     def update_trace(self, t: np.ndarray, raw: np.ndarray, smooth: np.ndarray, now: float,
-                     first_index: int = 0) -> None:
+                     first_index: int = 0, version=None) -> None:
         """Curves from history views, and scroll so ``now`` is the right edge.
 
         ``first_index`` is the absolute sample index of ``t[0]`` (keeps decimation buckets fixed
-        to the samples while the trace scrolls)."""
+        to the samples while the trace scrolls); ``version`` is the history's (TraceHistory.version):
+        with it, buckets reduced in earlier frames are reused."""
         self.curve_data = (t, raw, smooth)
         if len(smooth) and math.isfinite(smooth[-1]):
             self.off_scale.show(float(smooth[-1]), self.y_range[1], self.unit, self._decimals)
         columns = max(int(self.plot.vb.width()), 100)
-        x, y = self._raw_decimator.reduce(t, raw, columns, first_index)
+        x, y = self._raw_decimator.reduce(t, raw, columns, first_index, version)
         self.raw_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
         # the smoothed trace has little spread within a column: half the columns look the same
-        x, y = self._smooth_decimator.reduce(t, smooth, columns // 2, first_index)
+        x, y = self._smooth_decimator.reduce(t, smooth, columns // 2, first_index, version)
         self.smooth_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
         # the first window fills from 0; after that the newest sample is the right edge
         right = max(now, self.window_seconds) if math.isfinite(now) else self.window_seconds
