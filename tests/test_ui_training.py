@@ -229,7 +229,7 @@ def test_hold_timer_in_the_panel_is_the_countdown_time(live_window, qtbot):
     assert 2.0 <= state.hold_elapsed <= 2.2  # the time out of the band is not counted ...
     countdown = window.routine_panel.countdown_label.text()
     assert countdown.startswith("0:18")  # ... neither by the countdown: 20 - 2.1, rounded up
-    bar = window.routine_panel.progress.value() / 1000
+    bar = window.routine_panel.progress.value() / window.routine_panel.progress.maximum()
     assert bar == pytest.approx(state.hold_elapsed / 20.0, abs=0.002)
 
 

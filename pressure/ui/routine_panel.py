@@ -44,7 +44,7 @@ class RoutinePanel(QWidget):
         self.countdown_label = QLabel("–:––", self)
         self.countdown_label.setObjectName("countdown")
         self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
+        self.progress.setRange(0, 1000)  # show_step sets the maximum to the bar's width
         self.progress.setTextVisible(False)
         self.progress.setMinimumHeight(26)
         self._paused_style = None
@@ -109,21 +109,30 @@ class RoutinePanel(QWidget):
 
     def show_step(self, *, index: int, total: int, title: str, countdown: float | None,
                   progress: float | None, next_text: str, paused: bool = False) -> None:
-        """One call per frame; only changed texts are set (cheap at 60 Hz)."""
+        """One call per frame; only what changed is touched (a label set again relayouts and
+        repaints; the bar moves in steps of about a pixel)."""
         count_text = format_seconds(countdown) if countdown is not None else ""
-        bar = -1 if progress is None or not math.isfinite(progress) else int(round(min(max(progress, 0.0), 1.0) * 1000))
-        key = (index, total, title, count_text, bar, next_text, paused)
-        if key == self._shown:
+        steps = max(100, self.progress.width())
+        bar = -1 if progress is None or not math.isfinite(progress) else int(round(min(max(progress, 0.0), 1.0) * steps))
+        step_text = f"step {index + 1} / {total} · {title}" if total else title
+        # "paused" in words: a pause glyph (U+23F8) is a box in the default font (DejaVu Sans)
+        count_text += " paused" if paused and count_text else ""
+        key = (step_text, count_text, bar, steps, next_text, paused)
+        shown = self._shown or (None,) * len(key)
+        if key == shown:
             return
         self._shown = key
-        self._set_fitted(self.step_label, f"step {index + 1} / {total} · {title}" if total else title)
-        # "paused" in words: a pause glyph (U+23F8) is a box in the default font (DejaVu Sans)
-        self._set_fitted(self.countdown_label, count_text + (" paused" if paused and count_text else ""))
+        if step_text != shown[0]:
+            self._set_fitted(self.step_label, step_text)
+        if count_text != shown[1]:
+            self._set_fitted(self.countdown_label, count_text)
         self._style_progress(paused)
         self.progress.setVisible(bar >= 0)
         if bar >= 0:
+            self.progress.setMaximum(steps)
             self.progress.setValue(bar)
-        self._set_fitted(self.next_label, next_text)
+        if next_text != shown[4]:
+            self._set_fitted(self.next_label, next_text)
 
     def _style_progress(self, paused: bool) -> None:
         """Green while the hold timer runs, amber while it is paused (out of the band)."""
