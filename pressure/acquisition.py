@@ -43,6 +43,7 @@ RATE_WINDOW = 2.0          # s: window over which rate_hz is measured
 # With a read_interval and a consumer that says when it reads next (RingBuffer.expect_read):
 HOLD_LEAD_S = 0.002        # s: hand a chunk on this long before the consumer reads
 HOLD_MIN_S = 0.001         # s: the shortest hold (a late consumer must not make it wake per line)
+PACE_FORGOTTEN_S = 0.5     # s: a consumer this late has stopped reading on its clock: hold read_interval
 STATES = ("connecting", "streaming", "disconnected", "stopped")
 
 
@@ -286,7 +287,7 @@ class Reader:
         moment has passed (the consumer is late) the chunk is handed on after HOLD_MIN_S."""
         longest = arrival + self.read_interval
         due = self.buffer.next_read_at
-        if due <= 0:
+        if due <= 0 or arrival - due > PACE_FORGOTTEN_S:  # no consumer on a clock (any more)
             return longest
         return min(longest, max(arrival + HOLD_MIN_S, due - HOLD_LEAD_S))
 

@@ -365,12 +365,27 @@ def test_a_late_consumer_still_gets_samples_promptly(device, run_reader):
     buffer = RingBuffer(1 << 10)
     reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
     assert wait_until(lambda: reader.stats().state == "streaming")
-    buffer.expect_read(time.monotonic() - 1.0)
+    buffer.expect_read(time.monotonic() - 0.1)
     device.send(b"4.0\n")
     sent = time.monotonic()
     assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
     assert time.monotonic() - sent < 5.0  # far less than the 30 s read_interval
     assert all_samples(buffer).force_n[0] == 4.0
+
+
+def test_a_consumer_that_stopped_reading_on_its_clock_is_forgotten(device, run_reader):
+    """Long past the moment a consumer named, the reader holds read_interval again instead of
+    handing on every line after HOLD_MIN_S."""
+    from pressure.acquisition import PACE_FORGOTTEN_S
+
+    buffer = RingBuffer(1 << 10)
+    reader, _ = run_reader(device.path, fmt="number", read_interval=0.3, buffer=buffer)
+    assert wait_until(lambda: reader.stats().state == "streaming")
+    buffer.expect_read(time.monotonic() - PACE_FORGOTTEN_S - 1.0)
+    device.send(b"1.0\n")
+    sent = time.monotonic()
+    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
+    assert time.monotonic() - sent >= 0.25  # held for the read_interval, not 1 ms
 
 
 def test_stop_returns_promptly_during_a_read_interval(device, run_reader):

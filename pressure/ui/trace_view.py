@@ -106,9 +106,9 @@ class PathCurve:
 class HLine:
     """A horizontal line with a label at the left of the trace, made of plain Qt items.
 
-    pyqtgraph's InfiniteLine recomputes its geometry and moves its label in Python on every
-    scrolled frame (~1 ms a frame for two lines); these are C++ items whose ends follow the
-    visible window with one ``setLine`` a frame."""
+    pyqtgraph's InfiniteLine recomputes its geometry and moves its label in Python whenever the
+    view changes (~1 ms a frame for two lines while scrolling by the view range); these are C++
+    items spanning the plot's fixed range, set again only when that range changes."""
 
     def __init__(self, plot, color, width: int = 2, style=Qt.PenStyle.SolidLine, label: str = ""):
         pen = pg.mkPen(color, width=width, style=style)
@@ -278,10 +278,12 @@ def nice_spacing(seconds: float, labels: int = 7) -> float:
 
 
 class TimeAxis(pg.AxisItem):
-    """The scrolling time axis, drawn directly: a tick and a label every ``spacing`` seconds.
+    """The time axis, drawn directly: a tick and a label every ``spacing`` seconds.
 
-    The axis changes on every scrolled frame; pyqtgraph's general tick and text layout cost
-    ~2 ms a frame for it. Here: a few lines and cached label widths, ~0.1 ms."""
+    The main plot's range stays [-N, 0] while the trace scrolls; ``offset`` (the session time
+    at its right edge) turns that into the labels, and the axis is repainted only when the ticks
+    have moved by a pixel. pyqtgraph's general tick and text layout cost ~2 ms a frame here;
+    this is a few lines and cached label widths."""
 
     def __init__(self, *args, **kwargs):
         super().__init__("bottom", *args, **kwargs)
