@@ -86,6 +86,19 @@ def test_summary_of_any_replayed_session_from_the_menu(open_window, qtbot):
     assert training.scores.steps[1].score is not None
 
 
+def test_a_new_summary_frees_the_previous_one(open_window, qtbot):
+    """Each summary replaces the last: a long session with many routines must not keep every
+    dialog (each held ~2-3 MB) alive behind the window."""
+    window, training, clock, _ = open_window(playing=False)
+    training.actions["summary"].trigger()
+    first = training.summary
+    freed = []
+    first.destroyed.connect(lambda *_: freed.append(True))
+    training.actions["summary"].trigger()
+    assert training.summary is not first
+    qtbot.waitUntil(lambda: bool(freed), timeout=3000)
+
+
 def test_ghost_and_comparison_with_a_reference(open_window, qtbot, tmp_path):
     ref = tmp_path / "ref.pressure"
     make_recording(ref, seconds=11.0, routine=ROUTINE, force=press_hold_release)

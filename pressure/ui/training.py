@@ -123,8 +123,9 @@ class Training:
                 log.info("no comparison with the reference: %s", exc)
         self.scores, self.comparison = scores, comparison
         self.worst.show(scores.worst, scores.unit)
-        if self.summary is not None:
+        if self.summary is not None:  # one summary at a time: the old one is freed, not hidden
             self.summary.close()
+            self.summary.deleteLater()
         self.summary = SummaryDialog(self.window, scores, comparison, on_show_worst=self.show_worst)
         self.summary.show()
         return self.summary
