@@ -269,7 +269,10 @@ class Reader:
             data = transport.read_chunk(port)
             arrival = time.monotonic()
             if data and self.read_interval > 0:
-                wait = self._hold_until(arrival) - time.monotonic()
+                hold = self._hold_until(arrival)
+                if period is not None:
+                    hold = min(hold, next_poll)  # gathering must not delay the next request
+                wait = hold - time.monotonic()
                 if wait > 0 and self._stop.wait(wait):
                     break
                 data += transport.read_waiting(port)

@@ -417,6 +417,28 @@ def test_polling_writes_the_request_at_the_rate(device, run_reader):
     assert set(bytes(got)) <= set(b"?\r")
 
 
+def test_gathering_replies_does_not_slow_the_polling(device, run_reader):
+    """A polled gauge answers every request; with a long read_interval the reader must still
+    send the requests at the poll rate (it gathers replies only until the next request is due)."""
+    reader, _ = run_reader(device.path, fmt="gauge", poll=b"?\r", poll_rate=50.0, read_interval=1.0)
+    got = bytearray()
+    os.set_blocking(device.master, False)
+
+    def answered():
+        try:
+            data = os.read(device.master, 4096)
+        except BlockingIOError:
+            data = b""
+        got.extend(data)
+        for _ in range(data.count(b"?\r")):
+            os.write(device.master, b"12.5 N\r\n")
+        return got.count(b"?\r") >= 25
+
+    began = time.monotonic()
+    assert wait_until(answered, timeout=20.0)
+    assert time.monotonic() - began < 5.0  # 25 requests at 50/s: 0.5 s, not 25 one-second holds
+
+
 @pytest.mark.parametrize("kwargs,message", [
     ({"fmt": "csv"}, "unknown format"),
     ({"poll_rate": 5.0}, "poll request"),
