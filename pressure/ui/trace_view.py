@@ -322,7 +322,6 @@ class TimeAxis(pg.AxisItem):
         if font is not None:
             p.setFont(font)
         metrics = p.fontMetrics()
-        height = metrics.height()
         scale = width / (hi - lo)
         step = self.spacing
         first = math.ceil(lo / step - 1e-9)
@@ -337,9 +336,9 @@ class TimeAxis(pg.AxisItem):
             if label is None:  # laid out once: drawText would lay the text out on every paint
                 if len(self._labels) > 4096:
                     self._labels.clear()
-                label = self._labels[text] = QStaticText(text)
-                label.prepare(QTransform(), p.font())
-                label = self._labels[text] = (label, metrics.horizontalAdvance(text))
+                static = QStaticText(text)
+                static.prepare(QTransform(), p.font())
+                label = self._labels[text] = (static, metrics.horizontalAdvance(text))
             static, w = label
             if rect.left() <= x - w / 2 and x + w / 2 <= rect.right():
                 labels.append((QPointF(x - w / 2, top + 6), static))
