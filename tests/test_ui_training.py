@@ -152,19 +152,11 @@ def test_session_browser_search_and_open(qtbot):
     assert opened.args == [str(other.path)]
 
 
-def test_training_on_a_live_window(qtbot):
-    clock = ManualClock()
-    source = ScriptedSource(clock)
-    pipeline = Pipeline(source, ROUTINE, make_filter("none"), clock=clock)
-    window = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0)
-    training = install_training(window)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def test_training_on_a_live_window(live_window, qtbot):
+    window, training, push, _ = live_window(ROUTINE)
     assert "open" in training.actions  # a live window offers to open recordings
     for value, seconds in ((5.0, 0.5), (10.0, 5.0), (0.0, 1.0)):
-        source.push([value], seconds=seconds)
-        qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= source.t, timeout=3000)
+        push(value, seconds=seconds)
     qtbot.waitUntil(lambda: training.summary is not None, timeout=3000)
     assert training.scores.steps[1].metrics["time_in_band_pct"] == pytest.approx(100.0)
     assert training.tracker.numbers.holds_done == 1
