@@ -372,11 +372,11 @@ class SimHost:
 
 def start_builtin_simulator(profile: str = "ischemic", rate: float = 100, fmt: str = "pressure",
                             seed: int | None = None, transport: str | None = None,
-                            **firmware_options) -> SimHost:
+                            record_send_times: bool = False, **firmware_options) -> SimHost:
     """A started host serving a fresh simulated sensor (the live window uses it without --port)."""
     if seed is None:
         seed = secrets.randbelow(2**31)
     fw = Firmware(profile=profile, fmt=fmt, rate=rate, seed=seed, **firmware_options)
-    host = SimHost(fw, transport=transport or default_transport())
+    host = SimHost(fw, transport=transport or default_transport(), record_send_times=record_send_times)
     host.start()
     return host

@@ -28,3 +28,34 @@ def test_child_serves_a_sensor_and_stops_when_the_pipe_closes():
 def test_bad_simulator_options_are_a_clear_error():
     with pytest.raises(PressureError, match="unknown fault"):
         SimProcess(profile="hold", rate=100, target_n=20.0, faults="bogus=1")
+
+
+def test_child_writes_its_send_log_when_it_stops(tmp_path):
+    """The GUI benchmark's arrival times: every line's sequence number and the moment it was
+    written, on the clock this process reads too."""
+    import time
+
+    import numpy as np
+
+    log_path = tmp_path / "sent.npy"
+    sim = SimProcess(profile="hold", rate=500, target_n=20.0, seed=3, send_log=log_path)
+    try:
+        buffer = RingBuffer(1 << 14)
+        reader = Reader(sim.url, buffer, fmt="pressure")
+        began = time.monotonic()
+        reader.start()
+        try:
+            assert buffer.wait(200, timeout=10.0)
+        finally:
+            reader.stop()
+            reader.join(2.0)
+        last_seq = reader.stats().last_seq
+    finally:
+        sim.stop()
+    sent = np.load(log_path)
+    assert sent.shape[1] == 2 and len(sent) >= 200
+    seq, at = sent[:, 0], sent[:, 1]
+    assert np.all(np.diff(seq) == 1)  # one entry per line, in order
+    assert np.all(np.diff(at) >= 0)
+    assert began - 1.0 < at[-1] < time.monotonic()  # the same clock as ours
+    assert last_seq in set(seq.astype(int).tolist())  # the lines the reader saw are logged

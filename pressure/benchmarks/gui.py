@@ -5,8 +5,14 @@ process, as ``python main.py`` starts it), the real Reader thread, the real wind
 here) with its training parts, recording on, a 30 s trace window.
 
 * ``gui_fps``            frames painted per second by the trace view (60 Hz timer)
-* ``gui_latency_ms_p99`` from a sample's arrival at the reader (``Block.arrival``,
-  ``time.monotonic()``) to the end of the first paint that shows it
+* ``gui_latency_ms_p99`` from a sample's arrival at the reader to the end of the first paint
+  that shows it. The arrival is the moment the simulator wrote the sample's line to the port
+  (it writes each line at its due time and logs that ``time.monotonic()`` by sequence number;
+  the same clock in both processes): the bytes are then waiting at the reader's side.
+  ``gui_latency_chunk_ms_*`` count from the reader's own stamp instead (``Block.arrival``: when
+  the first bytes of the chunk holding the sample arrived, the same for the whole chunk), an
+  upper bound: the reader gathers a frame's lines into one chunk, so most samples of a chunk
+  arrived later than its stamp says
 * ``gui_cpu_percent``    CPU time of the window's process (window, reader, recorder) per wall
   time, in percent of one core; ``gui_cpu_baseline_percent`` is the same process before the
   window opens (reader + recorder), so the window's own share is the difference;
@@ -96,7 +102,8 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     result.update(jitter)
     bare = run_window(quick, 0.0, training=False)
     result.update({f"gui_bare_{k[4:]}": v for k, v in bare.items()
-                   if k in ("gui_fps", "gui_latency_ms_p50", "gui_latency_ms_p99", "gui_cpu_percent")})
+                   if k in ("gui_fps", "gui_latency_ms_p50", "gui_latency_ms_p99", "gui_latency_chunk_ms_p99",
+                            "gui_cpu_percent")})
     return result
 
 
@@ -114,7 +121,9 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
 
     qt_app()
     folder = Path(tempfile.mkdtemp(prefix="pressure-bench-gui-"))
-    host = SimProcess(profile="ischemic", rate=RATE_HZ, target_n=30.0, seed=1)  # as `python main.py` runs it
+    send_log = folder / "sent.npy"
+    host = SimProcess(profile="ischemic", rate=RATE_HZ, target_n=30.0, seed=1,  # as `python main.py` runs it
+                      send_log=send_log)
     buffer = RingBuffer(RING_CAPACITY)
     reader = Reader(host.url, buffer, fmt="pressure", read_interval=READ_INTERVAL_S)  # as the window reads
     reader.start()
@@ -133,18 +142,17 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
     window.resize(1280, 720)
     window.show()
 
-    pending: list[np.ndarray] = []
-    latencies: list[np.ndarray] = []
+    pending: list[tuple[np.ndarray, np.ndarray]] = []
+    shown: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # session time, chunk stamp, paint end
 
     def on_frame(frame) -> None:
         if frame.new:
-            arrivals = frame.arrivals[np.isfinite(frame.arrivals)]
-            if arrivals.size:
-                pending.append(arrivals)
+            pending.append((frame.times, frame.arrivals))
 
     def on_paint(end: float) -> None:
         if pending:
-            latencies.append(end - np.concatenate(pending))
+            t = np.concatenate([p[0] for p in pending])
+            shown.append((t, np.concatenate([p[1] for p in pending]), np.full(t.shape, end)))
             pending.clear()
 
     result: dict = {}
@@ -153,27 +161,23 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
         spin(2.0 if quick else WINDOW_S + 1.0)
         window.frame_hooks.append(on_frame)
         window.trace.paint_hooks.append(on_paint)
-        latencies.clear()
         frames0, ticks0 = window.trace.frames, window.frames
         cpu0, wall0, sim0 = time.process_time(), time.monotonic(), process_cpu_s(host.pid)
         spin(3.0 if quick else 10.0)
         wall = time.monotonic() - wall0
         cpu = time.process_time() - cpu0
         sim_cpu = process_cpu_s(host.pid) - sim0
-        lat = np.concatenate(latencies) if latencies else np.array([np.nan])
+        window.frame_hooks.remove(on_frame)
+        window.trace.paint_hooks.remove(on_paint)
         result.update({
             "gui_fps": round((window.trace.frames - frames0) / wall, 1),
             "gui_ticks_per_s": round((window.frames - ticks0) / wall, 1),
-            "gui_latency_ms_p50": round(float(np.nanpercentile(lat, 50)) * 1000, 1),
-            "gui_latency_ms_p99": round(float(np.nanpercentile(lat, 99)) * 1000, 1),
             "gui_cpu_percent": round(100.0 * cpu / wall, 1),
             "gui_cpu_baseline_percent": round(baseline, 1),  # reader + recorder, no window
             "gui_sim_cpu_percent": round(100.0 * sim_cpu / wall, 1),  # the simulator's own process
             "gui_samples_shown": int(pipeline.samples),
         })
         if soak_minutes and soak_minutes > 0:
-            window.frame_hooks.remove(on_frame)
-            window.trace.paint_hooks.remove(on_paint)
             rss0, frames0 = rss_mb(), window.trace.frames
             began = time.monotonic()
             end = began + soak_minutes * 60.0
@@ -191,6 +195,9 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
                 # first half; a leak grows both halves alike
                 "soak_rss_growth_second_half_mb": round(rss1 - (rss_half if rss_half is not None else rss0), 1),
             })
+        window.close()
+        source.stop()  # the reader, then the simulator: it writes its send log as it exits
+        result.update(latency_figures(shown, reader, buffer, send_log))
     finally:
         window.close()
         source.stop()
@@ -198,3 +205,47 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
             f.unlink()
         folder.rmdir()
     return result
+
+
+def latency_figures(shown, reader, buffer, send_log: Path) -> dict:
+    """Per-sample latency percentiles from the simulator's send times and from the chunk stamps.
+
+    ``shown``: (session times, chunk stamps, paint end) per painted frame. With no samples lost
+    the device's sequence number follows from a sample's session time (the device clock counts
+    ``1/RATE_HZ`` a sample) and from the newest sample's (time, sequence number) pair.
+    """
+    if not shown:
+        return {"gui_latency_ms_p50": None, "gui_latency_ms_p99": None}
+    t = np.concatenate([s[0] for s in shown])
+    chunk = np.concatenate([s[1] for s in shown])
+    end = np.concatenate([s[2] for s in shown])
+    stats = reader.stats()
+    result = {"gui_latency_chunk_ms_p50": _ms(np.nanpercentile(end - chunk, 50)),
+              "gui_latency_chunk_ms_p99": _ms(np.nanpercentile(end - chunk, 99)),
+              "gui_latency_lost_samples": int(stats.lost_samples)}
+    try:
+        sent = np.load(send_log)
+    except (OSError, ValueError) as exc:
+        log.warning("no send times from the simulator (%s): latency from chunk stamps only", exc)
+        sent = np.empty((0, 2))
+    if stats.last_seq is None or not len(sent) or not buffer.total:
+        result.update(gui_latency_ms_p50=result["gui_latency_chunk_ms_p50"],
+                      gui_latency_ms_p99=result["gui_latency_chunk_ms_p99"], gui_latency_matched=0.0)
+        return result
+    last_t = float(buffer.latest(1).t[0])
+    seq = np.rint(t * RATE_HZ).astype(np.int64) + (int(stats.last_seq) - int(round(last_t * RATE_HZ)))
+    order = np.argsort(sent[:, 0])
+    sent_seq, sent_at = sent[order, 0].astype(np.int64), sent[order, 1]
+    where = np.clip(np.searchsorted(sent_seq, seq), 0, len(sent_seq) - 1)
+    found = sent_seq[where] == seq
+    lat = end[found] - sent_at[where[found]]
+    result.update({
+        "gui_latency_ms_p50": _ms(np.percentile(lat, 50)) if lat.size else None,
+        "gui_latency_ms_p99": _ms(np.percentile(lat, 99)) if lat.size else None,
+        "gui_latency_matched": round(float(found.mean()), 4),  # shown samples with a send time
+    })
+    return result
+
+
+def _ms(seconds) -> float:
+    return round(float(seconds) * 1000, 1)

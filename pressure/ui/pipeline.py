@@ -179,6 +179,7 @@ class Frame:
     connected: bool = True
     age_s: float = math.inf      # seconds since the newest sample arrived
     arrivals: np.ndarray = field(default_factory=lambda: np.empty(0))  # arrival times of the new samples
+    times: np.ndarray = field(default_factory=lambda: np.empty(0))  # session times of the new samples
     saturated: bool = False      # a new sample sat at the ADC limit
 
 
@@ -274,7 +275,7 @@ class Pipeline:
         self.samples += len(block)
         arrival = block.arrival[np.isfinite(block.arrival)]
         self.last_arrival = float(arrival[-1]) if arrival.size else self._clock()
-        frame.arrivals = block.arrival
+        frame.arrivals, frame.times = block.arrival, block.t
         frame.saturated = bool(np.any(block.flags & 1))
         if np.any(block.flags & FLAG_RECONNECT):
             log.info("sensor reconnected at t=%.3f", float(block.t[np.argmax(block.flags & FLAG_RECONNECT)]))

@@ -12,6 +12,9 @@ parent keeps that pipe open for the life of the session; when the window ends fo
 orphan keeps running.
 
 Run as ``python -m pressure.ui.sim_process --profile NAME --rate HZ --target-n N [--faults SPEC]``.
+``--send-log FILE`` (for the benchmark) writes, when the child stops, every sample's sequence
+number and the ``time.monotonic()`` at which its line was written to the port (the same clock
+in every process on the machine): the moment the sample reached the reader's side.
 This module imports no Qt.
 """
 
@@ -35,13 +38,16 @@ START_TIMEOUT_S = 20.0  # a cold start imports numpy; a loaded machine can take 
 class SimProcess:
     """A started child process serving the simulator; ``url`` to connect, ``stop()`` to end it."""
 
-    def __init__(self, profile: str, rate: float, target_n: float, faults: str = "", seed: int | None = None):
+    def __init__(self, profile: str, rate: float, target_n: float, faults: str = "", seed: int | None = None,
+                 send_log: str | os.PathLike | None = None):
         args = [sys.executable, "-m", "pressure.ui.sim_process", "--profile", profile, "--rate", str(rate),
                 "--target-n", repr(float(target_n))]
         if faults:
             args += ["--faults", faults]
         if seed is not None:
             args += ["--seed", str(int(seed))]
+        if send_log is not None:
+            args += ["--send-log", os.fspath(send_log)]
         self._stderr = tempfile.TemporaryFile()
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
@@ -103,13 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target-n", type=float, default=30.0)
     parser.add_argument("--faults", default="")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--send-log", default=None)
     args = parser.parse_args(argv)
     from firmware_sim.host import start_builtin_simulator
 
     options = {"faults": args.faults} if args.faults else {}
     try:
         host = start_builtin_simulator(profile=args.profile, rate=args.rate, fmt="pressure",
-                                       target_n=args.target_n, seed=args.seed, **options)
+                                       target_n=args.target_n, seed=args.seed,
+                                       record_send_times=args.send_log is not None, **options)
     except PressureError as exc:
         print(f"pressure: error: {exc}", file=sys.stderr)
         return 1
@@ -120,7 +128,18 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         host.stop()
+    if args.send_log is not None:
+        _save_send_log(host.send_log, args.send_log)
     return 0
+
+
+def _save_send_log(entries, path: str) -> None:
+    """``(seq, sent_at)`` pairs as a two-column float64 ``.npy`` file (seq is exact below 2**53)."""
+    import numpy as np
+
+    table = np.array(list(entries), dtype=np.float64).reshape(-1, 2)
+    with open(path, "wb") as fh:
+        np.save(fh, table)
 
 
 if __name__ == "__main__":
