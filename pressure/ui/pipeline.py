@@ -66,14 +66,16 @@ class LiveSource:
         self._cursor = 0  # everything the reader wrote since it started belongs to the session
         self._lost = 0
         self._stopped = False
-        # Set by whoever polls on a clock (the window: its frame interval). The reader then
-        # hands its chunks on just before each poll (RingBuffer.expect_read): one wake-up of
-        # the reader thread a frame, and no sample waits in the reader for a poll to come.
-        self.poll_period: float | None = None
+        # Set by whoever polls on a clock (the window: its frame timer): seconds until the next
+        # poll, or a negative number if none is planned. The reader then hands its chunks on
+        # just before each poll (RingBuffer.expect_read): one wake-up of the reader thread a
+        # frame, and no sample waits in the reader for a poll to come.
+        self.time_to_next_poll = None
 
     def poll(self) -> Block:
-        if self.poll_period:
-            self.buffer.expect_read(time.monotonic() + self.poll_period)
+        if self.time_to_next_poll is not None:
+            wait = self.time_to_next_poll()
+            self.buffer.expect_read(time.monotonic() + wait if wait >= 0 else 0.0)
         block, self._cursor, lost = self.buffer.read_since(self._cursor)
         if lost:
             self._lost += lost
