@@ -18,6 +18,7 @@ thread (a queued signal) instead of touching widgets there.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import deque
@@ -43,6 +44,7 @@ RATE_WINDOW = 2.0          # s: window over which rate_hz is measured
 # With a read_interval and a consumer that says when it reads next (RingBuffer.expect_read):
 HOLD_LEAD_S = 0.002        # s: hand a chunk on this long before the consumer reads
 HOLD_MIN_S = 0.001         # s: the shortest hold (a late consumer must not make it wake per line)
+POLL_GRACE_S = 0.003       # s: lines after the hand-off wait this long past the read for the next moment
 PACE_FORGOTTEN_S = 0.5     # s: a consumer this late has stopped reading on its clock: hold read_interval
 STATES = ("connecting", "streaming", "disconnected", "stopped")
 
@@ -269,30 +271,43 @@ class Reader:
             data = transport.read_chunk(port)
             arrival = time.monotonic()
             if data and self.read_interval > 0:
-                hold = self._hold_until(arrival)
-                if period is not None:
-                    hold = min(hold, next_poll)  # gathering must not delay the next request
-                wait = hold - time.monotonic()
-                if wait > 0 and self._stop.wait(wait):
-                    break
+                if self._gather(arrival, next_poll if period is not None else math.inf):
+                    break  # stopped
                 data += transport.read_waiting(port)
             if data:
                 self._handle(data, arrival)
             elif self._held and self._id_deadline is not None and arrival >= self._id_deadline:
                 self._flush_held(force=True)
 
-    def _hold_until(self, arrival: float) -> float:
-        """Until when to gather bytes after a chunk's first ones arrived (read_interval > 0).
+    def _gather(self, arrival: float, next_poll: float) -> bool:
+        """Wait while bytes gather (read_interval > 0), until :meth:`_hold_until` says hand on;
+        gathering never delays a polled gauge's next request. True if the reader was stopped."""
+        while True:
+            wait = min(self._hold_until(arrival, time.monotonic()), next_poll) - time.monotonic()
+            if wait <= 0:
+                return False
+            if self._stop.wait(wait):
+                return True
 
-        At most ``read_interval``; if the buffer's consumer said when it reads next
-        (``RingBuffer.expect_read``), only until just before that: the window's timer then
-        finds every sample that came before it, and the reader wakes once a frame. When that
-        moment has passed (the consumer is late) the chunk is handed on after HOLD_MIN_S."""
+    def _hold_until(self, arrival: float, now: float) -> float:
+        """Until when to gather bytes whose first ones arrived at ``arrival`` (read_interval > 0).
+
+        At most ``read_interval``. If the buffer's consumer said when it reads next
+        (``RingBuffer.expect_read``): until just before that moment (HOLD_LEAD_S), so the
+        window's timer finds every sample that came before it and the reader wakes once a frame.
+        Lines that come after that hand-off point missed this read anyway: they wait until just
+        after it (POLL_GRACE_S), when the consumer has named its next read, and go on with that
+        read's lines (one hand-off a frame, none while the window draws). When the moment has
+        passed and no new one was named (the consumer is late) lines go on after HOLD_MIN_S."""
         longest = arrival + self.read_interval
         due = self.buffer.next_read_at
         if due <= 0 or arrival - due > PACE_FORGOTTEN_S:  # no consumer on a clock (any more)
             return longest
-        return min(longest, max(arrival + HOLD_MIN_S, due - HOLD_LEAD_S))
+        if now < due - HOLD_LEAD_S:
+            return min(longest, due - HOLD_LEAD_S)
+        if arrival >= due - HOLD_LEAD_S and now < due + POLL_GRACE_S:
+            return min(longest, due + POLL_GRACE_S)
+        return min(longest, max(arrival + HOLD_MIN_S, now))
 
     def _close(self) -> None:
         port, self._port = self._port, None

@@ -360,6 +360,76 @@ def test_a_consumer_that_says_when_it_reads_gets_the_chunk_just_before(device, r
     np.testing.assert_allclose(all_samples(buffer).force_n, [1.5, 2.5])  # one chunk, both lines
 
 
+def test_how_long_gathered_lines_are_held():
+    """The hold rule alone, on a made-up clock: before, at and after a consumer's next read."""
+    from pressure.acquisition import (HOLD_LEAD_S, HOLD_MIN_S, PACE_FORGOTTEN_S, POLL_GRACE_S,
+                                      Reader)
+
+    buffer = RingBuffer(16)
+    reader = Reader("/dev/null-not-opened", buffer, fmt="number", read_interval=0.02)
+    hold = reader._hold_until
+    assert hold(99.0, 99.0) == 99.0 + 0.02  # no consumer on a clock: the whole read_interval
+    buffer.expect_read(100.0)
+    assert hold(99.99, 99.99) == 100.0 - HOLD_LEAD_S  # until just before the read
+    assert hold(99.90, 99.90) == 99.90 + 0.02  # the read is further off than read_interval
+    late = 100.0 - HOLD_LEAD_S + 0.0005  # came after this read's hand-off point
+    assert hold(late, late) == 100.0 + POLL_GRACE_S  # wait for the next read to be named
+    buffer.expect_read(116.0)  # the consumer read at 100 and named 116
+    assert hold(late, 100.0 + POLL_GRACE_S) == late + 0.02  # read_interval still caps it
+    buffer.expect_read(100.016)
+    assert hold(late, 100.0 + POLL_GRACE_S) == 100.016 - HOLD_LEAD_S  # ... with that read's lines
+    buffer.expect_read(100.0)  # no next read named within the grace: the consumer is late
+    assert hold(late, 100.0 + POLL_GRACE_S) == 100.0 + POLL_GRACE_S  # hand on now
+    assert hold(100.1, 100.1) == 100.1 + HOLD_MIN_S  # late: not a wake-up per line
+    gone = 100.0 + PACE_FORGOTTEN_S + 1.0
+    assert hold(gone, gone) == gone + 0.02  # a consumer that stopped is forgotten
+
+
+def test_lines_after_the_hand_off_go_on_with_the_next_reads_lines(device, run_reader, monkeypatch):
+    """Lines that arrive after the chunk for a read was handed on missed that read anyway: the
+    reader keeps them until the consumer names its next read and hands them on with that read's
+    lines (one hand-off a frame, none while the window draws), not after HOLD_MIN_S."""
+    from pressure import acquisition
+
+    monkeypatch.setattr(acquisition, "POLL_GRACE_S", 0.3)  # room for the test to name the next read
+    buffer = RingBuffer(1 << 10)
+    reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
+    assert wait_until(lambda: reader.stats().state == "streaming")
+    due = time.monotonic() + 0.05
+    buffer.expect_read(due)
+    assert wait_until(lambda: time.monotonic() > due - acquisition.HOLD_LEAD_S + 0.001)
+    device.send(b"1.0\n")  # after the hand-off point of the read at `due`
+    next_due = time.monotonic() + 0.6
+    buffer.expect_read(next_due)  # the consumer read at `due` and names its next read
+    device.send(b"2.0\n")
+    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
+    handed_on = time.monotonic()
+    assert handed_on >= next_due - acquisition.HOLD_LEAD_S - 0.005  # with the next read's lines
+    assert handed_on < next_due + 1.0
+    block, _, _ = buffer.read_since(0)
+    np.testing.assert_allclose(block.force_n, [1.0, 2.0])  # in one hand-off
+
+
+def test_lines_after_the_hand_off_go_on_when_no_next_read_is_named(device, run_reader, monkeypatch):
+    """The consumer did not name its next read within POLL_GRACE_S of the last (it is late):
+    the lines go on then, not after the whole read_interval."""
+    from pressure import acquisition
+
+    monkeypatch.setattr(acquisition, "POLL_GRACE_S", 0.3)
+    buffer = RingBuffer(1 << 10)
+    reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
+    assert wait_until(lambda: reader.stats().state == "streaming")
+    due = time.monotonic() + 0.05
+    buffer.expect_read(due)
+    assert wait_until(lambda: time.monotonic() > due - acquisition.HOLD_LEAD_S + 0.001)
+    device.send(b"3.0\n")
+    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
+    handed_on = time.monotonic()
+    assert handed_on >= due + 0.3 - 0.005  # waited for a next read to be named ...
+    assert handed_on < due + 5.0           # ... but not for the 30 s read_interval
+    assert all_samples(buffer).force_n[0] == 3.0
+
+
 def test_a_late_consumer_still_gets_samples_promptly(device, run_reader):
     """The moment the consumer named has passed (its timer is late): chunks go on at once."""
     buffer = RingBuffer(1 << 10)
