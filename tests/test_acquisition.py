@@ -385,34 +385,9 @@ def test_how_long_gathered_lines_are_held():
     assert hold(gone, gone) == gone + 0.02  # a consumer that stopped is forgotten
 
 
-def test_lines_after_the_hand_off_go_on_with_the_next_reads_lines(device, run_reader, monkeypatch):
-    """Lines that arrive after the chunk for a read was handed on missed that read anyway: the
-    reader keeps them until the consumer names its next read and hands them on with that read's
-    lines (one hand-off a frame, none while the window draws), not after HOLD_MIN_S."""
-    from pressure import acquisition
-
-    monkeypatch.setattr(acquisition, "POLL_GRACE_S", 0.3)  # room for the test to name the next read
-    buffer = RingBuffer(1 << 10)
-    reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
-    assert wait_until(lambda: reader.stats().state == "streaming")
-    due = time.monotonic() + 0.05
-    buffer.expect_read(due)
-    assert wait_until(lambda: time.monotonic() > due - acquisition.HOLD_LEAD_S + 0.001)
-    device.send(b"1.0\n")  # after the hand-off point of the read at `due`
-    next_due = time.monotonic() + 0.6
-    buffer.expect_read(next_due)  # the consumer read at `due` and names its next read
-    device.send(b"2.0\n")
-    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
-    handed_on = time.monotonic()
-    assert handed_on >= next_due - acquisition.HOLD_LEAD_S - 0.005  # with the next read's lines
-    assert handed_on < next_due + 1.0
-    block, _, _ = buffer.read_since(0)
-    np.testing.assert_allclose(block.force_n, [1.0, 2.0])  # in one hand-off
-
-
-def test_lines_after_the_hand_off_go_on_when_no_next_read_is_named(device, run_reader, monkeypatch):
-    """The consumer did not name its next read within POLL_GRACE_S of the last (it is late):
-    the lines go on then, not after the whole read_interval."""
+def _past_the_hand_off_point(device, run_reader, monkeypatch):
+    """A reader with a consumer whose read at ``due`` was just handed its lines: (buffer, due).
+    POLL_GRACE_S is widened to 0.3 s, room for a test to act within it."""
     from pressure import acquisition
 
     monkeypatch.setattr(acquisition, "POLL_GRACE_S", 0.3)
@@ -422,6 +397,32 @@ def test_lines_after_the_hand_off_go_on_when_no_next_read_is_named(device, run_r
     due = time.monotonic() + 0.05
     buffer.expect_read(due)
     assert wait_until(lambda: time.monotonic() > due - acquisition.HOLD_LEAD_S + 0.001)
+    return buffer, due
+
+
+def test_lines_after_the_hand_off_go_on_with_the_next_reads_lines(device, run_reader, monkeypatch):
+    """Lines that arrive after the chunk for a read was handed on missed that read anyway: the
+    reader keeps them until the consumer names its next read and hands them on with that read's
+    lines (one hand-off a frame, none while the window draws), not after HOLD_MIN_S."""
+    from pressure.acquisition import HOLD_LEAD_S
+
+    buffer, due = _past_the_hand_off_point(device, run_reader, monkeypatch)
+    device.send(b"1.0\n")  # after the hand-off point of the read at `due`
+    next_due = time.monotonic() + 0.6
+    buffer.expect_read(next_due)  # the consumer read at `due` and names its next read
+    device.send(b"2.0\n")
+    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
+    handed_on = time.monotonic()
+    assert handed_on >= next_due - HOLD_LEAD_S - 0.005  # with the next read's lines
+    assert handed_on < next_due + 1.0
+    block, _, _ = buffer.read_since(0)
+    np.testing.assert_allclose(block.force_n, [1.0, 2.0])  # in one hand-off
+
+
+def test_lines_after_the_hand_off_go_on_when_no_next_read_is_named(device, run_reader, monkeypatch):
+    """The consumer did not name its next read within POLL_GRACE_S of the last (it is late):
+    the lines go on then, not after the whole read_interval."""
+    buffer, due = _past_the_hand_off_point(device, run_reader, monkeypatch)
     device.send(b"3.0\n")
     assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
     handed_on = time.monotonic()

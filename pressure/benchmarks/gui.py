@@ -42,6 +42,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .reader import sequence_numbers
+
 log = logging.getLogger(__name__)
 
 RATE_HZ = 1000
@@ -213,9 +215,8 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
 def latency_figures(shown, reader, buffer, send_log: Path) -> dict:
     """Per-sample latency percentiles from the simulator's send times and from the chunk stamps.
 
-    ``shown``: (session times, chunk stamps, paint end) per painted frame. With no samples lost
-    the device's sequence number follows from a sample's session time (the device clock counts
-    ``1/RATE_HZ`` a sample) and from the newest sample's (time, sequence number) pair.
+    ``shown``: (session times, chunk stamps, paint end) per painted frame; a sample's send time
+    is found by its sequence number (:func:`~.reader.sequence_numbers`).
     """
     if not shown:
         return {"gui_latency_ms_p50": None, "gui_latency_ms_p99": None}
@@ -235,8 +236,7 @@ def latency_figures(shown, reader, buffer, send_log: Path) -> dict:
         result.update(gui_latency_ms_p50=result["gui_latency_chunk_ms_p50"],
                       gui_latency_ms_p99=result["gui_latency_chunk_ms_p99"], gui_latency_matched=0.0)
         return result
-    last_t = float(buffer.latest(1).t[0])
-    seq = np.rint(t * RATE_HZ).astype(np.int64) + (int(stats.last_seq) - int(round(last_t * RATE_HZ)))
+    seq = sequence_numbers(t, RATE_HZ, float(buffer.latest(1).t[0]), stats.last_seq)
     order = np.argsort(sent[:, 0])
     sent_seq, sent_at = sent[order, 0].astype(np.int64), sent[order, 1]
     where = np.clip(np.searchsorted(sent_seq, seq), 0, len(sent_seq) - 1)

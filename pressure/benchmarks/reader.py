@@ -196,6 +196,13 @@ def _serve_sim(conn, rate: int) -> None:
     conn.send((fw.counts_per_n, fw.offset, log_))
 
 
+def sequence_numbers(t, rate: float, last_t: float, last_seq: int) -> np.ndarray:
+    """The device's sequence numbers of the samples at session times ``t``, with none lost: the
+    device clock counts ``1/rate`` a sample, and the newest sample (at ``last_t``) had ``last_seq``."""
+    counted = np.rint(np.asarray(t, dtype=np.float64) * rate).astype(np.int64)
+    return counted + (int(last_seq) - int(round(last_t * rate)))
+
+
 def latency(seconds: float) -> dict:
     """Latency with the simulated device in its own process, as a real device would be.
 
@@ -243,11 +250,7 @@ def latency(seconds: float) -> dict:
     t = np.concatenate(seen_t)
     seen = np.concatenate(seen_at)
     arrival = np.concatenate(arrivals)
-    # The device clock gives each sample's time since the first; with no gaps the sequence
-    # number follows from it and the last sequence number the reader saw.
-    seq = np.rint(t * rate).astype(np.int64)
-    last_t = buffer.latest(1).t[0]
-    seq += int(stats.last_seq) - int(round(last_t * rate))
+    seq = sequence_numbers(t, rate, float(buffer.latest(1).t[0]), stats.last_seq)
     keep = np.array([s in sent for s in seq.tolist()])
     # Steady state only: the first samples waited in the pty while the reader was opening it.
     keep &= t >= t[0] + WARMUP_S
