@@ -78,10 +78,15 @@ def test_the_reader_expects_the_next_frame_when_the_timer_fires_it(live_window, 
     window.frame_hooks.append(hook)
     qtbot.waitUntil(lambda: len(frames) >= 40, timeout=10000)
     window.frame_hooks.remove(hook)
-    assert max(abs(x) for x in told) < 2.0  # milliseconds (remainingTime rounds to whole ones)
+    # milliseconds: remainingTime is in whole ones and read twice (at the poll and here), and a
+    # busy machine may pause a thread between a clock and the timer; a whole frame interval
+    # from now (the mistake this guards against) is 13-15 ms off after these slow frames
+    assert max(abs(x) for x in told) < 8.0
     window.timer.stop()
     assert window._time_to_next_tick() == -1.0
     window.timer.start()
+
+
 def test_pulled_cable_shows_disconnected_then_live_again(live_window, qtbot):
     window, host, path = live_window
     r = window.readout
