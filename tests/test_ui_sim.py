@@ -87,6 +87,17 @@ def test_the_reader_expects_the_next_frame_when_the_timer_fires_it(live_window, 
     window.timer.start()
 
 
+def test_the_window_says_when_its_newest_tick_began(live_window, qtbot):
+    """The GUI benchmark's frame work runs from here to the end of the paint."""
+    window, host, path = live_window
+    seen = []
+    window.frame_hooks.append(lambda frame: seen.append((window.tick_started, time.monotonic())))
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=10000)
+    starts = [s for s, _ in seen]
+    assert all(s <= hook_time for s, hook_time in seen)  # set before the frame was drawn
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)  # a new moment every tick
+
+
 def test_pulled_cable_shows_disconnected_then_live_again(live_window, qtbot):
     window, host, path = live_window
     r = window.readout

@@ -17,6 +17,8 @@ here) with its training parts, recording on, a 30 s trace window.
   time, in percent of one core; ``gui_cpu_baseline_percent`` is the same process before the
   window opens (reader + recorder), so the window's own share is the difference;
   ``gui_sim_cpu_percent`` is the simulator's process (a real sensor costs nothing here)
+* ``gui_frame_ms_p50`` / ``gui_frame_ms_p99``: a frame's work, from the start of the timer's
+  tick (drain, filter, coach, update every panel) to the end of the trace's paint
 * ``gui_bare_*``         fps, latency and CPU of the window without the training parts
   (score panel, summary, reference ghost) that ``python main.py`` installs; the figures
   without the prefix are measured with them, as users run it
@@ -34,6 +36,7 @@ here) with its training parts, recording on, a 30 s trace window.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import resource
 import tempfile
@@ -108,7 +111,7 @@ def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     bare = run_window(quick, 0.0, training=False)
     result.update({f"gui_bare_{k[4:]}": v for k, v in bare.items()
                    if k in ("gui_fps", "gui_latency_ms_p50", "gui_latency_ms_p99", "gui_latency_chunk_ms_p99",
-                            "gui_cpu_percent")})
+                            "gui_cpu_percent", "gui_frame_ms_p50", "gui_frame_ms_p99")})
     return result
 
 
@@ -149,12 +152,18 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
 
     pending: list[tuple[np.ndarray, np.ndarray]] = []
     shown: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # session time, chunk stamp, paint end
+    frame_work: list[float] = []  # a tick's start to the end of the paint that follows it
+    tick_started = [math.nan]
 
     def on_frame(frame) -> None:
+        tick_started[0] = window.tick_started
         if frame.new:
             pending.append((frame.times, frame.arrivals))
 
     def on_paint(end: float) -> None:
+        if math.isfinite(tick_started[0]):
+            frame_work.append(end - tick_started[0])
+            tick_started[0] = math.nan
         if pending:
             t = np.concatenate([p[0] for p in pending])
             shown.append((t, np.concatenate([p[1] for p in pending]), np.full(t.shape, end)))
@@ -181,6 +190,9 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
             "gui_cpu_baseline_percent": round(baseline, 1),  # reader + recorder, no window
             "gui_sim_cpu_percent": round(100.0 * sim_cpu / wall, 1),  # the simulator's own process
             "gui_samples_shown": int(pipeline.samples),
+            # what a frame costs: typical, and in the rare slow frames that set the latency p99
+            "gui_frame_ms_p50": _ms(np.percentile(frame_work, 50)) if frame_work else None,
+            "gui_frame_ms_p99": _ms(np.percentile(frame_work, 99)) if frame_work else None,
         })
         if soak_minutes and soak_minutes > 0:
             rss0, frames0 = rss_mb(), window.trace.frames

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.session_factory = session_factory  # url -> (pipeline, recording_path); File > Sensor
         self.frame_hooks: list = []  # callables(frame) after each drawn tick (tests, benchmarks)
         self.frames = 0
+        self.tick_started = math.nan  # time.monotonic() when the newest tick began (benchmarks)
         self.y_max = y_max
         self.error_tone = error_tone
         self._sensor_controls = sensor_controls
@@ -231,6 +232,7 @@ class MainWindow(QMainWindow):
 
     # --- the tick --------------------------------------------------------------------------------
     def _tick(self) -> None:
+        self.tick_started = time.monotonic()
         try:
             frame = self.pipeline.tick()
         except PressureError as exc:  # e.g. a replay file that turns out damaged
