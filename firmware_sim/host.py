@@ -62,7 +62,10 @@ class SimHost:
         # Wake at most once per batch_s: above 1000 samples/s lines go out in pairs (<= 1 ms
         # late) instead of one wake-up each, which halves the CPU the host takes from the reader.
         self.batch_s = max(0.0, float(batch_s))
-        self.send_log: collections.deque = collections.deque(maxlen=send_log_size)
+        # The first send_log_size lines: a benchmark measures early in a run, and a long run
+        # (a 30-minute soak) must not push the measured lines out.
+        self.send_log_size = int(send_log_size)
+        self.send_log: collections.deque = collections.deque()
         self.bytes_sent = 0
         self.bytes_dropped = 0
         self.url: str | None = None
@@ -347,7 +350,8 @@ class SimHost:
             if data:
                 if self._down_until is None:
                     sent = self._write(data)
-                    if self.record_send_times and seqs and sent == len(data):
+                    if (self.record_send_times and seqs and sent == len(data)
+                            and len(self.send_log) < self.send_log_size):
                         sent_at = time.monotonic()
                         self.send_log.extend((s, sent_at) for s in seqs)
                 else:

@@ -167,6 +167,20 @@ def test_send_log_records_each_sample_line():
     assert times[-1] - times[0] > 0.5
 
 
+def test_a_full_send_log_keeps_its_first_lines():
+    """A benchmark measures early in a run: a long run must not push those lines out."""
+    with SimHost(Firmware(rate=1000), transport="tcp", record_send_times=True, send_log_size=50) as host:
+        port = int(host.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            wait_until(lambda: host.bytes_sent > 200 * 20, what="a few hundred lines sent")
+        log = list(host.send_log)
+        next_seq = host.fw.seq
+    assert 50 <= len(log) < 60  # full (the last batch may go a line or two over)
+    seqs = [s for s, _ in log]
+    assert seqs == list(range(seqs[0], seqs[0] + len(log)))
+    assert seqs[-1] < next_seq - 100  # the first lines sent, not the newest
+
+
 @needs_pty
 def test_a_reader_that_stops_reading_fills_the_buffer_then_bytes_are_dropped():
     with SimHost(Firmware(rate=10000, fmt="plotter"), transport="pty") as host:
