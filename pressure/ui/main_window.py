@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
             self.pipeline.source.time_to_next_poll = self._time_to_next_tick
 
     def _time_to_next_tick(self) -> float:
-        """Seconds until the timer fires next (whole milliseconds, rounded up); -1 when stopped."""
+        """Seconds until the timer fires next (in whole milliseconds); -1 when stopped."""
         remaining = self.timer.remainingTime()
         return remaining / 1000.0 if remaining >= 0 else -1.0
 
