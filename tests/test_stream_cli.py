@@ -51,9 +51,11 @@ def test_sim_and_stream_work_together(sim, pressure_home):
 
 
 def test_a_port_that_drops_mid_stream_is_retried(sim, pressure_home):
-    # the stream needs well under 3 s to start (even on a busy machine); the port drops after
+    # the stream needs well under 3 s to start (even on a busy machine); the port drops after,
+    # for 0.5 s, and the reader's retries (0.1 s, then doubling) may find it back only ~0.7 s
+    # later: the stream runs long enough past that to print the first sample after it
     url = sim("--rate", "200", "--faults", "disconnect=3.0:0.5")
-    done = stream("--port", url, "--seconds", "3.5", pressure_home=pressure_home)
+    done = stream("--port", url, "--seconds", "4.5", pressure_home=pressure_home)
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     summary = summary_of(done.stderr)
