@@ -31,6 +31,13 @@ here) with its training parts, recording on, a 30 s trace window.
   started 60 times a second. On a quiet desktop the p99 is close to the p50; on a shared
   virtual machine a few per cent of jobs can take many times longer, and a frame that lands in
   such a moment is late by the same factor: that, not the program, then sets the latency p99.
+* ``machine_slow_percent`` / ``machine_slow_every_s`` / ``machine_slow_longest_ms``: the same
+  question asked continuously. A busy loop counts its turns in every 10 ms window, with nothing
+  else of ours running; a window is *slow* when it got fewer than half the median turns (the
+  machine ran this process at under half speed, whether the guest counts the lost time as steal
+  or not). The share of slow windows, the median time between the starts of slow stretches
+  (slow windows less than 200 ms apart are one stretch), and the longest stretch. On a quiet
+  machine the share is near 0; every frame in a slow stretch does its work at that speed.
 """
 
 from __future__ import annotations
@@ -102,10 +109,52 @@ def machine_jitter(seconds: float = 5.0) -> dict:
             "machine_job_ms_p99": round(float(np.percentile(d, 99)), 2)}
 
 
+SLOW_WINDOW_S = 0.010
+SLOW_BELOW = 0.5       # a window with fewer than this share of the median turns is slow
+SLOW_MERGE_S = 0.200   # slow windows closer than this belong to one stretch
+
+
+def busy_loop_turns(seconds: float, window_s: float = SLOW_WINDOW_S) -> np.ndarray:
+    """Turns of a busy loop (one clock read each) in every ``window_s`` window for ``seconds``."""
+    windows = max(1, int(round(seconds / window_s)))
+    clock = time.perf_counter
+    began = clock()
+    counts = [0] * windows  # a list: numpy item assignment would dominate the loop
+    while True:
+        i = int((clock() - began) / window_s)
+        if i >= windows:
+            break
+        counts[i] += 1
+    return np.array(counts, dtype=np.int64)
+
+
+def slow_stretch_figures(turns: np.ndarray, window_s: float = SLOW_WINDOW_S) -> dict:
+    """``machine_slow_*`` from the turns per window (see the module docstring)."""
+    turns = np.asarray(turns, dtype=float)
+    if turns.size == 0 or not np.median(turns) > 0:
+        return {"machine_slow_percent": math.nan, "machine_slow_every_s": math.nan,
+                "machine_slow_longest_ms": math.nan}
+    slow = turns < SLOW_BELOW * np.median(turns)
+    idx = np.flatnonzero(slow)
+    starts, longest = [], 0.0
+    if idx.size:
+        # a new stretch begins where the previous slow window is SLOW_MERGE_S or more away
+        breaks = np.flatnonzero(np.diff(idx) * window_s >= SLOW_MERGE_S) + 1
+        first = np.concatenate([[0], breaks])
+        last = np.concatenate([breaks - 1, [idx.size - 1]])
+        starts = idx[first] * window_s
+        longest = float(((idx[last] - idx[first] + 1) * window_s).max()) * 1000
+    every = float(np.median(np.diff(starts))) if len(starts) >= 2 else math.nan
+    return {"machine_slow_percent": round(100.0 * float(slow.mean()), 1),
+            "machine_slow_every_s": round(every, 2) if math.isfinite(every) else math.nan,
+            "machine_slow_longest_ms": round(longest)}
+
+
 def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     """The window as ``python main.py`` shows it (with the training parts), then without them
     (``gui_bare_*``: the window alone, comparable with figures from before they existed)."""
     jitter = machine_jitter(2.0 if quick else 10.0)
+    jitter.update(slow_stretch_figures(busy_loop_turns(2.0 if quick else 10.0)))
     result = run_window(quick, soak_minutes, training=True)
     result.update(jitter)
     bare = run_window(quick, 0.0, training=False)
