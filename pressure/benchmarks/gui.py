@@ -36,8 +36,9 @@ here) with its training parts, recording on, a 30 s trace window.
   else of ours running; a window is *slow* when it got fewer than half the median turns (the
   machine ran this process at under half speed, whether the guest counts the lost time as steal
   or not). The share of slow windows, the median time between the starts of slow stretches
-  (slow windows less than 200 ms apart are one stretch), and the longest stretch. On a quiet
-  machine the share is near 0; every frame in a slow stretch does its work at that speed.
+  (slow windows less than 200 ms apart are one stretch; null with fewer than two stretches), and
+  the longest stretch. On a quiet machine the share is near 0; every frame in a slow stretch
+  does its work at that speed.
 """
 
 from __future__ import annotations
@@ -131,9 +132,8 @@ def busy_loop_turns(seconds: float, window_s: float = SLOW_WINDOW_S) -> np.ndarr
 def slow_stretch_figures(turns: np.ndarray, window_s: float = SLOW_WINDOW_S) -> dict:
     """``machine_slow_*`` from the turns per window (see the module docstring)."""
     turns = np.asarray(turns, dtype=float)
-    if turns.size == 0 or not np.median(turns) > 0:
-        return {"machine_slow_percent": math.nan, "machine_slow_every_s": math.nan,
-                "machine_slow_longest_ms": math.nan}
+    if turns.size == 0 or not np.median(turns) > 0:  # None: JSON's null (NaN is not JSON)
+        return {"machine_slow_percent": None, "machine_slow_every_s": None, "machine_slow_longest_ms": None}
     slow = turns < SLOW_BELOW * np.median(turns)
     idx = np.flatnonzero(slow)
     starts, longest = [], 0.0
@@ -144,19 +144,19 @@ def slow_stretch_figures(turns: np.ndarray, window_s: float = SLOW_WINDOW_S) -> 
         last = np.concatenate([breaks - 1, [idx.size - 1]])
         starts = idx[first] * window_s
         longest = float(((idx[last] - idx[first] + 1) * window_s).max()) * 1000
-    every = float(np.median(np.diff(starts))) if len(starts) >= 2 else math.nan
+    every = round(float(np.median(np.diff(starts))), 2) if len(starts) >= 2 else None
     return {"machine_slow_percent": round(100.0 * float(slow.mean()), 1),
-            "machine_slow_every_s": round(every, 2) if math.isfinite(every) else math.nan,
+            "machine_slow_every_s": every,
             "machine_slow_longest_ms": round(longest)}
 
 
 def run(quick: bool = False, soak_minutes: float = 0.0) -> dict:
     """The window as ``python main.py`` shows it (with the training parts), then without them
     (``gui_bare_*``: the window alone, comparable with figures from before they existed)."""
-    jitter = machine_jitter(2.0 if quick else 10.0)
-    jitter.update(slow_stretch_figures(busy_loop_turns(2.0 if quick else 10.0)))
+    machine = machine_jitter(2.0 if quick else 10.0)
+    machine.update(slow_stretch_figures(busy_loop_turns(2.0 if quick else 10.0)))
     result = run_window(quick, soak_minutes, training=True)
-    result.update(jitter)
+    result.update(machine)
     bare = run_window(quick, 0.0, training=False)
     result.update({f"gui_bare_{k[4:]}": v for k, v in bare.items()
                    if k in ("gui_fps", "gui_latency_ms_p50", "gui_latency_ms_p99", "gui_latency_chunk_ms_p99",
