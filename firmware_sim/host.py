@@ -65,7 +65,7 @@ class SimHost:
         # The first send_log_size lines: a benchmark measures early in a run, and a long run
         # (a 30-minute soak) must not push the measured lines out.
         self.send_log_size = int(send_log_size)
-        self.send_log: collections.deque = collections.deque()
+        self.send_log: list[tuple[int, float]] = []  # (seq, time.monotonic() when written)
         self.bytes_sent = 0
         self.bytes_dropped = 0
         self.url: str | None = None
