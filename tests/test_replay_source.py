@@ -11,8 +11,8 @@ from pressure.recording import RecordingWriter, open_recording
 from pressure.routine import Routine, Step, single_hold
 from pressure.samples import Block
 from pressure.scoring import score_recording
-from pressure.ui.replay_source import Analysis, ReplayPipeline, ReplaySource
-from pressure.ui.scripted import ManualClock
+from pressure.session.replay_source import Analysis, ReplayPipeline, ReplaySource
+from pressure.session.scripted import ManualClock
 
 
 def ramp_hold_force(t):

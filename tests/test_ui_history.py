@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pressure.ui.history import OverviewHistory, TraceHistory
+from pressure.session.history import OverviewHistory, TraceHistory
 
 
 @settings(max_examples=60, deadline=None)
@@ -65,7 +65,7 @@ def test_overview_rejects_odd_bucket_counts():
 
 
 def test_peak_decimator_keeps_extremes_and_bounds_points():
-    from pressure.ui.history import PeakDecimator
+    from pressure.session.history import PeakDecimator
 
     rng = np.random.default_rng(3)
     x = np.arange(30_000) / 1000.0
@@ -78,7 +78,7 @@ def test_peak_decimator_keeps_extremes_and_bounds_points():
 
 
 def test_peak_decimator_buckets_do_not_move_while_scrolling():
-    from pressure.ui.history import PeakDecimator
+    from pressure.session.history import PeakDecimator
 
     rng = np.random.default_rng(4)
     x = np.arange(40_000) / 1000.0
@@ -92,7 +92,7 @@ def test_peak_decimator_buckets_do_not_move_while_scrolling():
 
 
 def test_peak_decimator_tolerates_nan_without_warnings():
-    from pressure.ui.history import PeakDecimator
+    from pressure.session.history import PeakDecimator
 
     y = np.full(20_000, np.nan)
     y[5000:] = 1.0
@@ -103,7 +103,7 @@ def test_peak_decimator_tolerates_nan_without_warnings():
 def test_peak_decimator_reuses_buckets_and_draws_what_a_fresh_one_draws():
     """Scrolling with the history's version: every frame equals a full recomputation, while the
     whole buckets of earlier frames are reused (only a few are reduced again per frame)."""
-    from pressure.ui.history import PeakDecimator, TraceHistory
+    from pressure.session.history import PeakDecimator, TraceHistory
 
     rng = np.random.default_rng(5)
     history = TraceHistory(1 << 16)
@@ -131,7 +131,7 @@ def test_peak_decimator_reuses_buckets_and_draws_what_a_fresh_one_draws():
 
 
 def test_peak_decimator_computes_only_the_new_buckets(monkeypatch):
-    from pressure.ui import history as module
+    from pressure.session import history as module
 
     x = np.arange(40_000) / 1000.0
     y = np.sin(x)

@@ -10,9 +10,9 @@ from pressure.filters import make_filter
 from pressure.recording import RecordingWriter, open_recording
 from pressure.routine import Routine, Step, single_hold
 from pressure.samples import G, from_unit
-from pressure.ui.pipeline import STALE_AFTER_S, Pipeline
+from pressure.session.pipeline import STALE_AFTER_S, Pipeline
 
-from pressure.ui.scripted import ManualClock as FakeClock, ScriptedSource as FakeSource
+from pressure.session.scripted import ManualClock as FakeClock, ScriptedSource as FakeSource
 
 
 def make(routine=None, recorder=None, filt=None):

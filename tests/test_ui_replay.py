@@ -9,7 +9,7 @@ from pressure.filters import make_filter
 from pressure.routine import single_hold
 from pressure.ui import theme
 from pressure.ui.replay_window import ReplayWindow, open_replay, retarget
-from pressure.ui.scripted import ManualClock
+from pressure.session.scripted import ManualClock
 from test_replay_source import make_recording, ramp_hold_force
 
 

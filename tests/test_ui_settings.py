@@ -38,8 +38,8 @@ def test_window_remembers_the_trace_length(qtbot):
     from pressure.filters import make_filter
     from pressure.routine import single_hold
     from pressure.ui.main_window import MainWindow
-    from pressure.ui.pipeline import Pipeline
-    from pressure.ui.scripted import ManualClock, ScriptedSource
+    from pressure.session.pipeline import Pipeline
+    from pressure.session.scripted import ManualClock, ScriptedSource
 
     clock = ManualClock()
     settings = Settings()

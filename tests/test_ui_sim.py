@@ -13,7 +13,7 @@ from pressure.recording import RecordingWriter, new_session_path, open_recording
 from pressure.routine import single_hold
 from pressure.ui import theme
 from pressure.ui.main_window import MainWindow
-from pressure.ui.pipeline import LiveSource, Pipeline
+from pressure.session.pipeline import LiveSource, Pipeline
 
 
 @pytest.fixture

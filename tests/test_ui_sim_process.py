@@ -5,7 +5,7 @@ import pytest
 from pressure.acquisition import Reader
 from pressure.buffer import RingBuffer
 from pressure.errors import PressureError
-from pressure.ui.sim_process import SimProcess
+from pressure.session.sim_process import SimProcess
 
 
 def test_child_serves_a_sensor_and_stops_when_the_pipe_closes():

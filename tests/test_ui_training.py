@@ -11,10 +11,10 @@ from pressure.scoring import score_recording
 from pressure.trainees import add_trainee, record_attempt
 from pressure.ui.audio import Silent
 from pressure.ui.main_window import MainWindow
-from pressure.ui.pipeline import Pipeline
+from pressure.session.pipeline import Pipeline
 from pressure.ui.progress_view import ProgressView
 from pressure.ui.replay_window import ReplayWindow, open_replay
-from pressure.ui.scripted import ManualClock, ScriptedSource
+from pressure.session.scripted import ManualClock, ScriptedSource
 from pressure.ui.session_browser import SessionBrowser
 from pressure.ui.training import install_training
 from test_replay_source import make_recording

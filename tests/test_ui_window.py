@@ -11,9 +11,9 @@ from pressure.routine import Routine, Step, single_hold
 from pressure.ui import theme
 from pressure.ui.audio import Silent
 from pressure.ui.main_window import KEY_HELP, MARKER_KEYS, MainWindow
-from pressure.ui.pipeline import STALE_AFTER_S, Pipeline
+from pressure.session.pipeline import STALE_AFTER_S, Pipeline
 
-from pressure.ui.scripted import ManualClock as FakeClock, ScriptedSource as FakeSource
+from pressure.session.scripted import ManualClock as FakeClock, ScriptedSource as FakeSource
 
 
 @pytest.fixture

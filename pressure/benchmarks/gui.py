@@ -173,8 +173,8 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
     from ..routine import get_routine
     from ..ui.app import READ_INTERVAL_S, RING_CAPACITY, qt_app, spin
     from ..ui.main_window import MainWindow
-    from ..ui.pipeline import LiveSource, Pipeline
-    from ..ui.sim_process import SimProcess
+    from ..session.pipeline import LiveSource, Pipeline
+    from ..session.sim_process import SimProcess
 
     qt_app()
     folder = Path(tempfile.mkdtemp(prefix="pressure-bench-gui-"))

@@ -45,7 +45,7 @@ def register(sub) -> None:
 def check_args(args):
     """Everything checked before a window: (routine or None, filter or None)."""
     from ..filters import make_filter
-    from ..ui.replay_source import MAX_SPEED, MIN_SPEED
+    from ..session.replay_source import MAX_SPEED, MIN_SPEED
     from ._routine_options import routine_from_args
 
     if not (MIN_SPEED <= args.speed <= MAX_SPEED):

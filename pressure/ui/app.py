@@ -63,12 +63,12 @@ def start_session(url: str | None, config: SessionConfig):
     from ..buffer import RingBuffer
     from ..filters import make_filter
     from ..samples import from_unit
-    from .pipeline import LiveSource, Pipeline
+    from ..session.pipeline import LiveSource, Pipeline
 
     routine = config.routine
     host = None
     if url is None:
-        from .sim_process import SimProcess
+        from ..session.sim_process import SimProcess
 
         targets = [s.target for s in routine.steps if s.target]
         target_n = float(from_unit(max(targets), routine.unit, routine.area_cm2)) if targets else 30.0

@@ -75,7 +75,7 @@ def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
 
 
 class MainWindow(QMainWindow):
-    """The live window around one :class:`~pressure.ui.pipeline.Pipeline`."""
+    """The live window around one :class:`~pressure.session.pipeline.Pipeline`."""
 
     #: what the window title says it is: "pressure — <title_kind> — <routine>" (replay overrides)
     title_kind = "live"

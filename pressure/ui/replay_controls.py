@@ -13,7 +13,7 @@ import math
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QToolBar, QToolButton
 
-from .replay_source import SPEEDS
+from ..session.replay_source import SPEEDS
 from .routine_panel import format_seconds
 
 log = logging.getLogger(__name__)

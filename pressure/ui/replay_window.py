@@ -1,5 +1,5 @@
 """The replay window: the live window (same trace, readout, zones, routine panel, markers)
-on a :class:`~pressure.ui.replay_source.ReplayPipeline`, with transport controls, a
+on a :class:`~pressure.session.replay_source.ReplayPipeline`, with transport controls, a
 re-analysis panel (filter, target, tolerance) and the session library.
 
 It is a :class:`MainWindow` subclass so replay never draws differently from live: only the
@@ -22,7 +22,7 @@ from ..errors import PressureError
 from . import theme
 from .main_window import MainWindow
 from .replay_controls import ReplayControls
-from .replay_source import ReplayPipeline, ReplaySource
+from ..session.replay_source import ReplayPipeline, ReplaySource
 
 log = logging.getLogger(__name__)
 
@@ -309,7 +309,7 @@ class ReplayWindow(MainWindow):
         self.status.showMessage(f"speed {speed:g}x", 2000)
 
     def _speed_step(self, direction: int) -> None:
-        from .replay_source import SPEEDS
+        from ..session.replay_source import SPEEDS
 
         speed = self.pipeline.source.speed
         options = [s for s in SPEEDS if (s > speed + 1e-9 if direction > 0 else s < speed - 1e-9)]

@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from . import theme
-from .history import PeakDecimator
+from ..session.history import PeakDecimator
 from .plot_items import HBand, HLine, MarkerLine, OffScale, PathCurve, TimeAxis, _remove, nice_spacing
 from .readout import decimals_for
 

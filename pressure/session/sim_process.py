@@ -11,7 +11,7 @@ parent keeps that pipe open for the life of the session; when the window ends fo
 (closed, crashed, killed), the pipe closes and the child stops its simulator and exits, so no
 orphan keeps running.
 
-Run as ``python -m pressure.ui.sim_process --profile NAME --rate HZ --target-n N [--faults SPEC]``.
+Run as ``python -m pressure.session.sim_process --profile NAME --rate HZ --target-n N [--faults SPEC]``.
 ``--send-log FILE`` (for the benchmark) writes, when the child stops, every sample's sequence
 number and the ``time.monotonic()`` at which its line was written to the port (the same clock
 in every process on the machine): the moment the sample reached the reader's side.
@@ -40,7 +40,7 @@ class SimProcess:
 
     def __init__(self, profile: str, rate: float, target_n: float, faults: str = "", seed: int | None = None,
                  send_log: str | os.PathLike | None = None):
-        args = [sys.executable, "-m", "pressure.ui.sim_process", "--profile", profile, "--rate", str(rate),
+        args = [sys.executable, "-m", "pressure.session.sim_process", "--profile", profile, "--rate", str(rate),
                 "--target-n", repr(float(target_n))]
         if faults:
             args += ["--faults", faults]
@@ -103,7 +103,7 @@ class SimProcess:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pressure.ui.sim_process")
+    parser = argparse.ArgumentParser(prog="pressure.session.sim_process")
     parser.add_argument("--profile", default="ischemic")
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--target-n", type=float, default=30.0)
