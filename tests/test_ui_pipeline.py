@@ -131,6 +131,47 @@ def test_raw_mean_for_tare_and_its_error_without_samples():
     assert p.raw_mean(0.2) == pytest.approx(2.0, abs=0.2)
 
 
+def test_the_recorder_records_while_the_display_is_frozen(tmp_path):
+    """The recorder reads the source with its own cursor on its own thread: samples pushed
+    while nobody ticks the pipeline (a frozen window) are in the file all the same."""
+    path = tmp_path / "frozen.pressure"
+    p, src, _ = make(single_hold(10.0, "10%", 1.0), recorder=RecordingWriter(path, {"unit": "N"}))
+    src.push([3.0] * 250)
+    assert p.recorder.sync()
+    assert p.samples == 0 and p.recorder.samples == 250  # nothing ticked, everything recorded
+    p.tick()
+    p.add_marker("after the freeze")
+    p.close()
+    rec = open_recording(path)
+    assert len(rec) == 250 and [e.kind for e in rec.events if e.kind == "marker"] == ["marker"]
+
+
+def test_a_routine_change_is_an_event_and_starts_a_new_run(tmp_path):
+    path = tmp_path / "change.pressure"
+    p, src, _ = make(single_hold(10.0, "10%", 1.0), recorder=RecordingWriter(path, {"unit": "N"}))
+    src.push([10.0] * 50)
+    p.tick()
+    p.set_routine(single_hold(20.0, "10%", 1.0))
+    src.push([20.0] * 50)
+    p.tick()
+    p.close()
+    assert [r.start_t for r in p.runs] == [-math.inf, pytest.approx(0.5)]
+    routine_events = [e for e in open_recording(path).events if e.kind == "routine"]
+    assert len(routine_events) == 1 and routine_events[0].t == pytest.approx(0.5)
+    assert routine_events[0].data["previous"]["steps"][1]["target"] == pytest.approx(10.0)
+
+
+def test_a_lost_sensor_is_a_disconnected_event(tmp_path):
+    path = tmp_path / "lost.pressure"
+    p, src, _ = make(recorder=RecordingWriter(path, {"unit": "N"}))
+    src.push([1.0] * 30)
+    p.tick()
+    src.state, src.connected = "disconnected", False
+    p.close()
+    lost = [e for e in open_recording(path).events if e.kind == "disconnected"]
+    assert len(lost) == 1 and lost[0].t == pytest.approx(0.3)
+
+
 class BrokenWriter:
     def __init__(self):
         self.closed = False
@@ -148,6 +189,7 @@ class BrokenWriter:
 def test_recording_failure_keeps_the_display_running():
     p, src, _ = make(recorder=BrokenWriter())
     src.push([5.0] * 10)
+    assert p.recorder.sync()  # the recorder thread met the error
     frame = p.tick()
     assert p.recorder is None and "disk full" in p.recorder_error
     src.push([6.0] * 10)

@@ -8,7 +8,9 @@ from PySide6.QtTest import QTest
 from pressure.filters import make_filter
 from pressure.routine import single_hold
 from pressure.ui import theme
-from pressure.ui.replay_window import ReplayWindow, open_replay, retarget
+from pressure.routine import retarget
+from pressure.session.replay_setup import open_replay
+from pressure.ui.replay_window import ReplayWindow
 from pressure.session.scripted import ManualClock
 from test_replay_source import make_recording, ramp_hold_force
 

@@ -13,7 +13,8 @@ from pressure.ui.audio import Silent
 from pressure.ui.main_window import MainWindow
 from pressure.session.pipeline import Pipeline
 from pressure.ui.progress_view import ProgressView
-from pressure.ui.replay_window import ReplayWindow, open_replay
+from pressure.session.replay_setup import open_replay
+from pressure.ui.replay_window import ReplayWindow
 from pressure.session.scripted import ManualClock, ScriptedSource
 from pressure.ui.session_browser import SessionBrowser
 from pressure.ui.training import install_training

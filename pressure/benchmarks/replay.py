@@ -50,7 +50,8 @@ def run(quick: bool = False) -> dict:
 
     from ..ui.app import qt_app
     from ..ui.audio import Silent
-    from ..ui.replay_window import ReplayWindow, open_replay
+    from ..session.replay_setup import open_replay
+    from ..ui.replay_window import ReplayWindow
     from .recording import make_synthetic_recording
 
     seconds = 600.0 if quick else 3600.0

@@ -81,7 +81,8 @@ def run(args) -> int:
     end = float(recording.t[-1])
     if args.start > end:
         raise PressureError(f"--start {args.start:g}: the recording is only {end:.1f} s long")
-    from ..ui.replay_window import open_replay, run_replay
+    from ..session.replay_setup import open_replay
+    from ..ui.app import run_replay
 
     pipeline = open_replay(recording, routine=routine, filt=filt, speed=args.speed, start=args.start,
                            playing=not args.paused)

@@ -83,6 +83,8 @@ class SessionScores:
     recorded_at: str | None = None
     t: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     value: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    run_start_s: float | None = None  # where this run of the routine started (sessions of several runs)
+    runs: list = field(default_factory=list, repr=False)  # every run's scores (None: nothing to score) if several
 
     @property
     def holds(self) -> list[StepScores]:
@@ -112,4 +114,8 @@ class SessionScores:
             "thresholds": self.thresholds, "threshold_mean": self.threshold_mean,
             "threshold_cv_pct": self.threshold_cv_pct,
             "steps": [s.to_dict() for s in self.steps],
+            **({"run_start_s": self.run_start_s,
+                "runs": [None if r is None else {"run_start_s": r.run_start_s,
+                                                 **{k: v for k, v in r.to_dict().items() if k != "runs"}}
+                         for r in self.runs]} if self.runs else {}),
         })

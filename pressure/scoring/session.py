@@ -206,16 +206,26 @@ def routine_of_recording(rec):
 
 def score_recording(rec, routine=None) -> SessionScores:
     """Score a recording with its own filter, unit and key events; ``routine`` overrides the
-    file's (needed for sessions recorded without one, e.g. an imported CSV)."""
-    routine = routine or routine_of_recording(rec)
+    file's (needed for sessions recorded without one, e.g. an imported CSV). A session in which
+    the routine was changed or restarted is scored run by run (:mod:`pressure.scoring.runs`)."""
+    from .runs import recording_runs, score_runs
+
+    own = routine_of_recording(rec)
+    routine = routine or own
     if routine is None:
         raise PressureError(f"{rec.path} has no routine; pass --routine NAME|FILE or "
                             "--target/--tolerance/--hold to score it")
     if len(rec) < 2:
         raise PressureError(f"{rec.path} has no samples to score")
-    events = rec.events if routine_of_recording_matches(rec, routine) else ()
-    return score_session(rec.t, rec.force_n, routine, filter_desc=rec.meta.get("filter"),
-                         events=events, recorded_at=rec.meta.get("started_at"))
+    matches = routine_of_recording_matches(rec, routine)
+    if not matches or not any(e.kind == "routine" for e in rec.events):
+        events = rec.events if matches else ()
+        return score_session(rec.t, rec.force_n, routine, filter_desc=rec.meta.get("filter"),
+                             events=events, recorded_at=rec.meta.get("started_at"))
+    smoothed, described = _smooth(np.asarray(rec.t, dtype=float), np.asarray(rec.force_n, dtype=float),
+                                  rec.meta.get("filter"))
+    return score_runs(rec.t, smoothed, recording_runs(rec, routine), events=rec.events,
+                      filter_info=described, recorded_at=rec.meta.get("started_at"))
 
 
 def routine_of_recording_matches(rec, routine) -> bool:

@@ -1,18 +1,17 @@
-"""The per-tick data pipeline of the window: source -> filter -> display unit -> coach -> recorder.
+"""The per-tick pipeline: source -> filter -> display unit -> coach -> live scorer.
 
 Qt-free on purpose (numpy and the standard library only): the window's 60 Hz timer calls
-:meth:`Pipeline.tick` and draws the returned :class:`Frame`, the tests drive it without a
-window, and replay reuses it with a different *source*.
+:meth:`Pipeline.tick` and draws the returned :class:`Frame`; ``record`` and ``stream`` tick it
+without a window; the tests drive it with a scripted source and a fake clock; replay gives it a
+replay source. Live and replay differ by the :class:`~pressure.session.source.Source` only.
 
-A source is anything with
+The pipeline never writes samples: the :class:`~pressure.session.recorder.Recorder` reads them
+on its own thread with its own cursor. The pipeline hands it the events the session makes
+(markers, steps, thresholds, a routine change) through the recorder's queue.
 
-* ``poll() -> Block``  the samples that are new since the last poll (possibly none),
-* ``stats() -> SourceStats``  what the status bar shows,
-* ``is_live``  True for a sensor (staleness and recording apply), False for a replay.
-
-:class:`LiveSource` wraps the acquisition ``Reader`` and its ``RingBuffer`` (the one hand-off
-from the reader thread: the GUI thread reads with its own cursor, no Qt signal per sample).
-A replay source is added by the replay module and needs nothing else from here.
+Scores come from :attr:`Pipeline.trace`, the whole session, never from the plot's history;
+every run of a routine (a routine set or restarted mid-session starts a new one, recorded as a
+``routine`` event) is scored on its own (:mod:`pressure.session.scores`).
 """
 
 from __future__ import annotations
@@ -25,8 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import PressureError
-from ..samples import FLAG_RECONNECT, Block, to_unit
+from ..samples import FLAG_RECONNECT, FLAG_SATURATED, Block, to_unit
 from .history import OverviewHistory, TraceHistory
+from .source import LiveSource, Source, SourceStats  # noqa: F401 - the names the pipeline's users import
+from .trace import SessionTrace
 
 log = logging.getLogger(__name__)
 
@@ -35,136 +36,6 @@ MAX_WINDOW_SECONDS = 120.0
 TRACE_CAPACITY = 1 << 18  # samples kept for the trace: 2 min at 2000 S/s
 PACER_CAPACITY = 1 << 14  # one pacer point per tick: ~4.5 min at 60 Hz
 COUNTS_CAPACITY = 1 << 13  # raw readings kept for a tare: 4 s at 2000 S/s
-
-
-@dataclass
-class SourceStats:
-    """Health of a source, in the words of the status bar."""
-
-    sensor: str = ""
-    rate_hz: float = math.nan
-    bad_lines: int = 0
-    gaps: int = 0
-    reconnects: int = 0
-    lost: int = 0  # samples the display fell too far behind to read (ring buffer overrun)
-    connected: bool = True
-    state: str = "streaming"  # reader states: connecting, streaming, disconnected, stopped
-    message: str = ""
-    calibrated: bool = True
-
-
-class LiveSource:
-    """New samples from a running Reader's ring buffer, read with this consumer's own cursor."""
-
-    is_live = True
-
-    def __init__(self, reader, buffer, sensor: str = "", on_stop=()):
-        self.reader = reader
-        self.buffer = buffer
-        self.sensor = sensor or str(getattr(reader, "url", "") or "sensor")
-        self._on_stop = list(on_stop)  # e.g. the built-in simulator's host.stop, after the reader
-        self._cursor = 0  # everything the reader wrote since it started belongs to the session
-        self._lost = 0
-        self._stopped = False
-        # Set by whoever polls on a clock (the window: its frame timer): seconds until the next
-        # poll, or a negative number if none is planned. The reader then hands its chunks on
-        # just before each poll (RingBuffer.expect_read): one wake-up of the reader thread a
-        # frame, and no sample waits in the reader for a poll to come.
-        self.time_to_next_poll = None
-
-    def poll(self) -> Block:
-        if self.time_to_next_poll is not None:
-            wait = self.time_to_next_poll()
-            self.buffer.expect_read(time.monotonic() + wait if wait >= 0 else 0.0)
-        block, self._cursor, lost = self.buffer.read_since(self._cursor)
-        if lost:
-            self._lost += lost
-            log.warning("display fell behind: %d samples not shown", lost)
-        return block
-
-    def stats(self) -> SourceStats:
-        s = self.reader.stats()
-        return SourceStats(
-            sensor=self.sensor + (f" ({s.sensor_id})" if getattr(s, "sensor_id", None) and s.sensor_id != self.sensor else ""),
-            rate_hz=float(_first(s, ("rate_hz",), math.nan)),
-            bad_lines=int(_first(s, ("bad_lines",), 0)) + int(_first(s, ("checksum_errors",), 0)),
-            gaps=int(_first(s, ("gaps",), 0)),
-            reconnects=int(_first(s, ("reconnects",), 0)),
-            lost=self._lost,
-            connected=bool(_first(s, ("connected",), True)),
-            state=str(_first(s, ("state",), "streaming")),
-            message=str(_first(s, ("error",), "") or ""),
-            calibrated=bool(_first(s, ("calibrated",), True)),
-        )
-
-    @property
-    def connected(self) -> bool:
-        return bool(_first(self.reader.stats(), ("connected",), True))
-
-    def send(self, command: str) -> None:
-        self.reader.send(command)
-
-    # --- calibration (the window's Tare key and calibration dialog) ------------------------------
-    def current_calibration(self):
-        cal = self.reader.calibration
-        if cal is None:
-            raise PressureError("the sensor has no calibration yet: calibrate it with a known weight")
-        return cal
-
-    def tare(self, raw_mean: float) -> None:
-        """Zero the sensor at ``raw_mean`` (mean raw reading with nothing pressing) and keep it."""
-        self.set_calibration(self.current_calibration().tared(raw_mean))
-
-    def set_calibration(self, cal) -> None:
-        """Use ``cal`` from the next chunk on and store it for this sensor (next runs use it too)."""
-        self.reader.set_calibration(cal)
-        try:
-            from ..calibration import CalibrationStore
-
-            CalibrationStore().save(cal)
-        except PressureError as exc:  # the tare works for this session even if it cannot be saved
-            log.warning("calibration not saved: %s", exc)
-
-    def recording_meta(self) -> dict | None:
-        """What the recording should say about the sensor (None until it streams): its identity,
-        rate and the calibration in use (a tare changes it, and the recording notes that)."""
-        s = self.reader.stats()
-        if getattr(s, "state", "streaming") != "streaming":
-            return None
-        info = dict(getattr(s, "device_info", {}) or {})
-        try:
-            rate = float(info["rate"]) if "rate" in info else None
-        except (TypeError, ValueError):
-            rate = None
-        cal = self.reader.calibration
-        return {
-            "sensor": {"id": getattr(s, "sensor_id", None), "url": str(getattr(self.reader, "url", "")),
-                       "format": getattr(s, "format", None), "rate_hz": rate, "device_info": info},
-            "calibration": cal.to_dict() if hasattr(cal, "to_dict") else None,
-        }
-
-    def stop(self) -> None:
-        """Stop the reader (and what it reads from, e.g. the simulator); safe to call twice."""
-        if self._stopped:
-            return
-        self._stopped = True
-        self.reader.stop()
-        join = getattr(self.reader, "join", None)
-        if join is not None:
-            join(2.0)
-        for stop in self._on_stop:
-            try:
-                stop()
-            except Exception as exc:  # noqa: BLE001 - shutting down: report, carry on
-                log.warning("stopping %s: %s", self.sensor, exc)
-
-
-def _first(obj, names, default):
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
 
 
 @dataclass
@@ -186,6 +57,15 @@ class Frame:
 
 
 @dataclass
+class Run:
+    """One run of a routine: from the moment it was set (or restarted) to the next run."""
+
+    start_t: float    # session time it started (-inf: before the first sample)
+    routine: object
+    coach: object
+
+
+@dataclass
 class Marker:
     t: float
     kind: str      # the recording's event kind ("marker" or "threshold")
@@ -193,13 +73,21 @@ class Marker:
 
 
 class Pipeline:
-    """Drain a source each tick, smooth, convert, coach and record; keep plot histories."""
+    """Drain a source each tick, smooth, convert and coach; keep the session and plot histories.
+
+    ``recorder``: a :class:`~pressure.session.recorder.Recorder`, or a RecordingWriter that is
+    then recorded by a Recorder over the source's own tap."""
 
     def __init__(self, source, routine, filt, *, recorder=None, coach_factory=None,
                  clock=time.monotonic, trace_capacity: int = TRACE_CAPACITY):
         self.source = source
         self.filter = filt
+        from .recorder import Recorder
+
+        if recorder is not None and not isinstance(recorder, Recorder):
+            recorder = Recorder(recorder, source)
         self.recorder = recorder
+        self._failed_recorder = None
         self.recorder_error: str = ""
         self._clock = clock
         self._coach_factory = coach_factory or _default_coach
@@ -207,6 +95,8 @@ class Pipeline:
         self.overview = OverviewHistory()
         self.pacer = TraceHistory(PACER_CAPACITY)
         self.counts = TraceHistory(COUNTS_CAPACITY)  # raw sensor readings, for tare and calibration
+        self.trace = SessionTrace()  # the whole session, smoothed newtons: what scores are made of
+        self.runs: list[Run] = []
         self.markers: list[Marker] = []
         self.samples = 0
         self.last_arrival = math.nan   # monotonic time the newest sample reached the reader
@@ -214,7 +104,6 @@ class Pipeline:
         self.last_value = math.nan
         self.last_raw = math.nan
         self.state = None
-        self._source_meta = None
         self.routine = None
         self.coach = None
         self.set_routine(routine)
@@ -235,12 +124,25 @@ class Pipeline:
             self.history.scale(factor)
             self.overview.scale(factor)
             self.pacer.clear()
+        previous = self.routine
         self.routine = routine
         self.coach = self._coach_factory(routine)
         self.state = None
-        self._n_per_unit = float(to_unit(1.0, routine.unit, routine.area_cm2))  # display units per newton
-        if self.recorder is not None and not math.isnan(self.last_t):
+        self._units_per_newton = float(to_unit(1.0, routine.unit, routine.area_cm2))
+        started = not math.isnan(self.last_t)
+        self.runs.append(Run(self.last_t if started else -math.inf, routine, self.coach))
+        if started:  # a new run mid-session: the recording says where, and what ran before
+            self._record_event(self.last_t, "routine", routine.name,
+                               {"routine": routine.to_dict(), "run": len(self.runs) - 1,
+                                "previous": previous.to_dict() if previous is not None else None})
             self._record_meta(routine=routine.to_dict(), unit=routine.unit, area_cm2=routine.area_cm2)
+
+    def session_values(self, t0: float = -math.inf, t1: float = math.inf, routine=None):
+        """(t, smoothed value in ``routine``'s unit, default the current one) of the whole
+        session between ``t0`` and ``t1``: what scores are made of."""
+        routine = routine or self.routine
+        t, v = self.trace.between(t0, t1)
+        return np.array(t), np.asarray(to_unit(v, routine.unit, routine.area_cm2), dtype=float)
 
     def set_filter(self, filt) -> None:
         """A new filter starts afresh from the next sample (the trace so far keeps its old smoothing)."""
@@ -249,6 +151,7 @@ class Pipeline:
 
     # --- the tick ----------------------------------------------------------------------------
     def tick(self) -> Frame:
+        self._check_recorder()
         block = self.source.poll()
         frame = Frame()
         now = self._clock()
@@ -257,20 +160,21 @@ class Pipeline:
             self._take(block, frame)
         frame.new = n
         frame.t, frame.value, frame.raw, frame.state = self.last_t, self.last_value, self.last_raw, self.state
-        if getattr(self.source, "is_live", True):
+        if self.source.is_live:
             frame.age_s = now - self.last_arrival if math.isfinite(self.last_arrival) else math.inf
             frame.stale = not frame.age_s <= STALE_AFTER_S
         else:
             frame.age_s, frame.stale = 0.0, math.isnan(self.last_t)
         # Only a silent source can be disconnected: ask (a lock in the reader) only then.
-        frame.connected = True if not frame.stale else bool(getattr(self.source, "connected", True))
+        frame.connected = True if not frame.stale else bool(self.source.connected)
         return frame
 
     def _take(self, block: Block, frame: Frame) -> None:
         smooth_n = self.filter.process(block.t, block.force_n)
-        k = self._n_per_unit
+        k = self._units_per_newton
         raw = block.force_n * k
         smooth = smooth_n * k
+        self.trace.append(block.t, smooth_n)
         self.history.append(block.t, raw, smooth)
         self.overview.append(block.t, smooth)
         self.counts.append(block.t, block.raw, block.raw)
@@ -278,7 +182,7 @@ class Pipeline:
         arrival = block.arrival[np.isfinite(block.arrival)]
         self.last_arrival = float(arrival[-1]) if arrival.size else self._clock()
         frame.arrivals, frame.times = block.arrival, block.t
-        frame.saturated = bool(np.any(block.flags & 1))
+        frame.saturated = bool(np.any(block.flags & FLAG_SATURATED))
         if np.any(block.flags & FLAG_RECONNECT):
             log.info("sensor reconnected at t=%.3f", float(block.t[np.argmax(block.flags & FLAG_RECONNECT)]))
         self.last_t = float(block.t[-1])
@@ -286,8 +190,6 @@ class Pipeline:
         finite = np.flatnonzero(np.isfinite(smooth))
         if finite.size:
             self.last_value = float(smooth[finite[-1]])
-        if self.recorder is not None:  # samples first, then the events they caused
-            self._record(lambda: self.recorder.append(block))
         self._feed_coach(block.t, smooth, frame)
 
     def _feed_coach(self, t: np.ndarray, values: np.ndarray, frame: Frame) -> None:
@@ -341,20 +243,26 @@ class Pipeline:
         return float(recent.mean())
 
     # --- recording -------------------------------------------------------------------------------
+    def _check_recorder(self) -> None:
+        """A recorder that failed (disk full, file removed) stops; the display carries on."""
+        if self.recorder is not None and self.recorder.error:
+            self.recorder_error = self.recorder.error
+            self._failed_recorder, self.recorder = self.recorder, None
+
     def _record(self, action) -> None:
         try:
             action()
-        except PressureError as exc:  # disk full, file removed: keep the display, stop recording
+        except PressureError as exc:
             self.recorder_error = str(exc)
             log.error("recording stopped: %s", exc)
-            self.recorder = None
+            self._failed_recorder, self.recorder = self.recorder, None
 
     def _record_event(self, t, kind, text="", data=None) -> None:
         if self.recorder is not None:
             self._record(lambda: self.recorder.add_event(t, kind, text, data))
 
     def _record_meta(self, **changes) -> None:
-        if self.recorder is not None and hasattr(self.recorder, "update_meta"):
+        if self.recorder is not None:
             self._record(lambda: self.recorder.update_meta(**changes))
 
     def _record_coach_event(self, event) -> None:
@@ -371,18 +279,14 @@ class Pipeline:
             self._record_event(event.t, kind, text, data)
 
     def follow_source(self) -> None:
-        """Keep the recording's sensor metadata current (called a few times a second)."""
-        get = getattr(self.source, "recording_meta", None)
-        if self.recorder is None or get is None:
-            return
-        meta = get()
-        if meta is not None and meta != self._source_meta:
-            self._source_meta = meta
-            self._record_meta(**meta)
+        """Notice a failed recorder (called a few times a second; the recorder itself follows
+        the sensor's identity and calibration on its own thread)."""
+        self._check_recorder()
 
     def close(self) -> None:
         """Close the recording (all samples and events committed); the source is stopped by its owner."""
-        recorder, self.recorder = self.recorder, None
+        recorder, self.recorder = self.recorder or self._failed_recorder, None
+        self._failed_recorder = None
         if recorder is not None:
             try:
                 recorder.close()

@@ -38,7 +38,9 @@ import numpy as np
 
 from ..coach import Coach
 from ..samples import FLAG_GAP_BEFORE, Block, to_unit
-from .pipeline import Marker, Pipeline, SourceStats
+from .pipeline import Marker, Pipeline
+from .source import Source, SourceStats
+from .trace import SessionTrace
 
 log = logging.getLogger(__name__)
 
@@ -152,11 +154,11 @@ def keys_for(recording, routine) -> tuple[float | None, list]:
 
 # ---------------------------------------------------------------- the source
 
-class ReplaySource:
+class ReplaySource(Source):
     """Samples of a recording as time passes on ``clock`` x ``speed`` (see the module docstring)."""
 
     is_live = False
-    connected = True
+    can_seek = True
 
     def __init__(self, recording, clock=time.monotonic, speed: float = 1.0, start: float = 0.0,
                  playing: bool = True):
@@ -365,7 +367,7 @@ class ReplayPipeline(Pipeline):
         self.exact = True  # False after a seek that had to fast-forward the coach
         self._keys: tuple = (None, [])
         super().__init__(source, routine, filt, clock=clock, coach_factory=self._make_coach)
-        self.overview = RecordingOverview(self.recording, self._n_per_unit)
+        self.overview = RecordingOverview(self.recording, self._units_per_newton)
         # every marker of the file from the start (the trace view draws them all in one call),
         # so the overview shows where they are before playback gets there
         self.markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in self.recording.events
@@ -412,6 +414,7 @@ class ReplayPipeline(Pipeline):
         rec = self.recording
         src = self.source
         i1 = src.seek(t)
+        self.trace = SessionTrace()  # what was played from here on (the file itself is the session)
         self.history.clear()
         self.pacer.clear()
         self.counts.clear()
@@ -422,7 +425,7 @@ class ReplayPipeline(Pipeline):
             return
         t_end = float(rec.t[i1 - 1])
         i0 = int(np.searchsorted(rec.t, t_end - self.window_s, side="left"))
-        k = self._n_per_unit
+        k = self._units_per_newton
         an = self.analysis
         cp = an.checkpoint_before(i1) if an is not None else None
         if cp is not None and i1 - cp.index <= (CHECKPOINT_S + 1.0) * (rec.rate_hz or 1000.0):
@@ -453,7 +456,7 @@ class ReplayPipeline(Pipeline):
     def _cold_seek(self, cp, i0: int, i1: int):
         """Before the analysis got here: warm a fresh filter, fast-forward the coach decimated."""
         rec = self.recording
-        k = self._n_per_unit
+        k = self._units_per_newton
         filt = copy.deepcopy(self.filter)
         filt.reset()
         warm_s = max(WARM_MIN_S, 5.0 * filt.lag_hint_s)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..buffer import RingBuffer
 from ..samples import Block
-from .pipeline import SourceStats
+from .source import Source, SourceStats, Tap
 
 
 class ManualClock:
@@ -21,16 +22,21 @@ class ManualClock:
         return self.now
 
 
-class ScriptedSource:
-    """A live-looking source whose samples the caller pushes; arrival times come from the clock."""
+class ScriptedSource(Source):
+    """A live-looking source whose samples the caller pushes; arrival times come from the clock.
+
+    The pushed samples go through a ring buffer like a reader's, so a recorder reads them with
+    a cursor of its own exactly as it does live."""
 
     is_live = True
+    can_tare = True
 
-    def __init__(self, clock: ManualClock, rate: float = 100.0):
+    def __init__(self, clock: ManualClock, rate: float = 100.0, capacity: int = 1 << 20):
         self.clock = clock
         self.rate = rate
         self.t = 0.0
-        self._pending: list[Block] = []
+        self.buffer = RingBuffer(capacity)
+        self._tap = Tap(self.buffer)
         self.connected = True
         self.state = "streaming"
         self.stopped = False
@@ -44,14 +50,17 @@ class ScriptedSource:
         t = self.t + np.arange(1, len(values) + 1) / self.rate
         self.t = float(t[-1])
         self.clock.now += len(values) / self.rate
-        self._pending.append(Block.make(t, values, values, arrival=np.full(len(values), self.clock.now)))
+        self.buffer.append(Block.make(t, values, values, arrival=np.full(len(values), self.clock.now)))
 
     def poll(self) -> Block:
-        block, self._pending = Block.concat(self._pending), []
-        return block
+        return self._tap.read()[0]
+
+    def tap(self) -> Tap:
+        return Tap(self.buffer)
 
     def stats(self) -> SourceStats:
-        return SourceStats(sensor="fake", rate_hz=self.rate, connected=self.connected, state=self.state)
+        return SourceStats(sensor="fake", rate_hz=self.rate, connected=self.connected, state=self.state,
+                           disconnected_at=self.t if self.state == "disconnected" else None)
 
     def tare(self, raw_mean: float) -> None:
         self.tares.append(raw_mean)

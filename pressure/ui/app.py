@@ -211,3 +211,21 @@ def _quit_on_signals(window) -> dict:
         except ValueError:  # not the main thread (tests): leave signals alone
             pass
     return previous
+
+
+def run_replay(pipeline: ReplayPipeline, *, window_seconds: float = 20.0, y_max: float = 0.0,
+               seconds: float | None = None, screenshot: Path | None = None, sound: bool = True,
+               training: bool = True) -> int:
+    """Show the replay window until closed (or for ``seconds``; then the screenshot). Exit code."""
+    from .audio import make_audio
+    from .replay_window import ReplayWindow
+
+    app = qt_app()
+    window = ReplayWindow(pipeline, audio=make_audio(sound), window_seconds=window_seconds, y_max=y_max)
+    if training:
+        from .training import install_training
+
+        install_training(window)
+    window.resize(1280, 720)
+    window.show()
+    return run_window(app, window, seconds=seconds, screenshot=screenshot)

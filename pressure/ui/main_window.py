@@ -121,8 +121,7 @@ class MainWindow(QMainWindow):
         time. Asked of the timer itself, not assumed a frame interval away: after a late frame
         a precise timer fires sooner to keep its rhythm, and a reader expecting a whole interval
         would hold that frame's samples past it (measured: 2 % of frames, each a frame late)."""
-        if hasattr(self.pipeline.source, "time_to_next_poll"):
-            self.pipeline.source.time_to_next_poll = self._time_to_next_tick
+        self.pipeline.source.pace(self._time_to_next_tick)
 
     def _time_to_next_tick(self) -> float:
         """Seconds until the timer fires next (in whole milliseconds); -1 when stopped."""
@@ -297,7 +296,7 @@ class MainWindow(QMainWindow):
 
     def _draw_readout(self, frame) -> None:
         p = self.pipeline
-        if getattr(p.source, "is_live", True):
+        if p.source.is_live:
             if not frame.connected:
                 stats = getattr(self, "_stats", None)
                 if getattr(stats, "state", "") == "connecting" and not p.samples:
@@ -383,7 +382,7 @@ class MainWindow(QMainWindow):
 
     def tare(self) -> None:
         source = self.pipeline.source
-        if not hasattr(source, "tare"):
+        if not source.can_tare:
             self.status.showMessage("tare needs a live sensor", 3000)
             return
         try:
@@ -451,10 +450,8 @@ class MainWindow(QMainWindow):
     def replace_pipeline(self, pipeline, recording_path: str | None = None) -> None:
         """A new sensor is a new session: close the old one (its recording), start fresh."""
         old = self.pipeline
+        old.source.stop()  # first: the recorder then writes every sample the sensor sent
         old.close()
-        stop = getattr(old.source, "stop", None)
-        if stop:
-            stop()
         self.pipeline = pipeline
         self._pace_source()
         self._recording_path = recording_path
@@ -472,10 +469,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         """Stop drawing, close the recording (every sample and event committed), stop the sensor."""
         self.timer.stop()
+        self.pipeline.source.stop()  # first: the recorder then writes every sample the sensor sent
         self.pipeline.close()
-        stop = getattr(self.pipeline.source, "stop", None)
-        if stop:
-            stop()
         self.audio.close()
         if self.settings is not None:
             self.settings.set("window/geometry", bytes(self.saveGeometry().data()))

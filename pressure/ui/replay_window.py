@@ -9,9 +9,7 @@ no one to advance a routine for: the recorded key presses are replayed).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -22,96 +20,15 @@ from ..errors import PressureError
 from . import theme
 from .main_window import MainWindow
 from .replay_controls import ReplayControls
-from ..session.replay_source import ReplayPipeline, ReplaySource
+from ..routine import retarget
+from ..session.replay_setup import open_replay
+from ..session.replay_source import ReplayPipeline
 
 log = logging.getLogger(__name__)
 
 SEEK_KEY_S = 5.0  # Left / Right jump this far
 ANALYSIS_SLICE_S = 0.006  # analysis work between two events: the GUI never waits longer
 SEEK_WINDOW_MIN_S = 30.0  # a seek fills at least this much trace (+/- then needs no new seek)
-
-
-# ---------------------------------------------------------------- building a replay
-
-def no_routine(unit: str = "N", area_cm2=None):
-    """A routine without targets, for recordings made without one (imported files)."""
-    from ..routine import Routine, Step
-
-    return Routine("no routine", steps=(Step("rest", duration=1e9, label="no routine"),),
-                   unit=unit, area_cm2=area_cm2)
-
-
-def routine_for(recording, routine=None):
-    """``routine`` if given, else the file's own, else a routine without targets."""
-    from ..scoring import routine_of_recording
-
-    if routine is not None:
-        return routine
-    own = routine_of_recording(recording)
-    if own is not None:
-        return own
-    from ..samples import normalize_unit
-
-    try:
-        unit = normalize_unit(recording.meta.get("unit") or "N")
-        return no_routine(unit, recording.meta.get("area_cm2"))
-    except PressureError:
-        return no_routine()
-
-
-def filter_for(recording, filt=None):
-    """``filt`` if given, else the filter the session was recorded with, else the default."""
-    from ..filters import default_filter, filter_from_description
-
-    if filt is not None:
-        return filt
-    desc = recording.meta.get("filter")
-    if desc:
-        try:
-            return filter_from_description(desc)
-        except PressureError as exc:
-            log.warning("%s: recorded filter unusable (%s); using the default", recording.path, exc)
-    return default_filter()
-
-
-def open_replay(path, *, routine=None, filt=None, speed: float = 1.0, start: float = 0.0,
-                playing: bool = True, clock=None) -> ReplayPipeline:
-    """Read ``path`` (or take an open Recording) and make its replay pipeline (PressureError
-    with the file's problem)."""
-    import time
-
-    from ..recording import RecordingError, open_recording
-
-    recording = path if hasattr(path, "force_n") else open_recording(path)
-    if len(recording) == 0:
-        raise RecordingError(f"{path}: the recording has no samples to replay")
-    routine = routine_for(recording, routine)
-    clock = clock or time.monotonic
-    source = ReplaySource(recording, clock=clock, speed=speed, start=start, playing=playing)
-    return ReplayPipeline(source, routine, filter_for(recording, filt), clock=clock)
-
-
-def retarget(routine, target: float | None = None, tolerance: float | None = None):
-    """The routine with a new main target (every target scaled by new / largest) and/or a new
-    absolute tolerance on every banded step; a ceiling below a new target is raised to it."""
-    from ..routine import Routine
-
-    targets = [s.target for s in routine.steps if s.target]
-    factor = target / max(targets) if target and targets else 1.0
-    steps = []
-    for s in routine.steps:
-        changes = {}
-        if s.target is not None and factor != 1.0:
-            changes["target"] = s.target * factor
-        if tolerance is not None and s.band() is not None:
-            changes["tolerance"] = tolerance
-        steps.append(dataclasses.replace(s, **changes) if changes else s)
-    ceiling = routine.ceiling
-    top = max([s.target for s in steps if s.target] or [0.0])
-    if ceiling is not None and top > ceiling:
-        ceiling = top * 1.2
-    return Routine(routine.name, tuple(steps), unit=routine.unit, area_cm2=routine.area_cm2,
-                   ceiling=ceiling, description=routine.description)
 
 
 # ---------------------------------------------------------------- re-analysis panel
@@ -253,12 +170,13 @@ class ReplayWindow(MainWindow):
 
     @property
     def title_kind(self) -> str:
-        path = getattr(getattr(self.pipeline, "recording", None), "path", None)
+        recording = self.pipeline.source.recording
+        path = recording.path if recording is not None else None
         return f"replay — {path.name}" if path else "replay"
 
     def _start_analysis(self) -> None:
         """Run the new pipeline's exact analysis in slices between frames (see replay_source)."""
-        an = getattr(self.pipeline, "analysis", None)
+        an = self.pipeline.analysis
         if an is None or an is self._analysis_started:
             return
         self._analysis_started = an
@@ -399,21 +317,3 @@ class ReplayWindow(MainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self._stop_analysis()
         super().closeEvent(event)
-
-
-def run_replay(pipeline: ReplayPipeline, *, window_seconds: float = 20.0, y_max: float = 0.0,
-               seconds: float | None = None, screenshot: Path | None = None, sound: bool = True,
-               training: bool = True) -> int:
-    """Show the replay window until closed (or for ``seconds``; then the screenshot). Exit code."""
-    from .app import qt_app, run_window
-    from .audio import make_audio
-
-    app = qt_app()
-    window = ReplayWindow(pipeline, audio=make_audio(sound), window_seconds=window_seconds, y_max=y_max)
-    if training:
-        from .training import install_training
-
-        install_training(window)
-    window.resize(1280, 720)
-    window.show()
-    return run_window(app, window, seconds=seconds, screenshot=screenshot)

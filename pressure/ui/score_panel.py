@@ -242,7 +242,11 @@ class ScoreTracker:
         starts = [e for e in p.coach.events if e.kind == "step_start" and e.t <= p.last_t]
         holds_before = sum(1 for e in p.coach.events if e.kind == "step_end" and e.t <= p.last_t
                            and p.routine.steps[e.step].kind == "hold")
-        t, _raw, smooth = p.history.window(starts[-1].t if starts else -np.inf)
+        t0 = starts[-1].t if starts else -np.inf
+        if p.source.is_live:  # the whole session: a step longer than the plot's history counts whole
+            t, smooth = p.session_values(t0)
+        else:  # a replay holds the file's exact analysis around what is shown
+            t, _raw, smooth = p.history.window(t0)
         fake = SimpleNamespace(events=(starts[-1],) if starts else (), step_index=state.step_index)
         self._holds_before = holds_before
         self.panel.set_mode(routine_mode(p.routine))

@@ -1,9 +1,9 @@
 """The end-of-routine summary: each step's scores, the session score, the worst moment on the
 trace, and (for a student with a reference) the attempt and the reference side by side.
 
-Scores are :func:`pressure.scoring.score_trace` over the smoothed trace the window showed and
-the coach's own events (key presses included), so the numbers match a report of the same
-session. The dialog is not modal: the practitioner may keep working while it is open.
+Scores come from :func:`pressure.session.scores.session_scores`: the whole session, run by
+run, with the coach's own events (key presses included), so the numbers match a report of the
+same session. The dialog is not modal: the practitioner may keep working while it is open.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import html
 import logging
 import math
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QPushButton, QTextBrowser, QVBoxLayout
 
 from ..errors import PressureError
-from ..scoring import score_trace
+from ..session.scores import session_scores
 from . import theme
 
 log = logging.getLogger(__name__)
@@ -26,33 +25,6 @@ WORST_PEN = "#ff6e40"
 STEP_COLUMNS = (("time_in_band_pct", "in band %"), ("cv_pct", "CV %"), ("mae_pct", "error %"),
                 ("drift_pct_per_10s", "drift %/10 s"), ("overshoot_pct", "overshoot %"),
                 ("time_to_band_s", "to band s"))
-
-
-def session_trace(pipeline) -> tuple[np.ndarray, np.ndarray]:
-    """(t, smoothed value) of the session up to now: a replay's exact analysis when it got
-    there, else what the pipeline's trace history still holds."""
-    an = getattr(pipeline, "analysis", None)
-    src = pipeline.source
-    if an is not None and hasattr(src, "recording"):
-        upto = int(np.searchsorted(src.recording.t, pipeline.last_t, side="right"))
-        if an.done >= upto and upto > 1:
-            return src.recording.t[:upto], an.smooth[:upto]
-    t, _raw, smooth = pipeline.history.window(-np.inf)
-    return np.array(t), np.array(smooth)
-
-
-def session_scores(pipeline, whole: bool = False):
-    """Score what the pipeline played (``whole``: a replay's whole file, analysed to the end)."""
-    if whole and getattr(pipeline, "analysis", None) is not None:
-        an = pipeline.analysis
-        while not an.finished:  # quick for a session; a long file is usually analysed already
-            an.step(200_000)
-        rec = pipeline.source.recording
-        return score_trace(rec.t, an.smooth, pipeline.routine, events=an.coach.events,
-                           filter_info=pipeline.filter.describe(), recorded_at=rec.meta.get("started_at"))
-    t, value = session_trace(pipeline)
-    return score_trace(t, value, pipeline.routine, events=pipeline.coach.events,
-                       filter_info=pipeline.filter.describe())
 
 
 def _num(v, digits=1) -> str:

@@ -67,7 +67,7 @@ class Training:
         ghost.setChecked(self.ghost is not None)
         ghost.setEnabled(self.ghost is not None)
         self.actions["ghost"] = ghost
-        if not hasattr(w, "open_path"):  # a live window: replay opens in a window of its own
+        if not w.pipeline.source.can_seek:  # a live window: replay opens in a window of its own
             menu.addSeparator()
             self.actions["open"] = self._add(menu, "Open recording…", self.open_recording, None)
             self.actions["library"] = self._add(menu, "Session library…", self.open_library, None)
@@ -105,7 +105,7 @@ class Training:
     # --- summary -------------------------------------------------------------------------------
     def show_summary_now(self) -> None:
         """Menu/F9: a replay's whole file; a live window's session so far."""
-        self.show_summary(whole=hasattr(self.window.pipeline, "analysis"))
+        self.show_summary(whole=self.window.pipeline.source.can_seek)
 
     def show_summary(self, whole: bool = False):
         p = self.window.pipeline
@@ -133,7 +133,7 @@ class Training:
     def show_worst(self, worst: dict) -> None:
         """Bring the worst moment into the trace (a replay jumps there; live it is marked)."""
         w = self.window
-        if hasattr(w, "seek"):
+        if w.pipeline.source.can_seek:
             t = float(worst["t_s"]) + w.trace.window_seconds / 2
             w.seek(min(t, w.pipeline.source.t_end))
         self.worst.show(worst, w.pipeline.unit)
@@ -149,7 +149,8 @@ class Training:
     def show_progress(self):
         from .progress_view import ProgressView
 
-        labels = getattr(getattr(self.window.pipeline.source, "recording", None), "labels", {}) or {}
+        recording = self.window.pipeline.source.recording
+        labels = (recording.labels if recording is not None else {}) or {}
         trainee = labels.get("trainee") or labels.get("student")
         self.progress_view = ProgressView(self.window, trainee=trainee, routine=self.window.pipeline.routine.name)
         self.progress_view.show()
@@ -160,7 +161,8 @@ class Training:
 
         from ..paths import sessions_dir
         from ..recording import EXTENSION
-        from .replay_window import ReplayWindow, open_replay
+        from ..session.replay_setup import open_replay
+        from .replay_window import ReplayWindow
 
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.window, "Open recording", str(sessions_dir()),

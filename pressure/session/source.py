@@ -1,0 +1,215 @@
+"""Where a session's samples come from: the :class:`Source` interface and the live source.
+
+A source is polled by the pipeline once a tick (``poll() -> Block``: what is new since the
+last poll) and says what it can do through plain class attributes, so the window and the
+pipeline never probe for methods:
+
+* ``is_live``     a sensor: staleness applies, a recording can be made, the reader is paced;
+* ``can_seek``    a replay: seek, step, jump to markers;
+* ``can_tare``    the Tare key and the calibration dialog work (:meth:`tare`, :meth:`set_calibration`);
+* ``recording``   the file a replay plays (None for a live or scripted source);
+* :meth:`tap`     a second, independent cursor over the same samples (the recorder's), or None.
+
+Three sources exist: :class:`LiveSource` (a running Reader's ring buffer, here),
+:class:`~pressure.session.replay_source.ReplaySource` (a recording on a clock) and
+:class:`~pressure.session.scripted.ScriptedSource` (samples pushed by a test).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from ..errors import PressureError
+from ..samples import Block
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceStats:
+    """Health of a source, in the words of the status bar."""
+
+    sensor: str = ""
+    rate_hz: float = math.nan
+    bad_lines: int = 0
+    gaps: int = 0
+    reconnects: int = 0
+    lost: int = 0  # samples the display fell too far behind to read (ring buffer overrun)
+    connected: bool = True
+    state: str = "streaming"  # reader states: connecting, streaming, disconnected, stopped
+    message: str = ""
+    calibrated: bool = True
+    disconnected_at: float | None = None  # session time the port went away (None while connected)
+
+
+class Source:
+    """The interface every source implements; the defaults are those of a source that only plays."""
+
+    is_live = False
+    can_tare = False
+    can_seek = False
+    recording = None  # the Recording a replay plays
+    sensor = ""
+    connected = True  # a source that can lose its sensor overrides this
+
+    def poll(self) -> Block:
+        raise NotImplementedError
+
+    def stats(self) -> SourceStats:
+        return SourceStats(sensor=self.sensor)
+
+    def tap(self):
+        """A :class:`Tap` over the same samples with a cursor of its own (None: nothing to record)."""
+        return None
+
+    def sensor_meta(self) -> dict | None:
+        """The sensor's identity and calibration for the recording (None until it is known)."""
+        return None
+
+    def pace(self, next_poll_in) -> None:
+        """``next_poll_in()``: seconds until the next poll (negative: none planned); live only."""
+
+    def tare(self, raw_mean: float) -> None:
+        raise PressureError("this source cannot be tared")
+
+    def set_calibration(self, cal) -> None:
+        raise PressureError("this source has no calibration to set")
+
+    def current_calibration(self):
+        raise PressureError("this source has no calibration")
+
+    def stop(self) -> None:
+        """Stop whatever feeds the source; safe to call twice."""
+
+
+class Tap:
+    """A consumer's own cursor over a ring buffer (the recorder's: the display never moves it)."""
+
+    def __init__(self, buffer, cursor: int = 0):
+        self.buffer = buffer
+        self.cursor = cursor
+
+    def read(self, timeout: float = 0.0) -> tuple[Block, int]:
+        """(new samples, samples overwritten before this cursor got to them); waits up to ``timeout``."""
+        if timeout > 0 and not self.buffer.wait(self.cursor, timeout):
+            return Block.empty(), 0
+        block, self.cursor, lost = self.buffer.read_since(self.cursor)
+        return block, lost
+
+
+def _read_at(wait: float) -> float:
+    """The monotonic time of a poll ``wait`` seconds away; 0 when none is planned."""
+    return time.monotonic() + wait if wait >= 0 else 0.0
+
+
+def _stat(stats, name: str, default):
+    value = getattr(stats, name, None)
+    return default if value is None else value
+
+
+class LiveSource(Source):
+    """New samples from a running Reader's ring buffer, read with this consumer's own cursor."""
+
+    is_live = True
+    can_tare = True
+
+    def __init__(self, reader, buffer, sensor: str = "", on_stop=()):
+        self.reader = reader
+        self.buffer = buffer
+        self.sensor = sensor or str(reader.url or "sensor")
+        self._on_stop = list(on_stop)  # e.g. the built-in simulator's host.stop, after the reader
+        self._tap = Tap(buffer)  # everything the reader wrote since it started belongs to the session
+        self._lost = 0
+        self._stopped = False
+        self.time_to_next_poll = None
+
+    def pace(self, next_poll_in) -> None:
+        """The window polls on its frame timer: the reader hands its chunks on just before each
+        poll, so no sample waits in the reader for a poll to come (one wake-up a frame)."""
+        reader_pace = getattr(self.reader, "pace", None)  # the split reader takes the pacing itself
+        if reader_pace is not None:
+            reader_pace(lambda: _read_at(next_poll_in()))
+        else:
+            self.time_to_next_poll = next_poll_in
+
+    def poll(self) -> Block:
+        if self.time_to_next_poll is not None:
+            self.buffer.expect_read(_read_at(self.time_to_next_poll()))
+        block, lost = self._tap.read()
+        if lost:
+            self._lost += lost
+            log.warning("display fell behind: %d samples not shown", lost)
+        return block
+
+    def tap(self) -> Tap:
+        return Tap(self.buffer)
+
+    def stats(self) -> SourceStats:
+        s = self.reader.stats()
+        sensor_id = _stat(s, "sensor_id", None)
+        return SourceStats(
+            sensor=self.sensor + (f" ({sensor_id})" if sensor_id and sensor_id != self.sensor else ""),
+            rate_hz=float(_stat(s, "rate_hz", math.nan)),
+            bad_lines=int(_stat(s, "bad_lines", 0)) + int(_stat(s, "checksum_errors", 0)),
+            gaps=int(_stat(s, "gaps", 0)),
+            reconnects=int(_stat(s, "reconnects", 0)),
+            lost=self._lost,
+            connected=bool(_stat(s, "connected", True)),
+            state=str(_stat(s, "state", "streaming")),
+            message=str(_stat(s, "error", "") or ""),
+            calibrated=bool(_stat(s, "calibrated", True)),
+            disconnected_at=_stat(s, "disconnected_at", None),
+        )
+
+    @property
+    def connected(self) -> bool:
+        return bool(_stat(self.reader.stats(), "connected", True))
+
+    def send(self, command: str) -> None:
+        self.reader.send(command)
+
+    # --- calibration (the window's Tare key and calibration dialog) ------------------------------
+    def current_calibration(self):
+        cal = self.reader.calibration
+        if cal is None:
+            raise PressureError("the sensor has no calibration yet: calibrate it with a known weight")
+        return cal
+
+    def tare(self, raw_mean: float) -> None:
+        """Zero the sensor at ``raw_mean`` (mean raw reading with nothing pressing) and keep it."""
+        self.set_calibration(self.current_calibration().tared(raw_mean))
+
+    def set_calibration(self, cal) -> None:
+        """Use ``cal`` from the next chunk on and store it for this sensor (next runs use it too)."""
+        self.reader.set_calibration(cal)
+        try:
+            from ..calibration import CalibrationStore
+
+            CalibrationStore().save(cal)
+        except PressureError as exc:  # the tare works for this session even if it cannot be saved
+            log.warning("calibration not saved: %s", exc)
+
+    def sensor_meta(self) -> dict | None:
+        from .meta import sensor_meta
+
+        if _stat(self.reader.stats(), "state", "streaming") != "streaming":
+            return None
+        return sensor_meta(self.reader)
+
+    recording_meta = sensor_meta  # the name the window used before the engine had one place for it
+
+    def stop(self) -> None:
+        """Stop the reader (and what it reads from, e.g. the simulator); safe to call twice."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.reader.stop()
+        self.reader.join(2.0)
+        for stop in self._on_stop:
+            try:
+                stop()
+            except Exception as exc:  # noqa: BLE001 - shutting down: report, carry on
+                log.warning("stopping %s: %s", self.sensor, exc)
