@@ -105,6 +105,14 @@ class SessionScores:
         return out
 
     def to_dict(self) -> dict:
+        data = self._run_dict()
+        if self.runs:  # several runs of the routine: each on its own, the last one above
+            data["run_start_s"] = self.run_start_s
+            data["runs"] = [None if r is None else {"run_start_s": r.run_start_s, **r._run_dict()}
+                            for r in self.runs]
+        return clean(data)
+
+    def _run_dict(self) -> dict:
         return clean({
             "routine": self.routine_name, "routine_steps": self.routine.get("steps"),
             "unit": self.unit, "filter": self.filter, "recorded_at": self.recorded_at,
@@ -114,8 +122,4 @@ class SessionScores:
             "thresholds": self.thresholds, "threshold_mean": self.threshold_mean,
             "threshold_cv_pct": self.threshold_cv_pct,
             "steps": [s.to_dict() for s in self.steps],
-            **({"run_start_s": self.run_start_s,
-                "runs": [None if r is None else {"run_start_s": r.run_start_s,
-                                                 **{k: v for k, v in r.to_dict().items() if k != "runs"}}
-                         for r in self.runs]} if self.runs else {}),
         })
