@@ -158,3 +158,27 @@ def test_import_garbage_csv_names_rows(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "line 3" in err and "5 of 10 rows" in err
     assert not (tmp_path / "g.pressure").exists()
+
+
+@pytest.mark.parametrize("command", ["record", "stream"])
+def test_a_sensor_gone_for_good_ends_with_a_clear_line_and_exit_1(sensor, tmp_path, capsys, command):
+    """The port goes away at ~0.5 s and does not come back before --seconds: the session ends
+    with "sensor lost at t=... s" and exit 1; a recording keeps its samples and marks the loss."""
+    import threading
+
+    out = tmp_path / "lost.pressure"
+    timer = threading.Timer(0.5, sensor.disconnect, [60.0])
+    timer.start()
+    try:
+        argv = ["--port", sensor.url, "--seconds", "1.5"]
+        rc = main([command, *argv, "--out", str(out)] if command == "record" else [command, *argv])
+    finally:
+        timer.cancel()
+    err = capsys.readouterr().err
+    assert rc == 1
+    t = float(re.search(r"pressure: error: sensor lost at t=([0-9.]+) s", err).group(1))
+    assert 0.2 < t < 1.5
+    if command == "record":
+        rec = open_recording(out)
+        lost = [e for e in rec.events if e.kind == "disconnected"]
+        assert len(rec) > 50 and len(lost) == 1 and lost[0].t == pytest.approx(t, abs=0.2)

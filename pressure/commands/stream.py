@@ -7,7 +7,8 @@ to stderr. It stops after ``--seconds`` of session time, on Ctrl-C or SIGTERM, o
 whoever reads stdout goes away (a closed pipe is a normal end, not an error).
 
 An unreachable port is an error at once; a port that drops while streaming is retried until
-``--seconds`` have passed, and the gap is marked on the next sample.
+``--seconds`` have passed, and the gap is marked on the next sample. A session that ends
+without its sensor ends with "sensor lost at t=... s" and exit 1.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ import json
 import logging
 import math
 import os
-import signal
 import sys
-import threading
 import time
 
 from ..buffer import RingBuffer
@@ -28,7 +27,6 @@ from ._sensor_options import add_sensor_options, reader_from_args
 
 log = logging.getLogger(__name__)
 
-WAIT_S = 0.1            # how long one wait for new samples lasts (bounds the reaction to a stop)
 GRACE_S = 2.0           # extra wall time after --seconds before giving up on a silent sensor
 
 
@@ -85,6 +83,9 @@ def _display(args):
 
 def run(args) -> int:
     from ..filters import DEFAULT_FILTER, make_filter
+    from ..session.headless import WAIT_S, lost_at, sensor_lost_error, sessionless_routine, stop_on_signals
+    from ..session.pipeline import Pipeline
+    from ..session.source import LiveSource
 
     if args.seconds is not None and not (math.isfinite(args.seconds) and args.seconds > 0):
         raise PressureError(f"--seconds must be greater than 0, not {args.seconds:g}")
@@ -94,57 +95,53 @@ def run(args) -> int:
 
     buffer = RingBuffer(1 << 18)
     reader = reader_from_args(args, buffer)
-    stop = threading.Event()
-    previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            previous[sig] = signal.signal(sig, lambda *_: stop.set())
-    reader.start()  # PortError here: one line and exit 1
-    started = time.monotonic()
-    printed = overrun = 0
-    cursor = 0
+    printed = 0
     closed = False
     limit = args.seconds
-    try:
-        while not stop.is_set():
-            if limit is not None and time.monotonic() - started > limit + GRACE_S and (
-                    printed == 0 or reader.stats().state != "streaming"):
-                break  # a sensor that never spoke (or is still away) after --seconds
-            if not buffer.wait(cursor, WAIT_S):
-                if reader.stats().state == "stopped":
+    with stop_on_signals() as stop:
+        reader.start()  # PortError here: one line and exit 1
+        started = time.monotonic()
+        source = LiveSource(reader, buffer, sensor=args.port)
+        pipeline = Pipeline(source, sessionless_routine(unit, area), smoother)
+        try:
+            while not stop.is_set():
+                if limit is not None and time.monotonic() - started > limit + GRACE_S and (
+                        printed == 0 or reader.stats().state != "streaming"):
+                    break  # a sensor that never spoke (or is still away) after --seconds
+                if not source.wait(WAIT_S):
+                    if reader.stats().state == "stopped":
+                        break
+                    continue
+                frame = pipeline.tick()
+                if frame.block is None:
+                    continue
+                force = to_unit(frame.block.force_n, unit, area)
+                lines, done = _lines(frame.block, force, frame.smoothed, limit)
+                if lines:
+                    try:
+                        sys.stdout.write("\n".join(lines) + "\n")
+                        sys.stdout.flush()
+                    except BrokenPipeError:
+                        closed = True
+                        break
+                    printed += len(lines)
+                if done:
                     break
-                continue
-            block, cursor, lost = buffer.read_since(cursor)
-            overrun += lost
-            force = to_unit(block.force_n, unit, area)
-            smoothed = to_unit(smoother.process(block.t, block.force_n), unit, area)
-            lines, done = _lines(block, force, smoothed, limit)
-            if lines:
-                try:
-                    sys.stdout.write("\n".join(lines) + "\n")
-                    sys.stdout.flush()
-                except BrokenPipeError:
-                    closed = True
-                    break
-                printed += len(lines)
-            if done:
-                break
-    finally:
-        reader.stop()
-        reader.join(2.0)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if closed:  # nobody reads stdout: do not let the interpreter complain at exit
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
+        finally:
+            lost = lost_at(source, pipeline)  # before the stop, which ends every reader state
+            source.stop()
+            if closed:  # nobody reads stdout: do not let the interpreter complain at exit
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+        stopped = stop.is_set()
     stats = reader.stats()
-    summary = {**stats.summary(), "printed": printed, "not_read_in_time": overrun,
+    summary = {**stats.summary(), "printed": printed, "not_read_in_time": source.stats().lost,
                "unit": unit, "filter": smoother.describe()}
     print(json.dumps(summary), file=sys.stderr)
     if stats.state == "stopped" and stats.error and stats.error.startswith("reader failed"):
         raise PressureError(stats.error)
-    if printed == 0 and not closed and not stop.is_set():
+    if printed == 0 and not closed and not stopped:
         # Nothing to show is a failure the user must hear about, not an empty success.
         if stats.bad_lines:
             raise PressureError(
@@ -152,4 +149,6 @@ def run(args) -> int:
                 f"--format {args.format}; try --format auto or check the sensor's output")
         waited = f" in {limit:g} s" if limit is not None else ""
         raise PressureError(f"no samples arrived from {args.port}{waited}")
+    if lost is not None and not closed:  # the session ended without the sensor
+        raise sensor_lost_error(lost)
     return 0

@@ -54,6 +54,8 @@ class Frame:
     arrivals: np.ndarray = field(default_factory=lambda: np.empty(0))  # arrival times of the new samples
     times: np.ndarray = field(default_factory=lambda: np.empty(0))  # session times of the new samples
     saturated: bool = False      # a new sample sat at the ADC limit
+    block: Block | None = None   # the new samples themselves (stream prints them)
+    smoothed: np.ndarray = field(default_factory=lambda: np.empty(0))  # their smoothed values, display unit
 
 
 @dataclass
@@ -87,6 +89,7 @@ class Pipeline:
         if recorder is not None and not isinstance(recorder, Recorder):
             recorder = Recorder(recorder, source)
         self.recorder = recorder
+        self.record_steps = True  # False: a session without a routine (record, stream): no step events
         self._failed_recorder = None
         self.recorder_error: str = ""
         self._clock = clock
@@ -182,6 +185,7 @@ class Pipeline:
         arrival = block.arrival[np.isfinite(block.arrival)]
         self.last_arrival = float(arrival[-1]) if arrival.size else self._clock()
         frame.arrivals, frame.times = block.arrival, block.t
+        frame.block, frame.smoothed = block, smooth
         frame.saturated = bool(np.any(block.flags & FLAG_SATURATED))
         if np.any(block.flags & FLAG_RECONNECT):
             log.info("sensor reconnected at t=%.3f", float(block.t[np.argmax(block.flags & FLAG_RECONNECT)]))
@@ -269,7 +273,7 @@ class Pipeline:
         """Step changes, thresholds and the routine's end go into the recording as events; the
         band/countdown/ceiling events are for sound only (the samples already show them)."""
         kind = event.kind
-        if kind in ("step_start", "step_end", "routine_done", "threshold"):
+        if kind in ("step_start", "step_end", "routine_done", "threshold") and self.record_steps:
             data = dict(event.data)
             data["step"] = event.step
             text = str(data.get("label") or data.get("kind") or "")

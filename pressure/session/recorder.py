@@ -69,6 +69,11 @@ class Recorder:
     def update_meta(self, **changes) -> None:
         self._put(("meta", changes))
 
+    def note_disconnected(self, t: float, message: str = "sensor disconnected") -> None:
+        """The session ends without its sensor: the ``disconnected`` event is in the file even if
+        the port went away after the recorder last looked (once per loss)."""
+        self._put(("lost", (float(t), message)))
+
     def _put(self, item) -> None:
         with self._idle:
             self._serial += 1
@@ -127,6 +132,9 @@ class Recorder:
                     self.writer.add_event(*item)
                 elif kind == "meta":
                     self.writer.update_meta(**item)
+                elif kind == "lost" and not self._was_disconnected:
+                    self._was_disconnected = True
+                    self.writer.add_event(item[0], "disconnected", item[1], {"state": "disconnected"})
             finally:
                 self._handled()
 
@@ -156,7 +164,7 @@ class Recorder:
             at = stats.disconnected_at if stats.disconnected_at is not None else self.last_t
             self.writer.add_event(float(at or 0.0), "disconnected", stats.message or "sensor disconnected",
                                   {"state": stats.state})
-        self._was_disconnected = gone
+        self._was_disconnected = gone or (self._was_disconnected and stats.state == "stopped")
         meta = self.source.sensor_meta()
         if meta is not None and meta != self._sensor_meta:
             self._sensor_meta = meta

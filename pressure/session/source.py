@@ -61,6 +61,11 @@ class Source:
     def stats(self) -> SourceStats:
         return SourceStats(sensor=self.sensor)
 
+    def wait(self, timeout: float) -> bool:
+        """Block until :meth:`poll` has samples (True) or ``timeout`` passes (False): what a
+        front end without a frame timer (``record``, ``stream``) ticks on."""
+        return False
+
     def tap(self):
         """A :class:`Tap` over the same samples with a cursor of its own (None: nothing to record)."""
         return None
@@ -91,6 +96,9 @@ class Tap:
     def __init__(self, buffer, cursor: int = 0):
         self.buffer = buffer
         self.cursor = cursor
+
+    def wait(self, timeout: float) -> bool:
+        return self.buffer.wait(self.cursor, timeout)
 
     def read(self, timeout: float = 0.0) -> tuple[Block, int]:
         """(new samples, samples overwritten before this cursor got to them); waits up to ``timeout``."""
@@ -146,6 +154,9 @@ class LiveSource(Source):
 
     def tap(self) -> Tap:
         return Tap(self.buffer)
+
+    def wait(self, timeout: float) -> bool:
+        return self._tap.wait(timeout)
 
     def stats(self) -> SourceStats:
         s = self.reader.stats()

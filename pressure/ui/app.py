@@ -18,15 +18,14 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SIM_RATE_HZ = 1000  # the built-in simulator runs at the rate of a fast ADC, like the real thing
-# The window drains the ring every frame and the recorder is fed from the window's pipeline,
-# so the ring only has to bridge a stalled GUI thread: 65 s at 1 kS/s is far more than enough.
+# The window and the recorder each read the ring with a cursor of their own (the recorder on
+# its own thread), so the ring only has to bridge a stalled reader of it: a minute at 1 kS/s.
 RING_CAPACITY = 1 << 16
 # The window shows 60 frames a second. The reader does not wake for every line: woken by a
 # chunk's first bytes it gathers what comes until just before the window's next frame (the
-# window tells it when: LiveSource.time_to_next_poll, RingBuffer.expect_read), at most this long.
-# Measured with the simulator at 1000 S/s: line by line the reader took 22 % of a core, with a
-# fixed 3 ms gather 10 %, paced to the frames ~5 %; the samples' latency counts the whole wait
-# (``arrival`` is the moment a chunk's first bytes were read).
+# window tells it when: Source.pace), at most this long. Paced to the frames the reader costs a
+# fraction of reading line by line or on a fixed gather; the samples' latency counts the whole
+# wait (``arrival`` is the moment a chunk's first bytes were read).
 READ_INTERVAL_S = 0.02
 
 
@@ -63,7 +62,9 @@ def start_session(url: str | None, config: SessionConfig):
     from ..buffer import RingBuffer
     from ..filters import make_filter
     from ..samples import from_unit
-    from ..session.pipeline import LiveSource, Pipeline
+    from ..session.pipeline import Pipeline
+    from ..session.recorder import Recorder
+    from ..session.source import LiveSource
 
     routine = config.routine
     host = None
@@ -87,7 +88,8 @@ def start_session(url: str | None, config: SessionConfig):
         filt = make_filter(config.filter_name, **config.filter_params)
         recorder, path = None, None
         if config.record:
-            recorder, path = _open_recorder(url, routine, filt, config, simulated=host is not None)
+            writer, path = _open_recorder(url, routine, filt, config, simulated=host is not None)
+            recorder = Recorder(writer, source)
         pipeline = Pipeline(source, routine, filt, recorder=recorder)
     except BaseException:
         for stop in stops:
@@ -98,18 +100,11 @@ def start_session(url: str | None, config: SessionConfig):
 
 def _open_recorder(url: str, routine, filt, config: SessionConfig, simulated: bool):
     from ..recording import RecordingWriter, new_session_path
+    from ..session.meta import session_meta
 
     path = new_session_path()
-    meta = {
-        "kind": "live",
-        "sensor": {"id": None, "url": url, "format": None, "rate_hz": None, "device_info": {}},
-        "unit": routine.unit,
-        "area_cm2": routine.area_cm2,
-        "routine": routine.to_dict(),
-        "filter": filt.describe(),
-        "labels": dict(config.labels),
-        "source": "simulator" if simulated else "sensor",
-    }
+    meta = session_meta(routine=routine, filt=filt, unit=routine.unit, area_cm2=routine.area_cm2,
+                        labels=config.labels, source="simulator" if simulated else "sensor", url=url)
     return RecordingWriter(path, meta), str(path)
 
 
