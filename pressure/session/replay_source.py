@@ -5,9 +5,9 @@ Qt-free (numpy and the standard library), so every timing rule is tested with a 
 * :class:`ReplaySource` is a pipeline source: ``poll()`` returns the samples whose time falls
   between the last position and the position now, which advances by wall-clock dt x speed.
   The clock is injectable (a callable returning monotonic seconds).
-* :class:`KeyedCoach` wraps the coach and re-applies the key presses the live run recorded
-  (Space, P) at their times, exactly as :func:`pressure.scoring.replay_coach` does, so a replay
-  runs the routine the way the session ran it.
+* :class:`~pressure.scoring.replay.KeyedCoach` (the one key-replay implementation, shared with
+  ``report``) re-applies the key presses the live run recorded (Space, P) at their times, so a
+  replay runs the routine the way the session ran it.
 * :class:`Analysis` is one exact pass over the whole file (filter + coach, in the display
   unit) that keeps the smoothed trace and a copy of the filter and coach every
   ``CHECKPOINT_S``. The window runs it in a background thread; it is what makes a seek in a
@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..coach import Coach
+from ..scoring.replay import KeyedCoach, recorded_keys  # noqa: F401 - replay's users import them here
 from ..samples import FLAG_GAP_BEFORE, Block, to_unit
 from .pipeline import Marker, Pipeline
 from .source import Source, SourceStats
@@ -52,95 +53,6 @@ COLD_DT_S = 0.2        # decimated fast-forward before the analysis arrives (< c
 WARM_MIN_S = 3.0       # the filter is warmed at least this long before the first sample shown
 FRAME_S = 1.0 / 60.0   # one display frame, for step_frame
 MAX_POLL_S = 2.0       # at most this much wall time is caught up in one poll (a stalled GUI)
-
-
-# ---------------------------------------------------------------- recorded key presses
-
-def recorded_keys(events) -> tuple[float | None, list[tuple[float, str]]]:
-    """(routine start time, [(t, "threshold"|"start"|"skip")]) from a recording's events.
-
-    Same reading as ``scoring.replay_coach``: a ``threshold`` event is the P key, a
-    ``step_start`` while the coach waits is Space, a ``step_end`` marked ``skipped`` is Space
-    skipping a step; the routine started at the first ``step_start``.
-    """
-    keys, start_t = [], None
-    for e in events or ():
-        t, kind, data = float(e.t), e.kind, (e.data or {})
-        if not math.isfinite(t):
-            continue
-        if kind == "step_start":
-            start_t = t if start_t is None else start_t
-            keys.append((t, "start"))
-        elif kind == "threshold":
-            keys.append((t, "threshold"))
-        elif kind == "step_end" and isinstance(data, dict) and data.get("skipped"):
-            keys.append((t, "skip"))
-    keys.sort(key=lambda k: k[0])
-    return start_t, keys
-
-
-class KeyedCoach:
-    """A :class:`Coach` that presses the recorded keys itself when the samples reach them."""
-
-    def __init__(self, routine, keys=(), start_t: float | None = None):
-        self.coach = Coach(routine, start_t=start_t)
-        self.keys = list(keys)
-        self._next = 0  # index of the next key not yet applied
-
-    @property
-    def state(self):
-        return self.coach.state
-
-    @property
-    def events(self):
-        return self.coach.events
-
-    def advance(self, t: float) -> None:
-        self.coach.advance(t)
-
-    def mark_threshold(self, t: float) -> None:
-        self.coach.mark_threshold(t)
-
-    def snapshot(self) -> tuple:
-        """(the coach's snapshot, the next key to press): see :meth:`Coach.snapshot`."""
-        return self.coach.snapshot(), self._next
-
-    def restore(self, snapshot: tuple) -> None:
-        coach_snapshot, self._next = snapshot
-        self.coach.restore(coach_snapshot)
-
-    def update(self, t, value):
-        t = np.asarray(t, dtype=float)
-        value = np.asarray(value, dtype=float)
-        events = []
-        done = 0
-        keys = self.keys
-        while self._next < len(keys) and t.size and keys[self._next][0] <= t[-1]:
-            tk, action = keys[self._next]
-            upto = int(np.searchsorted(t, tk, side="right"))
-            if upto > done:
-                events.extend(self.coach.update(t[done:upto], value[done:upto]).events)
-                done = upto
-            self._press(tk, action)
-            self._next += 1
-        state = self.coach.update(t[done:], value[done:])
-        if events:  # the events of the earlier pieces belong to this update too
-            import dataclasses
-
-            state = dataclasses.replace(state, events=tuple(events) + state.events)
-        return state
-
-    def _press(self, tk: float, action: str) -> None:
-        state = self.coach.state
-        if state.finished:
-            return
-        if action == "threshold" and state.step is not None and state.step.kind == "threshold" \
-                and not state.waiting_for_key:
-            self.coach.mark_threshold(tk)
-        elif action == "start" and state.waiting_for_key:
-            self.coach.advance(tk)
-        elif action == "skip" and not state.waiting_for_key:
-            self.coach.advance(tk)
 
 
 def keys_for(recording, routine) -> tuple[float | None, list]:
