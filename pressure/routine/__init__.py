@@ -12,7 +12,8 @@ The file format is documented in ``docs/routines.md``.
 
     steps.py     Step, RoutineError, tolerances, per-kind field rules
     model.py     Routine: validation, dict/JSON, unit conversion
-    tomlfile.py  routine files: TOML read (line-numbered errors) and write
+    tomlfile.py  routine files: TOML read (line-numbered errors)
+    tomlwrite.py routine files: TOML write (from the routine's dict)
     presets.py   BUILTIN_ROUTINES, get_routine, single_hold
     retarget.py  retarget: the same routine at a new target or tolerance
 """

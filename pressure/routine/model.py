@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..errors import PressureError
 from ..samples import from_unit, is_pressure_unit, normalize_unit, to_unit
 from .steps import RoutineError, Step, number, step_from_dict
+from .tomlwrite import routine_toml
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,6 @@ class Routine:
 
     def to_toml(self) -> str:
         """The routine as a TOML file in the format :func:`load_routine_file` reads."""
-        from .tomlfile import routine_toml
-
         return routine_toml(self.to_dict())
 
     def converted(self, unit: str, area_cm2: float | None = None) -> "Routine":

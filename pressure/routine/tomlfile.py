@@ -1,5 +1,5 @@
-"""Routine files (TOML, docs/routines.md): reading with errors that name the file and line,
-and writing a routine back in the same format."""
+"""Routine files (TOML, docs/routines.md): reading with errors that name the file and line
+(writing them back is :mod:`pressure.routine.tomlwrite`, which the model uses)."""
 
 from __future__ import annotations
 
@@ -14,41 +14,11 @@ except ModuleNotFoundError:  # Python 3.10
 
 from .model import Routine
 from .steps import RoutineError
+from .tomlwrite import routine_toml, toml_value  # noqa: F401 - the writer's half, kept importable here
 
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 1 << 20  # a routine is a few hundred bytes; refuse to parse anything huge
-
-
-def toml_value(v) -> str:
-    if isinstance(v, str):
-        # TOML basic string: escape the quote, the backslash and every control character
-        # (TOML also forbids a raw DEL, which JSON allows).
-        out = []
-        for ch in v:
-            if ch in '"\\':
-                out.append("\\" + ch)
-            elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-                out.append(f"\\u{ord(ch):04x}")
-            else:
-                out.append(ch)
-        return '"' + "".join(out) + '"'
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return repr(float(v)) if isinstance(v, float) else str(v)
-
-
-def routine_toml(d: dict) -> str:
-    """A routine's dict (``Routine.to_dict()``) as TOML text."""
-    lines = []
-    for key in ("name", "unit", "area_cm2", "ceiling", "description"):
-        if key in d:
-            lines.append(f"{key} = {toml_value(d[key])}")
-    for step in d["steps"]:
-        lines.append("")
-        lines.append("[[steps]]")
-        lines.extend(f"{k} = {toml_value(v)}" for k, v in step.items())
-    return "\n".join(lines) + "\n"
 
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
