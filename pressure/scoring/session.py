@@ -208,7 +208,7 @@ def score_recording(rec, routine=None) -> SessionScores:
     """Score a recording with its own filter, unit and key events; ``routine`` overrides the
     file's (needed for sessions recorded without one, e.g. an imported CSV). A session in which
     the routine was changed or restarted is scored run by run (:mod:`pressure.scoring.runs`)."""
-    from .runs import recording_runs, score_runs
+    from .runs import recording_runs
 
     own = routine_of_recording(rec)
     routine = routine or own
@@ -238,3 +238,35 @@ def routine_of_recording_matches(rec, routine) -> bool:
         return [s.get("kind") for s in data.get("steps", [])] == [s.kind for s in routine.steps]
     except AttributeError:
         return False
+
+
+def score_runs(t, value_n, runs, *, events=(), filter_info=None, recorded_at=None, units=None):
+    """Score every run of a smoothed trace (``value_n`` in newtons); the result is the last
+    run that has anything to score, with ``runs`` holding every run's scores (None for a run
+    with nothing to score) when there is more than one."""
+    from ..samples import to_unit
+
+    t = np.asarray(t, dtype=float)
+    value_n = np.asarray(value_n, dtype=float)
+    results, problem = [], None
+    for i, run in enumerate(runs):
+        a = int(np.searchsorted(t, run.start_t, side="left"))
+        b = int(np.searchsorted(t, run.end_t, side="left"))
+        r = run.routine
+        run_events = [e for e in events if run.start_t <= float(e.t) < run.end_t] \
+            if not callable(events) else events(i)
+        try:
+            scores = score_trace(t[a:b], to_unit(value_n[a:b], r.unit, r.area_cm2), r, events=run_events,
+                                 filter_info=filter_info, recorded_at=recorded_at)
+            scores.run_start_s = float(t[a]) if b > a else None
+            results.append(scores)
+        except PressureError as exc:
+            results.append(None)
+            problem = exc
+    scored = [s for s in results if s is not None]
+    if not scored:
+        raise problem or PressureError("the session has no samples to score")
+    last = scored[-1]
+    if len(runs) > 1:
+        last.runs = results
+    return last

@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from ..scoring import score_trace
-from ..scoring.runs import RunSpan, score_runs
+from ..scoring.runs import RunSpan
+from ..scoring.session import score_runs
 
 
 def session_scores(pipeline, whole: bool = False):
