@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..errors import PressureError
 from . import theme
 from .readout import Readout, cue_text, decimals_for
-from . import controls
+from . import menu_actions
 from .audio import play_frame_cues
 from .routine_panel import RoutinePanel
 from .status import StatusBar
@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
 
     # --- dialogs ---------------------------------------------------------------------------------
     def choose_sensor(self) -> None:
-        controls.choose_sensor(self)
+        menu_actions.choose_sensor(self)
 
     def replace_pipeline(self, pipeline, recording_path: str | None = None) -> None:
         """A new sensor is a new session: close the old one (its recording), start fresh."""
@@ -460,10 +460,10 @@ class MainWindow(QMainWindow):
         self._apply_routine_look()
 
     def calibrate(self) -> None:
-        controls.calibrate(self)
+        menu_actions.calibrate(self)
 
     def edit_settings(self) -> None:
-        controls.edit_settings(self)
+        menu_actions.edit_settings(self)
 
     # --- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API

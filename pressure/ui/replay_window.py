@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ..errors import PressureError
 from . import theme
 from .main_window import MainWindow
-from .replay_controls import ReplayControls
+from .replay_toolbar import ReplayToolbar
 from ..routine import retarget
 from ..session.replay_setup import open_replay
 from ..session.replay_source import ReplayPipeline
@@ -101,7 +101,7 @@ class ReplayWindow(MainWindow):
         self._analysis_timer.timeout.connect(self._analyse_slice)
         if self.audio.available and sound_muted and not self.audio.muted:
             self.toggle_mute()  # cues muted by default in replay; S unmutes
-        self.controls = ReplayControls(self)
+        self.controls = ReplayToolbar(self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.controls)
         self.controls.sigPlayPause.connect(self.play_pause)
         self.controls.sigSpeed.connect(self.set_speed)

@@ -25,7 +25,7 @@ def format_position(t: float, end: float) -> str:
     return f"{format_seconds(t)}.{int((t % 1) * 10)} / {format_seconds(end)}"
 
 
-class ReplayControls(QToolBar):
+class ReplayToolbar(QToolBar):
     """Transport controls; requests go out as ``sig...`` signals."""
 
     sigPlayPause = Signal()
