@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 RATE_HZ = 1000
 WINDOW_S = 30.0
 # The figures are taken over this long (after the warm-up). The p99 latency comes from a few
-# rare slow frames; over 10 s it moved by +/- 4 ms between runs of the same code here.
+# rare slow frames, so a short window makes it vary between runs of the same code.
 MEASURE_S = 30.0
 
 
@@ -97,7 +97,7 @@ def machine_jitter(seconds: float = 5.0) -> dict:
     n = 20_000
     began = time.perf_counter()
     job(n)
-    n = max(1000, int(n * 0.001 / max(time.perf_counter() - began, 1e-6)))  # about 1 ms here
+    n = max(1000, int(n * 0.001 / max(time.perf_counter() - began, 1e-6)))  # sized to about 1 ms
     durations = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:

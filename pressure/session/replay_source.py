@@ -13,7 +13,7 @@ Qt-free (numpy and the standard library), so every timing rule is tested with a 
   ``CHECKPOINT_S``. The window runs it in a background thread; it is what makes a seek in a
   one-hour file cheap: restore the checkpoint before the target and run at most
   ``CHECKPOINT_S`` of samples, instead of the coach over everything from the start (the coach
-  costs ~7 us per sample in Python: 25 s for an hour at 1 kHz).
+  is Python per sample: an hour at 1 kHz takes many seconds).
 * :class:`ReplayPipeline` is the window's :class:`~pressure.session.pipeline.Pipeline` plus
   ``seek``, ``step_frame``, ``next_marker``/``next_step`` and re-analysis (a new filter or
   routine recomputes the visible window and restarts the analysis).

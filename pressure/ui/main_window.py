@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         """Tell a live source when the timer reads it next: its reader hands samples on just in
         time. Asked of the timer itself, not assumed a frame interval away: after a late frame
         a precise timer fires sooner to keep its rhythm, and a reader expecting a whole interval
-        would hold that frame's samples past it (measured: 2 % of frames, each a frame late)."""
+        would hold that frame's samples past it (some frames would then come a frame late)."""
         self.pipeline.source.pace(self._time_to_next_tick)
 
     def _time_to_next_tick(self) -> float:

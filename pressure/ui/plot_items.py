@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from . import theme
 
-# A wide pen costs Qt's raster engine ~8x a 1-pixel one (every segment goes through the
-# stroker: ~2 ms a frame for the smoothed trace alone). A curve drawn as a few 1-pixel strokes
+# A wide pen costs Qt's raster engine several times a 1-pixel one (every segment goes through
+# the stroker, every frame). A curve drawn as a few 1-pixel strokes
 # offset by whole device pixels looks the same at these widths for a fraction of the cost.
 PIXEL_OFFSETS = {
     1: ((0, 0),),
@@ -90,7 +90,7 @@ class HLine:
     """A horizontal line with a label at the left of the trace, made of plain Qt items.
 
     pyqtgraph's InfiniteLine recomputes its geometry and moves its label in Python whenever the
-    view changes (~1 ms a frame for two lines while scrolling by the view range); these are C++
+    view changes (every frame while scrolling by the view range); these are C++
     items spanning the plot's fixed range, set again only when that range changes."""
 
     def __init__(self, plot, color, width: int = 2, style=Qt.PenStyle.SolidLine, label: str = ""):
@@ -105,7 +105,7 @@ class HLine:
         self._span = (0.0, 1.0)
         for item in (self.line, self.label):
             # drawn once into a pixmap while the plot's range stays (a dashed stroke and a text
-            # cost ~0.2 ms a frame to draw again; a blit is nothing)
+            # are dear to draw again every frame; a blit is nothing)
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.addItem(item, ignoreBounds=True)
 
@@ -167,7 +167,7 @@ class HBand:
 
 class MarkerLine:
     """A labelled vertical line on the trace and a tick on the overview, as plain Qt items:
-    made in well under a millisecond (an InfiniteLine with a label took ~7 ms), and nothing in
+    made far faster than an InfiniteLine with a label, and nothing in
     Python runs for them while the trace scrolls."""
 
     def __init__(self, view: "TraceView", t: float, text: str):
@@ -265,7 +265,7 @@ class TimeAxis(pg.AxisItem):
 
     The main plot's range stays [-N, 0] while the trace scrolls; ``offset`` (the session time
     at its right edge) turns that into the labels, and the axis is repainted only when the ticks
-    have moved by a pixel. pyqtgraph's general tick and text layout cost ~2 ms a frame here;
+    have moved by a pixel. pyqtgraph's general tick and text layout runs in Python every frame;
     this is a few lines and cached label widths."""
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,7 @@ docs/architecture.md). Two paths with exactly the same rules and results (a prop
 holds them to it):
 
 * A chunk of a few lines (the steady state at 1000 samples/s: 1-3 lines per read) is read
-  one line at a time with a compiled pattern and ``int()``. numpy costs ~0.2 ms per call
+  one line at a time with a compiled pattern and ``int()``. numpy has a fixed cost per call
   whatever the size, which for one line is most of the reader's time and latency.
 * A burst (after a stall, or a fast device) must not loop per line: the reader must keep
   up and the benchmark asks for >= 500,000 samples/s end to end. Line boundaries come from
@@ -39,9 +39,9 @@ for _i, _c in enumerate(b"0123456789abcdef"):
     _HEX[_c] = _i
     _HEX[bytes([_c]).upper()[0]] = _i
 
-# Chunks up to this size go line by line (30-40 lines of ~26-34 bytes). Measured by calling
-# both paths on chunks of the simulator's lines: the line loop costs ~2.3 us a line, numpy
-# ~100 us a call plus ~0.5 us a line, so they cross near 50 lines (~1100 bytes).
+# Chunks up to this size go line by line (30-40 lines of the simulator's length): the line loop
+# costs a little per line, numpy a lot per call and less per line, and the two cross near here
+# (the measurement is in the commit that set it; benchmarks/reader.py times both paths).
 SMALL_BYTES = 1024
 _SAMPLE_RE = re.compile(rb"S([0-9]{1,10}),([0-9]{1,10}),(-?[0-9]{1,7})\*([0-9A-Fa-f]{2})")
 _LINE_END_RE = re.compile(rb"[\r\n]")
@@ -87,7 +87,7 @@ class OwnParser(LineParser):
             return self.parse_small(buf)
         if len(buf) <= 2 * _BLOCK:
             return self.parse_block(buf)
-        # ~20 % faster on a 1 MB burst than one pass: the dozen temporaries stay in cache
+        # faster on a large burst than one pass: the dozen temporaries stay in cache
         parts, i = [], 0
         while i < len(buf):
             j = first_line_end(buf, i + _BLOCK)
