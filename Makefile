@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# CI prints the slowest tests, so a test that grows slow is seen in the log.
+PYTEST_ARGS ?= --durations=15
 
 .PHONY: run test bench sim clean
 
