@@ -24,6 +24,20 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def main_in_process(args, capsys):
+    """The CLI entry point main.py calls, in-process: a refusal before any window needs no
+    interpreter of its own."""
+    from pressure.cli import main
+
+    capsys.readouterr()
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
+
+
 def test_default_command_runs_the_window_and_saves_a_screenshot(tmp_path, pressure_home):
     out = tmp_path / "shot.png"
     proc = run_main(["--screenshot", str(out), "--seconds", "3"], pressure_home)
@@ -55,23 +69,23 @@ def test_no_record_and_seconds_without_screenshot(tmp_path, pressure_home):
     (["--sim-profile", "dancing"], "sim-profile"),
     (["--window", "900"], "--window"),
 ])
-def test_bad_options_are_one_clear_line_before_any_window(tmp_path, pressure_home, args, words):
-    proc = run_main(["live", *args], pressure_home, timeout=30)
+def test_bad_options_are_one_clear_line_before_any_window(tmp_path, pressure_home, args, words, capsys):
+    proc = main_in_process(["live", *args], capsys)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("pressure: error:") and words in proc.stderr
 
 
-def test_bad_routine_file_names_the_line(tmp_path, pressure_home):
+def test_bad_routine_file_names_the_line(tmp_path, pressure_home, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\nunit = "N"\n[[steps]]\nkind = "hold"\ntarget = 10\n')  # no duration
-    proc = run_main(["live", "--routine", str(bad)], pressure_home, timeout=30)
+    proc = main_in_process(["live", "--routine", str(bad)], capsys)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert str(bad) in proc.stderr and "duration" in proc.stderr
 
 
-def test_argparse_mistakes_exit_2(pressure_home):
-    proc = run_main(["live", "--seconds", "-3"], pressure_home, timeout=30)
+def test_argparse_mistakes_exit_2(pressure_home, capsys):
+    proc = main_in_process(["live", "--seconds", "-3"], capsys)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 

@@ -71,12 +71,23 @@ def missing(tmp_path):
     return tmp_path / "nothing-here.pressure"
 
 
+def replay_in_process(capsys, *args):
+    """``main.py replay ARGS`` through the CLI entry point, in-process: a file or option that
+    is refused before any window needs no interpreter of its own."""
+    from pressure.cli import main
+
+    capsys.readouterr()
+    code = main(["replay", *map(str, args)])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
+
+
 @pytest.mark.parametrize("make", [truncated, corrupted, empty, foreign_text, foreign_sqlite,
                                   future_version, missing])
-def test_bad_file_is_one_clear_line(tmp_path, make):
+def test_bad_file_is_one_clear_line(tmp_path, make, capsys):
     path = make(tmp_path)
     before = path.read_bytes() if path.exists() else None
-    r = run_replay(path, "--seconds", "5")
+    r = replay_in_process(capsys, path, "--seconds", "5")
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
@@ -85,13 +96,13 @@ def test_bad_file_is_one_clear_line(tmp_path, make):
         assert path.read_bytes() == before  # never modified
 
 
-def test_bad_options_exit_before_a_window(tmp_path):
+def test_bad_options_exit_before_a_window(tmp_path, capsys):
     path = good(tmp_path)
     for args, words in (((path, "--speed", "32"), "--speed"),
                         ((path, "--screenshot", tmp_path / "x.jpg", "--seconds", "1"), ".png"),
                         ((path, "--start", "999"), "only"),
                         ((path, "--routine", "no-such-routine"), "no-such-routine")):
-        r = run_replay(*args)
+        r = replay_in_process(capsys, *args)
         assert r.returncode == 1 and "Traceback" not in r.stderr and words in r.stderr, r.stderr
 
 
