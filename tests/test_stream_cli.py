@@ -85,12 +85,14 @@ def test_closed_stdout_and_sigterm_end_quietly(sim, pressure_home):
     assert proc.returncode == 0 and b"Traceback" not in err
 
 
-def test_unreachable_port_is_one_line_and_exit_1(tmp_path, pressure_home):
-    done = stream("--port", str(tmp_path / "ttyNOPE"), "--seconds", "1", pressure_home=pressure_home)
-    assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [
+def test_unreachable_port_is_one_line_and_exit_1(tmp_path, pressure_home, capsys):
+    from pressure.cli import main
+
+    assert main(["stream", "--port", str(tmp_path / "ttyNOPE"), "--seconds", "1"]) == 1
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines() == [
         f"pressure: error: cannot open {tmp_path / 'ttyNOPE'}: No such file or directory"]
-    assert done.stdout == ""
+    assert out == ""
 
 
 @pytest.mark.parametrize("args,code,words", [
