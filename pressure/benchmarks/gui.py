@@ -173,7 +173,9 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
     from ..routine import get_routine
     from ..ui.app import READ_INTERVAL_S, RING_CAPACITY, qt_app, spin
     from ..ui.main_window import MainWindow
-    from ..session.pipeline import LiveSource, Pipeline
+    from ..session.pipeline import Pipeline
+    from ..session.recorder import Recorder
+    from ..session.source import LiveSource
     from ..session.sim_process import SimProcess
 
     qt_app()
@@ -185,7 +187,8 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
     reader = Reader(host.url, buffer, fmt="pressure", read_interval=READ_INTERVAL_S)  # as the window reads
     reader.start()
     source = LiveSource(reader, buffer, sensor="built-in simulator", on_stop=[host.stop])
-    recorder = RecordingWriter(folder / "bench.pressure", {"unit": "N"})
+    # the recorder reads the ring buffer on its own thread, so it runs (and counts) from here on
+    recorder = Recorder(RecordingWriter(folder / "bench.pressure", {"unit": "N"}), source)
     # What the simulator, reader and recorder cost without any window: the rest is the window's.
     cpu0, wall0 = time.process_time(), time.monotonic()
     spin(1.0 if quick else 3.0)

@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
 
     def _reset_view_state(self) -> None:
         self._last_stats_t = -math.inf
+        self._stats = None  # the source's last SourceStats (taken a few times a second)
         self._last_overview_t = -math.inf
         self._follow_due = False
         self._shown_band = object()
@@ -298,8 +299,8 @@ class MainWindow(QMainWindow):
         p = self.pipeline
         if p.source.is_live:
             if not frame.connected:
-                stats = getattr(self, "_stats", None)
-                if getattr(stats, "state", "") == "connecting" and not p.samples:
+                stats = self._stats
+                if stats is not None and stats.state == "connecting" and not p.samples:
                     self.readout.show_stale("CONNECTING…", "waiting for the sensor")
                 else:
                     self.readout.show_stale("DISCONNECTED", "sensor disconnected — reconnecting…")
@@ -319,7 +320,7 @@ class MainWindow(QMainWindow):
         if frame.saturated:
             cue = "SENSOR SATURATED"
         self.readout.show_value(frame.value, p.unit, zone, cue)
-        stats = getattr(self, "_stats", None)
+        stats = self._stats
         self.readout.set_note("" if stats is None or stats.calibrated
                               else "UNCALIBRATED: raw readings, not force (File › Calibration…)")
 
