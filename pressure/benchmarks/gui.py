@@ -171,7 +171,8 @@ def run_window(quick: bool = False, soak_minutes: float = 0.0, training: bool = 
     from ..filters import default_filter
     from ..recording import RecordingWriter
     from ..routine import get_routine
-    from ..ui.app import READ_INTERVAL_S, RING_CAPACITY, qt_app, spin
+    from ..session.live import READ_INTERVAL_S, RING_CAPACITY
+    from ..ui.app import qt_app, spin
     from ..ui.main_window import MainWindow
     from ..session.pipeline import Pipeline
     from ..session.recorder import Recorder

@@ -131,7 +131,8 @@ def routine_and_filter(args, settings):
 
 
 def run(args) -> int:
-    from ..ui.app import SessionConfig, run_live, start_session
+    from ..session.live import SessionConfig, start_session
+    from ..ui.app import run_live
     from ..ui.settings import Settings
     from ._sensor_options import check_sensor_args, reader_from_args
 

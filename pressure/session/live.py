@@ -1,0 +1,98 @@
+"""A live session: one sensor (the built-in simulator or a real port), its reader thread, its
+ring buffer, the pipeline and the recorder. Qt-free: the window is given the pipeline this
+makes; choosing another sensor in the window starts a new session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SIM_RATE_HZ = 1000  # the built-in simulator runs at the rate of a fast ADC, like the real thing
+# The window and the recorder each read the ring with a cursor of their own (the recorder on
+# its own thread), so the ring only has to bridge a stalled reader of it: a minute at 1 kS/s.
+RING_CAPACITY = 1 << 16
+# The window shows 60 frames a second. The reader does not wake for every line: woken by a
+# chunk's first bytes it gathers what comes until just before the window's next frame (the
+# window tells it when: Source.pace), at most this long. Paced to the frames the reader costs a
+# fraction of reading line by line or on a fixed gather; the samples' latency counts the whole
+# wait (``arrival`` is the moment a chunk's first bytes were read).
+READ_INTERVAL_S = 0.02
+
+
+@dataclass
+class SessionConfig:
+    """Everything needed to start a session, already checked by the command."""
+
+    routine: object
+    filter_name: str
+    filter_params: dict
+    record: bool = True
+    labels: dict = field(default_factory=dict)
+    sim_profile: str | None = None
+    make_reader: object = None  # callable(url, buffer) -> Reader (not started)
+    sim_faults: str = ""
+
+
+def sim_profile_for(routine) -> str:
+    """The simulated practitioner that fits a routine (so the demo looks like real work)."""
+    name = routine.name.lower()
+    for key, profile in (("ischemic", "ischemic"), ("pressure-pain", "ppt"), ("ppt", "ppt"),
+                         ("steady", "steady"), ("trapezoid", "trapezoid")):
+        if key in name:
+            return profile
+    return "hold"
+
+
+def start_session(url: str | None, config: SessionConfig):
+    """Open the sensor (the simulator when ``url`` is None), start reading and recording.
+
+    Returns ``(pipeline, recording_path)``. Raises PressureError (port cannot be opened, file
+    cannot be created) with nothing left running.
+    """
+    from ..buffer import RingBuffer
+    from ..filters import make_filter
+    from ..samples import from_unit
+    from ..session.pipeline import Pipeline
+    from ..session.recorder import Recorder
+    from ..session.source import LiveSource
+
+    routine = config.routine
+    host = None
+    if url is None:
+        from ..session.sim_process import SimProcess
+
+        targets = [s.target for s in routine.steps if s.target]
+        target_n = float(from_unit(max(targets), routine.unit, routine.area_cm2)) if targets else 30.0
+        host = SimProcess(profile=config.sim_profile or sim_profile_for(routine), rate=SIM_RATE_HZ,
+                          target_n=target_n, faults=config.sim_faults)
+        url = host.url
+    stops = [host.stop] if host is not None else []
+    try:
+        buffer = RingBuffer(RING_CAPACITY)
+        reader = config.make_reader(url, buffer)
+        reader.read_interval = READ_INTERVAL_S
+        reader.start()
+        stops.insert(0, reader.stop)
+        name = "built-in simulator" if host is not None else url
+        source = LiveSource(reader, buffer, sensor=name, on_stop=stops[1:])
+        filt = make_filter(config.filter_name, **config.filter_params)
+        recorder, path = None, None
+        if config.record:
+            writer, path = _open_recorder(url, routine, filt, config, simulated=host is not None)
+            recorder = Recorder(writer, source)
+        pipeline = Pipeline(source, routine, filt, recorder=recorder)
+    except BaseException:
+        for stop in stops:
+            stop()
+        raise
+    return pipeline, path
+
+
+def _open_recorder(url: str, routine, filt, config: SessionConfig, simulated: bool):
+    from ..recording import RecordingWriter, new_session_path
+    from ..session.meta import session_meta
+
+    path = new_session_path()
+    meta = session_meta(routine=routine, filt=filt, unit=routine.unit, area_cm2=routine.area_cm2,
+                        labels=config.labels, source="simulator" if simulated else "sensor", url=url)
+    return RecordingWriter(path, meta), str(path)
