@@ -98,3 +98,34 @@ def test_each_run_of_a_routine_is_scored_live_and_in_the_report(tmp_path, capsys
     if live.runs[0] is not None:
         assert report["runs"][0]["score"] == pytest.approx(live.runs[0].score, abs=1e-3)
     assert math.isfinite(report["run_start_s"])
+
+
+def two_holds(target):
+    from pressure.routine import Routine, Step
+
+    return Routine(f"two holds at {target:g}", steps=(
+        Step("hold", target=target, tolerance=1.0, duration=0.5),
+        Step("hold", target=target, tolerance=1.0, duration=0.5, advance="key")))
+
+
+def test_replay_of_a_changed_routine_runs_the_last_run(tmp_path):
+    """A replay of a session whose routine changed runs the routine the file ends with from
+    where that run began, with that run's key presses (issue 12: replay said "ROUTINE DONE"
+    on a run the report did not score)."""
+    from pressure.session.replay_setup import open_replay
+
+    path, source, pipeline = record(tmp_path, two_holds(10.0), "replayed.pressure")
+    run_practitioner(pipeline, source, 1.5, np.random.default_rng(3))
+    pipeline.advance()
+    run_practitioner(pipeline, source, 1.0, np.random.default_rng(4))
+    pipeline.set_routine(two_holds(20.0))
+    run_practitioner(pipeline, source, 3.0, np.random.default_rng(5))
+    pipeline.advance()
+    run_practitioner(pipeline, source, 1.5, np.random.default_rng(6))
+    live_starts = [e.t for e in pipeline.runs[-1].coach.events if e.kind == "step_start"]
+    assert pipeline.state.finished
+    pipeline.close()
+    replay = open_replay(path, playing=False, clock=ManualClock())
+    replay.analysis.run()
+    replayed = [e.t for e in replay.analysis.coach.events if e.kind == "step_start"]
+    assert replayed == pytest.approx(live_starts, abs=0.01)

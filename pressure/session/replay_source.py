@@ -60,7 +60,10 @@ def keys_for(recording, routine) -> tuple[float | None, list]:
     from ..scoring import routine_of_recording_matches
 
     if routine_of_recording_matches(recording, routine):
-        return recorded_keys(recording.events)
+        # the file's routine is the last one set: replay its run (from the last routine event)
+        changes = [e.t for e in recording.events if e.kind == "routine"]
+        since = max(changes) if changes else -math.inf
+        return recorded_keys([e for e in recording.events if e.t >= since])
     return None, []
 
 
