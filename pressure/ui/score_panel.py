@@ -5,23 +5,19 @@ Numbers come from :class:`pressure.scoring.LiveScorer` (the definitions of docs/
 fed with each frame's new smoothed samples and the coach state of that same frame. A student
 sees while pressing whether the hold is steady, not only at the end.
 
-:class:`ScoreTracker` is the glue to a window's ``frame_hooks``. When the coach is replaced
-(a routine restarted) or the replay jumped, it starts again from the current step's start,
-with the smoothed samples the pipeline still holds.
+:class:`ScoreTracker` is the glue to a window's ``frame_hooks``; the numbers themselves are the
+session's (:mod:`pressure.session.live_score`), computed without Qt.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
-from types import SimpleNamespace
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
-from ..scoring import LiveScorer
+from ..session.live_score import LiveScore
 from . import theme
 
 log = logging.getLogger(__name__)
@@ -203,57 +199,28 @@ class ScorePanel(QWidget):
 
 
 class ScoreTracker:
-    """Feeds a LiveScorer from a window's frames and shows its numbers on a ScorePanel."""
+    """Shows the session's live score (:class:`~pressure.session.live_score.LiveScore`) on a
+    ScorePanel, one frame at a time."""
 
     def __init__(self, window, panel: ScorePanel):
         self.window = window
         self.panel = panel
-        self.scorer = None
-        self._coach = None
-        self._last_t = math.nan
-        self._holds_before = 0  # holds finished before the point a rebuild started from
-        self.numbers = None
+        self.live = LiveScore()
+
+    @property
+    def numbers(self):
+        return self.live.numbers
 
     def on_frame(self, frame) -> None:
         p = self.window.pipeline
-        if p.coach is not self._coach or self.scorer is None or self.scorer.routine is not p.routine:
-            self.rebuild()
-            return
-        if frame.new and frame.state is not None:
-            t, _raw, smooth = p.history.window(-np.inf)
-            n = min(frame.new, len(t))
-            self._show(self.scorer.update(t[-n:], smooth[-n:], frame.state), frame.state)
-            self._last_t = float(t[-1]) if len(t) else math.nan
-        elif math.isfinite(p.last_t) and p.last_t != self._last_t and not frame.new:
-            self.rebuild()  # the replay jumped
+        change = self.live.on_frame(p, frame)
+        if change == "rebuilt":
+            self.panel.set_mode(routine_mode(p.routine))
+        if change:
+            self.panel.show_numbers(self.live.numbers, frame.state if change == "updated" else p.state, p.routine)
 
     def rebuild(self) -> None:
-        """Start again from the current step's start with the samples the pipeline holds."""
         p = self.window.pipeline
-        self._coach = p.coach
-        self.scorer = LiveScorer(p.routine)
-        self._last_t = p.last_t
-        state = p.state
-        self._holds_before = 0
-        if state is None or not math.isfinite(p.last_t):
-            self.panel.set_mode(routine_mode(p.routine))
-            self._show(self.scorer.numbers, state)
-            return
-        starts = [e for e in p.coach.events if e.kind == "step_start" and e.t <= p.last_t]
-        holds_before = sum(1 for e in p.coach.events if e.kind == "step_end" and e.t <= p.last_t
-                           and p.routine.steps[e.step].kind == "hold")
-        t0 = starts[-1].t if starts else -np.inf
-        if p.source.is_live:  # the whole session: a step longer than the plot's history counts whole
-            t, smooth = p.session_values(t0)
-        else:  # a replay holds the file's exact analysis around what is shown
-            t, _raw, smooth = p.history.window(t0)
-        fake = SimpleNamespace(events=(starts[-1],) if starts else (), step_index=state.step_index)
-        self._holds_before = holds_before
+        self.live.rebuild(p)
         self.panel.set_mode(routine_mode(p.routine))
-        self._show(self.scorer.update(t, smooth, fake), state)
-
-    def _show(self, numbers, state=None) -> None:
-        if self._holds_before:
-            numbers = dataclasses.replace(numbers, holds_done=numbers.holds_done + self._holds_before)
-        self.numbers = numbers
-        self.panel.show_numbers(numbers, state, self.window.pipeline.routine)
+        self.panel.show_numbers(self.live.numbers, p.state, p.routine)
