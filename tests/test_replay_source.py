@@ -11,7 +11,9 @@ from pressure.recording import RecordingWriter, open_recording
 from pressure.routine import Routine, Step, single_hold
 from pressure.samples import Block
 from pressure.scoring import score_recording
-from pressure.session.replay_source import Analysis, ReplayPipeline, ReplaySource
+from pressure.session.analysis import Analysis
+from pressure.session.replay_pipeline import ReplayPipeline
+from pressure.session.replay_source import ReplaySource
 from pressure.session.scripted import ManualClock
 
 

@@ -6,7 +6,8 @@ import logging
 import os
 
 from ..errors import PressureError
-from .replay_source import ReplayPipeline, ReplaySource
+from .replay_pipeline import ReplayPipeline
+from .replay_source import ReplaySource
 
 log = logging.getLogger(__name__)
 

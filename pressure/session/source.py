@@ -210,7 +210,6 @@ class LiveSource(Source):
             return None
         return sensor_meta(self.reader)
 
-    recording_meta = sensor_meta  # the name the window used before the engine had one place for it
 
     def stop(self) -> None:
         """Stop the reader (and what it reads from, e.g. the simulator); safe to call twice."""

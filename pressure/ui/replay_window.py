@@ -22,7 +22,7 @@ from .main_window import MainWindow
 from .replay_toolbar import ReplayToolbar
 from ..routine import retarget
 from ..session.replay_setup import open_replay
-from ..session.replay_source import ReplayPipeline
+from ..session.replay_pipeline import ReplayPipeline
 
 log = logging.getLogger(__name__)
 
