@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_replay_source import make_recording
+from test_session_replay import make_recording
 
 REPO = Path(__file__).resolve().parent.parent
 

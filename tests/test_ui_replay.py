@@ -12,7 +12,7 @@ from pressure.routine import retarget
 from pressure.session.replay_setup import open_replay
 from pressure.ui.replay_window import ReplayWindow
 from pressure.session.scripted import ManualClock
-from test_replay_source import make_recording, ramp_hold_force
+from test_session_replay import make_recording, ramp_hold_force
 
 
 class FakeAudio:

@@ -18,7 +18,7 @@ from pressure.ui.replay_window import ReplayWindow
 from pressure.session.scripted import ManualClock, ScriptedSource
 from pressure.ui.session_browser import SessionBrowser
 from pressure.ui.training import install_training
-from test_replay_source import make_recording
+from test_session_replay import make_recording
 
 ROUTINE = single_hold(10.0, 1.0, 4.0)
 
