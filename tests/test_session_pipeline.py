@@ -202,3 +202,22 @@ def test_pressure_unit_display_uses_the_area():
     p, src, _ = make(routine)
     src.push([from_unit(50.0, "kPa", 1.0)])
     assert p.tick().value == pytest.approx(50.0)
+
+
+def test_a_recorder_that_fell_behind_writes_a_gap_event(tmp_path):
+    """Samples overwritten in the ring buffer before the recorder read them are a ``gap`` event
+    in the file (the same for the window, record and stream: one write path)."""
+    from pressure.session.recorder import Recorder
+
+    clock = FakeClock()
+    src = FakeSource(clock, rate=100.0, capacity=64)
+    path = tmp_path / "behind.pressure"
+    recorder = Recorder(RecordingWriter(path, {"unit": "N"}), src, start=False)  # driven by hand
+    src.push([1.0] * 50)
+    recorder._drain()
+    src.push([2.0] * 100)  # more than the ring holds before the recorder reads again
+    recorder.close()
+    rec = open_recording(path)
+    gaps = [e for e in rec.events if e.kind == "gap"]
+    assert len(rec) == 50 + 64 and recorder.lost == 36
+    assert len(gaps) == 1 and gaps[0].data["lost"] == 36 and gaps[0].t == pytest.approx(rec.t[50])
