@@ -11,20 +11,19 @@ from ..recording import LABEL_KEYS
 
 
 def _calibration_dict(cal):
-    to_dict = getattr(cal, "to_dict", None)  # a reader may have no calibration yet
-    return to_dict() if callable(to_dict) else None
+    return cal.to_dict() if cal is not None else None  # a reader may have no calibration yet
 
 
 def sensor_block(reader, fmt: str | None = None) -> dict:
     """The ``sensor`` entry: identity, address, wire format and the rate the device announced."""
     stats = reader.stats()
-    info = dict(getattr(stats, "device_info", None) or {})
+    info = dict(stats.device_info or {})
     try:
         rate = float(info["rate"]) if "rate" in info else None
     except (TypeError, ValueError):
         rate = None
-    stated = getattr(stats, "format", None)
-    return {"id": getattr(stats, "sensor_id", None), "url": str(reader.url or ""),
+    stated = stats.format
+    return {"id": stats.sensor_id, "url": str(reader.url or ""),
             "format": stated if stated and stated != "auto" else (fmt or stated),
             "rate_hz": rate, "device_info": info}
 

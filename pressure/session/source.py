@@ -113,11 +113,6 @@ def _read_at(wait: float) -> float:
     return time.monotonic() + wait if wait >= 0 else 0.0
 
 
-def _stat(stats, name: str, default):
-    value = getattr(stats, name, None)
-    return default if value is None else value
-
-
 class LiveSource(Source):
     """New samples from a running Reader's ring buffer, read with this consumer's own cursor."""
 
@@ -160,24 +155,21 @@ class LiveSource(Source):
 
     def stats(self) -> SourceStats:
         s = self.reader.stats()
-        sensor_id = _stat(s, "sensor_id", None)
+        sensor_id = s.sensor_id
         return SourceStats(
             sensor=self.sensor + (f" ({sensor_id})" if sensor_id and sensor_id != self.sensor else ""),
-            rate_hz=float(_stat(s, "rate_hz", math.nan)),
-            bad_lines=int(_stat(s, "bad_lines", 0)) + int(_stat(s, "checksum_errors", 0)),
-            gaps=int(_stat(s, "gaps", 0)),
-            reconnects=int(_stat(s, "reconnects", 0)),
-            lost=self._lost,
-            connected=bool(_stat(s, "connected", True)),
-            state=str(_stat(s, "state", "streaming")),
-            message=str(_stat(s, "error", "") or ""),
-            calibrated=bool(_stat(s, "calibrated", True)),
-            disconnected_at=_stat(s, "disconnected_at", None),
+            rate_hz=float(s.rate_hz), bad_lines=int(s.bad_lines) + int(s.checksum_errors),
+            gaps=int(s.gaps), reconnects=int(s.reconnects), lost=self._lost,
+            connected=bool(s.connected), state=str(s.state), message=str(s.error or ""),
+            calibrated=bool(s.calibrated),
+            # the reader that knows when its port went away says so (session time); until then
+            # the loss is placed at the last sample by whoever reads it
+            disconnected_at=getattr(s, "disconnected_at", None),
         )
 
     @property
     def connected(self) -> bool:
-        return bool(_stat(self.reader.stats(), "connected", True))
+        return bool(self.reader.stats().connected)
 
     def send(self, command: str) -> None:
         self.reader.send(command)
@@ -206,7 +198,7 @@ class LiveSource(Source):
     def sensor_meta(self) -> dict | None:
         from .meta import sensor_meta
 
-        if _stat(self.reader.stats(), "state", "streaming") != "streaming":
+        if self.reader.stats().state != "streaming":
             return None
         return sensor_meta(self.reader)
 
