@@ -268,3 +268,45 @@ def test_waiting_for_the_key_is_live_and_not_grey(live_window, qtbot):
     assert r.zone == theme.STALE and theme.ZONES[theme.STALE].background in r.styleSheet()
     push(3.0)
     assert r.zone == WAITING and not r.stale
+
+
+def test_a_routine_changed_mid_session_is_scored_per_run_alike_live_and_in_the_report(qtbot, tmp_path, capsys):
+    """Issue 12: the live summary, the report and replay disagreed after a routine change. Now
+    the change is a ``routine`` event, each run is scored on its own, and the window's summary
+    at the end of the routine is what ``report --json`` says about the file."""
+    import json
+
+    from pressure import cli
+    from pressure.recording import RecordingWriter, open_recording
+    from pressure.session.meta import session_meta
+
+    first, second = single_hold(10.0, 1.0, 4.0), single_hold(20.0, 2.0, 3.0)
+    path = tmp_path / "changed.pressure"
+    clock = ManualClock()
+    source = ScriptedSource(clock)
+    filt = make_filter("none")
+    writer = RecordingWriter(path, session_meta(routine=first, filt=filt, unit="N"))
+    pipeline = Pipeline(source, first, filt, recorder=writer, clock=clock)
+    window = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0)
+    training = install_training(window)
+    qtbot.addWidget(window)
+    window.show()
+
+    def push(value, seconds):
+        source.push([value], seconds=seconds)
+        qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= source.t, timeout=3000)
+
+    push(10.0, 2.0)  # half of the first hold, then the practitioner picks another routine
+    window.set_routine(second)
+    for value, seconds in ((20.0, 4.0), (0.0, 1.0)):
+        push(value, seconds)
+    qtbot.waitUntil(lambda: training.summary is not None, timeout=3000)
+    live = training.scores
+    window.close()
+    assert [e.kind for e in open_recording(path).events].count("routine") == 1
+    capsys.readouterr()
+    assert cli.main(["report", str(path), "--json", "--no-reference"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert len(live.runs) == len(report["runs"]) == 2
+    assert report["score"] == pytest.approx(live.score, abs=1e-3)
+    assert report["holds_completed"] == live.holds_completed == 1 and report["steps"][1]["target"] == 20.0
