@@ -26,7 +26,7 @@ def env_for(home: Path) -> dict:
             "PRESSURE_HOME": str(home)}
 
 
-IN_PROCESS = {"import", "export", "report", "sessions", "progress", "trainees", "ports", "routines"}
+IN_PROCESS = {"import", "export", "report", "sessions", "progress", "trainees", "reference", "ports", "routines"}
 
 
 def run_in_process(home: Path, *args, cwd: Path | None = None) -> subprocess.CompletedProcess:
