@@ -30,10 +30,9 @@ def run_practitioner(pipeline, source, seconds, rng, slope_n_per_s=20.0):
         state = pipeline.state
         step = state.step if state is not None else None
         goal = step.target if step is not None and step.kind in ("ramp", "hold") and step.target else 0.0
-        out = np.empty(n)
-        for i in range(n):
-            value += float(np.clip(goal - value, -slope_n_per_s / RATE, slope_n_per_s / RATE))
-            out[i] = value
+        d = goal - value  # toward the goal at a finite rate, then stay there
+        out = value + np.sign(d) * np.minimum(np.arange(1, n + 1) * slope_n_per_s / RATE, abs(d))
+        value = float(out[-1])
         source.push(out + rng.normal(0.0, 0.05, n))
         pipeline.tick()
         if state is not None and state.finished:
