@@ -106,20 +106,23 @@ class Recorder:
             self._skip_queue()
             return
         try:
-            if lost:  # fell behind the ring buffer: say so in the file, at the first sample read
-                self.lost += lost
-                t = float(block.t[0]) if len(block) else (self.last_t or 0.0)
-                self.writer.add_event(t, "gap", "samples lost by the recorder", {"lost": int(lost)})
-            if len(block):
-                self.writer.append(block)
-                self.samples += len(block)
-                self.last_t = float(block.t[-1])
+            self._write(block, lost)
             self._follow_source()
             self._handle_queue()
         except (PressureError, OSError, ValueError) as exc:  # disk full, file removed
             self.error = str(exc)
             log.error("recording stopped: %s", exc)
             self._skip_queue()
+
+    def _write(self, block, lost: int) -> None:
+        if lost:  # fell behind the ring buffer: say so in the file, at the first sample read
+            self.lost += lost
+            t = float(block.t[0]) if len(block) else (self.last_t or 0.0)
+            self.writer.add_event(t, "gap", "samples lost by the recorder", {"lost": int(lost)})
+        if len(block):
+            self.writer.append(block)
+            self.samples += len(block)
+            self.last_t = float(block.t[-1])
 
     def _handle_queue(self) -> None:
         while True:
@@ -132,6 +135,8 @@ class Recorder:
                     self.writer.add_event(*item)
                 elif kind == "meta":
                     self.writer.update_meta(**item)
+                elif kind == "sync":  # every sample written before the request is in, too
+                    self._write(*self._tap.read())
                 elif kind == "lost" and not self._was_disconnected:
                     self._was_disconnected = True
                     self.writer.add_event(item[0], "disconnected", item[1], {"state": "disconnected"})
