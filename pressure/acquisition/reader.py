@@ -27,12 +27,12 @@ from typing import Callable
 
 import numpy as np
 
-from . import transport, wire
-from .buffer import RingBuffer
-from .errors import PressureError
-from .samples import (FLAG_GAP_BEFORE, FLAG_RECONNECT, FLAG_RESTART, FLAG_SATURATED, FORCE_UNITS,
+from .. import transport, wire
+from ..buffer import RingBuffer
+from ..errors import PressureError
+from ..samples import (FLAG_GAP_BEFORE, FLAG_RECONNECT, FLAG_RESTART, FLAG_SATURATED, FORCE_UNITS,
                       Block)
-from .timebase import FEW, ArrivalClock, DeviceClock
+from ..timebase import FEW, ArrivalClock, DeviceClock
 
 log = logging.getLogger(__name__)
 
@@ -482,7 +482,7 @@ class Reader:
 
     def _resolve_calibration(self, info: dict | None = None, unit: str | None = None) -> None:
         """Pick the calibration when none was given: stored > device's own > unit conversion."""
-        from . import calibration as calmod
+        from .. import calibration as calmod
 
         info = info or {}
         sensor_id = info.get("serial") or self._usb_serial or self.url
