@@ -23,7 +23,7 @@ SIM_RATE_HZ = 1000  # the built-in simulator runs at the rate of a fast ADC, lik
 RING_CAPACITY = 1 << 16
 # The window shows 60 frames a second. The reader does not wake for every line: woken by a
 # chunk's first bytes it gathers what comes until just before the window's next frame (the
-# window tells it when: LiveSource.time_to_next_poll, RingBuffer.expect_read), at most this long.
+# window tells it when: LiveSource.time_to_next_poll, Reader.pace), at most this long.
 # Measured with the simulator at 1000 S/s: line by line the reader took 22 % of a core, with a
 # fixed 3 ms gather 10 %, paced to the frames ~5 %; the samples' latency counts the whole wait
 # (``arrival`` is the moment a chunk's first bytes were read).

@@ -68,14 +68,17 @@ class LiveSource:
         self._stopped = False
         # Set by whoever polls on a clock (the window: its frame timer): seconds until the next
         # poll, or a negative number if none is planned. The reader then hands its chunks on
-        # just before each poll (RingBuffer.expect_read): one wake-up of the reader thread a
+        # just before each poll (Reader.pace): one wake-up of the reader thread a
         # frame, and no sample waits in the reader for a poll to come.
         self.time_to_next_poll = None
+        self.next_read_at = 0.0  # time.monotonic() of the next poll; 0: not known
+        if hasattr(reader, "pace"):
+            reader.pace(lambda: self.next_read_at)  # read from the reader thread: a float, no Qt
 
     def poll(self) -> Block:
         if self.time_to_next_poll is not None:
             wait = self.time_to_next_poll()
-            self.buffer.expect_read(time.monotonic() + wait if wait >= 0 else 0.0)
+            self.next_read_at = time.monotonic() + wait if wait >= 0 else 0.0
         block, self._cursor, lost = self.buffer.read_since(self._cursor)
         if lost:
             self._lost += lost
