@@ -176,8 +176,9 @@ class Reader:
 
     def _deliver(self, parsed, arrival: float, restart_at: list[int] = ()) -> None:
         """Stamp, flag, calibrate and hand on one chunk's samples."""
-        if self._stats.current.sensor_id is None:
-            self._conversation.resolve_calibration(self._stats.current.device_info, parsed.unit)
+        current = self._stats.current
+        if current.sensor_id is None:
+            self._conversation.resolve_calibration(current.device_info, parsed.unit)
         force, calibrated = self._cal.force_n(parsed.value, parsed.unit)
         # ``arrival`` on the samples is the moment they are handed on (read + parse + stamp),
         # so latency measured from it is what a consumer can see at best; the time base used

@@ -18,7 +18,7 @@ from ..samples import FLAG_GAP_BEFORE, FLAG_RECONNECT, FLAG_RESTART, FLAG_SATURA
 from ..timebase import FEW, ArrivalClock, DeviceClock
 
 
-@dataclass
+@dataclass(slots=True)
 class Stamp:
     """One chunk's samples and what was counted on the way."""
 
@@ -29,7 +29,10 @@ class Stamp:
     stalls: int = 0
     saturated: int = 0
 
-    def counts(self) -> dict:
+    def counts(self) -> dict | None:
+        """The counts to add to the stats; None when there is nothing but samples."""
+        if not (self.gaps or self.lost_samples or self.restarts or self.stalls or self.saturated):
+            return None
         return {"gaps": self.gaps, "lost_samples": self.lost_samples, "restarts": self.restarts,
                 "stalls": self.stalls, "saturated": self.saturated}
 

@@ -80,7 +80,7 @@ class StatsKeeper:
             for key, n in counts.items():
                 self._counts[key] += n
 
-    def add_chunk(self, arrival: float, n: int, counts: dict, last_seq: int | None) -> None:
+    def add_chunk(self, arrival: float, n: int, counts: dict | None, last_seq: int | None) -> None:
         """One delivered chunk of ``n`` samples with its counts (gaps, lost_samples, ...)."""
         with self.lock:
             marks = self._rate_marks
@@ -89,8 +89,8 @@ class StatsKeeper:
                 marks.popleft()
             c = self._counts
             c["samples"] += n
-            for key, value in counts.items():
-                if value:
+            if counts:
+                for key, value in counts.items():
                     c[key] += value
             c["last_sample_monotonic"] = arrival
             if last_seq is not None:
