@@ -210,3 +210,18 @@ def test_a_lost_port_is_counted_with_its_session_time_and_listeners_see_it():
     assert s.disconnected_at == pytest.approx(last_t + 2.0)
     assert seen[-1].disconnected_at == s.disconnected_at and seen[-1].state == "disconnected"
     assert s.summary()["disconnects"] == 1
+
+
+def test_the_port_coming_back_clears_the_loss_but_keeps_the_count():
+    reader = Reader("loop://", RingBuffer(1 << 12), fmt="number")
+    seen = []
+    reader.add_status_listener(seen.append)
+    reader.data_received(b"1.0\r\n2.0\r\n", 1.0)
+    reader.connection_lost("gone", 2.0)
+    reader.connection_made(first=False)
+    s = reader.stats()
+    assert s.state == "streaming" and s.disconnected_at is None
+    assert s.disconnects == 1 and s.reconnects == 1
+    assert [x.state for x in seen] == ["disconnected", "streaming"]
+    reader.data_received(b"3.0\r\n", 3.0)
+    assert reader.buffer.latest(1).flags[0] & FLAG_RECONNECT
