@@ -30,7 +30,7 @@ BACKOFF_MAX = 1.0          # ... doubling up to this
 class PortLoop:
     """Reads ``url`` in a daemon thread and hands the bytes to ``handler``.
 
-    The handler has ``connection_made(first)``, ``data_received(data, arrival)``,
+    The handler has ``connection_made(first, usb_serial)``, ``data_received(data, arrival)``,
     ``idle(now)``, ``connection_lost(reason, now)``, ``open_failed(error, first)`` and
     ``finished(error)`` (error None: stopped as asked).
     """
@@ -105,7 +105,8 @@ class PortLoop:
                     backoff = min(backoff * 2, BACKOFF_MAX)
                     continue
             backoff = BACKOFF_FIRST
-            self.handler.connection_made(first)
+            # Looked up once per connection, before samples flow (listing ports scans the system).
+            self.handler.connection_made(first, transport.usb_serial_number(self.url))
             first = False
             try:
                 self._read_loop(self.port)

@@ -26,7 +26,7 @@ import logging
 import time
 from typing import Callable
 
-from .. import transport, wire
+from .. import wire
 from ..buffer import RingBuffer
 from ..errors import PressureError
 from .calibration_choice import CalibrationChoice
@@ -140,13 +140,11 @@ class Reader:
 
     # -- what the port loop tells ------------------------------------------------------------
 
-    def connection_made(self, first: bool) -> None:
+    def connection_made(self, first: bool, usb_serial: str | None = None) -> None:
         if not first:
             self._stamper.reconnected()
             self._stats.update(reconnects=self._stats.current.reconnects + 1)
             log.info("%s is back", self.url)
-        # Looked up once per connection, before samples flow (listing ports scans the system).
-        usb_serial = transport.usb_serial_number(self.url)
         self._set_state("streaming", connected=True, error=None, disconnected_at=None)
         self._conversation.connection_made(time.monotonic(), usb_serial)
 
