@@ -3,11 +3,8 @@
 The reader appends blocks; each consumer (the display timer, the recorder, the headless
 stream) keeps its own cursor and reads what is new since that cursor. A consumer that falls
 more than ``capacity`` samples behind is told how many it lost; the writer never blocks.
-
-A consumer that reads on a clock (the window's 60 Hz timer) may say when it will read next
-(:meth:`expect_read`); a writer that gathers input before handing it on (the Reader with a
-``read_interval``) then hands it on just before that moment instead of at a fixed interval:
-the samples wait once, for the consumer, not twice.
+Data goes one way only: a consumer that reads on a clock tells the reader when
+(:meth:`pressure.acquisition.Reader.pace`), not the buffer.
 """
 
 from __future__ import annotations
@@ -27,16 +24,6 @@ class RingBuffer:
         self._cols = {f: np.zeros(self.capacity, dtype=d) for f, d in Block.DTYPES.items()}
         self._total = 0  # samples ever written
         self._cond = threading.Condition()
-        self._next_read_at = 0.0  # time.monotonic() of a consumer's next read; 0: not known
-
-    def expect_read(self, at: float) -> None:
-        """A consumer will read again at about ``at`` (``time.monotonic()``); 0 forgets it."""
-        self._next_read_at = float(at)  # a float store is atomic: no lock on the writer's path
-
-    @property
-    def next_read_at(self) -> float:
-        """When a consumer said it will read next (``time.monotonic()``), or 0 if none did."""
-        return self._next_read_at
 
     @property
     def total(self) -> int:

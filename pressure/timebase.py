@@ -160,10 +160,11 @@ class DeviceClock:
             skipped = ds - 1
         lost = int(skipped.sum())
         stall_us = max(STALL_MIN_S, STALL_INTERVALS * self._interval) * 1e6
-        stalled = du > stall_us
+        # A silence beyond what the lost samples explain: a line lost right after a stall (a
+        # bad line, a checksum error) must not hide the stall behind the sequence gap.
+        stalled = du - skipped * (self._interval * 1e6) > stall_us
         if new_run is not None:
             stalled &= ~new_run
-        stalled &= skipped == 0
         gap = (skipped > 0) | stalled
         if new_run is not None:
             gap |= new_run

@@ -341,122 +341,83 @@ def test_read_interval_gathers_lines_and_counts_the_wait_as_latency(device, run_
     assert seen - block.arrival.min() >= 0.05  # the wait is inside the latency, not hidden
 
 
-def test_a_consumer_that_says_when_it_reads_gets_the_chunk_just_before(device, run_reader):
-    """The window tells the buffer when its timer reads next: the reader hands a held chunk on
-    just before that moment (not after the whole read_interval), and never after it."""
+# The pacing rule on a made-up clock: ``hold_until(arrival, now, due)`` with given times.
+
+def _rule():
+    from pressure.acquisition import PacingRule
+
+    return PacingRule(read_interval=0.02)
+
+
+def test_without_a_consumer_on_a_clock_lines_are_held_the_read_interval():
+    hold = _rule().hold_until
+    assert hold(99.0, 99.0, None) == 99.0 + 0.02
+    assert hold(99.0, 99.0, 0.0) == 99.0 + 0.02  # 0: the consumer does not know
+
+
+def test_a_consumer_that_says_when_it_reads_gets_the_chunk_just_before():
     from pressure.acquisition import HOLD_LEAD_S
 
-    buffer = RingBuffer(1 << 10)
-    reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
-    assert wait_until(lambda: reader.stats().state == "streaming")
-    due = time.monotonic() + 0.4
-    buffer.expect_read(due)
-    device.send(b"1.5\n")
-    device.send(b"2.5\n")
-    assert wait_until(lambda: buffer.total >= 2, buffer=buffer)
-    handed_on = time.monotonic()
-    assert handed_on >= due - HOLD_LEAD_S - 0.005  # held until just before the read...
-    assert handed_on < due + 1.0                   # ... not for the whole read_interval (30 s)
-    np.testing.assert_allclose(all_samples(buffer).force_n, [1.5, 2.5])  # one chunk, both lines
+    hold = _rule().hold_until
+    assert hold(99.99, 99.99, 100.0) == 100.0 - HOLD_LEAD_S  # until just before the read
+    assert hold(99.99, 99.995, 100.0) == 100.0 - HOLD_LEAD_S  # woken early: still that moment
+    assert hold(99.90, 99.90, 100.0) == 99.90 + 0.02  # the read is further off than read_interval
 
 
-def test_how_long_gathered_lines_are_held():
-    """The hold rule alone, on a made-up clock: before, at and after a consumer's next read."""
-    from pressure.acquisition import (HOLD_LEAD_S, HOLD_MIN_S, PACE_FORGOTTEN_S, POLL_GRACE_S,
-                                      Reader)
+def test_lines_after_the_hand_off_wait_for_the_next_read_to_be_named():
+    from pressure.acquisition import HOLD_LEAD_S, POLL_GRACE_S
 
-    buffer = RingBuffer(16)
-    reader = Reader("/dev/null-not-opened", buffer, fmt="number", read_interval=0.02)
-    hold = reader._hold_until
-    assert hold(99.0, 99.0) == 99.0 + 0.02  # no consumer on a clock: the whole read_interval
-    buffer.expect_read(100.0)
-    assert hold(99.99, 99.99) == 100.0 - HOLD_LEAD_S  # until just before the read
-    assert hold(99.90, 99.90) == 99.90 + 0.02  # the read is further off than read_interval
-    late = 100.0 - HOLD_LEAD_S + 0.0005  # came after this read's hand-off point
-    assert hold(late, late) == 100.0 + POLL_GRACE_S  # wait for the next read to be named
-    buffer.expect_read(116.0)  # the consumer read at 100 and named 116
-    assert hold(late, 100.0 + POLL_GRACE_S) == late + 0.02  # read_interval still caps it
-    buffer.expect_read(100.016)
-    assert hold(late, 100.0 + POLL_GRACE_S) == 100.016 - HOLD_LEAD_S  # ... with that read's lines
-    buffer.expect_read(100.0)  # no next read named within the grace: the consumer is late
-    assert hold(late, 100.0 + POLL_GRACE_S) == 100.0 + POLL_GRACE_S  # hand on now
-    assert hold(100.1, 100.1) == 100.1 + HOLD_MIN_S  # late: not a wake-up per line
-    gone = 100.0 + PACE_FORGOTTEN_S + 1.0
-    assert hold(gone, gone) == gone + 0.02  # a consumer that stopped is forgotten
+    hold = _rule().hold_until
+    late = 100.0 - HOLD_LEAD_S + 0.0005  # came after the hand-off point of the read at 100
+    assert hold(late, late, 100.0) == 100.0 + POLL_GRACE_S  # missed this read: wait past it
+    # the consumer read at 100 and named its next read: they go on with that read's lines ...
+    assert hold(late, 100.0 + POLL_GRACE_S, 100.016) == 100.016 - HOLD_LEAD_S
+    # ... and read_interval still caps the hold
+    assert hold(late, 100.0 + POLL_GRACE_S, 116.0) == late + 0.02
 
 
-def _past_the_hand_off_point(device, run_reader, monkeypatch):
-    """A reader with a consumer whose read at ``due`` was just handed its lines: (buffer, due).
-    POLL_GRACE_S is widened to 0.3 s, room for a test to act within it."""
-    from pressure import acquisition
+def test_lines_after_the_hand_off_go_on_when_no_next_read_is_named():
+    from pressure.acquisition import POLL_GRACE_S
 
-    monkeypatch.setattr(acquisition, "POLL_GRACE_S", 0.3)
-    buffer = RingBuffer(1 << 10)
-    reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
-    assert wait_until(lambda: reader.stats().state == "streaming")
-    due = time.monotonic() + 0.05
-    buffer.expect_read(due)
-    assert wait_until(lambda: time.monotonic() > due - acquisition.HOLD_LEAD_S + 0.001)
-    return buffer, due
+    hold = _rule().hold_until
+    late = 100.0 - 0.001
+    # the grace is over and the consumer named nothing new (it is late): hand on now
+    assert hold(late, 100.0 + POLL_GRACE_S, 100.0) == 100.0 + POLL_GRACE_S
 
 
-def test_lines_after_the_hand_off_go_on_with_the_next_reads_lines(device, run_reader, monkeypatch):
-    """Lines that arrive after the chunk for a read was handed on missed that read anyway: the
-    reader keeps them until the consumer names its next read and hands them on with that read's
-    lines (one hand-off a frame, none while the window draws), not after HOLD_MIN_S."""
-    from pressure.acquisition import HOLD_LEAD_S
+def test_a_late_consumer_still_gets_samples_promptly_but_not_a_wake_up_per_line():
+    from pressure.acquisition import HOLD_MIN_S
 
-    buffer, due = _past_the_hand_off_point(device, run_reader, monkeypatch)
-    device.send(b"1.0\n")  # after the hand-off point of the read at `due`
-    next_due = time.monotonic() + 0.6
-    buffer.expect_read(next_due)  # the consumer read at `due` and names its next read
-    device.send(b"2.0\n")
-    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
-    handed_on = time.monotonic()
-    assert handed_on >= next_due - HOLD_LEAD_S - 0.005  # with the next read's lines
-    assert handed_on < next_due + 1.0
-    block, _, _ = buffer.read_since(0)
-    np.testing.assert_allclose(block.force_n, [1.0, 2.0])  # in one hand-off
+    hold = _rule().hold_until
+    assert hold(100.1, 100.1, 100.0) == 100.1 + HOLD_MIN_S
+    assert hold(100.1, 100.105, 100.0) == 100.105  # past that already: at once
 
 
-def test_lines_after_the_hand_off_go_on_when_no_next_read_is_named(device, run_reader, monkeypatch):
-    """The consumer did not name its next read within POLL_GRACE_S of the last (it is late):
-    the lines go on then, not after the whole read_interval."""
-    buffer, due = _past_the_hand_off_point(device, run_reader, monkeypatch)
-    device.send(b"3.0\n")
-    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
-    handed_on = time.monotonic()
-    assert handed_on >= due + 0.3 - 0.005  # waited for a next read to be named ...
-    assert handed_on < due + 5.0           # ... but not for the 30 s read_interval
-    assert all_samples(buffer).force_n[0] == 3.0
-
-
-def test_a_late_consumer_still_gets_samples_promptly(device, run_reader):
-    """The moment the consumer named has passed (its timer is late): chunks go on at once."""
-    buffer = RingBuffer(1 << 10)
-    reader, _ = run_reader(device.path, fmt="number", read_interval=30.0, buffer=buffer)
-    assert wait_until(lambda: reader.stats().state == "streaming")
-    buffer.expect_read(time.monotonic() - 0.1)
-    device.send(b"4.0\n")
-    sent = time.monotonic()
-    assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
-    assert time.monotonic() - sent < 5.0  # far less than the 30 s read_interval
-    assert all_samples(buffer).force_n[0] == 4.0
-
-
-def test_a_consumer_that_stopped_reading_on_its_clock_is_forgotten(device, run_reader):
-    """Long past the moment a consumer named, the reader holds read_interval again instead of
-    handing on every line after HOLD_MIN_S."""
+def test_a_consumer_that_stopped_reading_on_its_clock_is_forgotten():
     from pressure.acquisition import PACE_FORGOTTEN_S
 
-    buffer = RingBuffer(1 << 10)
-    reader, _ = run_reader(device.path, fmt="number", read_interval=0.3, buffer=buffer)
+    hold = _rule().hold_until
+    gone = 100.0 + PACE_FORGOTTEN_S + 1.0
+    assert hold(gone, gone, 100.0) == gone + 0.02
+    just = 100.0 + PACE_FORGOTTEN_S - 0.01  # not yet forgotten: late, so on after HOLD_MIN_S
+    assert hold(just, just, 100.0) < just + 0.02
+
+
+def test_the_reader_asks_the_pace_it_was_given(device, run_reader):
+    """``Reader.pace`` reaches the reader thread: with a 30 s read_interval a line still goes on
+    when the consumer's named read has passed, and the thread asked the consumer's callable."""
+    asked = []
+
+    def next_read_at():
+        asked.append(True)
+        return time.monotonic() - 0.1  # a late consumer
+
+    reader, buffer = run_reader(device.path, fmt="number", read_interval=30.0)
+    reader.pace(next_read_at)
     assert wait_until(lambda: reader.stats().state == "streaming")
-    buffer.expect_read(time.monotonic() - PACE_FORGOTTEN_S - 1.0)
-    device.send(b"1.0\n")
-    sent = time.monotonic()
+    device.send(b"4.0\n")
     assert wait_until(lambda: buffer.total >= 1, buffer=buffer)
-    assert time.monotonic() - sent >= 0.25  # held for the read_interval, not 1 ms
+    assert asked and all_samples(buffer).force_n[0] == 4.0
 
 
 def test_stop_returns_promptly_during_a_read_interval(device, run_reader):
@@ -591,7 +552,7 @@ def test_first_lines_held_by_detection_keep_their_spacing_exactly():
     reader tells the time base when their bytes began arriving (fake arrival times: exact)."""
     reader = Reader("loop://", RingBuffer(1024), fmt="auto")
     for k in range(10):
-        reader._handle(b"%.2f N\r" % (4.0 + k), 50.0 + 0.1 * k)
+        reader.data_received(b"%.2f N\r" % (4.0 + k), 50.0 + 0.1 * k)
     block = all_samples(reader.buffer)
     assert reader.stats().format == "gauge" and len(block) == 10
     np.testing.assert_allclose(np.diff(block.t), 0.1, rtol=0.05)

@@ -92,7 +92,9 @@ def test_disconnect_is_reported_retried_and_marked(link, transport):
     fw = Firmware(profile="idle", rate=500, faults="disconnect=0.4:0.5")
     states = []
     host, reader, buffer = link(fw, transport=transport)
+    losses = []
     reader.add_status_listener(lambda s: states.append(s.state))
+    reader.add_status_listener(lambda s: losses.append(s.disconnected_at) if s.state == "disconnected" else None)
     assert wait_until(lambda: reader.stats().reconnects == 1, timeout=15), reader.stats()
     settled = reader.stats().samples
     assert wait_until(lambda: reader.stats().samples > settled + 100, buffer=buffer)
@@ -104,6 +106,9 @@ def test_disconnect_is_reported_retried_and_marked(link, transport):
     assert block.t[i] - block.t[i - 1] > 0.3  # the gap shows on the time base ...
     assert np.all(np.diff(block.t) > 0)       # ... which never goes back
     assert reader.stats().gaps >= 1
+    # the loss, on the session time base: after the last sample before it, before the first after
+    assert reader.stats().disconnects == 1 and reader.stats().disconnected_at is None
+    assert losses and block.t[i - 1] <= losses[0] <= block.t[i]
 
 
 def test_restart_in_real_time(link):

@@ -54,8 +54,8 @@ def test_the_window_paces_the_reader_to_its_frames(live_window, qtbot):
     source = window.pipeline.source
     source.reader.read_interval = 0.02
     qtbot.waitUntil(lambda: window.pipeline.samples > 1500, timeout=10000)
-    due = source.buffer.next_read_at
-    qtbot.waitUntil(lambda: source.buffer.next_read_at > due, timeout=2000)  # set on every poll
+    due = source.next_read_at
+    qtbot.waitUntil(lambda: source.next_read_at > due, timeout=2000)  # set on every poll
     assert source.stats().lost == 0
 
 
@@ -68,7 +68,7 @@ def test_the_reader_expects_the_next_frame_when_the_timer_fires_it(live_window, 
 
     def hook(frame):
         # inside the tick, after the poll: what the reader was told against the timer's plan
-        told.append((buffer.next_read_at - time.monotonic()) * 1000 - window.timer.remainingTime())
+        told.append((window.pipeline.source.next_read_at - time.monotonic()) * 1000 - window.timer.remainingTime())
         frames.append(frame)
         if len(frames) % 5 == 0:  # a slow frame (busy, as a long paint would be), then a short gap
             end = time.perf_counter() + 0.025

@@ -178,7 +178,7 @@ def small_chunk_cost(n_chunks: int) -> dict:
         t0 = time.perf_counter()
         for chunk in chunks:
             arrival += 0.002
-            reader._handle(chunk, arrival)
+            reader.data_received(chunk, arrival)
         best = min(best, (time.perf_counter() - t0) / len(chunks))
     return {"reader_small_chunk_us": round(best * 1e6, 1)}
 

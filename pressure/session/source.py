@@ -128,19 +128,20 @@ class LiveSource(Source):
         self._lost = 0
         self._stopped = False
         self.time_to_next_poll = None
+        self.next_read_at = 0.0  # time.monotonic() of the next poll; 0: not known
 
     def pace(self, next_poll_in) -> None:
         """The window polls on its frame timer: the reader hands its chunks on just before each
-        poll, so no sample waits in the reader for a poll to come (one wake-up a frame)."""
-        reader_pace = getattr(self.reader, "pace", None)  # the split reader takes the pacing itself
-        if reader_pace is not None:
-            reader_pace(lambda: _read_at(next_poll_in()))
-        else:
-            self.time_to_next_poll = next_poll_in
+        poll, so no sample waits in the reader for a poll to come (one wake-up a frame).
+
+        ``next_poll_in`` (the window's timer) is asked only here, in the polling thread; the reader
+        thread reads the resulting float, never the timer itself (Qt objects are not thread-safe)."""
+        self.time_to_next_poll = next_poll_in
+        self.reader.pace(lambda: self.next_read_at)
 
     def poll(self) -> Block:
         if self.time_to_next_poll is not None:
-            self.buffer.expect_read(_read_at(self.time_to_next_poll()))
+            self.next_read_at = _read_at(self.time_to_next_poll())
         block, lost = self._tap.read()
         if lost:
             self._lost += lost
