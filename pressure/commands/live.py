@@ -147,7 +147,8 @@ def run(args) -> int:
     _check_screenshot(args.screenshot, args.seconds)
     labels = parse_labels(args.label)
     # Settings are read without a QApplication (QSettings on an INI file needs none).
-    settings = Settings()
+    # A screenshot run (offscreen, fixed size) must not become the next real run's window.
+    settings = Settings(persist=args.screenshot is None)
     routine, filter_name, filter_params = routine_and_filter(args, settings)
     window = args.window or settings.get("display/window_seconds")
     if not MIN_WINDOW_S <= window <= MAX_WINDOW_S:
