@@ -42,3 +42,9 @@ def config_dir() -> Path:
 
 def sessions_dir() -> Path:
     return _private_dir(data_dir() / "sessions")
+
+
+def routines_dir() -> Path:
+    """The user's own routine files, looked up by name (not created by a look-up)."""
+    home = home_override()
+    return (home / "config" if home else Path(platformdirs.user_config_dir(APP))) / "routines"
