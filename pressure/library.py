@@ -8,6 +8,7 @@ is reported beside the list (``SessionList.problems``) and never hides the other
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -91,6 +92,12 @@ def list_sessions(folder=None, search: str | None = None) -> SessionList:
         except PressureError as exc:
             log.warning("skipping %s: %s", path, exc)
             problems.append((path, str(exc)))
+            continue
+        except (ValueError, TypeError, AttributeError, RecursionError, OverflowError,
+                MemoryError, OSError, sqlite3.Error) as exc:
+            # Validation should have caught it; still, one file never empties the library.
+            log.error("skipping %s: unexpected %s: %s", path, type(exc).__name__, exc)
+            problems.append((path, f"damaged recording ({type(exc).__name__})"))
             continue
         if search is None or info.matches(search):
             items.append(info)
