@@ -80,7 +80,7 @@ def session_info(path) -> SessionInfo:
 
 def list_sessions(folder=None, search: str | None = None) -> SessionList:
     """Every recording in ``folder`` (default: the user's sessions folder), newest first."""
-    folder = Path(folder) if folder is not None else sessions_dir()
+    folder = Path(folder) if folder is not None else sessions_dir(write=False)
     if not folder.is_dir():
         raise PressureError(f"no sessions folder at {folder}")
     items, problems = [], []
