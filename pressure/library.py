@@ -128,7 +128,7 @@ def list_sessions(folder=None, search: str | None = None) -> SessionList:
         try:
             info = session_info(path)
         except PressureError as exc:
-            log.warning("skipping %s: %s", path, exc)
+            log.info("skipping %s: %s", path, exc)  # the caller shows .problems
             problems.append((path, str(exc)))
             continue
         except (ValueError, TypeError, AttributeError, RecursionError, OverflowError,

@@ -172,7 +172,7 @@ def open_recording(path, *, salvage: bool = False) -> Recording:
             db = connect_ro(padded_copy(path, Path(scratch.name)))
         except RecordingError:
             scratch.cleanup()
-            raise exc from None
+            raise RecordingError(str(exc).replace(SALVAGE_HINT, "; nothing in it could be salvaged")) from None
     try:
         try:
             meta = read_meta(db, path, lenient=salvage)

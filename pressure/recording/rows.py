@@ -99,6 +99,8 @@ def decode_event(r) -> RecordedEvent:
         payload = {"unreadable": str(data)[:200]}
     if text_problem(payload):
         payload = {"unreadable": "not valid text"}
+    elif payload is not None and not isinstance(payload, dict):  # writers store a table or nothing
+        payload = {"unreadable": str(data)[:200]}
     text = str(text or "")
     if text_problem(text) or text_problem(str(kind)):
         raise ValueError("event text is not valid Unicode")
