@@ -134,3 +134,36 @@ def test_a_file_appears_only_with_its_schema_in(tmp_path):
             meta, fig = read_summary(path)  # never a stub without tables
             assert fig["samples"] == 0
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".pressure") and p not in seen]
+
+
+def test_the_window_says_the_disk_is_full_once_and_keeps_recording(qtbot, tmp_path):
+    from firmware_sim.host import start_builtin_simulator
+    from pressure.acquisition import Reader
+    from pressure.buffer import RingBuffer
+    from pressure.filters import default_filter
+    from pressure.routine import single_hold
+    from pressure.ui.main_window import MainWindow
+    from pressure.ui.pipeline import LiveSource, Pipeline
+
+    host = start_builtin_simulator(profile="hold", rate=500, fmt="pressure", seed=7)
+    buffer = RingBuffer(1 << 16)
+    reader = Reader(host.url, buffer, fmt="pressure")
+    reader.start()
+    source = LiveSource(reader, buffer, sensor="built-in simulator", on_stop=[host.stop])
+    path = tmp_path / "full.pressure"
+    writer = RecordingWriter(path, {"unit": "N"}, commit_interval=0.05)
+    pages = writer._db.execute("PRAGMA page_count").fetchone()[0]
+    writer._db.execute(f"PRAGMA max_page_count = {pages + 1}")
+    window = MainWindow(Pipeline(source, single_hold(30.0), default_filter(), recorder=writer),
+                        window_seconds=10.0, recording_path=str(path))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: "disk full" in window.status.record_label.toolTip(), timeout=15000)
+        assert window.pipeline.recorder is writer  # still recording: the samples wait
+        writer._db.execute("PRAGMA max_page_count = 1073741823")
+        qtbot.waitUntil(lambda: writer.state == "ok", timeout=15000)
+    finally:
+        window.close()
+        source.stop()
+    assert len(open_recording(path)) > 0

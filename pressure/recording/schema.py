@@ -174,8 +174,7 @@ def create_file(path: Path, meta: dict, *, overwrite: bool = False) -> sqlite3.C
     # The file is built under a temporary name and appears under its own only once its schema
     # and metadata are in: a kill -9 a moment after creation left a stub without tables that
     # showed as damaged forever. The temporary name does not end in EXTENSION, so the library
-    # never lists it. Built in rollback-journal mode (a -wal is named after the file it began
-    # with), switched to WAL after the rename.
+    # never lists it.
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".creating", dir=path.parent)
         os.close(fd)  # mkstemp: 0600 from the first byte
@@ -194,11 +193,16 @@ def create_file(path: Path, meta: dict, *, overwrite: bool = False) -> sqlite3.C
             build.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
                               [(k, meta_json(v)) for k, v in meta.items()])
             build.execute("COMMIT")
+            # WAL is persistent in the header: switched here, the file under its own name never
+            # goes through the switch (a kill during it left a hot -journal that read-only
+            # readers cannot roll back). Closing folds the temporary -wal back in.
+            build.execute("PRAGMA journal_mode=WAL")
         _claim(tmp, path)
     except sqlite3.Error as exc:
         raise RecordingError(f"cannot create recording {path}: {exc}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        for extra in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            extra.unlink(missing_ok=True)
     try:
         db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
