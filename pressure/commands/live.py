@@ -100,8 +100,8 @@ def routine_and_filter(args, settings):
         saved = settings.get("routine/name") if settings else ""
         target = settings.get("routine/target") if settings else 0.0
         try:
-            if saved:
-                routine = get_routine(saved)
+            if saved:  # a name; a path only as the window's file dialog saves one (absolute .toml)
+                routine = get_routine(saved, path_ok=saved.startswith("/") and saved.lower().endswith(".toml"))
             elif target > 0:
                 routine = single_hold(target, settings.get("routine/tolerance") or "10%",
                                       settings.get("routine/hold") or 60.0,
