@@ -86,3 +86,23 @@ def test_toml_nested_500_deep_is_a_clear_error(tmp_path):
     path.write_text('name = "deep"\nx = ' + "[" * 500 + "]" * 500 + "\n")
     with pytest.raises(PressureError, match="nested too deeply"):
         load_routine_file(path)
+
+
+def test_a_saved_routine_setting_is_a_name_not_any_path(tmp_path, monkeypatch):
+    from pressure.cli import build_parser
+    from pressure.commands.live import DEFAULT_ROUTINE, routine_and_filter
+    from pressure.ui.settings import Settings
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.toml").write_text(ROUTINE.format(name="Relative"))
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    default = get_routine(DEFAULT_ROUTINE).name
+    for saved in ("mine.toml", "./mine.toml", str(fifo)):
+        settings = Settings()
+        settings.set("routine/name", saved)
+        args = build_parser().parse_args(["live"])
+        out = _with_deadline(lambda: routine_and_filter(args, settings))
+        assert out["value"][0].name == default, saved
+    settings.set("routine/name", str(tmp_path / "mine.toml"))  # as the file dialog saves it
+    assert routine_and_filter(build_parser().parse_args(["live"]), settings)[0].name == "Relative"
