@@ -11,11 +11,25 @@ from pathlib import Path
 
 import platformdirs
 
+from .errors import PressureError
+
 APP = "pressure"
+HOW_TO_MOVE = "choose another folder with PRESSURE_HOME=/path/to/folder"
 
 
-def _private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+def _private_dir(path: Path, *, write: bool = True) -> Path:
+    """``path``, created private to the user; an unusable folder is one PressureError line
+    naming the folder and how to choose another (``write=False``: reading an existing one is
+    enough, e.g. listing sessions on a read-only disk)."""
+    if not write and path.is_dir():
+        return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PressureError(f"cannot create the folder {path} ({exc.strerror or exc}); "
+                            f"{HOW_TO_MOVE}") from None
+    if write and not os.access(path, os.W_OK | os.X_OK):
+        raise PressureError(f"the folder {path} is not writable; {HOW_TO_MOVE}")
     try:
         os.chmod(path, 0o700)
     except OSError:  # e.g. a filesystem without permissions; nothing better to do
@@ -40,5 +54,15 @@ def config_dir() -> Path:
     return _private_dir(home / "config" if home else Path(platformdirs.user_config_dir(APP)))
 
 
-def sessions_dir() -> Path:
+def sessions_dir(*, write: bool = True) -> Path:
+    home = home_override()
+    data = home / "data" if home else Path(platformdirs.user_data_dir(APP))
+    if not write and (data / "sessions").is_dir():
+        return data / "sessions"
     return _private_dir(data_dir() / "sessions")
+
+
+def routines_dir() -> Path:
+    """The user's own routine files, looked up by name (not created by a look-up)."""
+    home = home_override()
+    return (home / "config" if home else Path(platformdirs.user_config_dir(APP))) / "routines"

@@ -55,12 +55,13 @@ def references_dir() -> Path:
 
 
 def resolve_routine_name(name: str) -> str:
-    """The routine's full name for a built-in key or file ('steady' -> its name); unknown
-    names are taken as they are (a routine stored in a recording)."""
+    """The routine's full name for a built-in key or a file in the routines folder ('steady'
+    -> its name); unknown names are taken as they are (a routine stored in a recording).
+    A name is never opened as a path."""
     from .routine import get_routine
 
     try:
-        return get_routine(name).name
+        return get_routine(name, path_ok=False).name
     except PressureError:
         return str(name)
 

@@ -49,6 +49,8 @@ def test_default_command_runs_the_window_and_saves_a_screenshot(tmp_path, pressu
     assert out.stat().st_size > 20_000  # a drawn window, not a blank image
     sessions = list((pressure_home / "data" / "sessions").glob("*.pressure"))
     assert len(sessions) == 1  # recording is on by default
+    # An offscreen screenshot run must not become the next real window (it shrank it to 590x362).
+    assert not (pressure_home / "config" / "window.ini").exists()
 
 
 def test_no_record_and_seconds_without_screenshot(tmp_path, pressure_home):

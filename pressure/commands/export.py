@@ -29,8 +29,10 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..exchange import export_csv
     from ..filters import FILTERS
+    from ..library import resolve_recording
     from ..recording import open_recording
 
+    args.file = resolve_recording(args.file)  # also a name as `sessions` prints it
     if args.filter is not None and args.filter not in FILTERS:
         raise PressureError(f"unknown filter {args.filter!r}; choose one of {', '.join(FILTERS)}")
     area = None

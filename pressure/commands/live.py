@@ -100,8 +100,8 @@ def routine_and_filter(args, settings):
         saved = settings.get("routine/name") if settings else ""
         target = settings.get("routine/target") if settings else 0.0
         try:
-            if saved:
-                routine = get_routine(saved)
+            if saved:  # a name; a path only as the window's file dialog saves one (absolute .toml)
+                routine = get_routine(saved, path_ok=saved.startswith("/") and saved.lower().endswith(".toml"))
             elif target > 0:
                 routine = single_hold(target, settings.get("routine/tolerance") or "10%",
                                       settings.get("routine/hold") or 60.0,
@@ -148,7 +148,8 @@ def run(args) -> int:
     _check_screenshot(args.screenshot, args.seconds)
     labels = parse_labels(args.label)
     # Settings are read without a QApplication (QSettings on an INI file needs none).
-    settings = Settings()
+    # A screenshot run (offscreen, fixed size) must not become the next real run's window.
+    settings = Settings(persist=args.screenshot is None)
     routine, filter_name, filter_params = routine_and_filter(args, settings)
     window = args.window or settings.get("display/window_seconds")
     if not MIN_WINDOW_S <= window <= MAX_WINDOW_S:

@@ -57,6 +57,9 @@ def check_args(args):
             raise PressureError(f"--screenshot {args.screenshot}: folder {args.screenshot.parent} does not exist")
         if args.seconds is None:
             raise PressureError("--screenshot needs --seconds N (when to take it)")
+    from ..library import resolve_recording
+
+    args.file = resolve_recording(args.file)  # also a name as `sessions` prints it
     if not args.file.exists():
         raise PressureError(f"{args.file}: no such file")
     if args.file.is_dir():

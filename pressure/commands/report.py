@@ -91,9 +91,11 @@ def _text(data: dict) -> str:
 
 
 def run(args) -> int:
+    from ..library import resolve_recording
     from ..recording import open_recording
     from ..report import build
 
+    args.file = resolve_recording(args.file)  # also a name as `sessions` prints it
     if args.store and not args.trainee:
         raise PressureError("--store needs --trainee NAME (whose attempt it is)")
     if args.trainee and not args.store:

@@ -34,12 +34,14 @@ def run(args) -> int:
     if not sessions:
         print("no sessions" + (f" matching {args.search!r}" if args.search else ""))
         return 0
-    rows = [("started", "length", "kind", "routine", "labels", "file")]
+    rows = [("started", "length", "kind", "source", "routine", "labels", "file")]
     for s in sessions:
         labels = ", ".join(f"{k}={v}" for k, v in s.labels.items())
         kind = s.kind + (" (interrupted)" if s.interrupted else "")
         rows.append(((s.started_at or "?")[:19].replace("T", " "), _duration(s.duration_s), kind,
-                     s.routine or "-", labels or "-", s.path.name))
+                     s.origin, s.routine or "-", labels or "-",
+                     # what replay/report/export accept: a bare name in the sessions folder
+                     s.path.name if args.folder is None else str(s.path)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])

@@ -15,6 +15,7 @@ from .schema import (
     APPLICATION_ID, F8, SCHEMA_VERSION, SQLITE_MAGIC, U1, RecordingError, default_meta,
 )
 from .session import Recording
+from .validate import chunk_index_problem, event_index_problem, meta_problem
 
 SALVAGE_HINT = "; `pressure export FILE --csv OUT --salvage` recovers the readable part"
 
@@ -67,13 +68,25 @@ def read_meta(db: sqlite3.Connection, path: Path, lenient: bool = False) -> dict
     except sqlite3.Error as exc:
         raise RecordingError(f"{path}: damaged or truncated recording, no metadata ({exc})") from None
     meta, bad = {}, []
+    defaults = default_meta()
     for key, value in rows:
         try:
-            meta[key] = json.loads(value)
+            parsed = json.loads(value)
+        except RecursionError:
+            problem = "is nested too deeply"
         except (TypeError, ValueError):
-            if not lenient:
-                raise RecordingError(f"{path}: damaged metadata (key {key!r} is not JSON)") from None
-            bad.append(key)
+            problem = "is not JSON"
+        else:
+            problem = meta_problem(key, parsed)
+        if problem is None:
+            meta[key] = parsed
+            continue
+        if not lenient:
+            shown = key if isinstance(key, str) and key.isprintable() and len(key) <= 40 else "?"
+            raise RecordingError(f"{path}: damaged metadata ({shown!r} {problem})") from None
+        bad.append(key)
+        if isinstance(key, str) and key in defaults:
+            meta[key] = defaults[key]
     if bad:
         meta["salvage_note"] = unreadable_meta_note(bad)
     return meta
@@ -109,6 +122,9 @@ def schema_version(db: sqlite3.Connection, meta: dict, path: Path) -> int:
 
 def read_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
     try:
+        problem = chunk_index_problem(db) or event_index_problem(db)
+        if problem:
+            raise RecordingError(f"{path}: damaged recording ({problem})" + SALVAGE_HINT)
         total = db.execute("SELECT coalesce(sum(n), 0) FROM chunks").fetchone()[0]
         t = np.empty(total, F8)
         raw = np.empty(total, F8)
@@ -127,6 +143,8 @@ def read_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
         if i != total:
             raise RecordingError(f"{path}: damaged recording (sample rows disagree with their count)")
         events = [decode_event(r) for r in db.execute("SELECT t, kind, text, data FROM events ORDER BY t, id")]
+    except ValueError as exc:
+        raise RecordingError(f"{path}: damaged recording ({exc})" + SALVAGE_HINT) from None
     except sqlite3.Error as exc:
         raise RecordingError(f"{path}: damaged or truncated recording ({exc})" + SALVAGE_HINT) from None
     return Recording(path, meta, events, 1, t, raw, flags, force)
@@ -154,7 +172,7 @@ def open_recording(path, *, salvage: bool = False) -> Recording:
             db = connect_ro(padded_copy(path, Path(scratch.name)))
         except RecordingError:
             scratch.cleanup()
-            raise exc from None
+            raise RecordingError(str(exc).replace(SALVAGE_HINT, "; nothing in it could be salvaged")) from None
     try:
         try:
             meta = read_meta(db, path, lenient=salvage)
@@ -190,6 +208,9 @@ def read_summary(path) -> tuple[dict, dict]:
         meta = read_meta(db, path)
         schema_version(db, meta, path)
         try:
+            problem = chunk_index_problem(db) or event_index_problem(db)
+            if problem:
+                raise RecordingError(f"{path}: damaged recording ({problem})")
             n, t_end = db.execute("SELECT coalesce(sum(n), 0), max(t1) FROM chunks").fetchone()
             ev_end, markers = db.execute(
                 "SELECT max(t), sum(kind = 'marker') FROM events").fetchone()

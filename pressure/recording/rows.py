@@ -14,6 +14,7 @@ import numpy as np
 
 from ..samples import Block
 from .schema import F8, MAX_ROW_SAMPLES, ROW_SPAN_S, U1, RecordedEvent
+from .validate import MAX_T_S, text_problem
 
 
 def row_bounds(t: np.ndarray):
@@ -64,12 +65,16 @@ def force_from_calibration(raw: np.ndarray, meta: dict) -> np.ndarray:
 
 def row_problem(row) -> str | None:
     row_id, n, tb, rb, fb, nb, crc = row
-    if (not isinstance(n, int) or n < 0 or not all(isinstance(b, bytes) for b in (tb, rb, fb))
+    if (not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= MAX_ROW_SAMPLES
+            or not isinstance(crc, int) or not all(isinstance(b, bytes) for b in (tb, rb, fb))
             or len(tb) != 8 * n or len(rb) != 8 * n or len(fb) != n
             or (nb is not None and (not isinstance(nb, bytes) or len(nb) != 8 * n))):
         return f"sample row {row_id} has wrong sizes"
     if row_crc(tb, rb, fb, nb) != crc:
         return f"sample row {row_id}, near t = {first_t(tb):.3f} s, fails its checksum"
+    times = np.frombuffer(tb, F8)
+    if not (np.isfinite(times).all() and (np.abs(times) <= MAX_T_S).all()):
+        return f"sample row {row_id} has sample times that are not finite seconds in range"
     return None
 
 
@@ -86,8 +91,17 @@ def fill_row(row, meta, t, raw, flags, force, i) -> None:
 
 def decode_event(r) -> RecordedEvent:
     et, kind, text, data = r
+    if not isinstance(et, (int, float)) or isinstance(et, bool) or not abs(et) <= MAX_T_S:
+        raise ValueError(f"event time {str(et)[:40]!r} is not finite seconds in range")
     try:
         payload = json.loads(data) if data else None
-    except (TypeError, ValueError):
-        payload = {"unreadable": str(data)}
-    return RecordedEvent(float(et), str(kind), str(text or ""), payload)
+    except (TypeError, ValueError, RecursionError):
+        payload = {"unreadable": str(data)[:200]}
+    if text_problem(payload):
+        payload = {"unreadable": "not valid text"}
+    elif payload is not None and not isinstance(payload, dict):  # writers store a table or nothing
+        payload = {"unreadable": str(data)[:200]}
+    text = str(text or "")
+    if text_problem(text) or text_problem(str(kind)):
+        raise ValueError("event text is not valid Unicode")
+    return RecordedEvent(float(et), str(kind), text, payload)

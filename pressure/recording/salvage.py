@@ -68,7 +68,7 @@ def salvage_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
         if row is not None:
             try:
                 events.append(decode_event(row[1:]))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 damage.append(f"event row {row[0]} unreadable")
     events.sort(key=lambda e: e.t)
     cols = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0, (F8, F8, U1, F8)[k])
@@ -78,6 +78,8 @@ def salvage_v1(db: sqlite3.Connection, path: Path, meta: dict) -> Recording:
     return rec
 
 
+
+MAX_PADDING_BYTES = 256 << 20
 
 # schema version -> salvage reader, beside READERS in reader.py.
 SALVAGERS = {1: salvage_v1}
@@ -100,6 +102,11 @@ def padded_copy(path: Path, folder: Path) -> Path:
         page = 65536 if page == 1 else page
         pages = int.from_bytes(head[28:32], "big")
         size = f.seek(0, os.SEEK_END)
-        if page >= 512 and pages and size < page * pages:
-            f.truncate(page * pages)
+        # A crafted header can claim terabytes (60 TB was tried): the padding is sparse
+        # (truncate writes no data) and at most MAX_PADDING_BYTES or the input's own size.
+        if page >= 512 and pages and size < page * pages <= size + max(size, MAX_PADDING_BYTES):
+            try:
+                f.truncate(page * pages)
+            except OSError:  # a filesystem without room or sparse files: salvage unpadded
+                pass
     return copy

@@ -10,6 +10,8 @@ import json
 import logging
 import os
 import sqlite3
+import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -143,6 +145,22 @@ def is_recording_file(path) -> bool:
             and int.from_bytes(head[68:72], "big") == APPLICATION_ID)
 
 
+def _claim(tmp: Path, path: Path) -> None:
+    """Give the finished file its name, never over an existing file (a hard link fails if the
+    name is taken; where links are not supported, a check and a rename)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise RecordingError(f"{path} already exists; not overwriting it") from None
+    except OSError as exc:
+        if path.exists():
+            raise RecordingError(f"{path} already exists; not overwriting it") from None
+        try:
+            os.rename(tmp, path)
+        except OSError:
+            raise RecordingError(f"cannot create {path}: {exc.strerror or exc}") from None
+
+
 def create_file(path: Path, meta: dict, *, overwrite: bool = False) -> sqlite3.Connection:
     """Create a new, empty recording holding ``meta``; open for writing, in WAL mode."""
     if path.exists() or path.is_symlink():
@@ -154,32 +172,44 @@ def create_file(path: Path, meta: dict, *, overwrite: bool = False) -> sqlite3.C
             extra.unlink(missing_ok=True)
     if not path.parent.is_dir():
         raise RecordingError(f"cannot create {path}: folder {path.parent} does not exist")
-    try:  # O_EXCL: claim the name atomically, private to the user from the first byte
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
-    except FileExistsError:
-        raise RecordingError(f"{path} already exists; not overwriting it") from None
+    # The file is built under a temporary name and appears under its own only once its schema
+    # and metadata are in: a kill -9 a moment after creation left a stub without tables that
+    # showed as damaged forever. The temporary name does not end in EXTENSION, so the library
+    # never lists it.
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".creating", dir=path.parent)
+        os.close(fd)  # mkstemp: 0600 from the first byte
     except OSError as exc:
         raise RecordingError(f"cannot create {path}: {exc.strerror or exc}") from None
+    tmp = Path(tmp_name)
+    try:
+        with closing(sqlite3.connect(tmp, isolation_level=None)) as build:
+            build.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            build.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            build.execute("PRAGMA synchronous=FULL")
+            build.execute("BEGIN")
+            for stmt in SCHEMA_V1.split(";"):
+                if stmt.strip():
+                    build.execute(stmt)
+            build.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                              [(k, meta_json(v)) for k, v in meta.items()])
+            build.execute("COMMIT")
+            # WAL is persistent in the header: switched here, the file under its own name never
+            # goes through the switch (a kill during it left a hot -journal that read-only
+            # readers cannot roll back). Closing folds the temporary -wal back in.
+            build.execute("PRAGMA journal_mode=WAL")
+        _claim(tmp, path)
+    except sqlite3.Error as exc:
+        raise RecordingError(f"cannot create recording {path}: {exc}") from None
+    finally:
+        for extra in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            extra.unlink(missing_ok=True)
     try:
         db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        # The identity goes into the main file's header before WAL mode begins, so that
-        # even a file whose writer is killed a moment later says what it is.
-        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
-        db.execute("BEGIN")
-        for stmt in SCHEMA_V1.split(";"):
-            if stmt.strip():
-                db.execute(stmt)
-        db.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
-                       [(k, meta_json(v)) for k, v in meta.items()])
-        db.execute("COMMIT")
     except sqlite3.Error as exc:
-        path.unlink(missing_ok=True)
-        raise RecordingError(f"cannot create recording {path}: {exc}") from None
+        raise RecordingError(f"cannot open recording {path} for writing: {exc}") from None
     for extra in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
             os.chmod(extra, 0o600)

@@ -31,6 +31,10 @@ from .schema import (
 
 log = logging.getLogger(__name__)
 
+# While the disk refuses, samples wait in memory up to this many (10 minutes at 1 kHz, about
+# 30 MB); later ones are dropped and the recording gets a gap where they were.
+MAX_PENDING_SAMPLES = 600_000
+
 _OPEN_WRITERS: "weakref.WeakSet[RecordingWriter]" = weakref.WeakSet()
 
 
@@ -52,7 +56,11 @@ class RecordingWriter:
     kill -9, power cut) leaves a file that still opens, minus at most the last commit interval.
     A disk problem (disk full, USB stick pulled) never makes ``append`` fail and drop samples:
     they stay queued in memory and every commit interval tries again; :attr:`error` says what
-    is wrong meanwhile (the window shows it), ``flush`` and ``close`` raise RecordingError.
+    is wrong meanwhile and :attr:`state` / :attr:`status` say it in one line for the window or
+    the command line (logged once per episode, not on every retry); beyond
+    ``MAX_PENDING_SAMPLES`` newer samples are dropped and a gap marks them. ``flush`` and
+    ``close`` raise RecordingError while it lasts. A session that never got a sample (a sensor
+    switch) leaves no file: :meth:`close` removes it (``discarded`` is then True).
     Writers still open when the interpreter exits normally are closed then (atexit).
     """
 
@@ -78,6 +86,10 @@ class RecordingWriter:
         self._gaps = 0
         self._reconnects = 0
         self._error: BaseException | None = None
+        self.samples_dropped = 0  # samples beyond MAX_PENDING_SAMPLES while the disk refused
+        self._pending_samples = 0
+        self._gap_next = False
+        self.discarded = False
         self._flush_requested = 0
         self._flush_done = 0
         self._closing = False
@@ -102,6 +114,26 @@ class RecordingWriter:
         """The last error of the committer thread (None while all is well)."""
         return self._error
 
+    @property
+    def state(self) -> str:
+        """'ok', 'disk_full' (samples wait in memory) or 'error' (another write problem)."""
+        error = self._error
+        if error is None:
+            return "ok"
+        return "disk_full" if _is_disk_full(error) else "error"
+
+    @property
+    def status(self) -> str:
+        """One line for the user: empty while all is well."""
+        error, dropped = self._error, self.samples_dropped
+        if error is None:
+            return f"recording: {dropped} samples were lost while the disk was full" if dropped else ""
+        if _is_disk_full(error):
+            line = (f"disk full: {self.path.name} waits for space; "
+                    f"{self._pending_samples} samples kept in memory")
+            return line + (f", {dropped} lost" if dropped else "")
+        return f"cannot write {self.path.name}: {error}"
+
     def _check(self, errors: bool = False) -> None:
         if self._closed:
             raise RecordingError(f"{self.path} is closed")
@@ -115,9 +147,20 @@ class RecordingWriter:
             return
         self._check()
         flags = block.flags
-        marks = np.flatnonzero(flags & (FLAG_GAP_BEFORE | FLAG_RECONNECT | FLAG_RESTART))
         with self._lock:
+            if self._error is not None and self._pending_samples + n > MAX_PENDING_SAMPLES:
+                self.samples_dropped += n
+                self._gap_next = True
+                return
+            if self._gap_next:  # the samples dropped while the disk was full: a gap
+                flags = flags.copy()
+                flags[0] |= FLAG_GAP_BEFORE
+                block = Block(t=block.t, raw=block.raw, force_n=block.force_n, flags=flags,
+                              arrival=block.arrival)
+                self._gap_next = False
+            marks = np.flatnonzero(flags & (FLAG_GAP_BEFORE | FLAG_RECONNECT | FLAG_RESTART))
             self._pending.append(block)
+            self._pending_samples += n
             self.samples_written += n
             self._last_t = float(block.t[-1])
             for i in marks:  # gaps and reconnects are stored as events too, not only as flags
@@ -203,6 +246,12 @@ class RecordingWriter:
             self._db.close()
         if error is not None:
             raise RecordingError(f"cannot write {self.path}: {error}")
+        if self.samples_written == 0:  # nothing was measured (a sensor switch): keep no file
+            for extra in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                extra.unlink(missing_ok=True)
+            self.discarded = True
+            log.info("discarded %s: no samples", self.path)
+            return
         log.info("closed %s (%d samples)", self.path, self.samples_committed)
 
     def __enter__(self) -> "RecordingWriter":
@@ -231,7 +280,9 @@ class RecordingWriter:
                 try:
                     self._commit(blocks, events, meta)
                 except (sqlite3.Error, OSError, ValueError) as exc:
-                    log.error("recording %s: commit failed: %s", self.path, exc)
+                    if self._error is None or str(self._error) != str(exc):  # once per episode
+                        log.error("recording %s: commit failed: %s (samples kept in memory, "
+                                  "retrying)", self.path, exc)
                     with self._lock:  # keep the data queued for the next try
                         self._pending[:0] = blocks
                         self._pending_events[:0] = events
@@ -243,9 +294,19 @@ class RecordingWriter:
                         return
                     continue
                 self.commit_cpu_s += time.thread_time() - cpu0
+            recovered = self._error is not None
+            if recovered:
+                log.warning("recording %s: writing again (%d samples lost meanwhile)",
+                            self.path, self.samples_dropped)
+                try:  # the -wal grew while the disk was full: fold it back now
+                    self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error:
+                    pass
             with self._lock:
                 self._error = None
-                self.samples_committed += sum(len(b) for b in blocks)
+                done = sum(len(b) for b in blocks)
+                self._pending_samples = max(0, self._pending_samples - done)
+                self.samples_committed += done
                 self._flush_done = max(self._flush_done, ticket)
                 self._lock.notify_all()
             if closing:
@@ -278,3 +339,11 @@ class RecordingWriter:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    import errno
+
+    return ("database or disk is full" in str(error)
+            or getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+            or getattr(error, "sqlite_errorcode", None) == 13)  # SQLITE_FULL

@@ -1,9 +1,16 @@
-"""The built-in routines, looking a routine up by name or path, and the single-hold routine."""
+"""The built-in routines, looking a routine up by name or path, and the single-hold routine.
+
+A name and a path are different things: a routine's name (from a recording, a reference, the
+settings) is looked up among the built-ins and in the routines folder and is never opened as a
+path; a path is opened only where the user typed one (``--routine path/to/file.toml``), because
+a name taken as a path could point at a FIFO (a hang) or a device.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .. import paths
 from ..errors import PressureError
 from ..samples import normalize_unit
 from .model import Routine
@@ -78,17 +85,54 @@ def routine_names() -> list[str]:
     return list(BUILTIN_ROUTINES)
 
 
-def get_routine(name_or_path: str) -> Routine:
-    """A built-in routine by name (case-insensitive) or a routine TOML file by path."""
+MAX_NAME_CHARS = 200  # a routine's name is a few words; anything longer is no name of ours
+
+
+def _shown(name) -> str:
+    text = str(name)
+    return repr(text if len(text) <= 60 else text[:60] + "...")
+
+
+def find_routine(name) -> Routine | None:
+    """The routine called ``name``: a built-in (by key or full name, any case) or
+    ``<routines folder>/<name>.toml``. None if there is none. Never opens ``name`` as a path."""
+    key = str(name).strip()
+    if not key or len(key) > MAX_NAME_CHARS or any(c in key for c in "/\\\0") or key in (".", ".."):
+        return None
+    low = key.casefold()
+    if low in BUILTIN_ROUTINES:
+        return BUILTIN_ROUTINES[low]
+    for routine in BUILTIN_ROUTINES.values():
+        if routine.name.casefold() == low:
+            return routine
+    folder = paths.routines_dir()
+    candidate = folder / (key if low.endswith(".toml") else key + ".toml")
+    try:
+        if not candidate.is_file():  # a FIFO or device there is not a routine file
+            return None
+    except OSError:
+        return None
+    return load_routine_file(candidate)
+
+
+def get_routine(name_or_path: str, *, path_ok: bool = True) -> Routine:
+    """A routine by name (see find_routine), else, with ``path_ok`` (the user typed it), the
+    routine TOML file at that path."""
+    found = find_routine(name_or_path)
+    if found is not None:
+        return found
     key = str(name_or_path).strip()
-    if key.lower() in BUILTIN_ROUTINES:
-        return BUILTIN_ROUTINES[key.lower()]
-    path = Path(key).expanduser()
-    if path.suffix.lower() == ".toml" or path.exists() or "/" in key or "\\" in key:
-        return load_routine_file(path)
+    if path_ok and len(key) <= 4096 and "\0" not in key:
+        path = Path(key).expanduser()
+        try:
+            looks_like_path = path.suffix.lower() == ".toml" or path.exists() or "/" in key or "\\" in key
+        except OSError:
+            looks_like_path = True
+        if looks_like_path:
+            return load_routine_file(path)
     raise PressureError(
-        f"unknown routine {name_or_path!r}; use a built-in ({', '.join(BUILTIN_ROUTINES)}) "
-        "or the path of a .toml routine file"
+        f"unknown routine {_shown(name_or_path)}; use a built-in ({', '.join(BUILTIN_ROUTINES)}), "
+        f"a routine file's name in {paths.routines_dir()}, or the path of a .toml routine file"
     )
 
 

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 from pathlib import Path
 
 try:
@@ -53,9 +55,15 @@ def load_routine_file(path) -> Routine:
     """Read a routine from a TOML file; any problem is a RoutineError naming the file and line."""
     path = Path(path)
     try:
-        if path.is_dir():
-            raise RoutineError(f"{path} is a folder, not a routine file")
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: opening a FIFO for reading would wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            if stat.S_ISDIR(mode):
+                raise RoutineError(f"{path} is a folder, not a routine file")
+            raise RoutineError(f"{path} is not a regular file (a pipe or device?), not a routine file")
+        with os.fdopen(fd, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise RoutineError(f"no such routine file: {path}") from None
@@ -70,6 +78,8 @@ def load_routine_file(path) -> Routine:
         raise RoutineError(f"{path}, line {line}: not UTF-8 text") from None
     try:
         parsed = tomllib.loads(text)
+    except RecursionError:
+        raise RoutineError(f"{path}: values nested too deeply to be a routine") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS.search(msg)

@@ -294,6 +294,13 @@ class MainWindow(QMainWindow):
                 self.status.record_label.setText("RECORDING STOPPED")
                 self.status.record_label.setToolTip(p.recorder_error)
                 self.status.showMessage(f"Recording stopped: {p.recorder_error}")
+            # A full disk does not stop the recorder (it waits, samples in memory): say so once.
+            note = getattr(getattr(p, "recorder", None), "status", "") or ""
+            if note != getattr(self, "_recorder_note", ""):
+                self._recorder_note = note
+                self.status.record_label.setToolTip(note)
+                if note:
+                    self.status.showMessage(note, 10000)
 
     def _draw_readout(self, frame) -> None:
         p = self.pipeline

@@ -2,7 +2,8 @@
 
 The file lives at ``paths.config_dir() / "window.ini"``: ``PRESSURE_HOME`` moves it (tests get a
 private folder per test, so they never touch the user's settings) and it is plain text a
-clinician's IT person can read. Values read back are checked: a hand-edited or damaged file
+clinician's IT person can read. It is read as text by ``pressure.settings_file``, never by
+QSettings (whose INI reader unpickles ``@Variant`` values: code in a settings file). Values read back are checked: a hand-edited or damaged file
 falls back to the default for that key, with one log line, never a crash.
 """
 
@@ -11,9 +12,8 @@ from __future__ import annotations
 import logging
 import math
 
-from PySide6.QtCore import QSettings
-
 from .. import paths
+from ..settings_file import SettingsFile, decode_bytes, encode_bytes
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +53,16 @@ def settings_path():
 
 
 class Settings:
-    """Typed access to the window's QSettings."""
+    """Typed access to the window's settings file; ``persist=False`` for screenshot runs."""
 
-    def __init__(self, qsettings: QSettings | None = None):
-        self._q = qsettings or QSettings(str(settings_path()), QSettings.Format.IniFormat)
+    def __init__(self, *, persist: bool = True):
+        self._q = SettingsFile(settings_path(), persist=persist)
 
     def get(self, key: str):
         default = DEFAULTS[key]
-        raw = self._q.value(key, default)
+        raw = self._q.raw(key)
+        if raw is None:
+            return default
         try:
             value = _coerce(raw, default)
         except (TypeError, ValueError):
@@ -76,14 +78,24 @@ class Settings:
     def set(self, key: str, value) -> None:
         if key not in DEFAULTS:
             raise KeyError(key)
-        self._q.setValue(key, value)
+        default = DEFAULTS[key]
+        if isinstance(default, bytes):
+            text = encode_bytes(value.data() if hasattr(value, "data") else value)
+        elif isinstance(default, bool):
+            text = "true" if value else "false"
+        elif isinstance(default, float):
+            text = repr(float(value))
+        else:
+            text = str(value)
+        self._q.set_raw(key, text)
+        self._q.sync()  # at once: a crash later must not lose a choice already made
 
     def sync(self) -> None:
         self._q.sync()
 
     @property
     def path(self) -> str:
-        return self._q.fileName()
+        return str(self._q.path)
 
 
 def _coerce(raw, default):
@@ -99,9 +111,5 @@ def _coerce(raw, default):
     if isinstance(default, float):
         return float(raw)
     if isinstance(default, bytes):
-        if isinstance(raw, (bytes, bytearray)):
-            return bytes(raw)
-        if hasattr(raw, "data"):  # QByteArray
-            return bytes(raw.data())
-        return default
+        return decode_bytes(raw)
     return str(raw)
