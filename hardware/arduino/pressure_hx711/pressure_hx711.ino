@@ -14,7 +14,10 @@
 
 const uint8_t PIN_DOUT = 3;
 const uint8_t PIN_SCK = 2;
-const uint16_t SAMPLE_RATE_HZ = 80;        // what the RATE pin gives; the HX711 cannot change it by command
+#ifndef PRESSURE_RATE_HZ                   // a build for a board with RATE low passes -DPRESSURE_RATE_HZ=10
+#define PRESSURE_RATE_HZ 80
+#endif
+const uint16_t SAMPLE_RATE_HZ = PRESSURE_RATE_HZ;  // what the RATE pin gives; the HX711 cannot change it by command
 const float COUNTS_PER_N = 8560.0;         // calibrate once with a known weight, then write it here
 const char SERIAL_NO[] = "HX711-0001";     // name this sensor: the host keeps its calibration under this name
 
@@ -108,7 +111,11 @@ void loop() {
   }
   if (streaming && digitalRead(PIN_DOUT) == LOW) {   // a conversion is ready
     uint32_t t = micros();
-    long raw = readHx711() - offset;
+    long adc = readHx711();
+    // Saturation is judged on the ADC's own count: the HX711 reads 0x7FFFFF / 0x800000 beyond its
+    // range, and the host flags exactly those values. Subtracting the tare first would move a
+    // saturated reading off the limit and hide it behind a plausible force.
+    long raw = (adc >= 8388607L || adc <= -8388608L) ? adc : adc - offset;
     if (raw > 8388607L) raw = 8388607L;
     if (raw < -8388608L) raw = -8388608L;
     sendSample(t, raw);
