@@ -53,13 +53,12 @@ typedef struct {
 } hx711_t;
 
 static hx711_t hx;
-static volatile sig_atomic_t quit;
 
 static long next_profile_count(void)
 {
 	char line[64];
 	if (!fgets(line, sizeof line, stdin))
-		exit(0); /* the parent closed the pipe: stop */
+		_exit(0); /* the parent closed the pipe: stop (_exit: exit() can wait on the pty thread) */
 	return strtol(line, NULL, 10);
 }
 
@@ -112,7 +111,7 @@ static void on_control(int fd)
 	static size_t len;
 	ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
 	if (n == 0)
-		exit(0);
+		_exit(0);
 	if (n < 0)
 		return; /* EAGAIN: nothing new */
 	len += (size_t)n;
@@ -139,7 +138,7 @@ static void on_control(int fd)
 static void on_signal(int sig)
 {
 	(void)sig;
-	quit = 1;
+	_exit(0); /* nothing to save; the kernel closes the pty (exit() could wait on its thread) */
 }
 
 static double now_s(void)
@@ -202,7 +201,7 @@ int main(int argc, char **argv)
 	avr_cycle_count_t cycle0 = avr->cycle;
 	unsigned long steps = 0;
 	int state = cpu_Running;
-	while (!quit && state != cpu_Done && state != cpu_Crashed) {
+	while (state != cpu_Done && state != cpu_Crashed) {
 		state = avr_run(avr);
 		if (++steps % 16384)
 			continue;
@@ -213,6 +212,6 @@ int main(int argc, char **argv)
 			nanosleep(&ts, NULL);
 		}
 	}
-	uart_pty_stop(&pty);
-	return state == cpu_Crashed ? 1 : 0;
+	fprintf(stderr, "the sketch %s\n", state == cpu_Crashed ? "crashed the AVR" : "stopped the AVR");
+	_exit(state == cpu_Crashed ? 1 : 0);
 }
