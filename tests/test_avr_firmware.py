@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -111,6 +112,22 @@ def test_stream_prints_the_profile_force(pressure_home):
         assert min(residual) < 0.01, min(residual)
 
 
+def test_record_keeps_a_known_load_from_the_sketch(emu, pressure_home, tmp_path):
+    from pressure.recording.reader import open_recording
+    emu.hold_counts(round(12.5 * CPN))
+    out = tmp_path / "avr.sqlite"
+    env = {**os.environ, "PRESSURE_HOME": str(pressure_home), "PYTHONPATH": REPO}
+    proc = subprocess.run([sys.executable, "main.py", "record", "--port", emu.url, "--seconds", "3",
+                           "--out", str(out)], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=60)
+    emu.follow_profile()
+    assert proc.returncode == 0, proc.stderr
+    rec = open_recording(out)
+    held = rec.force_n[rec.raw == round(12.5 * CPN)]
+    assert len(rec) > 150 and len(held) > 150
+    assert np.allclose(held, 12.5, rtol=1e-3)
+
+
 def test_id_answered_and_stored_calibration_found_by_serial(emu, reader_for, tmp_path):
     store = CalibrationStore(tmp_path / "stored.json")
     store.save(Calibration(sensor_id="HX711-0001", zero=0.0, scale=1 / 9000.0, source="known-weight"))
@@ -197,3 +214,63 @@ def test_sim_command_refuses_what_the_sketch_decides(pressure_home):
                               capture_output=True, text=True, timeout=30)
         assert proc.returncode == 1
         assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1 and message in proc.stderr
+
+
+def test_without_the_packages_one_line_names_the_apt_get_command(monkeypatch, capsys):
+    from pressure.cli import main
+    monkeypatch.setattr(build, "_NEEDS", (("gcc-avr", lambda: False), *build._NEEDS[1:]))
+    assert main(["sim", "--firmware", "avr"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1
+    assert "gcc-avr" in err and "apt-get install -y gcc-avr avr-libc arduino-core-avr simavr" in err
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        kids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return kids
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_sim_firmware_avr_prints_the_pty_first_and_stops_without_orphans(pressure_home, sig):
+    import serial
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PRESSURE_HOME": str(pressure_home)}
+    proc = subprocess.Popen([sys.executable, "main.py", "sim", "--firmware", "avr", "--rate", "10",
+                             "--profile", "idle"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("/dev/"), proc.stderr.read() if proc.poll() is not None else url
+        kids = wait_until(lambda: _children(proc.pid), what="the emulator process")
+        with serial.Serial(url, 115200, timeout=0.2) as port:
+            port.write(b"ID?\n")
+            buf = b""
+            deadline = time.monotonic() + 20
+            while b"rate=10 " not in buf and time.monotonic() < deadline:
+                buf += port.read(4096)
+            assert b"#ID model=pressure-hx711" in buf and b"rate=10 " in buf
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "profile idle" in err
+    for kid in kids:
+        wait_until(lambda: not _alive(kid), what=f"emulator {kid} to end")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -22,8 +22,8 @@ _PYTHON_ONLY = (("fmt", "pressure", "--format"), ("faults", "", "--faults"), ("t
 def run(args) -> int:
     for attr, default, flag in _PYTHON_ONLY:
         if getattr(args, attr, default) != default:
-            raise PressureError(f"{flag} is an option of the Python simulator; the sketch on the "
-                                "AVR decides it (edit hardware/arduino/pressure_hx711/pressure_hx711.ino)")
+            raise PressureError(f"{flag} is an option of the Python simulator; with --firmware avr the "
+                                "real sketch decides what is sent, on a pty")
     if args.rate not in build.RATES:
         raise PressureError(f"--rate with --firmware avr is the HX711's RATE pin: 10 or 80, not {args.rate:g}")
     build.require_packages()
