@@ -60,7 +60,8 @@ def missing_packages() -> list[str]:
 def require_packages() -> None:
     missing = missing_packages()
     if missing:
-        raise PressureError(f"the AVR emulator needs {', '.join(missing)}; install with: {INSTALL}")
+        line = INSTALL + (" gcc" if "gcc" in missing else "")  # a C compiler for the host program
+        raise PressureError(f"the AVR emulator needs {', '.join(missing)}; install with: {line}")
 
 
 def _run(cmd: list, cwd: Path | None = None) -> None:
