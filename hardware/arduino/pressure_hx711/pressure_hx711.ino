@@ -2,7 +2,8 @@
 //
 // Wiring: HX711 DOUT -> pin 3, SCK -> pin 2, VCC -> 5 V, GND -> GND; the load cell's four
 // wires to E+/E-/A+/A- as the HX711 board marks them. Tie the board's RATE pin high for
-// 80 samples/s (low: 10 samples/s) and set SAMPLE_RATE_HZ below to match.
+// 80 samples/s (low: 10 samples/s) and set PRESSURE_RATE_HZ below to match (or compile with
+// -DPRESSURE_RATE_HZ=10; `python -m firmware_sim.avr.build` builds both hex files).
 //
 // Protocol (README.md, "Wire protocol"): every sample is one line
 //     S<seq>,<micros>,<raw>*<CC>\r\n
