@@ -172,7 +172,13 @@ def test_rate_1000_is_refused_and_stop_start(emu, reader_for):
     wait_until(lambda: (reader.stats().last_message or "").startswith("ERR RATE"), what="#ERR RATE")
     reader.send("STOP")
     wait_until(lambda: reader.stats().last_message == "OK STOP", what="#OK STOP")
+    # Samples of the chunk that carried "#OK STOP" may land just after the reply was seen:
+    # wait for the line to go quiet (a sketch that kept streaming never would), then stay quiet.
     cursor = buffer.total
+    for _ in range(20):
+        if not buffer.wait(cursor, 0.3):
+            break
+        cursor = buffer.total
     assert not buffer.wait(cursor, 1.0), "samples kept coming after STOP"
     reader.send("START")
     samples_after(buffer, cursor, 20)
