@@ -244,13 +244,14 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_sim_firmware_avr_prints_the_pty_first_and_stops_without_orphans(pressure_home, sig):
+@pytest.mark.parametrize("sig,group", [(signal.SIGINT, True), (signal.SIGTERM, False)])
+def test_sim_firmware_avr_prints_the_pty_first_and_stops_without_orphans(pressure_home, sig, group):
+    """SIGINT to the whole process group is a terminal's Ctrl-C; SIGTERM to sim alone a kill."""
     import serial
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PRESSURE_HOME": str(pressure_home)}
     proc = subprocess.Popen([sys.executable, "main.py", "sim", "--firmware", "avr", "--rate", "10",
                              "--profile", "idle"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         url = proc.stdout.readline().strip()
         assert url.startswith("/dev/"), proc.stderr.read() if proc.poll() is not None else url
@@ -262,7 +263,10 @@ def test_sim_firmware_avr_prints_the_pty_first_and_stops_without_orphans(pressur
             while b"rate=10 " not in buf and time.monotonic() < deadline:
                 buf += port.read(4096)
             assert b"#ID model=pressure-hx711" in buf and b"rate=10 " in buf
-        proc.send_signal(sig)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         _, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:

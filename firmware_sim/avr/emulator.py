@@ -65,7 +65,11 @@ class AvrEmulator:
         try:
             self._proc = subprocess.Popen(
                 [str(host), str(elf), str(self.rate), str(read_end)], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(read_end,))
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(read_end,),
+                # Its own session: a terminal's Ctrl-C reaches only us, and we stop it (it would
+                # otherwise die first and look like a crash). If we die, it sees the control
+                # pipe close and ends within a millisecond of simulated time.
+                start_new_session=True)
         finally:
             os.close(read_end)
         for target in (self._feed, self._drain_stderr):
