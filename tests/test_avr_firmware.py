@@ -96,7 +96,7 @@ def test_stream_prints_the_profile_force(pressure_home):
     # A fresh board, so the profile's start (a rest, then the ramp to the target) is in view.
     with AvrEmulator(profile="hold", rate=80, seed=3) as board:
         env = {**os.environ, "PRESSURE_HOME": str(pressure_home), "PYTHONPATH": REPO}
-        proc = subprocess.run([sys.executable, "main.py", "stream", "--port", board.url, "--seconds", "6"],
+        proc = subprocess.run([sys.executable, "main.py", "stream", "--port", board.url, "--seconds", "8"],
                               cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stderr
         rows = [json.loads(line) for line in proc.stdout.splitlines()]
