@@ -30,4 +30,4 @@ sim: $(STAMP)
 	$(PY) main.py sim
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis hardware/arduino/pressure_hx711/build firmware_sim/avr/build

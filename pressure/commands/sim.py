@@ -63,10 +63,17 @@ def register(sub) -> None:
                    help="hx711 lines 'Reading: 1.23 kg' or 'one reading:\\t1.2\\t| average:\\t1.2'")
     p.add_argument("--micros-start", type=int, default=0, metavar="US",
                    help="device clock at start (e.g. 4289967296 to see the 32-bit wrap after 5 s)")
+    p.add_argument("--firmware", default="python", choices=("python", "avr"),
+                   help="python: the simulator in firmware_sim; avr: the real Arduino sketch on an "
+                        "emulated ATmega328P with an HX711 (needs Debian's gcc-avr, simavr, ...; "
+                        "--rate 10 or 80)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    if args.firmware == "avr":
+        from firmware_sim.avr.serve import run as run_avr
+        return run_avr(args)
     from firmware_sim.firmware import Firmware
     from firmware_sim.host import SimHost, default_transport
 

@@ -2,7 +2,8 @@
 //
 // Wiring: HX711 DOUT -> pin 3, SCK -> pin 2, VCC -> 5 V, GND -> GND; the load cell's four
 // wires to E+/E-/A+/A- as the HX711 board marks them. Tie the board's RATE pin high for
-// 80 samples/s (low: 10 samples/s) and set SAMPLE_RATE_HZ below to match.
+// 80 samples/s (low: 10 samples/s) and set PRESSURE_RATE_HZ below to match (or compile with
+// -DPRESSURE_RATE_HZ=10; `python -m firmware_sim.avr.build` builds both hex files).
 //
 // Protocol (README.md, "Wire protocol"): every sample is one line
 //     S<seq>,<micros>,<raw>*<CC>\r\n
@@ -14,7 +15,10 @@
 
 const uint8_t PIN_DOUT = 3;
 const uint8_t PIN_SCK = 2;
-const uint16_t SAMPLE_RATE_HZ = 80;        // what the RATE pin gives; the HX711 cannot change it by command
+#ifndef PRESSURE_RATE_HZ                   // a build for a board with RATE low passes -DPRESSURE_RATE_HZ=10
+#define PRESSURE_RATE_HZ 80
+#endif
+const uint16_t SAMPLE_RATE_HZ = PRESSURE_RATE_HZ;  // what the RATE pin gives; the HX711 cannot change it by command
 const float COUNTS_PER_N = 8560.0;         // calibrate once with a known weight, then write it here
 const char SERIAL_NO[] = "HX711-0001";     // name this sensor: the host keeps its calibration under this name
 
@@ -108,7 +112,11 @@ void loop() {
   }
   if (streaming && digitalRead(PIN_DOUT) == LOW) {   // a conversion is ready
     uint32_t t = micros();
-    long raw = readHx711() - offset;
+    long adc = readHx711();
+    // Saturation is judged on the ADC's own count: the HX711 reads 0x7FFFFF / 0x800000 beyond its
+    // range, and the host flags exactly those values. Subtracting the tare first would move a
+    // saturated reading off the limit and hide it behind a plausible force.
+    long raw = (adc >= 8388607L || adc <= -8388608L) ? adc : adc - offset;
     if (raw > 8388607L) raw = 8388607L;
     if (raw < -8388608L) raw = -8388608L;
     sendSample(t, raw);
