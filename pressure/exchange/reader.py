@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PressureError
+from .cells import unsafe_cell
 from .columns import force_unit, pick_columns, time_scale
 from .table import (
     EXPORT_TITLE, MAX_EVENTS, find_header, is_binary, marker_column, number, parse_metadata,
@@ -164,7 +165,7 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
             if mi is not None and mi < len(cells) and len(marks) < MAX_EVENTS:
                 note = cells[mi].strip().strip('"').strip()
                 if note:
-                    marks.append((tv, note.replace("\uff03", "#")))
+                    marks.append((tv, unsafe_cell(note).replace("\uff03", "#")))
             ts.append(tv)
             vs.append(fv)
             if len(ts) > MAX_ROWS:
