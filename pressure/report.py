@@ -170,7 +170,7 @@ def _plot(report: dict, trace, ghost) -> str:
     for s in steps:
         if s.get("lower") is not None and s.get("kind") in ("ramp", "hold"):
             plot.band(s["start_s"], s["end_s"], s["lower"], s["upper"],
-                      title=f"target band {s['lower']:g}-{s['upper']:g} {unit}")
+                      title=f"target band {number_text(s['lower'], '{:g}')}-{number_text(s['upper'], '{:g}')} {unit}")
     if ghost is not None:
         plot.line(ghost[0], ghost[1], stroke="#8e24aa", width=1.0, dash="5,4", css_class="ghost",
                   title="reference")
@@ -181,11 +181,11 @@ def _plot(report: dict, trace, ghost) -> str:
         plot.vline(m["t_s"], m.get("text") or "marker", stroke="#ef6c00", dash="1,2")
     for thr in report.get("thresholds") or []:
         if thr.get("value") is not None:
-            plot.point(thr["t_s"], thr["value"], f"threshold {thr['value']:g} {unit}", fill="#1565c0")
+            plot.point(thr["t_s"], thr["value"], f"threshold {number_text(thr['value'], '{:g}')} {unit}", fill="#1565c0")
     worst = report.get("worst")
     if worst and worst.get("t_s") is not None:
         plot.point(worst["t_s"], worst["value"],
-                   f"worst moment: {worst['value']:.1f} {unit} at {worst['t_s']:.1f} s "
+                   f"worst moment: {number_text(worst['value'])} {unit} at {number_text(worst['t_s'])} s "
                    f"({number_text(worst['deviation_pct'], '{:+.0f}')} % of target)")
     return plot.render()
 
@@ -250,7 +250,7 @@ def render_html(report: dict, trace, ghost=None) -> str:
     labels = meta.get("labels") or {}
     unit = report.get("unit") or ""
     facts = [("file", report.get("file")), ("started", meta.get("started_at")),
-             ("duration", None if meta.get("duration_s") is None else f"{meta['duration_s']:.1f} s"),
+             ("duration", None if meta.get("duration_s") is None else f"{number_text(meta['duration_s'])} s"),
              ("routine", report.get("routine")), ("unit", unit),
              ("filter", (report.get("filter") or {}).get("name")),
              ("sensor", (meta.get("sensor") or {}).get("id"))]

@@ -77,7 +77,9 @@ def _fmt(v: float) -> str:
 
 
 def _label(v: float) -> str:
-    return f"{v:g}"
+    """A tick label; a tick at zero reads "0", never "-0" (no negative zero in a report)."""
+    text = f"{v:g}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 class SvgPlot:

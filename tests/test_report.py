@@ -122,3 +122,18 @@ def test_numbers_that_round_to_zero_have_no_sign(value, fmt, text):
     from pressure.report import number_text
 
     assert number_text(value, fmt) == text
+
+
+def test_text_report_and_plot_ticks_print_no_negative_zero():
+    """issue 12: the text report printed "-0.0 N"; no report output has a negative zero."""
+    from pressure.commands.report import _text
+    from pressure.svgplot import _label
+
+    data = {"file": "s.pressure", "routine": "r", "unit": "N", "score": -0.2, "steps": [],
+            "thresholds": [{"value": -0.04}, {"value": 12.0}], "threshold_mean": -0.01,
+            "threshold_cv_pct": -0.0, "worst": {"value": -0.04, "t_s": -0.01, "deviation_pct": -0.3},
+            "comparison": {"rms_diff_pct": -0.02, "reference_score": -0.4}}
+    text = _text(data)
+    assert "-0" not in text, text
+    assert "thresholds (N): 0.0, 12.0; mean 0.0" in text
+    assert _label(-0.0) == "0" and _label(-1e-12) == "-1e-12" and _label(-2.5) == "-2.5"
