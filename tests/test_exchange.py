@@ -409,3 +409,15 @@ def _is_number(text):
     except ValueError:
         return False
     return True
+
+
+@pytest.mark.parametrize("first", ["0.00,nan", "0.00,", "0.00,NaN", "0.00,NA"])
+def test_import_finds_the_header_when_the_first_row_misses_a_value(tmp_path, first):
+    """issue 15: ``time,force`` / ``0.00,nan`` gave "found no time column"."""
+    src = tmp_path / "gap.csv"
+    src.write_text("time,force\n" + first + "\n" + "".join(f"{i / 100:.2f},{i}\n" for i in range(1, 50)))
+    report = import_csv(src, tmp_path / "gap.pressure")
+    assert report.header_line == 1 and report.time_column == "time"
+    assert report.rows == 49 and report.skipped == 1
+    report = import_csv(src, tmp_path / "gap2.pressure", time_column="time", force_column="force")
+    assert report.rows == 49
