@@ -421,3 +421,18 @@ def test_import_finds_the_header_when_the_first_row_misses_a_value(tmp_path, fir
     assert report.rows == 49 and report.skipped == 1
     report = import_csv(src, tmp_path / "gap2.pressure", time_column="time", force_column="force")
     assert report.rows == 49
+
+
+@pytest.mark.parametrize("encoding, bom, delim, said", [
+    ("utf-8", b"", ",", "UTF-8"), ("utf-8", b"\xef\xbb\xbf", ",", "UTF-8"),
+    ("utf-16-le", b"\xff\xfe", "\t", "UTF-16"), ("cp1252", b"", ",", "Windows-1252")])
+def test_import_reads_the_encodings_people_have(tmp_path, encoding, bom, delim, said):
+    """issue 15: cp1252 names became 'M\ufffdller'; UTF-16 with a BOM was refused as binary."""
+    text = f"# client: Müller\ntime{delim}force\n" + "".join(
+        f"{i / 100:.2f}{delim}{i}\n" for i in range(50))
+    src = tmp_path / "enc.csv"
+    src.write_bytes(bom + text.encode(encoding))
+    trace = read_csv(src)
+    assert len(trace.t) == 50
+    assert any(said in n for n in trace.report.notes)
+    assert "Müller" in str(trace.report.metadata)
