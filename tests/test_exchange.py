@@ -436,3 +436,14 @@ def test_import_reads_the_encodings_people_have(tmp_path, encoding, bom, delim, 
     assert len(trace.t) == 50
     assert any(said in n for n in trace.report.notes)
     assert "Müller" in str(trace.report.metadata)
+
+
+def test_import_reads_a_european_excel_file_and_says_so(tmp_path):
+    """issue 15: ';' between cells and decimal commas (0,5;12,3)."""
+    src = tmp_path / "eu.csv"
+    src.write_text("time;force_N\n" + "".join(
+        f"{i / 100:.2f};{i + 0.5:.1f}\n".replace(".", ",") for i in range(50)), encoding="utf-8")
+    trace = read_csv(src)
+    np.testing.assert_allclose(trace.value[:3], [0.5, 1.5, 2.5])
+    np.testing.assert_allclose(trace.t[:3], [0.0, 0.01, 0.02])
+    assert any("';'" in n and "decimal commas" in n for n in trace.report.notes)

@@ -4,6 +4,7 @@ understood and assumed (irregular and duplicate time stamps kept, garbage rows s
 
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,7 @@ class ImportedTrace:
     events: list = field(default_factory=list)  # (t from the first sample, kind, text, data)
 
 
+DELIMITER_NAMES = {";": "';' (a European spreadsheet)", "\t": "tabs", "|": "'|'", " ": "spaces"}
 ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16 (byte order mark)",
                   "cp1252": "Windows-1252 (not UTF-8)"}
 
@@ -129,6 +131,11 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
                                 f"{len(head)} lines (a header row followed by rows of numbers)")
         report.delimiter = delim
         report.notes.append(f"encoding: {ENCODING_NAMES[encoding]}")
+        if delim != ",":
+            sample = " ".join(head[di:di + 20])
+            comma = re.search(r"\d,\d", sample) is not None
+            report.notes.append(f"cells separated by {DELIMITER_NAMES.get(delim, repr(delim))}"
+                                + ("; decimal commas (0,5 read as 0.5)" if comma else ""))
         meta_lines = head[:hi if hi is not None else di]
         restored = restore_export_meta(meta_lines) if meta_lines and meta_lines[0].startswith(EXPORT_TITLE) else {}
         report.metadata = {} if restored else parse_metadata(meta_lines, delim)
