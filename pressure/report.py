@@ -128,6 +128,19 @@ def number_text(value, fmt: str = "{:.1f}") -> str:
     return text
 
 
+def local_time_text(stamp) -> str | None:
+    """An ISO time stamp as local time with its zone ("2026-12-04 05:14:03 CET"); other text
+    is shown as it is."""
+    if not isinstance(stamp, str):
+        return stamp
+    from datetime import datetime
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)")
+
+
 def completion_text(report: dict) -> str:
     """'holds completed: 1 of 5' (the score counts the rest by the part of them done)."""
     done, total = report.get("holds_completed"), report.get("holds_total")
@@ -202,10 +215,10 @@ def _table(steps: list[dict], unit: str) -> str:
             f"<td>{_num(s.get('target'), '{:g}')} &plusmn; "
             f"{_num(None if s.get('upper') is None else s['upper'] - s['target'], '{:g}')}</td>"
             f"{cells}<td>{'abrupt' if abrupt else ('gentle' if abrupt is False else '&ndash;')}</td>"
-            f"<td>{'' if s.get('completed') else 'not finished'}</td>"
+            f"<td>{'yes' if s.get('completed') else 'no'}</td>"
             f"<td><b>{_num(s.get('score'), '{:.0f}')}</b></td></tr>")
     out = [f"<table class='steps'><thead><tr><th class='l'>hold</th><th>target ({_e(unit)})</th>"
-           f"{head}<th>release</th><th></th><th>score</th></tr></thead><tbody>{''.join(rows)}"
+           f"{head}<th>release</th><th>finished</th><th>score</th></tr></thead><tbody>{''.join(rows)}"
            f"</tbody></table>"]
     paced = [s for s in steps if s.get("kind") in ("ramp", "threshold") and s.get("rate_prescribed")]
     if paced:
@@ -249,7 +262,9 @@ def render_html(report: dict, trace, ghost=None) -> str:
     meta = report.get("metadata") or {}
     labels = meta.get("labels") or {}
     unit = report.get("unit") or ""
-    facts = [("file", report.get("file")), ("started", meta.get("started_at")),
+    # the report goes to clients and trainees: the file's name, never where it sits on disk
+    name = str(report.get("file") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    facts = [("file", name), ("started", local_time_text(meta.get("started_at"))),
              ("duration", None if meta.get("duration_s") is None else f"{number_text(meta['duration_s'])} s"),
              ("routine", report.get("routine")), ("unit", unit),
              ("filter", (report.get("filter") or {}).get("name")),

@@ -137,3 +137,15 @@ def test_text_report_and_plot_ticks_print_no_negative_zero():
     assert "-0" not in text, text
     assert "thresholds (N): 0.0, 12.0; mean 0.0" in text
     assert _label(-0.0) == "0" and _label(-1e-12) == "-1e-12" and _label(-2.5) == "-2.5"
+
+
+def test_html_report_names_no_folder_and_heads_every_column(sim_session):
+    """issue 12: the HTML report goes to clients: file name only, local time with its zone,
+    a heading over every table column."""
+    page = report.build(open_recording(sim_session)).html()
+    assert str(sim_session.parent) not in page and "session.pressure" in page
+    started = re.search(r"<dt>started</dt><dd>(.*?)</dd>", page).group(1)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ \(UTC[+-]\d{4}\)", started), started
+    for table in re.findall(r"<table.*?</table>", page, re.S):
+        heads = re.findall(r"<th[^>]*>(.*?)</th>", table)
+        assert heads and all(h.strip() for h in heads), heads
