@@ -149,3 +149,21 @@ def test_html_report_names_no_folder_and_heads_every_column(sim_session):
     for table in re.findall(r"<table.*?</table>", page, re.S):
         heads = re.findall(r"<th[^>]*>(.*?)</th>", table)
         assert heads and all(h.strip() for h in heads), heads
+
+
+def test_step_labels_never_overlap_and_holds_are_shaded_visibly():
+    """issue 12: step labels drawn over one another; hold shading too faint to see."""
+    plot = SvgPlot((0.0, 100.0), (0.0, 40.0), width=600, height=300)
+    plot.span(10.0, 40.0, title="hold")
+    for k in range(40):  # many close steps: more than the rows can hold
+        plot.vline(k * 0.5, f"step {k} long label")
+    svg = plot.render()
+    boxes = [(float(x), float(y), len(t)) for x, y, t in
+             re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="10"[^>]*>([^<]*)</text>', svg)]
+    assert len(boxes) >= 3
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a[1] == b[1]:  # same row: the later starts after the earlier ends
+                assert b[0] >= a[0] + 6.0 * a[2]
+    assert len(re.findall(r"<title>step \d+ long label</title>", svg)) == 40  # none lost
+    assert float(re.search(r'fill-opacity="([\d.]+)"', svg).group(1)) >= 0.12
