@@ -128,6 +128,19 @@ def number_text(value, fmt: str = "{:.1f}") -> str:
     return text
 
 
+def local_time_text(stamp) -> str | None:
+    """An ISO time stamp as local time with its zone ("2026-12-04 05:14:03 CET"); other text
+    is shown as it is."""
+    if not isinstance(stamp, str):
+        return stamp
+    from datetime import datetime
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)")
+
+
 def completion_text(report: dict) -> str:
     """'holds completed: 1 of 5' (the score counts the rest by the part of them done)."""
     done, total = report.get("holds_completed"), report.get("holds_total")
@@ -170,7 +183,7 @@ def _plot(report: dict, trace, ghost) -> str:
     for s in steps:
         if s.get("lower") is not None and s.get("kind") in ("ramp", "hold"):
             plot.band(s["start_s"], s["end_s"], s["lower"], s["upper"],
-                      title=f"target band {s['lower']:g}-{s['upper']:g} {unit}")
+                      title=f"target band {number_text(s['lower'], '{:g}')}-{number_text(s['upper'], '{:g}')} {unit}")
     if ghost is not None:
         plot.line(ghost[0], ghost[1], stroke="#8e24aa", width=1.0, dash="5,4", css_class="ghost",
                   title="reference")
@@ -181,11 +194,11 @@ def _plot(report: dict, trace, ghost) -> str:
         plot.vline(m["t_s"], m.get("text") or "marker", stroke="#ef6c00", dash="1,2")
     for thr in report.get("thresholds") or []:
         if thr.get("value") is not None:
-            plot.point(thr["t_s"], thr["value"], f"threshold {thr['value']:g} {unit}", fill="#1565c0")
+            plot.point(thr["t_s"], thr["value"], f"threshold {number_text(thr['value'], '{:g}')} {unit}", fill="#1565c0")
     worst = report.get("worst")
     if worst and worst.get("t_s") is not None:
         plot.point(worst["t_s"], worst["value"],
-                   f"worst moment: {worst['value']:.1f} {unit} at {worst['t_s']:.1f} s "
+                   f"worst moment: {number_text(worst['value'])} {unit} at {number_text(worst['t_s'])} s "
                    f"({number_text(worst['deviation_pct'], '{:+.0f}')} % of target)")
     return plot.render()
 
@@ -202,10 +215,10 @@ def _table(steps: list[dict], unit: str) -> str:
             f"<td>{_num(s.get('target'), '{:g}')} &plusmn; "
             f"{_num(None if s.get('upper') is None else s['upper'] - s['target'], '{:g}')}</td>"
             f"{cells}<td>{'abrupt' if abrupt else ('gentle' if abrupt is False else '&ndash;')}</td>"
-            f"<td>{'' if s.get('completed') else 'not finished'}</td>"
+            f"<td>{'yes' if s.get('completed') else 'no'}</td>"
             f"<td><b>{_num(s.get('score'), '{:.0f}')}</b></td></tr>")
     out = [f"<table class='steps'><thead><tr><th class='l'>hold</th><th>target ({_e(unit)})</th>"
-           f"{head}<th>release</th><th></th><th>score</th></tr></thead><tbody>{''.join(rows)}"
+           f"{head}<th>release</th><th>finished</th><th>score</th></tr></thead><tbody>{''.join(rows)}"
            f"</tbody></table>"]
     paced = [s for s in steps if s.get("kind") in ("ramp", "threshold") and s.get("rate_prescribed")]
     if paced:
@@ -249,8 +262,10 @@ def render_html(report: dict, trace, ghost=None) -> str:
     meta = report.get("metadata") or {}
     labels = meta.get("labels") or {}
     unit = report.get("unit") or ""
-    facts = [("file", report.get("file")), ("started", meta.get("started_at")),
-             ("duration", None if meta.get("duration_s") is None else f"{meta['duration_s']:.1f} s"),
+    # the report goes to clients and trainees: the file's name, never where it sits on disk
+    name = str(report.get("file") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    facts = [("file", name), ("started", local_time_text(meta.get("started_at"))),
+             ("duration", None if meta.get("duration_s") is None else f"{number_text(meta['duration_s'])} s"),
              ("routine", report.get("routine")), ("unit", unit),
              ("filter", (report.get("filter") or {}).get("name")),
              ("sensor", (meta.get("sensor") or {}).get("id"))]

@@ -19,6 +19,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 LABEL_ROWS = 3  # neighbouring marker labels go on different rows so they do not overlap
+LABEL_CHAR_PX = 6.0  # width of one character at font-size 10 (a generous estimate)
 
 
 def decimate_minmax(t, y, max_points: int = 2000) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +78,9 @@ def _fmt(v: float) -> str:
 
 
 def _label(v: float) -> str:
-    return f"{v:g}"
+    """A tick label; a tick at zero reads "0", never "-0" (no negative zero in a report)."""
+    text = f"{v:g}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 class SvgPlot:
@@ -101,7 +104,7 @@ class SvgPlot:
         self.left, self.right, self.top, self.bottom = 56, 16, 24 if title else 12, 40
         self.x_label, self.y_label, self.title = x_label, y_label, title
         self._layers: list[str] = []
-        self._labels = 0  # marker labels drawn so far: staggered over LABEL_ROWS rows
+        self._row_ends = [float("-inf")] * LABEL_ROWS  # where the last label of each row ends (px)
 
     # -- coordinate mapping
     def px(self, x) -> np.ndarray:
@@ -131,7 +134,7 @@ class SvgPlot:
             f'<rect class="band" x="{_fmt(x0)}" y="{_fmt(ya)}" width="{_fmt(x1 - x0)}" '
             f'height="{_fmt(yb - ya)}" fill="{fill}" fill-opacity="{opacity}">{tip}</rect>')
 
-    def span(self, t0: float, t1: float, *, fill: str = "#1565c0", opacity: float = 0.06,
+    def span(self, t0: float, t1: float, *, fill: str = "#1565c0", opacity: float = 0.16,
              title: str = "") -> None:
         """A full-height shaded stretch of time (a hold window)."""
         self.band(t0, t1, self.y0, self.y1, fill=fill, opacity=opacity, title=title)
@@ -157,10 +160,15 @@ class SvgPlot:
             return
         x = float(self.px(t))
         y_top, y_bot = self.top, self.height - self.bottom
-        row = self._labels % LABEL_ROWS
-        self._labels += 1 if label else 0
-        text = (f'<text x="{_fmt(x + 3)}" y="{_fmt(y_top + 10 + 11 * row)}" font-size="10" '
-                f'fill="{stroke}">{html.escape(label)}</text>') if label else ""
+        # a label goes in the first row where it clears the last one; when every row is taken
+        # it is left out (the line's tooltip still names it) rather than drawn over another
+        ends = self._row_ends
+        row = next((r for r in range(LABEL_ROWS) if x + 3 > ends[r] + 2), None) if label else None
+        text = ""
+        if row is not None:
+            ends[row] = x + 3 + LABEL_CHAR_PX * len(label)
+            text = (f'<text x="{_fmt(x + 3)}" y="{_fmt(y_top + 10 + 11 * row)}" font-size="10" '
+                    f'fill="{stroke}">{html.escape(label)}</text>')
         self._layers.append(
             f'<g class="marker"><line x1="{_fmt(x)}" y1="{y_top}" x2="{_fmt(x)}" y2="{y_bot}" '
             f'stroke="{stroke}" stroke-dasharray="{dash}"/>{text}'

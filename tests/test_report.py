@@ -122,3 +122,48 @@ def test_numbers_that_round_to_zero_have_no_sign(value, fmt, text):
     from pressure.report import number_text
 
     assert number_text(value, fmt) == text
+
+
+def test_text_report_and_plot_ticks_print_no_negative_zero():
+    """issue 12: the text report printed "-0.0 N"; no report output has a negative zero."""
+    from pressure.commands.report import _text
+    from pressure.svgplot import _label
+
+    data = {"file": "s.pressure", "routine": "r", "unit": "N", "score": -0.2, "steps": [],
+            "thresholds": [{"value": -0.04}, {"value": 12.0}], "threshold_mean": -0.01,
+            "threshold_cv_pct": -0.0, "worst": {"value": -0.04, "t_s": -0.01, "deviation_pct": -0.3},
+            "comparison": {"rms_diff_pct": -0.02, "reference_score": -0.4}}
+    text = _text(data)
+    assert "-0" not in text, text
+    assert "thresholds (N): 0.0, 12.0; mean 0.0" in text
+    assert _label(-0.0) == "0" and _label(-1e-12) == "-1e-12" and _label(-2.5) == "-2.5"
+
+
+def test_html_report_names_no_folder_and_heads_every_column(sim_session):
+    """issue 12: the HTML report goes to clients: file name only, local time with its zone,
+    a heading over every table column."""
+    page = report.build(open_recording(sim_session)).html()
+    assert str(sim_session.parent) not in page and "session.pressure" in page
+    started = re.search(r"<dt>started</dt><dd>(.*?)</dd>", page).group(1)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ \(UTC[+-]\d{4}\)", started), started
+    for table in re.findall(r"<table.*?</table>", page, re.S):
+        heads = re.findall(r"<th[^>]*>(.*?)</th>", table)
+        assert heads and all(h.strip() for h in heads), heads
+
+
+def test_step_labels_never_overlap_and_holds_are_shaded_visibly():
+    """issue 12: step labels drawn over one another; hold shading too faint to see."""
+    plot = SvgPlot((0.0, 100.0), (0.0, 40.0), width=600, height=300)
+    plot.span(10.0, 40.0, title="hold")
+    for k in range(40):  # many close steps: more than the rows can hold
+        plot.vline(k * 0.5, f"step {k} long label")
+    svg = plot.render()
+    boxes = [(float(x), float(y), len(t)) for x, y, t in
+             re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="10"[^>]*>([^<]*)</text>', svg)]
+    assert len(boxes) >= 3
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a[1] == b[1]:  # same row: the later starts after the earlier ends
+                assert b[0] >= a[0] + 6.0 * a[2]
+    assert len(re.findall(r"<title>step \d+ long label</title>", svg)) == 40  # none lost
+    assert float(re.search(r'fill-opacity="([\d.]+)"', svg).group(1)) >= 0.12

@@ -54,7 +54,7 @@ def _text(data: dict) -> str:
     unit = data.get("unit") or ""
     score = data.get("score")
     lines = [f"{data['file']}", f"routine: {data.get('routine')}",
-             f"score: {'-' if score is None else f'{score:.0f}'} / 100 ({completion_text(data)})"]
+             f"score: {'-' if score is None else number_text(score, '{:.0f}')} / 100 ({completion_text(data)})"]
     head = ("step", "time to band s", "overshoot %", "in band %", "MAE %", "CV %", "drift %/10s", "score")
     rows = [head]
     for s in data.get("steps") or []:
@@ -73,20 +73,20 @@ def _text(data: dict) -> str:
         lines += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
                   for r in rows]
     if data.get("thresholds"):
-        vals = ", ".join(f"{d['value']:.1f}" for d in data["thresholds"] if d.get("value") is not None)
+        vals = ", ".join(number_text(d["value"]) for d in data["thresholds"] if d.get("value") is not None)
         cv = data.get("threshold_cv_pct")
-        lines.append(f"thresholds ({unit}): {vals}; mean {data.get('threshold_mean'):.1f}"
-                     + ("" if cv is None else f", CV {cv:.1f} %"))
+        lines.append(f"thresholds ({unit}): {vals}; mean {number_text(data.get('threshold_mean'))}"
+                     + ("" if cv is None else f", CV {number_text(cv)} %"))
     worst = data.get("worst")
     if worst:
-        lines.append(f"worst moment: {worst['value']:.1f} {unit} at {worst['t_s']:.1f} s "
+        lines.append(f"worst moment: {number_text(worst['value'])} {unit} at {number_text(worst['t_s'])} s "
                      f"({number_text(worst['deviation_pct'], '{:+.0f}')} % of target)")
     cmp = data.get("comparison")
     if cmp:
         rms = cmp.get("rms_diff_pct")
         ref = cmp.get("reference_score")
-        lines.append("reference: score " + ("-" if ref is None else f"{ref:.0f}")
-                     + ("" if rms is None else f", RMS difference {rms:.1f} % of target"))
+        lines.append("reference: score " + ("-" if ref is None else number_text(ref, "{:.0f}"))
+                     + ("" if rms is None else f", RMS difference {number_text(rms)} % of target"))
     return "\n".join(lines)
 
 

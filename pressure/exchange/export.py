@@ -7,7 +7,6 @@ file opens in a spreadsheet and in ``pandas.read_csv(path, comment="#")``.
 from __future__ import annotations
 
 import csv
-import json
 import logging
 import math
 from pathlib import Path
@@ -18,6 +17,7 @@ from ..errors import PressureError
 from ..recording import Recording, open_recording
 from ..recording.outputs import check_output, write_atomic
 from ..samples import normalize_unit, to_unit
+from .cells import comment_text, json_one_cell, safe_cell
 from .table import EXPORT_TITLE
 from .zones import recorded_zones
 
@@ -63,18 +63,18 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
         text = (m.text or "marker").replace("#", "\uff03").replace("\n", " ").replace("\r", " ")
         marker_at[i] = f"{marker_at[i]}; {text}" if i in marker_at else text
 
-    header = [EXPORT_TITLE, f"# file: {rec.path.name}"]
+    header = [EXPORT_TITLE, f"# file: {comment_text(rec.path.name)}"]
     for key, value in meta.items():
-        header.append(f"# {key}: {json.dumps(value, ensure_ascii=False)}")
-    header.append(f"# export_unit: {json.dumps(unit)}")
-    header.append(f"# export_filter: {json.dumps(flt.describe())}")
+        header.append(f"# {comment_text(str(key))}: {json_one_cell(value)}")
+    header.append(f"# export_unit: {json_one_cell(unit)}")
+    header.append(f"# export_filter: {json_one_cell(flt.describe())}")
     if zone_note:
         header.append(f"# zone: empty ({zone_note})")
     for problem in rec.damage:
-        header.append(f"# damage: {problem}")
+        header.append(f"# damage: {comment_text(str(problem))}")
     for e in rec.events:
-        data = f" {json.dumps(e.data, ensure_ascii=False)}" if e.data else ""
-        header.append(f"# event: {e.t:.6f} {e.kind} {json.dumps(e.text, ensure_ascii=False)}{data}")
+        data = f" {json_one_cell(e.data)}" if e.data else ""
+        header.append(f"# event: {e.t:.6f} {comment_text(str(e.kind))} {json_one_cell(e.text)}{data}")
     header.append("# columns: time_s = seconds since the session start; raw = the sensor's "
                   f"reading; force_{unit} and smoothed_{unit} in {unit}; zone from the routine's "
                   "coach over the smoothed value; marker = the practitioner's markers")
@@ -91,8 +91,8 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
             b = min(len(rec), a + step)
             cols = (format_numbers(rec.t[a:b], "%.6f"), format_numbers(rec.raw[a:b], None),
                     format_numbers(force_u[a:b], None), format_numbers(smooth_u[a:b], "%.6g"),
-                    zones[a:b] if zones is not None else [""] * (b - a),
-                    [marker_at.get(i, "") for i in range(a, b)])
+                    [safe_cell(z) for z in zones[a:b]] if zones is not None else [""] * (b - a),
+                    [safe_cell(marker_at.get(i, "")) for i in range(a, b)])
             w.writerows(zip(*cols))
 
     write_atomic(out, write, force=force, what="CSV export", source=rec.path, newline="")

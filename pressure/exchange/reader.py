@@ -4,6 +4,7 @@ understood and assumed (irregular and duplicate time stamps kept, garbage rows s
 
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PressureError
+from .cells import unsafe_cell
 from .columns import force_unit, pick_columns, time_scale
 from .table import (
     EXPORT_TITLE, MAX_EVENTS, find_header, is_binary, marker_column, number, parse_metadata,
@@ -77,6 +79,27 @@ class ImportedTrace:
     events: list = field(default_factory=list)  # (t from the first sample, kind, text, data)
 
 
+DELIMITER_NAMES = {";": "';' (a European spreadsheet)", "\t": "tabs", "|": "'|'", " ": "spaces"}
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16 (byte order mark)",
+                  "cp1252": "Windows-1252 (not UTF-8)"}
+
+
+def sniff_encoding(path: Path, probe: int = 1 << 16) -> str:
+    """UTF-16 when the file starts with its byte order mark (Excel's "Unicode text"); UTF-8
+    (with or without BOM) when the first 64 KB decode as UTF-8; otherwise Windows-1252, which
+    older Excel and Windows tools write (``Müller`` there is not valid UTF-8)."""
+    with open(path, "rb") as fh:
+        start = fh.read(probe)
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    try:
+        start.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(start) - 3:  # not just a character cut by the probe's end
+            return "cp1252"
+    return "utf-8-sig"
+
+
 def read_csv(path, *, time_column: str | None = None, force_column: str | None = None,
              unit: str | None = None, time_unit: str | None = None) -> ImportedTrace:
     """Parse another tool's CSV force log (streamed, memory capped). PressureError if unreadable."""
@@ -85,7 +108,8 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
     if not path.is_file():
         raise PressureError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     try:
-        f = open(path, encoding="utf-8-sig", errors="replace", newline="")
+        encoding = sniff_encoding(path)
+        f = open(path, encoding=encoding, errors="replace", newline="")
     except OSError as exc:
         raise PressureError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with f:
@@ -106,6 +130,12 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
             raise PressureError(f"{path.name}: found no table of numbers in the first "
                                 f"{len(head)} lines (a header row followed by rows of numbers)")
         report.delimiter = delim
+        report.notes.append(f"encoding: {ENCODING_NAMES[encoding]}")
+        if delim != ",":
+            sample = " ".join(head[di:di + 20])
+            comma = re.search(r"\d,\d", sample) is not None
+            report.notes.append(f"cells separated by {DELIMITER_NAMES.get(delim, repr(delim))}"
+                                + ("; decimal commas (0,5 read as 0.5)" if comma else ""))
         meta_lines = head[:hi if hi is not None else di]
         restored = restore_export_meta(meta_lines) if meta_lines and meta_lines[0].startswith(EXPORT_TITLE) else {}
         report.metadata = {} if restored else parse_metadata(meta_lines, delim)
@@ -164,7 +194,7 @@ def read_csv(path, *, time_column: str | None = None, force_column: str | None =
             if mi is not None and mi < len(cells) and len(marks) < MAX_EVENTS:
                 note = cells[mi].strip().strip('"').strip()
                 if note:
-                    marks.append((tv, note.replace("\uff03", "#")))
+                    marks.append((tv, unsafe_cell(note).replace("\uff03", "#")))
             ts.append(tv)
             vs.append(fv)
             if len(ts) > MAX_ROWS:

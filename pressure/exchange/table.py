@@ -102,6 +102,20 @@ def is_numeric_row(fields: list[str], delim: str) -> bool:
 
 
 
+MISSING_CELLS = ("", "nan", "na", "n/a", "null", "none", "-")
+
+
+def is_data_row(fields: list[str], delim: str) -> bool:
+    """A row of numbers (text cells such as markers allowed, as in :func:`is_numeric_row`),
+    or one in which the only cells that are not numbers are missing (blank, ``nan``, ``NA``)."""
+    if is_numeric_row(fields, delim):
+        return True
+    missing = [c.strip().strip('"').strip().lower() in MISSING_CELLS for c in fields]
+    present = [c for c, m in zip(fields, missing) if not m]
+    return bool(present) and all(number(c, delim) is not None or clock(c) is not None
+                                 for c in present)
+
+
 def parse_time_cell(cell: str, delim: str, mode: list) -> float | None:
     v = number(cell, delim)
     if v is not None or mode[0] == "number":
@@ -122,7 +136,8 @@ def find_header(lines: list[str]):
             if not following:
                 continue
             # the row right after is data, and most of the next few are (garbage rows happen)
-            data = [len(f) == len(fields) and is_numeric_row(f, delim) for f in following]
+            # a blank or "nan" cell in the first data row does not make it text (``0.00,nan``)
+            data = [len(f) == len(fields) and is_data_row(f, delim) for f in following]
             table = data[0] and sum(data) * 2 > len(data)
             if is_numeric_row(fields, delim):
                 if table:
