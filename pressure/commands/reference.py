@@ -8,13 +8,16 @@ from ..errors import PressureError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("reference", help="set or show the reference recording of a routine")
+    p = sub.add_parser("reference", help="set or show the reference recording of a routine",
+                       description=__doc__.splitlines()[0].replace("``", ""))
     actions = p.add_subparsers(dest="action", metavar="ACTION")
-    s = actions.add_parser("set", help="make FILE the reference for its routine (or --routine)")
+    s = actions.add_parser("set", help="make FILE the reference for its routine (or --routine)",
+                           description="Make FILE the reference (the ghost trace) for its routine.")
     s.add_argument("file", metavar="FILE")
     s.add_argument("--routine", metavar="NAME|FILE",
                    help="the routine it demonstrates (default: the routine recorded in FILE)")
-    show = actions.add_parser("show", help="list the references (or the one of --routine)")
+    show = actions.add_parser("show", help="list the references (or the one of --routine)",
+                              description="List the references, or the one of --routine.")
     show.add_argument("--routine", metavar="NAME|FILE")
     show.add_argument("--json", action="store_true")
     p.set_defaults(func=run)

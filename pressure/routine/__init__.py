@@ -16,7 +16,7 @@ The file format is documented in ``docs/routines.md``.
     presets.py   BUILTIN_ROUTINES, get_routine, single_hold
 """
 
-from .presets import BUILTIN_ROUTINES, get_routine, routine_names, single_hold
+from .presets import BUILTIN_ROUTINES, DEFAULT_HOLD_S, get_routine, routine_names, single_hold
 from .model import Routine
 from .steps import (
     ADVANCE, DEFAULT_TOLERANCE_PCT, ON_LEAVE, STEP_KINDS, RoutineError, Step, parse_tolerance,
@@ -26,5 +26,5 @@ from .tomlfile import MAX_FILE_BYTES, load_routine_file
 __all__ = [
     "ADVANCE", "BUILTIN_ROUTINES", "DEFAULT_TOLERANCE_PCT", "MAX_FILE_BYTES", "ON_LEAVE",
     "STEP_KINDS", "Routine", "RoutineError", "Step", "get_routine", "load_routine_file",
-    "parse_tolerance", "routine_names", "single_hold",
+    "parse_tolerance", "routine_names", "single_hold", "DEFAULT_HOLD_S",
 ]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import PressureError
+from ..routine import DEFAULT_HOLD_S
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, FORCE_UNITS, is_pressure_unit
 
 log = logging.getLogger(__name__)
@@ -199,7 +200,7 @@ class SettingsDialog(QDialog):
         self.tolerance = QLineEdit(tolerance or "10%")
         self.hold = QDoubleSpinBox()
         self.hold.setRange(1.0, 3600.0)
-        self.hold.setValue(hold or 30.0)
+        self.hold.setValue(hold or DEFAULT_HOLD_S)
         self.hold.setSuffix(" s")
         self.ceiling = QDoubleSpinBox()
         self.ceiling.setRange(0.0, 100000.0)

@@ -57,6 +57,8 @@ KEY_HELP = (
     ("F11", "fullscreen on / off"),
     ("Esc", "leave fullscreen"),
     ("+ / -", "longer / shorter trace window"),
+    ("F9", "summary of the routine so far"),
+    ("F1", "this list of keys"),
 )
 
 def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
