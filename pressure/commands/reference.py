@@ -16,6 +16,8 @@ def register(sub) -> None:
     s.add_argument("file", metavar="FILE")
     s.add_argument("--routine", metavar="NAME|FILE",
                    help="the routine it demonstrates (default: the routine recorded in FILE)")
+    s.add_argument("--force", action="store_true",
+                   help="set it even if it does not cover the routine or scores below 80")
     show = actions.add_parser("show", help="list the references (or the one of --routine)",
                               description="List the references, or the one of --routine.")
     show.add_argument("--routine", metavar="NAME|FILE")
@@ -27,7 +29,7 @@ def run(args) -> int:
     from ..references import find_reference, list_references, resolve_routine_name, set_reference
 
     if args.action == "set":
-        ref = set_reference(args.file, args.routine)
+        ref = set_reference(args.file, args.routine, force=args.force)
         print(f"reference for {ref.routine!r}: {ref.source} (kept as {ref.path})")
         return 0
     if args.action == "show":
