@@ -36,7 +36,7 @@ MAX_ROW_SAMPLES = 8192
 
 EVENT_KINDS = (
     "marker", "step_start", "step_end", "threshold", "gap", "reconnect", "restart", "note",
-    "routine_done", "meta_change",
+    "routine_done", "meta_change", "marker_undone",
 )
 LABEL_KEYS = ("client", "practitioner", "student", "trainee", "muscle", "notes")
 KINDS = ("live", "imported", "reference")

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..coach import Coach
+from ..markers import kept_markers
 from ..samples import FLAG_GAP_BEFORE, Block, to_unit
 from .pipeline import Marker, Pipeline, SourceStats
 
@@ -368,8 +369,8 @@ class ReplayPipeline(Pipeline):
         self.overview = RecordingOverview(self.recording, self._n_per_unit)
         # every marker of the file from the start (the trace view draws them all in one call),
         # so the overview shows where they are before playback gets there
-        self.markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in self.recording.events
-                               if e.kind in ("marker", "threshold")), key=lambda m: m.t)
+        self.markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in
+                               kept_markers(self.recording.events, ("marker", "threshold"))), key=lambda m: m.t)
         self._new_analysis()
         self.seek(source.position)
 
