@@ -158,6 +158,9 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     from .training import install_training
 
     install_training(window)  # score panel, end-of-routine summary, reference ghost, progress
+    from .demo_keys import install_demo_keys
+
+    install_demo_keys(window)  # on the built-in simulator the simulated practitioner presses keys too
     geometry = settings.get("window/geometry") if settings is not None else b""
     if geometry and screenshot is None:
         window.restoreGeometry(geometry)
