@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(PYTHON) tools/check_system_libs.py
 	$(PY) main.py
 
 test: $(STAMP)

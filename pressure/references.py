@@ -92,8 +92,9 @@ def _copy_recording(src: Path, dst: Path) -> None:
     os.chmod(dst, 0o600)
 
 
-def set_reference(recording_path, routine_name: str | None = None) -> Reference:
-    """Make a recording the reference for a routine (its own, or ``routine_name``)."""
+def set_reference(recording_path, routine_name: str | None = None, force: bool = False) -> Reference:
+    """Make a recording the reference for a routine (its own, or ``routine_name``); it must
+    cover the routine and score well unless ``force`` (:mod:`pressure.reference_quality`)."""
     from .recording import open_recording
     from .routine import get_routine
 
@@ -102,6 +103,13 @@ def set_reference(recording_path, routine_name: str | None = None) -> Reference:
     routine = get_routine(routine_name) if routine_name else None
     scores = score_recording(rec, routine)  # a reference must be scorable against it
     name = scores.routine_name
+    if not force:
+        from .reference_quality import reference_problems
+
+        problems = reference_problems(scores)
+        if problems:
+            raise PressureError(f"{src} is not a good reference for {name!r}: {'; '.join(problems)} "
+                                "(--force sets it anyway)")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[:40] or "routine"
     dst = references_dir() / f"{slug}-{stamp}.pressure"
@@ -165,6 +173,7 @@ class ReferenceTrace:
     value: np.ndarray
     step_starts: dict[int, float]  # step index -> start, same time axis as ``t``
     step_ends: dict[int, float]
+    name: str = ""  # the demonstration's file name, for the ghost's label
 
     def segment(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """Step ``index`` of the reference, time relative to its start (empty if never run)."""
@@ -184,7 +193,12 @@ def reference_trace(routine_name: str, routine=None) -> ReferenceTrace | None:
     return ReferenceTrace(
         routine=scores.routine_name, unit=scores.unit, t=scores.t - t0, value=scores.value,
         step_starts={s.index: s.start_s - t0 for s in scores.steps},
-        step_ends={s.index: s.end_s - t0 for s in scores.steps})
+        step_ends={s.index: s.end_s - t0 for s in scores.steps}, name=_reference_name(routine_name))
+
+
+def _reference_name(routine_name: str) -> str:
+    ref = find_reference(routine_name)
+    return Path(ref.source).stem if ref is not None else routine_name
 
 
 # ------------------------------------------------------------------ comparison

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import __version__
 from .errors import PressureError
+from .markers import kept_markers
 from .scoring import SessionScores, clean, score_recording
 from .svgplot import SvgPlot
 
@@ -86,7 +87,7 @@ def build(rec, routine=None, *, with_reference: bool = True) -> Report:
         "routine": scores.routine_name,
         "score": scores.score,
         **{k: v for k, v in scores.to_dict().items() if k not in ("routine", "score")},
-        "markers": [{"t_s": e.t, "text": e.text} for e in rec.events if e.kind == "marker"],
+        "markers": [{"t_s": e.t, "text": e.text} for e in kept_markers(rec.events)],
         "comparison": None if comparison is None else comparison.to_dict(),
     }
     if reference_note:

@@ -107,7 +107,8 @@ def test_trainees_store_progress_reference(session):
     assert "Steady" in ok(home, "progress", "--trainee", "Alex").stdout
 
     assert "no references" in ok(home, "reference", "show").stdout.lower()
-    ok(home, "reference", "set", recorded)
+    assert "--force" in refused(home, "reference", "set", recorded)  # a short demo is no reference
+    ok(home, "reference", "set", recorded, "--force")
     assert recorded.name in ok(home, "reference", "show", "--routine", "steady").stdout
     compared = json.loads(ok(home, "report", recorded, "--json").stdout)
     assert compared["comparison"]

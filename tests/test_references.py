@@ -83,7 +83,7 @@ def test_a_recording_without_a_routine_needs_one_to_become_a_reference(tmp_path)
         w.append(Block.make(t, y, y))
     with pytest.raises(PressureError, match="has no routine"):
         references.set_reference(path)
-    ref = references.set_reference(path, "steady")  # a built-in by its short name
+    ref = references.set_reference(path, "steady", force=True)  # a built-in by its short name
     assert references.get_reference("steady") == ref.path
 
 
@@ -96,3 +96,27 @@ def test_a_report_compares_with_the_stored_reference(tmp_path):
     assert report.data["comparison"]["rms_diff_pct"] == pytest.approx(5.0, abs=0.5)
     assert len(report.comparison.ghost_t) > 0
     assert 'class="ghost"' in report.html()
+
+
+def test_a_reference_must_cover_the_routine_and_score_well_unless_forced(tmp_path):
+    from pressure.reference_quality import MIN_SCORE
+
+    t, y = trace()
+    good = references.set_reference(write(tmp_path / "demo.pressure", t, y))
+    assert references.get_reference(ROUTINE.name) == good.path
+    # a short import that stops early in the first hold: most steps never reached, too short
+    early = t < 5.0
+    short = write(tmp_path / "short.pressure", t[early], y[early])
+    with pytest.raises(PressureError, match=r"2 of the routine's 7 steps.*lasts 5\.0 s.*--force") as err:
+        references.set_reference(short)
+    assert "not a good reference" in str(err.value)
+    # a whole attempt at the wrong force: every step reached, long enough, but scores badly
+    wobbly = y.copy()
+    wobbly[y > 20] = 30.0 + 8.0 * np.sign(np.sin(2 * np.pi * 0.7 * t[y > 20]))
+    bad = write(tmp_path / "bad.pressure", t, wobbly)
+    assert scoring.score_recording(open_recording(bad)).score < MIN_SCORE
+    with pytest.raises(PressureError, match="a reference needs 80"):
+        references.set_reference(bad)
+    assert references.get_reference(ROUTINE.name) == good.path  # the good one stays
+    forced = references.set_reference(short, force=True)
+    assert references.get_reference(ROUTINE.name) == forced.path

@@ -69,7 +69,10 @@ def test_report_store_progress_and_reference(tmp_path, session, pressure_home, c
     text = cli("progress", "--trainee", "Ann", "--routine", "steady", home=pressure_home)
     assert "Ann: 1 attempt\n" in text.stdout  # singular
     assert re.search(r" 1 attempt +since", cli("trainees", "list", home=pressure_home).stdout)
-    ref = cli("reference", "set", session, home=pressure_home)
+    refused = cli("reference", "set", session, home=pressure_home)  # one hold of five: not a reference
+    assert refused.returncode == 1 and "not a good reference" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    ref = cli("reference", "set", session, "--force", home=pressure_home)
     assert ref.returncode == 0, ref.stderr
     shown = cli("reference", "show", "--routine", "steady", home=pressure_home)
     assert shown.returncode == 0 and "s.pressure" in shown.stdout

@@ -109,6 +109,12 @@ def test_ghost_and_comparison_with_a_reference(open_window, qtbot, tmp_path):
     clock.now += 1.0
     qtbot.waitUntil(lambda: training.summary is not None, timeout=5000)
     assert training.ghost.active
+    # labelled with the demonstration's name, and thinner than the student's own trace
+    assert training.ghost.label.text() == "reference: ref" and training.ghost.label.isVisible()
+    assert training.ghost.curve.opts["pen"].widthF() < theme.SMOOTH_WIDTH
+    training.actions["ghost"].trigger()  # the menu hides curve and label together
+    assert not training.ghost.label.isVisible() and not training.ghost.curve.isVisible()
+    training.actions["ghost"].trigger()
     x, y = training.ghost.curve.getData()
     assert np.nanmax(y) == pytest.approx(np.max(press_hold_release(np.arange(1100) / 100.0)), abs=0.05)
     c = training.comparison

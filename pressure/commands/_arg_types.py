@@ -24,6 +24,15 @@ def number(what: str, *, allow_zero: bool = False):
     return parse
 
 
+def not_a_csv(path, command: str) -> None:
+    """A CSV given where a recording is wanted: say how to import it instead of a decode error."""
+    from ..errors import PressureError
+
+    if str(path).lower().endswith((".csv", ".tsv")):
+        raise PressureError(f"{path}: this is a CSV file: import it first with "
+                            f"`python main.py import {path} --out NAME.pressure`, then {command} NAME.pressure")
+
+
 seconds = number("seconds")
 start_seconds = number("seconds", allow_zero=True)
 display_value = number("a force or pressure in the display unit")

@@ -13,13 +13,17 @@ import logging
 import math
 
 from ..errors import PressureError
-from ..routine import BUILTIN_ROUTINES, Routine, get_routine, single_hold
+from ..routine import BUILTIN_ROUTINES, DEFAULT_HOLD_S, Routine, get_routine, single_hold
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, is_pressure_unit, normalize_unit
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOLERANCE = "10%"
-DEFAULT_HOLD_S = 60.0
+
+
+def area_words() -> list[str]:
+    """The words one types for ``--area``: the first word of each contact name."""
+    return [name.split()[0].lower() for name in CONTACT_AREAS]
 
 
 def parse_area(text: str) -> float:
@@ -33,7 +37,7 @@ def parse_area(text: str) -> float:
         matches = [area for name, area in CONTACT_AREAS.items() if name.lower().startswith(key)] if key else []
         if len(matches) == 1:
             return matches[0]
-        names = ", ".join(n.split(" (")[0] for n in CONTACT_AREAS)
+        names = ", ".join(area_words())
         raise PressureError(f"--area {text!r}: give square centimetres (like 1.5) or one of: {names}") from None
     if not math.isfinite(value) or value <= 0:
         raise PressureError(f"--area must be greater than 0 cm2, not {text}")

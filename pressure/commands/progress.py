@@ -12,7 +12,8 @@ HEADINGS = {"score": "score", "time_in_band_pct": "in band %", "cv_pct": "CV %",
 
 
 def register(sub) -> None:
-    p = sub.add_parser("progress", help="a trainee's scores over time")
+    p = sub.add_parser("progress", help="a trainee's scores over time",
+                       description=__doc__.splitlines()[0].replace("``", ""))
     p.add_argument("--trainee", required=True, metavar="NAME")
     p.add_argument("--routine", metavar="NAME|FILE", help="only attempts at this routine")
     p.add_argument("--json", action="store_true", help="print one JSON object")

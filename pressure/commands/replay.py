@@ -64,6 +64,7 @@ def check_args(args):
         raise PressureError(f"{args.file}: no such file")
     if args.file.is_dir():
         raise PressureError(f"{args.file}: is a folder, not a recording")
+    arg_types.not_a_csv(args.file, "replay")
     routine = routine_from_args(args)
     filt = None
     if args.filter is not None or args.strength is not None:

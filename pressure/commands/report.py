@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="score a recorded session: text, JSON or an HTML page")
+    p = sub.add_parser("report", help="score a recorded session: text, JSON or an HTML page",
+                       description="Score a recorded session against its routine (or another one) "
+                                   "and print the result as text, JSON or an HTML page.")
     p.add_argument("file", metavar="FILE", help="a recorded session (.pressure)")
     p.add_argument("--json", action="store_true", help="print every number of the report as JSON")
     p.add_argument("--html", metavar="OUT.html", help="write the report as one self-contained HTML file")

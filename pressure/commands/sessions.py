@@ -9,7 +9,8 @@ from ..library import list_sessions
 
 
 def register(sub) -> None:
-    p = sub.add_parser("sessions", help="list recorded sessions")
+    p = sub.add_parser("sessions", help="list recorded sessions",
+                       description=__doc__.splitlines()[0].replace("``", ""))
     p.add_argument("--search", metavar="TEXT", help="only sessions whose labels, routine, "
                    "date or file name contain TEXT (case-insensitive)")
     p.add_argument("--folder", metavar="DIR", help="another folder of recordings")

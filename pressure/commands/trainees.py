@@ -8,12 +8,14 @@ from ..errors import PressureError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("trainees", help="add or list trainees")
+    p = sub.add_parser("trainees", help="add or list trainees",
+                       description=__doc__.splitlines()[0].replace("``", ""))
     actions = p.add_subparsers(dest="action", metavar="ACTION")
-    add = actions.add_parser("add", help="add a trainee")
+    add = actions.add_parser("add", help="add a trainee", description="Add a trainee profile.")
     add.add_argument("name", metavar="NAME")
     add.add_argument("--notes", default="", help="free text kept with the profile")
-    ls = actions.add_parser("list", help="list trainees and how many attempts each has")
+    ls = actions.add_parser("list", help="list trainees and how many attempts each has",
+                            description="List trainees and how many attempts each has.")
     ls.add_argument("--json", action="store_true", help="print one JSON list")
     p.set_defaults(func=run)
 

@@ -18,7 +18,7 @@ The file format is documented in ``docs/routines.md``.
     retarget.py  retarget: the same routine at a new target or tolerance
 """
 
-from .presets import BUILTIN_ROUTINES, get_routine, routine_names, single_hold
+from .presets import BUILTIN_ROUTINES, DEFAULT_HOLD_S, get_routine, routine_names, single_hold
 from .model import Routine
 from .retarget import retarget
 from .steps import (
@@ -29,5 +29,5 @@ from .tomlfile import MAX_FILE_BYTES, load_routine_file
 __all__ = [
     "ADVANCE", "BUILTIN_ROUTINES", "DEFAULT_TOLERANCE_PCT", "MAX_FILE_BYTES", "ON_LEAVE",
     "STEP_KINDS", "Routine", "RoutineError", "Step", "get_routine", "load_routine_file",
-    "parse_tolerance", "retarget", "routine_names", "single_hold",
+    "parse_tolerance", "retarget", "routine_names", "single_hold", "DEFAULT_HOLD_S",
 ]

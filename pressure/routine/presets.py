@@ -136,7 +136,11 @@ def get_routine(name_or_path: str, *, path_ok: bool = True) -> Routine:
     )
 
 
-def single_hold(target, tolerance="10%", hold=60.0, ceiling=None, unit="N", area_cm2=None) -> Routine:
+# The one default hold (s) for a single hold: the command line and the Settings dialog both use it.
+DEFAULT_HOLD_S = 60.0
+
+
+def single_hold(target, tolerance="10%", hold=DEFAULT_HOLD_S, ceiling=None, unit="N", area_cm2=None) -> Routine:
     """One ramp to ``target``, one hold of ``hold`` seconds in target +/- tolerance, release."""
     target = number(target, "target")
     if target <= 0:

@@ -218,6 +218,20 @@ class Pipeline:
         self._record_event(marker.t, "marker", text)
         return marker
 
+    def undo_marker(self) -> Marker | None:
+        """Ctrl+Z / Backspace: take back the last marker key press (None if there is none).
+        Recorded as a ``marker_undone`` event (pressure.markers), never erased from the log."""
+        from ..markers import UNDONE
+
+        for i in range(len(self.markers) - 1, -1, -1):
+            marker = self.markers[i]
+            if marker.kind == "marker":
+                del self.markers[i]
+                t = self.last_t if not math.isnan(self.last_t) else marker.t
+                self._record_event(t, UNDONE, marker.text, {"t": marker.t, "text": marker.text})
+                return marker
+        return None
+
     def advance(self) -> None:
         """Space / the foot pedal: start the step that waits for the key, or skip the current one.
 

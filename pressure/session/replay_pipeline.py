@@ -19,6 +19,7 @@ import numpy as np
 
 from ..scoring.replay import KeyedCoach
 from .analysis import CHECKPOINT_S, Analysis, Checkpoint
+from ..markers import kept_markers
 from .pipeline import Marker, Pipeline
 from .replay_source import ReplaySource, keys_for
 from .trace import SessionTrace
@@ -41,8 +42,8 @@ class ReplayPipeline(Pipeline):
         self.overview = RecordingOverview(self.recording, self._units_per_newton)
         # every marker of the file from the start (the trace view draws them all in one call),
         # so the overview shows where they are before playback gets there
-        self.markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in self.recording.events
-                               if e.kind in ("marker", "threshold")), key=lambda m: m.t)
+        self.markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in
+                               kept_markers(self.recording.events, ("marker", "threshold"))), key=lambda m: m.t)
         self._new_analysis()
         self.seek(source.position)
 

@@ -56,8 +56,13 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     if settings is not None and audio.available:
         audio.set_muted(bool(settings.get("sound/muted")))
 
-    def new_session(url: str):
-        return start_session(None if url == "sim" else url, config)
+    def new_session(url: str, record: bool | None = None, labels: dict | None = None):
+        import dataclasses
+
+        if labels is not None:  # the session bar's client/trainee; other --label values stay
+            labels = {k: v for k, v in config.labels.items() if k not in ("client", "trainee")} | labels
+        changed = {k: v for k, v in (("record", record), ("labels", labels)) if v is not None}
+        return start_session(None if url == "sim" else url, dataclasses.replace(config, **changed))
 
     window = MainWindow(first_pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
                         y_max=y_max, session_factory=new_session, recording_path=recording_path,
@@ -65,6 +70,12 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     from .training import install_training
 
     install_training(window)  # score panel, end-of-routine summary, reference ghost, progress
+    from .demo_keys import install_demo_keys
+
+    install_demo_keys(window)  # on the built-in simulator the simulated practitioner presses keys too
+    from .session_bar import install_session_bar
+
+    install_session_bar(window)  # client/trainee, REC on/off, new session
     geometry = settings.get("window/geometry") if settings is not None else b""
     if geometry and screenshot is None:
         window.restoreGeometry(geometry)

@@ -219,6 +219,9 @@ def make_audio(enabled: bool = True):
     """The best backend this machine allows: QtAudio, or Silent with the reason why not."""
     if not enabled:
         return Silent("sound disabled")
+    from .quiet_audio import quiet_sound_server_probe, silence_multimedia_categories
+
+    silence_multimedia_categories()
     try:
         from PySide6.QtCore import QUrl
         from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
@@ -226,7 +229,9 @@ def make_audio(enabled: bool = True):
         missing = str(exc).split(":")[0].strip() or type(exc).__name__
         return Silent(f"no audio libraries ({missing})")
     try:
-        if not QMediaDevices.audioOutputs():
+        with quiet_sound_server_probe():
+            outputs = QMediaDevices.audioOutputs()
+        if not outputs:
             return Silent("no audio output device")
         folder = Path(tempfile.mkdtemp(prefix="pressure-sounds-"))
         return QtAudio(QSoundEffect, QUrl, folder)

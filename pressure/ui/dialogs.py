@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import PressureError
+from ..routine import DEFAULT_HOLD_S
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, FORCE_UNITS, is_pressure_unit
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,8 @@ class PortDialog(QDialog):
         layout.addWidget(refresh)
         layout.addWidget(_buttons(self))
         self.list.currentItemChanged.connect(self._picked)
+        self.current = current or SIMULATOR
         self.refresh()
-        if current:
-            self.url_edit.setText("" if current == SIMULATOR else current)
 
     def refresh(self) -> None:
         from .. import transport
@@ -71,6 +71,18 @@ class PortDialog(QDialog):
         sim = QListWidgetItem("Built-in simulated sensor (no hardware)")
         sim.setData(256, SIMULATOR)
         self.list.addItem(sim)
+        self._select_current()
+
+    def _select_current(self) -> None:
+        """Preselect the sensor in use (else Qt makes the first row, often /dev/ttyS0, current
+        when the list gets focus, and OK would switch to it)."""
+        values = [self.list.item(i).data(256) for i in range(self.list.count())]
+        if self.current not in values:  # e.g. a socket:// URL or a port that vanished
+            item = QListWidgetItem(f"{self.current} (in use)")
+            item.setData(256, self.current)
+            self.list.insertItem(0, item)
+            values.insert(0, self.current)
+        self.list.setCurrentRow(values.index(self.current))
 
     def _picked(self, item) -> None:
         if item is not None:
@@ -80,6 +92,10 @@ class PortDialog(QDialog):
     def url(self) -> str:
         """The chosen URL, or SIMULATOR."""
         return self.url_edit.text().strip() or SIMULATOR
+
+    @staticmethod
+    def describe(url: str) -> str:
+        return "the built-in simulated sensor" if url == SIMULATOR else url
 
 
 class CalibrationDialog(QDialog):
@@ -199,7 +215,7 @@ class SettingsDialog(QDialog):
         self.tolerance = QLineEdit(tolerance or "10%")
         self.hold = QDoubleSpinBox()
         self.hold.setRange(1.0, 3600.0)
-        self.hold.setValue(hold or 30.0)
+        self.hold.setValue(hold or DEFAULT_HOLD_S)
         self.hold.setSuffix(" s")
         self.ceiling = QDoubleSpinBox()
         self.ceiling.setRange(0.0, 100000.0)

@@ -14,12 +14,16 @@ import logging
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from ..errors import PressureError
 
 log = logging.getLogger(__name__)
 
 GHOST_PEN = (190, 140, 255, 170)
+# Thinner than the live trace (theme.SMOOTH_WIDTH): the student's own line is the one to follow.
+GHOST_WIDTH = 1.5
 
 
 class Ghost:
@@ -28,10 +32,15 @@ class Ghost:
     def __init__(self, trace, reference=None):
         self.trace = trace
         self.reference = reference
-        pen = pg.mkPen(GHOST_PEN, width=3, style=Qt.PenStyle.DashLine)
+        pen = pg.mkPen(GHOST_PEN, width=GHOST_WIDTH, style=Qt.PenStyle.DashLine)
         self.curve = pg.PlotCurveItem(pen=pen)
         self.curve.setZValue(-5)  # under the student's trace
         self.overview_curve = pg.PlotCurveItem(pen=pg.mkPen(GHOST_PEN, width=1))
+        # "reference: NAME" in the plot's top-left corner (view pixels: it does not scroll away)
+        self.label = QGraphicsSimpleTextItem("", trace.plot.getViewBox())
+        self.label.setBrush(QColor(*GHOST_PEN[:3]))
+        self.label.setPos(8, 28)
+        self.label.setVisible(False)
         trace.add_scrolling(self.curve)
         trace.overview.addItem(self.overview_curve)
         self._starts: tuple = ()
@@ -44,6 +53,8 @@ class Ghost:
 
     def set_reference(self, reference) -> None:
         self.reference = reference
+        name = getattr(reference, "name", "") or getattr(reference, "routine", "")
+        self.label.setText(f"reference: {name}" if reference is not None else "")
         self._starts = ()
         self._draw(())
 
@@ -68,8 +79,16 @@ class Ghost:
         self.y = np.concatenate(ys) if ys else np.empty(0)
         self.curve.setData(self.x, self.y, connect="finite")
         self.overview_curve.setData(self.x, self.y, connect="finite")
+        self.label.setVisible(self.active and self.curve.isVisible())
+
+    def set_visible(self, on: bool) -> None:
+        self.curve.setVisible(on)
+        self.overview_curve.setVisible(on)
+        self.label.setVisible(on and self.active)
 
     def remove(self) -> None:
+        if self.label.scene() is not None:
+            self.label.scene().removeItem(self.label)
         self.trace.remove_scrolling(self.curve)
         self.trace.overview.removeItem(self.overview_curve)
 

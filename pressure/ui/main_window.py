@@ -52,11 +52,14 @@ KEY_HELP = (
     ("Space", "next step / start a step that waits for the key (foot pedal)"),
     ("T", "tare: zero the sensor (nothing pressing on it)"),
     *((k, f"marker: {v}") for k, v in MARKER_KEYS.items()),
+    ("Ctrl+Z / Backspace", "undo the last marker"),
     ("P", "mark the pressure-pain threshold (during a PPT trial)"),
     ("S", "mute / unmute sound"),
     ("F11", "fullscreen on / off"),
     ("Esc", "leave fullscreen"),
     ("+ / -", "longer / shorter trace window"),
+    ("F9", "summary of the routine so far"),
+    ("F1", "this list of keys"),
 )
 
 def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
@@ -196,6 +199,8 @@ class MainWindow(QMainWindow):
         markers = session.addMenu("Markers")
         for key, text in MARKER_KEYS.items():
             self.actions[f"marker:{key}"] = self._action(text, lambda t=text: self.add_marker(t), key, markers)
+        self.actions["undo_marker"] = self._action("Undo last marker", self.undo_marker,
+                                                   ["Ctrl+Z", "Backspace"], markers)
         routine_menu = bar.addMenu("&Routine")
         from ..routine import BUILTIN_ROUTINES
 
@@ -383,6 +388,13 @@ class MainWindow(QMainWindow):
         else:
             self.audio.play("marker")
             self.status.showMessage(f"marker at {marker.t:.1f} s: {text}", 3000)
+
+    def undo_marker(self) -> None:
+        marker = self.pipeline.undo_marker()
+        if marker is None:
+            self.status.showMessage("no marker to undo", 3000)
+        else:
+            self.status.showMessage(f"marker at {marker.t:.1f} s undone: {marker.text}", 3000)
 
     def mark_threshold(self) -> None:
         if not self.pipeline.mark_threshold():

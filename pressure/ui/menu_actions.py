@@ -16,15 +16,34 @@ from .settings import DEFAULTS
 log = logging.getLogger(__name__)
 
 
-def choose_sensor(window) -> None:
-    from .dialogs import PortDialog
+def current_sensor(window) -> str:
+    """The URL of the sensor the window reads now, or SIMULATOR for the built-in one."""
+    from .dialogs import SIMULATOR
 
-    dialog = PortDialog(window, window.settings.get("sensor/port") if window.settings else "")
+    source = window.pipeline.source
+    if getattr(source, "sensor", "") == "built-in simulator":
+        return SIMULATOR
+    return str(getattr(getattr(source, "reader", None), "url", "") or SIMULATOR)
+
+
+def choose_sensor(window) -> None:
+    from .dialogs import SIMULATOR, PortDialog
+
+    current = current_sensor(window)
+    dialog = PortDialog(window, current)
     if not dialog.exec():
         return
     url = dialog.url()
-    if window.session_factory is None:
-        return
+    if window.session_factory is None or url == current:
+        return  # OK on the sensor in use: the session goes on
+    if url != SIMULATOR:
+        from .. import transport
+
+        try:  # say why now, instead of a new session that waits forever
+            transport.open_port(url).close()
+        except PressureError as exc:
+            QMessageBox.warning(window, "Sensor", f"{exc}\nStill reading {dialog.describe(current)}.")
+            return
     try:
         pipeline, recording_path = window.session_factory(url)
     except PressureError as exc:

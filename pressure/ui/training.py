@@ -143,8 +143,7 @@ class Training:
         if self.ghost is None:
             return
         on = self.actions["ghost"].isChecked()
-        self.ghost.curve.setVisible(on)
-        self.ghost.overview_curve.setVisible(on)
+        self.ghost.set_visible(on)
 
     def show_progress(self):
         from .progress_view import ProgressView

@@ -1,0 +1,144 @@
+"""The session toolbar: who is on the table and who is training, recording on/off, new session.
+
+Client and trainee are the recording's labels (meta ``labels``, as ``--label client=...``
+gives them); a change during a session is kept in the recording as a ``meta_change`` event,
+and the window title shows both, so a screenshot or a glance says whose session it is. REC is
+checkable and red while recording: off closes the recording cleanly (every sample committed)
+and the window goes on live; on starts a new recorded session on the same sensor. New session
+ends the current recording and starts a fresh one (routine from its first step).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QToolBar
+
+from ..errors import PressureError
+
+log = logging.getLogger(__name__)
+
+REC_STYLE = ("QToolButton { font-weight: bold; padding: 2px 10px; }"
+             "QToolButton:checked { background: #c62828; color: #ffffff; border-radius: 3px; }")
+TITLE_SEPARATOR = " · "
+
+
+def trainee_names() -> list[str]:
+    from ..trainees import list_trainees
+
+    try:
+        return [t.name for t in list_trainees()]
+    except PressureError as exc:  # an unreadable trainee store must not keep the window from opening
+        log.warning("cannot list trainees: %s", exc)
+        return []
+
+
+class SessionBar(QToolBar):
+    def __init__(self, window):
+        super().__init__("Session", window)
+        self.window = window
+        self.setObjectName("session_bar")
+        self.client = QLineEdit(self)
+        self.client.setPlaceholderText("client")
+        self.client.setMaximumWidth(180)
+        self.trainee = QComboBox(self)
+        self.trainee.setEditable(True)
+        self.trainee.addItems(["", *trainee_names()])
+        self.trainee.lineEdit().setPlaceholderText("trainee")
+        self.trainee.setMinimumWidth(140)
+        labels = self.recorded_labels()
+        self.client.setText(labels.get("client", ""))
+        self.trainee.setEditText(labels.get("trainee", ""))
+        self.addWidget(QLabel(" client ", self))
+        self.addWidget(self.client)
+        self.addWidget(QLabel(" trainee ", self))
+        self.addWidget(self.trainee)
+        self.addSeparator()
+        self.rec = self.addAction("REC")
+        self.rec.setCheckable(True)
+        self.rec.setToolTip("recording on/off: off closes the recording, on starts a new recorded session")
+        self.widgetForAction(self.rec).setStyleSheet(REC_STYLE)
+        self.new_session = self.addAction("New session")
+        self.new_session.setToolTip("end this recording and start a new session on the same sensor")
+        self.client.editingFinished.connect(self.apply_labels)
+        self.trainee.lineEdit().editingFinished.connect(self.apply_labels)
+        self.trainee.activated.connect(lambda _i: self.apply_labels())
+        self.rec.toggled.connect(self._rec_toggled)
+        self.new_session.triggered.connect(lambda: self.start_new(record=True))
+        window.addToolBar(self)
+        window.frame_hooks.append(self.on_frame)
+        self.sync()
+
+    # --- labels --------------------------------------------------------------------------------
+    def labels(self) -> dict[str, str]:
+        values = {"client": self.client.text().strip(), "trainee": self.trainee.currentText().strip()}
+        return {k: v for k, v in values.items() if v}
+
+    def recorded_labels(self) -> dict:
+        recorder = self.window.pipeline.recorder
+        return dict(recorder.meta.get("labels") or {}) if recorder is not None else {}
+
+    def apply_labels(self) -> None:
+        """Write client/trainee into the recording's labels; a change is a meta_change event."""
+        recorder = self.window.pipeline.recorder
+        if recorder is not None:
+            before = self.recorded_labels()
+            after = {k: v for k, v in before.items() if k not in ("client", "trainee")} | self.labels()
+            if after != before:
+                recorder.update_meta(labels=after)
+                if not before and self.window.pipeline.samples:
+                    # the writer keeps no history for "unknown became known"; during a session it matters
+                    recorder.add_event(self.window.pipeline.last_t, "meta_change", "labels",
+                                       {"changes": {"labels": after}, "previous": {"labels": before}})
+        self.sync()
+
+    def sync(self) -> None:
+        """Title and REC follow the session (also after File > Sensor started a new one)."""
+        recording = self.window.pipeline.recorder is not None
+        if self.rec.isChecked() != recording:
+            self.rec.blockSignals(True)
+            self.rec.setChecked(recording)
+            self.rec.blockSignals(False)
+        base = self.window.windowTitle().split(TITLE_SEPARATOR)[0]
+        who = [f"{k}: {v}" for k, v in self.labels().items()]
+        title = TITLE_SEPARATOR.join([base, *who])
+        if self.window.windowTitle() != title:
+            self.window.setWindowTitle(title)
+
+    def on_frame(self, _frame) -> None:
+        self.sync()
+
+    # --- recording -----------------------------------------------------------------------------
+    def _rec_toggled(self, on: bool) -> None:
+        if on:
+            self.start_new(record=True)
+        else:
+            self.stop_recording()
+
+    def stop_recording(self) -> None:
+        self.window.pipeline.close()  # every sample and event committed; the sensor goes on
+        self.window.status.set_recording(None)
+        self.window.status.showMessage("recording stopped", 3000)
+        self.sync()
+
+    def start_new(self, record: bool = True) -> None:
+        from .menu_actions import current_sensor
+
+        factory = self.window.session_factory
+        if factory is None:
+            self.window.status.showMessage("a new session needs a live sensor", 3000)
+            self.sync()
+            return
+        try:
+            pipeline, path = factory(current_sensor(self.window), record=record, labels=self.labels())
+        except PressureError as exc:
+            QMessageBox.warning(self.window, "New session", str(exc))
+            self.sync()
+            return
+        self.window.replace_pipeline(pipeline, path)
+        self.window.status.showMessage(f"new session{': recording to ' + str(path) if path else ''}", 4000)
+        self.sync()
+
+
+def install_session_bar(window) -> SessionBar:
+    return SessionBar(window)
