@@ -69,11 +69,19 @@ def _scores(tally: _Tally) -> dict:
     return out
 
 
-def publish_block(station, t: float, value: float, state, unit: str) -> None:
-    """The same for a loop without a Frame (``record``): the newest sample and the coach's state."""
-    if station is not None:
-        publish_frame(station, SimpleNamespace(t=t, value=value, state=state,
-                                               events=state.events if state is not None else ()), unit)
+def publish_block(station, block, state, unit: str, area_cm2=None) -> None:
+    """The same for a loop without a Frame (``record``): after a block of samples went through
+    the coach (``state``: its state, None without a routine)."""
+    if station is None or not len(block):
+        return
+    if state is not None:
+        value = state.value
+    else:
+        from ..samples import to_unit
+
+        value = float(to_unit(block.force_n[-1], unit, area_cm2))
+    publish_frame(station, SimpleNamespace(t=float(block.t[-1]), value=value, state=state,
+                                           events=state.events if state is not None else ()), unit)
 
 
 def attach(pipeline, station) -> None:
@@ -83,8 +91,31 @@ def attach(pipeline, station) -> None:
     tick = pipeline.tick
 
     def tick_and_publish():
+        while station.commands:  # the instructor's "start": here, in the window's own thread
+            routine = command_routine(station.commands.popleft(), pipeline.routine)
+            if routine is not None:
+                pipeline.set_routine(routine)
+                station.__dict__.pop("_tally", None)
         frame = tick()
         publish_frame(station, frame, pipeline.unit)
         return frame
 
     pipeline.tick = tick_and_publish
+
+
+def command_routine(cmd: dict, current):
+    """The routine a verified "start" command asks for: a built-in preset by name (never a path:
+    the name came over the network), or the current routine again; None if there is none."""
+    from ..routine.presets import get_routine, routine_names
+
+    if cmd.get("action") != "start":
+        return None
+    name = cmd.get("routine") or ""
+    if name in routine_names():
+        return get_routine(name)
+    if name:
+        import logging
+
+        logging.getLogger(__name__).warning("the instructor asked for an unknown routine %r", name)
+        return None
+    return current

@@ -8,6 +8,7 @@ trainee names are published, never a client or patient label.
 
 from __future__ import annotations
 
+import collections
 import logging
 import math
 import threading
@@ -33,7 +34,8 @@ class Station:
         self._clock = clock
         self._topic = {k: protocol.topic(url.room, name, k) for k in protocol.KINDS}
         self._verifier = protocol.CommandVerifier(secret)
-        self.on_command = on_command
+        self.on_command = on_command  # None: commands wait in self.commands for the session's thread
+        self.commands = collections.deque(maxlen=10)
         self.commands_rejected = 0
         self.commands_accepted = 0
         self.dropped = 0  # QoS 1 messages the full queue could not keep
@@ -74,6 +76,8 @@ class Station:
         self.commands_accepted += 1
         if self.on_command is not None:
             self.on_command(cmd)
+        else:
+            self.commands.append(cmd)
 
     def _heartbeat(self):
         while not self._stop.wait(HEARTBEAT_S):

@@ -20,6 +20,8 @@ from ..buffer import RingBuffer
 from ..errors import PressureError
 from ..recording import LABEL_KEYS, RecordingWriter, new_session_path
 from ..samples import to_unit
+from ..classroom.feed import publish_block
+from ._classroom_options import add_classroom_options, close_station, station_from_args
 from ._label_options import add_label_option, parse_labels
 from ._routine_options import add_routine_options, display_unit_from_args, routine_from_args
 from ._sensor_options import add_sensor_options, reader_from_args
@@ -42,6 +44,7 @@ def register(sub) -> None:
                         "an existing file is never replaced")
     add_label_option(p)
     add_routine_options(p)
+    add_classroom_options(p)
     p.set_defaults(func=run)
 
 
@@ -82,6 +85,7 @@ def run(args) -> int:
         from ..coach import Coach
         coach = Coach(routine)
 
+    station = station_from_args(args, labels)  # --classroom: this station publishes to the class
     buffer = RingBuffer(1 << 18)
     reader = reader_from_args(args, buffer)  # bad sensor options fail here, before any file
     reader.start()  # an unreachable port fails here, before any file
@@ -133,6 +137,7 @@ def run(args) -> int:
                     if e.kind in ("step_start", "step_end", "threshold", "routine_done"):
                         writer.add_event(e.t, e.kind, str(e.data.get("label") or ""),
                                          {"step": e.step, **e.data})
+            publish_block(station, block, coach.state if coach is not None else None, unit, area)
     finally:
         reader.stop()
         reader.join(2.0)
@@ -141,6 +146,7 @@ def run(args) -> int:
             writer.append(block)
         finally:
             writer.close()
+            close_station(station)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     stats = reader.stats()
