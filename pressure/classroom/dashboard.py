@@ -41,6 +41,7 @@ class StationView:
     said_offline: bool = False
     trace: collections.deque = field(default_factory=lambda: collections.deque(maxlen=TRACE_POINTS))
     events: list = field(default_factory=list)
+    seen: set = field(default_factory=set)
     scores: dict = field(default_factory=dict)
     final: bool = False
 
@@ -77,7 +78,7 @@ class Classroom:
         self.client = make_client(url, "", cafile=cafile)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
-        self.client.reconnect_delay_set(0.2, 5.0)
+        self.client.reconnect_delay_set(0.1, 1.0)  # back before the stations flush their queues
 
     def start(self) -> "Classroom":
         connect(self.client, self.url)
@@ -127,7 +128,10 @@ class Classroom:
                 view.trace.append((msg["t"], msg["value"]))
                 view.said_offline = False
             elif kind == "event":
-                view.events.append(msg)
+                key = (msg["sid"], msg["seq"])
+                if key not in view.seen:  # QoS 1 may deliver twice
+                    view.seen.add(key)
+                    view.events.append(msg)
             elif kind == "score":
                 view.scores, view.final = msg["scores"], msg["final"]
             view.last_seen = now

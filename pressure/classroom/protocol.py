@@ -107,7 +107,7 @@ def decode(kind: str, payload: bytes) -> dict | None:
         if not isinstance(obj.get("kind"), str) or not isinstance(obj.get("seq"), int):
             return None
         return {"t": _num(obj.get("t"), 0.0), "kind": _text(obj["kind"]), "text": _text(obj.get("text")),
-                "step": _text(obj.get("step")), "seq": obj["seq"]}
+                "step": _text(obj.get("step")), "seq": obj["seq"], "sid": _text(obj.get("sid"))[:16]}
     if kind == "score":
         scores = obj.get("scores")
         if not isinstance(scores, dict) or len(scores) > 50:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import logging
 import math
+import secrets
 import threading
 import time
 
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 LIVE_RATE_HZ = 30.0
 HEARTBEAT_S = 1.0   # a status message this often, so a silent sensor does not look like a lost station
 QUEUE_LIMIT = 1000  # QoS 1 messages kept while the broker is away
+# After a reconnect the queue waits this long, so the dashboards (which reconnect too) have
+# subscribed again before the events they missed arrive: a restarted broker keeps no sessions.
+FLUSH_AFTER_S = 1.0
 
 
 class Station:
@@ -40,12 +44,15 @@ class Station:
         self.commands_accepted = 0
         self.dropped = 0  # QoS 1 messages the full queue could not keep
         self.seq = 0
+        self.sid = secrets.token_hex(4)  # this run of the station: seq numbers restart with it
         self._next_live = 0.0
         self._lock = threading.Lock()
         self.client = make_client(url, f"pressure-{url.room}-{name}", cafile=cafile,
                                   keepalive_will=(self._topic["status"], self._status("offline")))
         self.client.reconnect_delay_set(0.2, 5.0)
         self.client.max_queued_messages_set(QUEUE_LIMIT)
+        self._queue = collections.deque()  # (topic, payload) of QoS 1 messages while away
+        self._connected_at = None
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
         self._stop = threading.Event()
@@ -62,6 +69,7 @@ class Station:
     def _on_connect(self, client, userdata, flags, reason_code, properties):
         if reason_code.is_failure:
             return
+        self._connected_at = time.monotonic()
         client.publish(self._topic["status"], self._status("online"), qos=1, retain=True)
         client.subscribe(protocol.command_topic(self.url.room), qos=1)
 
@@ -80,8 +88,22 @@ class Station:
             self.commands.append(cmd)
 
     def _heartbeat(self):
-        while not self._stop.wait(HEARTBEAT_S):
-            self.client.publish(self._topic["status"], self._status("online"), qos=0, retain=True)
+        next_beat = time.monotonic()
+        while not self._stop.wait(0.1):
+            now = time.monotonic()
+            if now >= next_beat:
+                next_beat = now + HEARTBEAT_S
+                self.client.publish(self._topic["status"], self._status("online"), qos=0, retain=True)
+            self._flush(now)
+
+    def _flush(self, now: float) -> None:
+        with self._lock:
+            if not (self._queue and self.client.is_connected() and self._connected_at is not None
+                    and now - self._connected_at >= FLUSH_AFTER_S):
+                return
+            queued, self._queue = self._queue, collections.deque()
+        for topic, payload in queued:
+            self.client.publish(topic, payload, qos=1)
 
     # --- what the adapter calls --------------------------------------------------------------
     def live(self, t: float, value: float, unit: str, zone: str, step: str = "",
@@ -102,7 +124,7 @@ class Station:
         with self._lock:
             self.seq += 1
             payload = protocol.encode({"t": round(t, 3), "kind": kind, "text": text[:protocol.MAX_TEXT],
-                                       "step": step, "seq": self.seq})
+                                       "step": step, "seq": self.seq, "sid": self.sid})
         self._reliable(self._topic["event"], payload)
 
     def score(self, scores: dict, final: bool = False) -> None:
@@ -111,19 +133,27 @@ class Station:
         self._reliable(self._topic["score"], protocol.encode({"final": final, "scores": clean, "trainee": self.trainee}))
 
     def _reliable(self, topic: str, payload: bytes) -> None:
+        with self._lock:
+            if self._queue or not self.client.is_connected():  # keep the order: behind the queue
+                if len(self._queue) >= QUEUE_LIMIT:
+                    self._queue.popleft()  # the oldest goes; the newest (e.g. the final score) matters more
+                    self.dropped += 1
+                self._queue.append((topic, payload))
+                return
         info = self.client.publish(topic, payload, qos=1)
         if info.rc == mqtt.MQTT_ERR_QUEUE_SIZE:
             self.dropped += 1
 
     def pending(self) -> int:
-        """QoS 1 messages not yet acknowledged by the broker."""
-        return len(getattr(self.client, "_out_messages", ()))
+        """QoS 1 messages queued while away or not yet acknowledged by the broker."""
+        return len(self._queue) + len(getattr(self.client, "_out_messages", ()))
 
     def close(self, timeout: float = 2.0) -> None:
         """Say offline (retained) and disconnect, after the queue is sent if it can be in time."""
         self._stop.set()
         deadline = time.monotonic() + timeout
         while self.pending() and self.client.is_connected() and time.monotonic() < deadline:
+            self._flush(time.monotonic() + FLUSH_AFTER_S)
             time.sleep(0.02)
         info = self.client.publish(self._topic["status"], self._status("offline"), qos=1, retain=True)
         if self.client.is_connected():
