@@ -102,7 +102,8 @@ def decode(kind: str, payload: bytes) -> dict | None:
         return {"t": t, "value": _num(obj.get("value"), math.nan), "unit": _text(obj.get("unit"))[:10],
                 "zone": zone if zone in ZONES else "", "step": _text(obj.get("step")),
                 "remaining": _num(obj.get("remaining")), "in_band_s": max(0.0, _num(obj.get("in_band_s"), 0.0)),
-                "run_s": max(0.0, _num(obj.get("run_s"), 0.0)), "trainee": _text(obj.get("trainee"))}
+                "run_s": max(0.0, _num(obj.get("run_s"), 0.0)), "trainee": _text(obj.get("trainee")),
+                "sent": _num(obj.get("sent"))}
     if kind == "event":
         if not isinstance(obj.get("kind"), str) or not isinstance(obj.get("seq"), int):
             return None
