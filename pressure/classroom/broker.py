@@ -41,6 +41,19 @@ class EmbeddedBroker:
     def start(self) -> "EmbeddedBroker":
         from amqtt.broker import Broker
 
+        writers = self._writers = set()
+
+        class TrackingBroker(Broker):
+            # amqtt 0.12 leaves the sockets of clients still connected at shutdown open; keep
+            # them to close ourselves (else each one leaks a file descriptor per broker run).
+            async def stream_connected(self, reader, writer, listener_name):
+                writers.add(writer)
+                try:
+                    await super().stream_connected(reader, writer, listener_name)
+                finally:
+                    writers.discard(writer)
+                    writer.close()
+
         config = {
             "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}", "max_connections": 200}},
             "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
@@ -48,7 +61,7 @@ class EmbeddedBroker:
         self._thread.start()
 
         async def boot():
-            self._broker = Broker(config, loop=self._loop)
+            self._broker = TrackingBroker(config, loop=self._loop)
             await self._broker.start()
 
         try:
@@ -58,6 +71,15 @@ class EmbeddedBroker:
             raise PressureError(f"the embedded broker cannot listen on {self.host}:{self.port}: {exc}") from None
         return self
 
+    async def _shutdown(self) -> None:
+        await self._broker.shutdown()
+        for writer in list(self._writers):
+            writer.close()
+        tasks = [t for t in asyncio.all_tasks(self._loop) if t is not asyncio.current_task()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def url(self, host: str | None = None) -> str:
         shown = host or (lan_address() if self.host in ("0.0.0.0", "") else self.host)
         return f"mqtt://{shown}:{self.port}"
@@ -65,7 +87,7 @@ class EmbeddedBroker:
     def stop(self) -> None:
         if self._broker is not None:
             try:
-                asyncio.run_coroutine_threadsafe(self._broker.shutdown(), self._loop).result(5)
+                asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
             except Exception as exc:
                 log.warning("embedded broker shutdown: %s", exc)
             self._broker = None

@@ -56,7 +56,8 @@ def publish_frame(station, frame, unit: str) -> None:
         if e.kind == "routine_done":
             station.score(_scores(tally), final=True)
     station.live(frame.t, frame.value, unit, zone, step_label, remaining, tally.in_band_s, tally.run_s)
-    if frame.t >= tally.next_score and tally.run_s > 0:
+    finished = state is not None and state.finished  # the final score stands until a new routine
+    if frame.t >= tally.next_score and tally.run_s > 0 and not finished:
         tally.next_score = frame.t + SCORE_EVERY_S
         station.score(_scores(tally))
 
