@@ -225,3 +225,20 @@ def test_tls_with_a_password(tmp_path):
         assert rc == 1 and "TLS" in err and err.strip().count("\n") == 0, err
     finally:
         b.stop()
+
+
+def test_classroom_broker_prints_its_url_first_and_serves(tmp_path):
+    proc = cli("classroom", "broker", "--host", "127.0.0.1", "--seconds", "30")
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("mqtt://127.0.0.1:")
+        room = Classroom(parse_url(url + "/r")).start()
+        station = Station(parse_url(url + "/r"), "s1").start()
+        station.live(1.0, 3.0, "N", "in")
+        wait_until(lambda: room.rows() and room.rows()[0]["value"] == 3.0, 10, "a value through the broker")
+        station.close(0.5)
+        room.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "Traceback" not in err

@@ -99,3 +99,9 @@ def test_the_class_table_at_the_end_of_the_routine(window, room, qtbot, tmp_path
 def test_start_without_a_secret_says_so(window):
     window.start_routine()
     assert "secret" in window.statusBar().currentMessage()
+
+
+def test_invalid_messages_are_counted_on_screen(window, room, qtbot):
+    room.receive("pressure/v1/lab/s1/live", b"\x00garbage")
+    qtbot.waitUntil(lambda: "ignored 1 invalid" in window.statusBar().currentMessage())
+    assert window.tiles == {}

@@ -42,8 +42,6 @@ def _stopper(seconds):
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
     if seconds is not None:
-        if not (math.isfinite(seconds) and seconds > 0):
-            raise PressureError(f"--seconds must be greater than 0, not {seconds:g}")
         timer = threading.Timer(seconds, stop.set)
         timer.daemon = True
         timer.start()
@@ -56,6 +54,8 @@ def run(args) -> int:
 
     if args.port and not 0 < args.port < 65536:
         raise PressureError(f"--port must be 1-65535, not {args.port}")
+    if args.seconds is not None and not (math.isfinite(args.seconds) and args.seconds > 0):
+        raise PressureError(f"--seconds must be greater than 0, not {args.seconds:g}")
     if args.what == "broker":
         broker = EmbeddedBroker(args.host, args.port).start()
         print(broker.url(), flush=True)

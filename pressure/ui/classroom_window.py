@@ -133,6 +133,7 @@ class ClassroomWindow(QMainWindow):
         # platforms without size hints (offscreen, some Wayland) warn on every push.
         self.layout().setSizeConstraint(QLayout.SetNoConstraint)
         self._shown_table = False
+        self._invalid_shown = 0
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(REFRESH_MS)
@@ -155,6 +156,9 @@ class ClassroomWindow(QMainWindow):
                 self.follow_curve.setData([p[0] for p in pts], [math.nan if p[1] is None else p[1] for p in pts],
                                           connect="finite")
             done = views and all(v.final for v in views if v.online) and any(v.final for v in views)
+        if self.room.invalid and self.room.invalid != self._invalid_shown:  # someone sends garbage
+            self._invalid_shown = self.room.invalid
+            self.statusBar().showMessage(f"ignored {self.room.invalid} invalid messages")
         if done and not self._shown_table:  # the end of the routine: the class table comes up
             self._shown_table = True
             self.show_table()
