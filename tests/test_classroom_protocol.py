@@ -103,3 +103,15 @@ def test_commands_need_the_room_secret_and_are_accepted_once():
     assert v.verify(json.dumps(forged).encode(), now=1001.0) is None
     assert v.verify(b"{}", now=1001.0) is None
     assert protocol.CommandVerifier("").verify(protocol.sign_command("", "start", now=1.0), now=1.0) is None
+
+
+def test_an_old_retained_online_is_not_a_station():
+    import time
+
+    room = _room()
+    old = protocol.encode({"state": "online", "trainee": "x", "t": time.time() - 3600})
+    assert room.receive("pressure/v1/r/gone/status", old, retained=True)
+    assert room.rows() == []
+    fresh = protocol.encode({"state": "online", "trainee": "x", "t": time.time()})
+    room.receive("pressure/v1/r/here/status", fresh, retained=True)
+    assert [r["station"] for r in room.rows()] == ["here"]

@@ -94,12 +94,12 @@ class Classroom:
 
     def _on_message(self, client, userdata, msg):
         try:
-            self.receive(msg.topic, msg.payload)
+            self.receive(msg.topic, msg.payload, retained=bool(msg.retain))
         except Exception:  # a bug here must not stop the network thread
             log.exception("classroom message not handled")
             self.invalid += 1
 
-    def receive(self, topic: str, payload: bytes) -> bool:
+    def receive(self, topic: str, payload: bytes, retained: bool = False) -> bool:
         """Take one message; False (and counted) if it is not valid protocol."""
         now = self._clock()
         where = protocol.split_topic(self.url.room, topic)
@@ -112,8 +112,9 @@ class Classroom:
             self.received += 1
             view = self.stations.get(name)
             if view is None:
-                if kind == "status" and msg["state"] == "offline":
-                    return True  # a retained goodbye from a station of an earlier class
+                if kind == "status" and (msg["state"] == "offline" or
+                                         (retained and abs(time.time() - msg["t"]) > OFFLINE_AFTER_S)):
+                    return True  # a goodbye, or an old "online" whose will the broker lost: an earlier class
                 view = self.stations[name] = StationView(name)
             if kind == "status":
                 view.said_offline = msg["state"] == "offline"

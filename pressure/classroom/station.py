@@ -112,7 +112,8 @@ class Station:
         now = self._clock()
         if now < self._next_live:
             return False
-        self._next_live = max(now, self._next_live + 1.0 / LIVE_RATE_HZ) if now - self._next_live < 1 else now + 1.0 / LIVE_RATE_HZ
+        # On the 30/s grid while ticks keep up; never owed a burst after a pause.
+        self._next_live = max(now, self._next_live + 1.0 / LIVE_RATE_HZ)
         msg = {"t": round(t, 3), "value": round(value, 3) if math.isfinite(value) else None, "unit": unit,
                "zone": zone, "step": step, "remaining": None if remaining is None else round(remaining, 2),
                "in_band_s": round(in_band_s, 3), "run_s": round(run_s, 3), "trainee": self.trainee,
