@@ -15,6 +15,8 @@ from pathlib import Path
 from ..errors import PressureError
 from ..samples import DISPLAY_UNITS
 from . import _arg_types as arg_types
+from ..classroom.feed import attach as attach_station
+from ._classroom_options import add_classroom_options, close_station, station_from_args
 from ._label_options import add_label_option, parse_labels
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ def register(sub) -> None:
                    help="top of the fixed vertical range in the display unit (default: from the routine)")
     p.add_argument("--no-record", action="store_true", help="do not record this session")
     add_label_option(p)
+    add_classroom_options(p)
     p.add_argument("--no-sound", action="store_true", help="no sound cues")
     p.add_argument("--screenshot", type=Path, default=None, metavar="FILE.png",
                    help="save a PNG of the window when --seconds have passed, then exit")
@@ -147,6 +150,7 @@ def run(args) -> int:
             raise PressureError(f"unknown --sim-profile {args.sim_profile!r}; choose one of {', '.join(PROFILES)}")
     _check_screenshot(args.screenshot, args.seconds)
     labels = parse_labels(args.label)
+    station = station_from_args(args, labels)  # --classroom: this station publishes to the class
     # Settings are read without a QApplication (QSettings on an INI file needs none).
     # A screenshot run (offscreen, fixed size) must not become the next real run's window.
     settings = Settings(persist=args.screenshot is None)
@@ -166,6 +170,7 @@ def run(args) -> int:
                            record=record, labels=labels, sim_profile=args.sim_profile,
                            make_reader=make_reader, sim_faults=args.sim_faults)
     pipeline, path = start_session(args.port, config)
+    attach_station(pipeline, station)
     if path:
         log.info("recording to %s", path)
     try:
@@ -176,3 +181,4 @@ def run(args) -> int:
     finally:  # whatever happened in the window: the recording is closed, the sensor released
         pipeline.close()
         pipeline.source.stop()
+        close_station(station)

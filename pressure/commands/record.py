@@ -20,6 +20,8 @@ from pathlib import Path
 from ..buffer import RingBuffer
 from ..errors import PressureError
 from ..recording import RecordingWriter, new_session_path
+from ..classroom.feed import attach as attach_station
+from ._classroom_options import add_classroom_options, close_station, station_from_args
 from ._label_options import add_label_option, parse_labels
 from ._routine_options import add_routine_options, display_unit_from_args, routine_from_args
 from ._sensor_options import add_sensor_options, reader_from_args
@@ -40,6 +42,7 @@ def register(sub) -> None:
                         "an existing file is never replaced")
     add_label_option(p)
     add_routine_options(p)
+    add_classroom_options(p)
     p.set_defaults(func=run)
 
 
@@ -61,6 +64,7 @@ def run(args) -> int:
         raise PressureError(f"{out} already exists; not overwriting it")
     smoother = default_filter()
 
+    station = station_from_args(args, labels)  # --classroom: this station publishes to the class
     buffer = RingBuffer(1 << 18)
     reader = reader_from_args(args, buffer)  # bad sensor options fail here, before any file
     reader.start()  # an unreachable port fails here, before any file
@@ -79,6 +83,7 @@ def run(args) -> int:
     pipeline = Pipeline(source, routine or sessionless_routine(unit, area), smoother,
                         recorder=Recorder(writer, source))
     pipeline.record_steps = routine is not None
+    attach_station(pipeline, station)  # --classroom: publish each tick, take the instructor's start
     recorder = pipeline.recorder
     try:
         with stop_on_signals() as stop:
@@ -95,6 +100,7 @@ def run(args) -> int:
             recorder.note_disconnected(lost)
         source.stop()  # first: the recorder then writes every sample the sensor sent
         pipeline.close()
+        close_station(station)
     stats = reader.stats()
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "
           f"{stats.reconnects} reconnects)", file=sys.stderr)

@@ -1,0 +1,234 @@
+"""The instructor's window: a tile per station, a station's full trace on a click, the class table.
+
+The model (``pressure.classroom.dashboard.Classroom``) is fed by MQTT in paho's thread; this
+window reads it on a 10 Hz timer under its lock, so no Qt object is touched from that thread.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QLineEdit, QMainWindow,
+                               QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
+
+from ..classroom.table import COLUMNS, cell_text, class_rows, to_csv, to_html
+from ..errors import PressureError
+from .theme import STALE, ZONES, zone_key
+
+REFRESH_MS = 100
+TILE_COLUMNS = 6
+
+
+class Tile(QFrame):
+    clicked = Signal(str)
+
+    def __init__(self, station: str):
+        super().__init__()
+        self.station = station
+        self.setObjectName("tile")
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setCursor(Qt.PointingHandCursor)
+        lay = QVBoxLayout(self)
+        self.name = QLabel(station)
+        self.name.setStyleSheet("font-weight: bold")
+        self.value = QLabel("--")
+        self.value.setAlignment(Qt.AlignCenter)
+        self.value.setStyleSheet("font-size: 28px")
+        self.spark = pg.PlotWidget()
+        self.spark.setFixedHeight(60)
+        self.spark.hideAxis("left")
+        self.spark.hideAxis("bottom")
+        self.spark.setMouseEnabled(False, False)
+        self.spark.setMenuEnabled(False)
+        self.curve = self.spark.plot(pen=pg.mkPen("#ffffff", width=1))
+        self.step = QLabel("")
+        self.band = QLabel("")
+        for w in (self.name, self.value, self.spark, self.step, self.band):
+            lay.addWidget(w)
+        self.online = True
+        self.zone = ""
+
+    def mousePressEvent(self, event):  # noqa: N802 (Qt's name)
+        self.clicked.emit(self.station)
+        super().mousePressEvent(event)
+
+    def show_view(self, v) -> None:
+        self.online = v.online
+        self.name.setText(f"{v.station} - {v.trainee}" if v.trainee else v.station)
+        if math.isfinite(v.value):
+            self.value.setText(f"{v.value:.1f} {v.unit}")
+        else:
+            self.value.setText(f"-- {v.unit}")
+        self.zone = zone_key(v.zone) if v.online else STALE
+        style = ZONES.get(self.zone, ZONES[STALE])
+        self.value.setStyleSheet(f"font-size: 28px; background: {style.background}; color: {style.text}")
+        self.value.setToolTip(style.label)
+        countdown = f"  {v.remaining:.0f} s" if v.remaining is not None else ""
+        self.step.setText(("OFFLINE  " if not v.online else "") + (v.step or "") + countdown)
+        pct = v.time_in_band_pct
+        self.band.setText(f"in band {pct:.0f} %" if pct is not None else "in band --")
+        self.setStyleSheet("" if v.online else "QFrame#tile { background: #555555; } QLabel { color: #bbbbbb; }")
+        pts = v.sparkline()
+        self.curve.setData([p[0] for p in pts], [p[1] if p[1] is not None else math.nan for p in pts],
+                           connect="finite")
+
+
+class ClassroomWindow(QMainWindow):
+    def __init__(self, room, *, broker_url: str = ""):
+        super().__init__()
+        self.room = room
+        self.tiles: dict[str, Tile] = {}
+        self.following: str | None = None
+        self.setWindowTitle(f"pressure - class {room.url.room}")
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        bar = QHBoxLayout()
+        self.hint = QLabel(f"Stations: live --classroom {broker_url} --station NAME" if broker_url else
+                           f"Room {room.url.public()}")
+        self.hint.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.routine = QLineEdit()
+        self.routine.setPlaceholderText("routine (empty: the stations' own)")
+        self.start_button = QPushButton("Start routine on all stations")
+        self.start_button.clicked.connect(self.start_routine)
+        self.table_button = QPushButton("Class table")
+        self.table_button.clicked.connect(self.show_table)
+        for w in (self.hint, self.routine, self.start_button, self.table_button):
+            bar.addWidget(w)
+        outer.addLayout(bar)
+        split = QSplitter(Qt.Vertical)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        split.addWidget(scroll)
+        self.follow_plot = pg.PlotWidget(title="click a station to follow its trace")
+        self.follow_curve = self.follow_plot.plot(pen=pg.mkPen("#ffffff", width=2))
+        split.addWidget(self.follow_plot)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([t for _, t in COLUMNS])
+        self.table.setSortingEnabled(True)
+        self.table.hide()
+        self.export_csv_button = QPushButton("Export CSV...")
+        self.export_csv_button.clicked.connect(lambda: self.export(None, "csv"))
+        self.export_html_button = QPushButton("Export HTML report...")
+        self.export_html_button.clicked.connect(lambda: self.export(None, "html"))
+        table_box = QWidget()
+        tl = QVBoxLayout(table_box)
+        tl.addWidget(self.table)
+        row = QHBoxLayout()
+        row.addWidget(self.export_csv_button)
+        row.addWidget(self.export_html_button)
+        tl.addLayout(row)
+        self.table_box = table_box
+        table_box.hide()
+        split.addWidget(table_box)
+        outer.addWidget(split)
+        self.setCentralWidget(central)
+        # No minimum size pushed onto the window from its contents: the tiles scroll anyway, and
+        # platforms without size hints (offscreen, some Wayland) warn on every push.
+        self.layout().setSizeConstraint(QLayout.SetNoConstraint)
+        self._shown_table = False
+        self._invalid_shown = 0
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(REFRESH_MS)
+
+    def refresh(self) -> None:
+        self.room.refresh()
+        with self.room.lock:
+            views = sorted(self.room.stations.values(), key=lambda v: v.station)
+            for v in views:
+                tile = self.tiles.get(v.station)
+                if tile is None:
+                    tile = self.tiles[v.station] = Tile(v.station)
+                    tile.clicked.connect(self.follow)
+                    n = len(self.tiles) - 1
+                    self.grid.addWidget(tile, n // TILE_COLUMNS, n % TILE_COLUMNS)
+                tile.show_view(v)
+            followed = self.room.stations.get(self.following) if self.following else None
+            if followed is not None:
+                pts = list(followed.trace)
+                self.follow_curve.setData([p[0] for p in pts], [math.nan if p[1] is None else p[1] for p in pts],
+                                          connect="finite")
+            done = views and all(v.final for v in views if v.online) and any(v.final for v in views)
+        if self.room.invalid and self.room.invalid != self._invalid_shown:  # someone sends garbage
+            self._invalid_shown = self.room.invalid
+            self.statusBar().showMessage(f"ignored {self.room.invalid} invalid messages")
+        if done and not self._shown_table:  # the end of the routine: the class table comes up
+            self._shown_table = True
+            self.show_table()
+
+    def follow(self, station: str) -> None:
+        self.following = station
+        self.follow_plot.setTitle(f"{station}: full trace")
+        self.refresh()
+
+    def rows(self) -> list[dict]:
+        with self.room.lock:
+            return class_rows(self.room.stations.values())
+
+    def show_table(self) -> None:
+        rows = self.rows()
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for j, (key, _) in enumerate(COLUMNS):
+                item = QTableWidgetItem()
+                value = r[key]
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    item.setData(Qt.DisplayRole, round(float(value), 1))  # sorts as a number
+                else:
+                    item.setText(cell_text(value))
+                self.table.setItem(i, j, item)
+        self.table.setSortingEnabled(True)
+        self.table.show()
+        self.table_box.show()
+
+    def export(self, path: str | None, kind: str) -> Path | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export the class table", f"class.{kind}")
+            if not path:
+                return None
+        text = to_csv(self.rows()) if kind == "csv" else to_html(self.rows(), self.room.url.room)
+        out = Path(path)
+        try:
+            out.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            self.statusBar().showMessage(f"cannot write {out}: {exc.strerror}")
+            return None
+        self.statusBar().showMessage(f"saved {out}")
+        return out
+
+    def start_routine(self) -> None:
+        try:
+            self.room.start_routine(self.routine.text().strip())
+        except PressureError as exc:
+            self.statusBar().showMessage(str(exc))
+            return
+        self._shown_table = False
+        self.statusBar().showMessage("start sent to every station")
+
+    def closeEvent(self, event):  # noqa: N802
+        self.timer.stop()
+        super().closeEvent(event)
+
+
+def run_window(url, *, secret: str = "", cafile=None, seconds=None, broker_url: str = "") -> int:
+    from ..classroom.dashboard import Classroom
+    from .app import qt_app
+    from .app import run_window as run_app_window
+
+    room = Classroom(url, secret=secret, cafile=cafile).start()  # a wrong password fails before a window
+    try:
+        app = qt_app()
+        window = ClassroomWindow(room, broker_url=broker_url)
+        window.resize(1280, 800)
+        window.show()
+        return run_app_window(app, window, seconds=seconds)
+    finally:
+        room.close()

@@ -1,0 +1,126 @@
+"""Brokers for the classroom tests: a real mosquitto child process and the embedded amqtt one."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from pressure.classroom.broker import EmbeddedBroker, free_port
+
+MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
+
+
+def wait_until(predicate, timeout: float, what: str = "condition"):
+    """Poll ``predicate`` until it is true; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    tick = threading.Event()
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} not reached within {timeout:g} s")
+        tick.wait(0.02)
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def need_mosquitto():
+    if MOSQUITTO is None:
+        if os.environ.get("CI"):
+            pytest.fail("mosquitto is not installed, and CI must run the real-broker tests (.ci/run installs it)")
+        pytest.skip("mosquitto is not installed (apt-get install mosquitto)")
+
+
+class Mosquitto:
+    """mosquitto from a config written here, on a free localhost port; restartable on that port."""
+
+    def __init__(self, tmp_path, *, passwords: dict | None = None, tls: tuple | None = None, acl: str | None = None):
+        self.port = free_port()
+        # mosquitto started as root drops to the user named here (default: "mosquitto", who cannot
+        # read the test's private temporary folder); as anyone else the line changes nothing.
+        conf = [f"listener {self.port} 127.0.0.1", "persistence false", "log_dest stderr", "log_type error",
+                f"user {getpass.getuser()}"]
+        if passwords:
+            pwfile = tmp_path / "passwd"
+            pwfile.write_text("")
+            for user, pw in passwords.items():
+                subprocess.run([shutil.which("mosquitto_passwd") or "/usr/bin/mosquitto_passwd", "-b", str(pwfile), user, pw],
+                               check=True, capture_output=True)
+            conf += ["allow_anonymous false", f"password_file {pwfile}"]
+        else:
+            conf.append("allow_anonymous true")
+        if acl:
+            (tmp_path / "acl").write_text(acl)
+            conf.append(f"acl_file {tmp_path / 'acl'}")
+        if tls:
+            conf += [f"certfile {tls[0]}", f"keyfile {tls[1]}"]
+        self.conf = tmp_path / "mosquitto.conf"
+        self.conf.write_text("\n".join(conf) + "\n")
+        self.proc = None
+
+    def start(self) -> "Mosquitto":
+        self.proc = subprocess.Popen([MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True)
+        wait_until(lambda: port_open(self.port) or self.proc.poll() is not None, 10, "mosquitto listening")
+        if self.proc.poll() is not None:
+            err = self.proc.stderr.read()
+            self.proc.stderr.close()
+            pytest.fail(f"mosquitto did not start: {err}")
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc is not None:
+            self.proc.stderr.close()
+
+    def url(self, room="room", scheme="mqtt", auth="") -> str:
+        return f"{scheme}://{auth}127.0.0.1:{self.port}/{room}"
+
+
+class Embedded:
+    def __init__(self):
+        self.port = free_port()
+        self.broker = None
+
+    def start(self) -> "Embedded":
+        self.broker = EmbeddedBroker("127.0.0.1", self.port).start()
+        return self
+
+    def stop(self) -> None:
+        if self.broker is not None:
+            self.broker.stop()
+            self.broker = None
+
+    def url(self, room="room", scheme="mqtt", auth="") -> str:
+        return f"{scheme}://{auth}127.0.0.1:{self.port}/{room}"
+
+
+@pytest.fixture(params=["mosquitto", "amqtt"])
+def broker(request, tmp_path):
+    if request.param == "mosquitto":
+        need_mosquitto()
+        b = Mosquitto(tmp_path).start()
+    else:
+        b = Embedded().start()
+    yield b
+    b.stop()

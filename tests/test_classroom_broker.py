@@ -1,0 +1,244 @@
+"""Stations and the instructor's dashboard over a real broker: mosquitto and the embedded amqtt."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import paho.mqtt.client as mqtt
+import pytest
+
+from classroom_brokers import Embedded, Mosquitto, broker, need_mosquitto, wait_until  # noqa: F401
+from pressure.classroom import protocol
+from pressure.classroom.dashboard import Classroom
+from pressure.classroom.station import Station
+from pressure.classroom.url import parse_url
+from pressure.recording import open_recording
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def sensors():
+    from firmware_sim.host import start_builtin_simulator
+
+    hosts = []
+
+    def start(seed):
+        hosts.append(start_builtin_simulator(profile="hold", rate=200, seed=seed))
+        return hosts[-1]
+
+    yield start
+    for h in hosts:
+        h.stop()
+
+
+def cli(*args, **kw):
+    env = {**os.environ, "PYTHONPATH": REPO}
+    return subprocess.Popen([sys.executable, os.path.join(REPO, "main.py"), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, **kw)
+
+
+def record_station(sensor, url, name, out, seconds=30, *extra):
+    return cli("record", "--port", sensor.url, "--seconds", str(seconds), "--out", str(out), "--classroom", url,
+               "--station", name, "--label", f"trainee=T-{name}", "--label", "client=Secret Patient",
+               "--target", "20", "--unit", "N", *extra)
+
+
+def finish(proc, timeout=60):
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
+
+
+class Sniffer:
+    """Every payload published in the broker (to check what leaves a station)."""
+
+    def __init__(self, url):
+        u = parse_url(url)
+        self.payloads = []
+        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        self.client.on_message = lambda c, ud, m: self.payloads.append(m.payload)
+        self.client.on_connect = lambda c, ud, f, rc, p: c.subscribe("#")
+        self.client.connect(u.host, u.port)
+        self.client.loop_start()
+
+    def close(self):
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def test_three_stations_appear_on_the_headless_dashboard(broker, sensors, tmp_path):
+    url = broker.url()
+    sniff = Sniffer(url)
+    stations = [record_station(sensors(i), url, f"s{i}", tmp_path / f"{i}.pressure", 12) for i in range(3)]
+    dash = cli("classroom", "--broker", url, "--json", "--seconds", "9")
+    try:
+        rc, out, err = finish(dash)
+    finally:
+        results = [finish(p) for p in stations]
+        sniff.close()
+    assert rc == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows and all(set(r) == {"station", "trainee", "online", "value", "unit", "zone", "step",
+                                   "time_in_band_pct"} for r in rows)
+    last = {r["station"]: r for r in rows[-3:]}
+    assert sorted(last) == ["s0", "s1", "s2"], rows[-6:]
+    for name, r in last.items():
+        assert r["online"] and r["trainee"] == f"T-{name}" and r["unit"] == "N"
+        assert 5.0 < r["value"] < 60.0, r  # the simulated practitioner holds about the 20 N target
+        assert r["zone"] in ("below", "in", "above", "over") and r["step"]
+        assert r["time_in_band_pct"] is None or 0 <= r["time_in_band_pct"] <= 100
+    for code, _, err in results:
+        assert code == 0, err
+    assert sniff.payloads and not any(b"Secret" in p for p in sniff.payloads)  # labels stay local
+
+
+def test_a_killed_station_is_offline_within_3_s(broker, sensors, tmp_path):
+    room = Classroom(parse_url(broker.url())).start()
+    proc = record_station(sensors(1), broker.url(), "gone", tmp_path / "g.pressure")
+    try:
+        wait_until(lambda: any(r["station"] == "gone" and r["online"] and r["value"] is not None
+                               for r in room.rows()), 30, "the station online")
+        proc.send_signal(signal.SIGKILL)
+        wait_until(lambda: not room.rows()[0]["online"], 3.0, "the killed station offline")
+    finally:
+        proc.kill()
+        proc.communicate()
+        room.close()
+
+
+def test_a_broker_restart_is_survived(broker, sensors, tmp_path):
+    url = broker.url()
+    room = Classroom(parse_url(url)).start()
+    out = tmp_path / "r.pressure"
+    proc = record_station(sensors(2), url, "rec", out, 12)
+    station = Station(parse_url(url), "ev").start()
+    try:
+        wait_until(lambda: {r["station"] for r in room.rows() if r["online"] and r["value"] is not None} >= {"rec"}
+                   and "ev" in room.stations, 30, "both online")
+        before = room.stations["rec"].trace[-1][0]
+        broker.stop()
+        wait_until(lambda: not station.client.is_connected(), 10, "the station noticing")
+        for i in range(5):
+            station.event(float(i), "marker", f"while away {i}")
+        assert station.pending() == 5
+        broker.start()
+        wait_until(lambda: len(room.stations["ev"].events) == 5, 20, "the queued events")
+        assert [e["text"] for e in room.stations["ev"].events] == [f"while away {i}" for i in range(5)]
+        wait_until(lambda: room.stations["rec"].trace[-1][0] > before + 1.0 and room.stations["rec"].online, 20,
+                   "the recording station back")
+        code, stdout, err = finish(proc)
+        assert code == 0, err
+        rec = open_recording(out)
+        assert len(rec) > 0.8 * 200 * 12 and np.all(np.diff(rec.t) > 0)  # every sample recorded locally
+        assert np.max(np.diff(rec.t)) < 0.1  # no hole while the broker was away
+        assert station.dropped == 0
+    finally:
+        proc.kill()
+        proc.communicate()
+        station.close(0.5)
+        room.close()
+
+
+def test_commands_need_the_room_secret(broker):
+    url = parse_url(broker.url())
+    station = Station(url, "s1", secret="s3cret").start()
+    teacher = Classroom(url, secret="s3cret").start()
+    rogue = Classroom(url, secret="guessed").start()
+    try:
+        raw = rogue.client
+        raw.publish(protocol.command_topic(url.room), b'{"v":1,"action":"start","routine":"x"}', qos=1).wait_for_publish(5)
+        rogue.start_routine("wrong-secret")
+        wait_until(lambda: station.commands_rejected == 2, 10, "two forged commands seen")
+        teacher.start_routine("ppt")
+        wait_until(lambda: station.commands_accepted == 1, 10, "the instructor's command")
+        assert list(station.commands) == [{"action": "start", "routine": "ppt"}]
+    finally:
+        for c in (rogue, teacher):
+            c.close()
+        station.close(0.5)
+
+
+def test_the_broker_acl_lets_only_the_instructor_command(tmp_path):
+    need_mosquitto()
+    acl = ("user teacher\ntopic readwrite pressure/v1/#\n\n"
+           "user station\ntopic write pressure/v1/+/+/+\ntopic read pressure/v1/+/cmd\n")
+    b = Mosquitto(tmp_path, passwords={"teacher": "t-pass", "station": "s-pass"}, acl=acl).start()
+    try:
+        station = Station(parse_url(b.url(auth="station:s-pass@")), "s1", secret="k").start()
+        student = Classroom(parse_url(b.url(auth="station:s-pass@")), secret="k").start()  # knows the secret
+        teacher = Classroom(parse_url(b.url(auth="teacher:t-pass@")), secret="k").start()
+        student.start_routine("from-a-student")
+        teacher.start_routine("ppt")
+        wait_until(lambda: station.commands_accepted == 1, 10, "the instructor's command")
+        assert list(station.commands) == [{"action": "start", "routine": "ppt"}]
+        for c in (student, teacher):
+            c.close()
+        station.close(0.5)
+    finally:
+        b.stop()
+
+
+def test_a_wrong_password_is_one_clear_line(tmp_path, sensors):
+    need_mosquitto()
+    b = Mosquitto(tmp_path, passwords={"teacher": "right"}).start()
+    try:
+        rc, out, err = finish(cli("classroom", "--broker", b.url(auth="teacher:wrong@"), "--json", "--seconds", "2"))
+        assert rc == 1 and out == ""
+        assert err.strip().count("\n") == 0 and err.startswith("pressure: error: ") and "password" in err, err
+        assert "wrong" not in err  # the password is never printed
+        out_file = tmp_path / "x.pressure"
+        rc, _, err = finish(record_station(sensors(4), b.url(auth="teacher:wrong@"), "s", out_file, 2))
+        assert rc == 1 and "password" in err and err.strip().count("\n") == 0 and not out_file.exists()
+    finally:
+        b.stop()
+
+
+def _certificate(tmp_path):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def test_tls_with_a_password(tmp_path):
+    need_mosquitto()
+    cert, key = _certificate(tmp_path)
+    b = Mosquitto(tmp_path, passwords={"teacher": "pw"}, tls=(cert, key)).start()
+    try:
+        url = parse_url(b.url(scheme="mqtts", auth="teacher:pw@"))
+        room = Classroom(url, cafile=str(cert)).start()
+        station = Station(url, "secure", "Ann", cafile=str(cert)).start()
+        station.live(1.0, 12.0, "N", "in", "hold")
+        wait_until(lambda: room.rows() and room.rows()[0]["value"] == 12.0, 10, "the value over TLS")
+        station.close(0.5)
+        room.close()
+        rc, _, err = finish(cli("classroom", "--broker", url.public().replace("teacher@", "teacher:pw@"),
+                                "--json", "--seconds", "1"))  # the system's CAs do not know this certificate
+        assert rc == 1 and "TLS" in err and err.strip().count("\n") == 0, err
+    finally:
+        b.stop()
+
+
+def test_classroom_broker_prints_its_url_first_and_serves(tmp_path):
+    proc = cli("classroom", "broker", "--host", "127.0.0.1", "--seconds", "30")
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("mqtt://127.0.0.1:")
+        room = Classroom(parse_url(url + "/r")).start()
+        station = Station(parse_url(url + "/r"), "s1").start()
+        station.live(1.0, 3.0, "N", "in")
+        wait_until(lambda: room.rows() and room.rows()[0]["value"] == 3.0, 10, "a value through the broker")
+        station.close(0.5)
+        room.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "Traceback" not in err
