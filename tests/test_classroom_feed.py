@@ -12,8 +12,8 @@ from pressure.classroom.station import Station
 from pressure.classroom.url import parse_url
 from pressure.filters import make_filter
 from pressure.routine import single_hold
-from pressure.ui.pipeline import Pipeline
-from pressure.ui.scripted import ManualClock, ScriptedSource
+from pressure.session.pipeline import Pipeline
+from pressure.session.scripted import ManualClock, ScriptedSource
 
 
 @pytest.fixture

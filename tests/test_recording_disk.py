@@ -143,7 +143,9 @@ def test_the_window_says_the_disk_is_full_once_and_keeps_recording(qtbot, tmp_pa
     from pressure.filters import default_filter
     from pressure.routine import single_hold
     from pressure.ui.main_window import MainWindow
-    from pressure.ui.pipeline import LiveSource, Pipeline
+    from pressure.session.pipeline import Pipeline
+    from pressure.session.recorder import Recorder
+    from pressure.session.source import LiveSource
 
     host = start_builtin_simulator(profile="hold", rate=500, fmt="pressure", seed=7)
     buffer = RingBuffer(1 << 16)
@@ -154,13 +156,13 @@ def test_the_window_says_the_disk_is_full_once_and_keeps_recording(qtbot, tmp_pa
     writer = RecordingWriter(path, {"unit": "N"}, commit_interval=0.05)
     pages = writer._db.execute("PRAGMA page_count").fetchone()[0]
     writer._db.execute(f"PRAGMA max_page_count = {pages + 1}")
-    window = MainWindow(Pipeline(source, single_hold(30.0), default_filter(), recorder=writer),
+    window = MainWindow(Pipeline(source, single_hold(30.0), default_filter(), recorder=Recorder(writer, source)),
                         window_seconds=10.0, recording_path=str(path))
     qtbot.addWidget(window)
     window.show()
     try:
         qtbot.waitUntil(lambda: "disk full" in window.status.record_label.toolTip(), timeout=15000)
-        assert window.pipeline.recorder is writer  # still recording: the samples wait
+        assert window.pipeline.recorder.writer is writer  # still recording: the samples wait
         writer._db.execute("PRAGMA max_page_count = 1073741823")
         qtbot.waitUntil(lambda: writer.state == "ok", timeout=15000)
     finally:

@@ -13,8 +13,8 @@ from pressure.ui.app import sim_profile_for
 from pressure.ui.audio import Silent
 from pressure.ui.demo_keys import SIMULATOR_NAME, install_demo_keys
 from pressure.ui.main_window import MainWindow
-from pressure.ui.pipeline import Pipeline
-from pressure.ui.scripted import ManualClock, ScriptedSource
+from pressure.session.pipeline import Pipeline
+from pressure.session.scripted import ManualClock, ScriptedSource
 
 
 def demo_window(qtbot, routine, sensor=SIMULATOR_NAME):

@@ -9,12 +9,12 @@ import pytest
 from pressure import transport
 from pressure.filters import make_filter
 from pressure.routine import single_hold
-from pressure.ui import controls
+from pressure.ui import menu_actions as controls
 from pressure.ui.audio import Silent
 from pressure.ui.dialogs import SIMULATOR, PortDialog
 from pressure.ui.main_window import MainWindow
-from pressure.ui.pipeline import Pipeline
-from pressure.ui.scripted import ManualClock, ScriptedSource
+from pressure.session.pipeline import Pipeline
+from pressure.session.scripted import ManualClock, ScriptedSource
 
 TTYS0 = transport.PortInfo("/dev/ttyS0", "ttyS0", None, None, None, False, "")
 

@@ -11,8 +11,8 @@ from pressure.recording import RecordingWriter, open_recording
 from pressure.routine import single_hold
 from pressure.ui.audio import Silent
 from pressure.ui.main_window import MainWindow
-from pressure.ui.pipeline import Pipeline
-from pressure.ui.scripted import ManualClock, ScriptedSource
+from pressure.session.pipeline import Pipeline
+from pressure.session.scripted import ManualClock, ScriptedSource
 from pressure.ui.session_bar import install_session_bar
 
 ROUTINE = single_hold(10.0, "10%", 3.0)

@@ -12,8 +12,8 @@ from pressure.recording import RecordingWriter, open_recording
 from pressure.routine import single_hold
 from pressure.ui.audio import Silent
 from pressure.ui.main_window import KEY_HELP, MARKER_KEYS, MainWindow
-from pressure.ui.pipeline import Pipeline
-from pressure.ui.scripted import ManualClock, ScriptedSource
+from pressure.session.pipeline import Pipeline
+from pressure.session.scripted import ManualClock, ScriptedSource
 
 
 @pytest.mark.parametrize("key", [(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),

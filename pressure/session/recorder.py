@@ -62,6 +62,11 @@ class Recorder:
     def meta(self) -> dict:
         return self.writer.meta
 
+    @property
+    def status(self) -> str:
+        """The writer's one-line state for the window ("" when all is well; e.g. a full disk)."""
+        return getattr(self.writer, "status", "") or ""
+
     # --- what the session hands over (any thread) ------------------------------------------------
     def add_event(self, t: float, kind: str, text: str = "", data: dict | None = None) -> None:
         self._put(("event", (float(t), kind, text, data)))
