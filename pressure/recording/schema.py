@@ -38,7 +38,7 @@ MAX_ROW_SAMPLES = 8192
 
 EVENT_KINDS = (
     "marker", "step_start", "step_end", "threshold", "gap", "reconnect", "restart", "note",
-    "routine_done", "meta_change", "marker_undone",
+    "routine_done", "meta_change", "marker_undone", "tare",
     "routine", "disconnected",  # a routine (re)started: a new run to score; the sensor's port went away
 )
 LABEL_KEYS = ("client", "practitioner", "student", "trainee", "muscle", "notes")

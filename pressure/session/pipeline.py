@@ -218,6 +218,16 @@ class Pipeline:
         self._record_event(marker.t, "marker", text)
         return marker
 
+    def note_tare(self, zero: float) -> Marker | None:
+        """A tare (zero) was applied at the newest sample: a marker on the trace and a ``tare``
+        event in the recording, so the step it makes in the readings is explained, not hidden."""
+        if math.isnan(self.last_t):
+            return None
+        marker = Marker(self.last_t, "tare", "tare (zero)")
+        self.markers.append(marker)
+        self._record_event(marker.t, "tare", "tare (zero)", {"zero": float(zero)})
+        return marker
+
     def undo_marker(self) -> Marker | None:
         """Ctrl+Z / Backspace: take back the last marker key press (None if there is none).
         Recorded as a ``marker_undone`` event (pressure.markers), never erased from the log."""

@@ -182,9 +182,15 @@ class LiveSource(Source):
             raise PressureError("the sensor has no calibration yet: calibrate it with a known weight")
         return cal
 
-    def tare(self, raw_mean: float) -> None:
-        """Zero the sensor at ``raw_mean`` (mean raw reading with nothing pressing) and keep it."""
-        self.set_calibration(self.current_calibration().tared(raw_mean))
+    def tare(self, raw_mean: float):
+        """Zero the sensor at ``raw_mean`` for this session only; returns the tared calibration.
+
+        A tare is part of the session (the pipeline records it as an event), never the sensor's
+        stored zero: a tare pressed under load would otherwise shift every later session's zero
+        and make the ceiling sound late. Only the calibration dialog stores (set_calibration)."""
+        cal = self.current_calibration().tared(raw_mean)
+        self.reader.set_calibration(cal)
+        return cal
 
     def set_calibration(self, cal) -> None:
         """Use ``cal`` from the next chunk on and store it for this sensor (next runs use it too)."""

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 FRAME_INTERVAL_MS = 16          # ~60 Hz display timer
 STATS_INTERVAL_S = 0.25         # status bar refresh
+TARE_CONFIRM_S = 2.0            # a tare under load needs a second T within this time
+TARE_FREE_SHARE = 0.02          # below this share of the display range a tare needs no confirming
 OVERVIEW_INTERVAL_S = 0.2       # overview strip refresh
 WINDOW_STEPS = (5.0, 10.0, 20.0, 30.0, 60.0, 120.0)  # +/- cycle through these trace lengths
 
@@ -232,6 +234,7 @@ class MainWindow(QMainWindow):
         self._shown_step = None
         self._markers_drawn = 0
         self._frame = None
+        self._tare_asked_at = -math.inf  # when a tare under load last asked for its second press
         self._sound_zone = ""
         self.trace.clear_markers()
 
@@ -401,16 +404,43 @@ class MainWindow(QMainWindow):
             self.status.showMessage("P marks a threshold only during a PPT trial", 4000)
 
     def tare(self) -> None:
+        """T: zero the sensor for this session. Under load or during a hold a single press (a
+        bumped pedal) must not move the zero: it asks for a second press within TARE_CONFIRM_S."""
         source = self.pipeline.source
         if not source.can_tare:
             self.status.showMessage("tare needs a live sensor", 3000)
             return
+        value, unit = self._tare_load()
+        now = time.monotonic()
+        if value is not None and now - self._tare_asked_at > TARE_CONFIRM_S:
+            self._tare_asked_at = now
+            self.status.showMessage(f"the sensor reads {value:.1f} {unit}: press T again within "
+                                    f"{TARE_CONFIRM_S:g} s to make this the zero", int(TARE_CONFIRM_S * 1000))
+            return
+        self._tare_asked_at = -math.inf
         try:
-            source.tare(self.pipeline.raw_mean(0.5))
+            cal = source.tare(self.pipeline.raw_mean(0.5))
         except PressureError as exc:
             self.status.showMessage(f"tare failed: {exc}", 5000)
             return
-        self.status.showMessage("tared: the sensor reads zero now", 3000)
+        self.pipeline.note_tare(getattr(cal, "zero", math.nan))
+        self.status.showMessage("tared for this session: the sensor reads zero now "
+                                "(the stored calibration is unchanged)", 4000)
+
+    def _tare_load(self) -> tuple[float | None, str]:
+        """The value that makes a tare need confirming (None: at rest, a tare is harmless): more
+        than TARE_FREE_SHARE of the display range, or any value while a hold runs."""
+        frame, unit = self._frame, self.pipeline.unit
+        value = getattr(frame, "value", math.nan)
+        if not math.isfinite(value):
+            return None, unit
+        lo, hi = y_range_for(self.pipeline.routine, self.y_max)
+        state = getattr(frame, "state", None)
+        holding = (state is not None and state.step is not None and state.step.kind == "hold"
+                   and not state.waiting_for_key and not state.finished)
+        if holding or abs(value) > TARE_FREE_SHARE * (hi - lo):
+            return value, unit
+        return None, unit
 
     def toggle_mute(self) -> None:
         self.audio.set_muted(not self.audio.muted)
