@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
-# Copied unchanged from ../shared/data/reference with their licences (tests/data/reference/README.md),
+# Copied unchanged from the project's shared reference folder, with their licences (tests/data/reference/README.md),
 # so a clone of the project with nothing beside it passes its tests.
 REFERENCE = REPO / "tests" / "data" / "reference"
 
