@@ -5,7 +5,6 @@ Like ``sim``: the pty is the first line on stdout, everything else goes to stder
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 
@@ -19,7 +18,8 @@ _PYTHON_ONLY = (("fmt", "pressure", "--format"), ("faults", "", "--faults"), ("t
                 ("unit", None, "--unit"), ("micros_start", 0, "--micros-start"))
 
 
-def run(args) -> int:
+def run(args, stop: threading.Event) -> int:
+    """Serve until ``stop`` is set (the sim command sets it on Ctrl-C or SIGTERM)."""
     for attr, default, flag in _PYTHON_ONLY:
         if getattr(args, attr, default) != default:
             raise PressureError(f"{flag} is an option of the Python simulator; with --firmware avr the "
@@ -30,8 +30,6 @@ def run(args) -> int:
     from .emulator import AvrEmulator
 
     emu = AvrEmulator(profile=args.profile, rate=int(args.rate), seed=args.seed, target_n=args.target)
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         print(emu.start(), flush=True)
         print(f"emulated Arduino Uno running hardware/arduino/pressure_hx711 with an HX711 at "
@@ -42,6 +40,4 @@ def run(args) -> int:
                 raise PressureError(f"the AVR emulator stopped: {emu.error() or 'no reason given'}")
     finally:
         emu.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     return 0

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
 import sys
-import threading
 
 from ..errors import PressureError
+from ..session.headless import stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,8 @@ def register(sub) -> None:
 def run(args) -> int:
     if args.firmware == "avr":
         from firmware_sim.avr.serve import run as run_avr
-        return run_avr(args)
+        with stop_on_signals() as stop:
+            return run_avr(args, stop)
     from firmware_sim.firmware import Firmware
     from firmware_sim.host import SimHost, default_transport
 
@@ -86,27 +86,18 @@ def run(args) -> int:
     transport = "tcp" if args.tcp is not None else default_transport()
     host = SimHost(fw, transport=transport, tcp_port=args.tcp or 0)
 
-    stop = threading.Event()
-    previous = {}
-
-    def on_signal(signum, frame):  # noqa: ARG001 - signal API
-        stop.set()
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.signal(sig, on_signal)
-    try:
-        url = host.start()
-        print(url, flush=True)
-        print(f"simulated sensor: {fw.fmt} format, profile {fw.profile}, {fw.rate:g} samples/s, "
-              f"seed {fw.seed}" + (f", faults {fw.plan.describe()}" if fw.plan.describe() else "")
-              + "; stop with Ctrl-C", file=sys.stderr, flush=True)
-        while not stop.wait(0.25):
-            if not host.running:
-                raise PressureError(f"the simulator stopped: {host.error}")
-    finally:
-        host.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    with stop_on_signals() as stop:
+        try:
+            url = host.start()
+            print(url, flush=True)
+            print(f"simulated sensor: {fw.fmt} format, profile {fw.profile}, {fw.rate:g} samples/s, "
+                  f"seed {fw.seed}" + (f", faults {fw.plan.describe()}" if fw.plan.describe() else "")
+                  + "; stop with Ctrl-C", file=sys.stderr, flush=True)
+            while not stop.wait(0.25):
+                if not host.running:
+                    raise PressureError(f"the simulator stopped: {host.error}")
+        finally:
+            host.stop()
     print("simulator stats: " + json.dumps({k: v for k, v in fw.stats.items() if v}),
           file=sys.stderr, flush=True)
     return 0
