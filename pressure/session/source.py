@@ -163,9 +163,7 @@ class LiveSource(Source):
             gaps=int(s.gaps), reconnects=int(s.reconnects), lost=self._lost,
             connected=bool(s.connected), state=str(s.state), message=str(s.error or ""),
             calibrated=bool(s.calibrated),
-            # the reader that knows when its port went away says so (session time); until then
-            # the loss is placed at the last sample by whoever reads it
-            disconnected_at=getattr(s, "disconnected_at", None),
+            disconnected_at=s.disconnected_at,  # session time the port went away (None: connected)
         )
 
     @property
