@@ -203,7 +203,8 @@ class TraceView(pg.GraphicsLayoutWidget):
         that follow missing data (TraceHistory.gaps): the curves break before each."""
         self.curve_data = (t, raw, smooth)
         if len(smooth) and math.isfinite(smooth[-1]):
-            self.off_scale.show(float(smooth[-1]), self.y_range[1], self.unit, self._decimals)
+            self.off_scale.show(float(smooth[-1]), self.y_range[1], self.unit, self._decimals,
+                                bottom=self.y_range[0])
         if gaps is not None and len(gaps) and len(t):
             gaps = gaps[(gaps > t[0]) & (gaps <= t[-1])]
         self.gaps = gaps if gaps is not None and len(gaps) else None
