@@ -44,6 +44,16 @@ def sample_weights(t: np.ndarray) -> np.ndarray:
     return w
 
 
+def counted_time(t: np.ndarray, weights: np.ndarray, start: float, end: float) -> float:
+    """Seconds of [start, end] that samples stand for (``weights`` from :func:`sample_weights`
+    over ``t``): the missing data is left out. What "time to band" measures, so a disconnect on
+    the way to the band does not count as the student's slowness."""
+    sl = window(t, start, end)
+    lo = max(sl.start - 1, 0)  # the sample before ``start`` stands for the time up to the next
+    ts, ws = t[lo:sl.stop], weights[lo:sl.stop]
+    return float(np.sum(np.clip(ts + ws, start, end) - np.clip(ts, start, end)))
+
+
 def window(t: np.ndarray, start: float, end: float) -> slice:
     """Index slice of the samples with start <= t < end (t sorted)."""
     i0 = int(np.searchsorted(t, start, side="left"))
@@ -85,7 +95,8 @@ def hold_metrics(t, y, *, target: float, lower: float, upper: float, start: floa
     y = np.asarray(y, dtype=float)
     a = start if approach_start is None else min(approach_start, start)
     entered = first_entry(t, y, lower, upper, a, end)
-    out: dict = {"time_to_band_s": None if entered is None else entered - a}
+    weights = sample_weights(t)
+    out: dict = {"time_to_band_s": None if entered is None else counted_time(t, weights, a, entered)}
     hold_start = start if entered is None else max(entered, a)
     sl = window(t, hold_start, end)
     th, yh = t[sl], y[sl]
@@ -95,7 +106,7 @@ def hold_metrics(t, y, *, target: float, lower: float, upper: float, start: floa
                    drift_pct_per_10s=math.nan, overshoot_pct=math.nan, worst_t_s=None,
                    worst_value=None)
         return out
-    w = sample_weights(t)[sl]
+    w = weights[sl].copy()
     # the last sample of the window stands only for the time left to the window's end
     w[-1] = min(w[-1], max(0.0, end - th[-1]))
     inband = (yh >= lower) & (yh <= upper)
