@@ -115,3 +115,23 @@ def test_replay_shows_the_recorded_disconnect_as_a_break(qtbot, tmp_path):
     qtbot.waitExposed(window)
     window.seek(11.9)  # the window ending here holds both sides of the hole
     assert_broken(window.trace)
+
+
+def test_a_gap_in_the_reference_is_a_break_in_the_ghost(qtbot):
+    from types import SimpleNamespace
+
+    from pressure.references import ReferenceTrace
+    from pressure.ui.ghost import Ghost
+    from pressure.ui.trace_view import TraceView
+
+    view = TraceView()
+    qtbot.addWidget(view)
+    t = np.concatenate((np.arange(0, HOLE[0], 0.01), np.arange(HOLE[1], 12.0, 0.01)))
+    reference = ReferenceTrace(routine="r", unit="N", t=t, value=np.where(t < HOLE[0], 4.0, 12.0),
+                               step_starts={0: 0.0}, step_ends={0: 12.0}, name="ref")
+    ghost = Ghost(view, reference)
+    ghost.update(SimpleNamespace(events=[SimpleNamespace(kind="step_start", step=0, t=0.0)]))
+    x = ghost.x
+    holes = np.flatnonzero(np.isnan(x))
+    assert holes.size == 2  # the break at the gap, and the one that ends the step's segment
+    assert x[holes[0] - 1] < HOLE[0] and x[holes[0] + 1] == pytest.approx(HOLE[1])

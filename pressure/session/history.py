@@ -82,6 +82,15 @@ class GapFinder:
         return np.zeros(1, dtype=np.intp) if first > self.limit else np.empty(0, dtype=np.intp)
 
 
+def with_breaks(t: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(t, values) with a NaN point before each sample that follows missing data: a whole trace
+    drawn at once (a reference's ghost) with connect="finite" breaks there."""
+    after = GapFinder().find(np.asarray(t, dtype=float))
+    if after.size == 0:
+        return t, values
+    return np.insert(t, after, np.nan), np.insert(np.asarray(values, dtype=float), after, np.nan)
+
+
 class TraceHistory:
     """The newest samples (time, raw, smoothed) as contiguous views."""
 
