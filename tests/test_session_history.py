@@ -159,7 +159,7 @@ def test_peak_decimator_computes_only_the_new_buckets(monkeypatch):
 
 
 def test_trace_history_notes_missing_samples_by_the_scores_rule():
-    from pressure.session.history import GapFinder
+    from pressure.session.gaps import GapFinder
 
     h = TraceHistory(10_000)
     t = np.arange(1, 501) / 100.0  # 100 S/s to 5 s, then 3.5 s without samples

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..scoring.replay import KeyedCoach
 from .analysis import CHECKPOINT_S, Analysis, Checkpoint
-from .history import GapFinder
+from .gaps import GapFinder
 from ..markers import kept_markers
 from .pipeline import Marker, Pipeline
 from .replay_source import ReplaySource, keys_for
@@ -214,7 +214,7 @@ class RecordingOverview:
         self._x = np.repeat(tc, 2)
         self._y = np.empty(2 * len(lo))
         self._y[0::2], self._y[1::2] = lo * factor, hi * factor
-        # missing data (the live plot's rule, history.GapFinder): a break before the bucket
+        # missing data (the live plot's rule, gaps.GapFinder): a break before the bucket
         # after the gap, and after a bucket with the gap inside it (its centre is in the hole)
         after = GapFinder().find(recording.t)
         if after.size:

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from ..errors import PressureError
-from ..session.history import with_breaks
+from ..session.gaps import with_breaks
 
 log = logging.getLogger(__name__)
 
