@@ -41,6 +41,19 @@ def _remove(item) -> None:
         scene.removeItem(item)
 
 
+def _broken_path(x: np.ndarray, y: np.ndarray, breaks) -> QPainterPath:
+    """One path of the runs between the breaks, each built as pyqtgraph builds a whole curve.
+    NaN points and connect="finite" give the same picture, but insert copies the arrays and
+    pyqtgraph then splits them again (a third more per curve, in every frame showing a gap)."""
+    path = QPainterPath()
+    bounds = [0, *np.asarray(breaks).tolist(), len(x)]
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b - a > 1:
+            finite = np.isfinite(y[a:b]).all()
+            path.addPath(pg.arrayToQPath(x[a:b], y[a:b], connect="all" if finite else "finite"))
+    return path
+
+
 class PathCurve:
     """A curve as plain C++ ``QGraphicsPathItem``s: one 1-pixel stroke per pixel offset.
 
@@ -67,11 +80,15 @@ class PathCurve:
         self._pixel = (0.0, 0.0)
         self.xData = self.yData = np.empty(0)
 
-    def setData(self, x, y, connect: str = "all") -> None:  # noqa: N802 - pyqtgraph's name
+    def setData(self, x, y, connect: str = "all", breaks=None) -> None:  # noqa: N802 - pyqtgraph's name
+        """``breaks``: indices of the points not joined to the one before (missing data there)."""
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         self.xData, self.yData = x, y
-        path = pg.arrayToQPath(x, y, connect=connect) if len(x) > 1 else QPainterPath()
+        if breaks is not None and len(breaks) and len(x) > 1:
+            path = _broken_path(x, y, breaks)
+        else:
+            path = pg.arrayToQPath(x, y, connect=connect) if len(x) > 1 else QPainterPath()
         for item in self.items:
             item.setPath(path)
 

@@ -210,10 +210,10 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.gaps = gaps if gaps is not None and len(gaps) else None
         columns = max(int(self.plot.vb.width()), 100)
         x, y = self._raw_decimator.reduce(t, raw, columns, first_index, version)
-        self.raw_curve.setData(*self._with_breaks(x, y))
+        self.raw_curve.setData(**self._with_breaks(x, y))
         # the smoothed trace has little spread within a column: half the columns look the same
         x, y = self._smooth_decimator.reduce(t, smooth, columns // 2, first_index, version)
-        self.smooth_curve.setData(*self._with_breaks(x, y))
+        self.smooth_curve.setData(**self._with_breaks(x, y))
         # the first window fills from 0; after that the newest sample is the right edge
         right = max(now, self.window_seconds) if math.isfinite(now) else self.window_seconds
         self._scroll_to(right)
@@ -225,20 +225,15 @@ class TraceView(pg.GraphicsLayoutWidget):
                 curve.set_pixel_size(px, py)
         self._window_region = (max(right - self.window_seconds, 0.0), right)
 
-    def _with_breaks(self, x: np.ndarray, y: np.ndarray):
-        """(x, y, connect) for a curve: a NaN point before the first point at or after each gap.
+    def _with_breaks(self, x: np.ndarray, y: np.ndarray) -> dict:
+        """PathCurve.setData arguments: a break before the first point at or after each gap.
 
-        NaNs with connect="finite" rather than a connect array: pyqtgraph builds the path from
-        polygons then (its fast path while few points are NaN), the same as "all" costs. The
-        reduced curve is ~2 points a pixel column, so the insert copies a few thousand values,
-        and only in frames that show a gap."""
+        A bucket of the reduced curve that spans a gap has its first point before the gap and
+        its last after it: the break falls between the two, so no line crosses the hole."""
         if self.gaps is not None:
-            # a bucket that spans the gap has its first point before and its last after it:
-            # the NaN goes between them, so no line crosses the hole
-            at = np.searchsorted(x, self.gaps, side="left")
-            x, y = np.insert(x, at, np.nan), np.insert(y, at, np.nan)
-            return x, y, "finite"
-        return x, y, "all" if np.isfinite(y).all() else "finite"
+            at = np.unique(np.searchsorted(x, self.gaps, side="left"))
+            return {"x": x, "y": y, "breaks": at[(at > 0) & (at < len(x))]}
+        return {"x": x, "y": y, "connect": "all" if np.isfinite(y).all() else "finite"}
 
     def update_pacer(self, t: np.ndarray, values: np.ndarray) -> None:
         """The pacer line (planned value during a paced ramp); nothing to do while there is none."""
