@@ -156,3 +156,53 @@ def test_peak_decimator_computes_only_the_new_buckets(monkeypatch):
     seen.clear()
     dec.reduce(x[100:30_100], y[100:30_100], 500, 100, version=8)  # the samples changed
     assert sum(seen) > 400  # everything again
+
+
+def test_trace_history_notes_missing_samples_by_the_scores_rule():
+    from pressure.session.gaps import GapFinder
+
+    h = TraceHistory(10_000)
+    t = np.arange(1, 501) / 100.0  # 100 S/s to 5 s, then 3.5 s without samples
+    after = t[-1] + 3.5 + np.arange(1, 301) / 100.0
+    for chunk in np.array_split(np.concatenate((t, after)), 97):  # ticks of a few samples
+        h.append(chunk, chunk, chunk)
+    assert h.gaps() == pytest.approx([after[0]])
+    assert h.gaps(0.0, 8.0).size == 0 and h.gaps(8.0, 9.0).size == 1
+    # 0.2 s at 100 S/s is more than 5 intervals but within GAP_S: not missing data
+    g = GapFinder()
+    assert g.find(np.arange(100) / 100.0).size == 0
+    assert g.find(np.array([0.99 + 0.2, 1.2, 1.21 + 0.3])).tolist() == [2]
+    # a slow sensor (2 S/s) gets its own limit: 5 intervals
+    g = GapFinder()
+    assert g.find(np.arange(40) * 0.5).size == 0
+    assert g.find(np.array([19.5 + 2.0, 19.5 + 2.5 + 3.0])).tolist() == [1]
+    h.clear()
+    assert h.gaps().size == 0
+
+
+def test_trace_history_forgets_gaps_it_no_longer_holds():
+    h = TraceHistory(100)
+    h.append(np.array([0.0, 0.01, 0.02]), np.zeros(3), np.zeros(3))
+    h.append(np.array([5.0, 5.01]), np.zeros(2), np.zeros(2))
+    assert h.gaps().tolist() == [5.0]
+    for k in range(3):
+        t = 6.0 + k + np.arange(100) / 100.0
+        h.append(t, t, t)
+    assert h.gaps().size == 0
+
+
+def test_overview_breaks_where_samples_are_missing_even_after_merging():
+    o = OverviewHistory(bucket_seconds=0.05, max_buckets=64)
+    t = np.arange(0, 5, 0.01)
+    o.append(t, np.full(t.size, 4.0))
+    o.append(t + 8.5, np.full(t.size, 12.0))  # 3.5 s missing; merged to 0.4 s buckets by now
+    x, y = o.curve()
+    holes = np.flatnonzero(np.isnan(y))
+    assert holes.size == 1
+    half = o.bucket_seconds / 2  # points sit at bucket centres
+    assert x[holes[0] - 1] <= 5.0 + half and x[holes[0] + 1] >= 8.5 - half
+    finite = np.isfinite(y)
+    assert set(y[finite]) == {4.0, 12.0}
+    plain = OverviewHistory()
+    plain.append(t, t)
+    assert np.isfinite(plain.curve()[1]).all()

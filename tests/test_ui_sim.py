@@ -108,6 +108,9 @@ def test_pulled_cable_shows_disconnected_then_live_again(live_window, qtbot):
     qtbot.waitUntil(lambda: "DISCONNECTED" in r.cue_label.text() or "NO SIGNAL" in r.cue_label.text(), timeout=5000)
     qtbot.waitUntil(lambda: not r.stale, timeout=10000)
     qtbot.waitUntil(lambda: "reconnects 1" in window.status.health_label.text(), timeout=5000)
+    # the second without samples is a break in the trace, not a line across it (issue 12)
+    qtbot.waitUntil(lambda: window.trace.gaps is not None, timeout=5000)
+    assert window.pipeline.history.gaps().size >= 1
     shown = window.pipeline.samples
     window.close()
     rec = open_recording(path)

@@ -20,7 +20,7 @@ from .formula import ANCHORS, HOLD_WEIGHTS, RAMP_WEIGHT, combine, hold_subscores
 from .live import LiveNumbers, LiveScorer
 from .metrics import (
     ABRUPT_RELEASE_PCT, GAP_FACTOR, OVERSHOOT_GRACE_S, RAMP_ONSET, RELEASE_MAX_S,
-    RELEASE_WINDOW_S, first_entry, hold_metrics, ramp_metrics, release_metrics, sample_weights,
+    RELEASE_WINDOW_S, counted_time, first_entry, hold_metrics, ramp_metrics, release_metrics, sample_weights,
     threshold_stats, window,
 )
 from .replay import replay_coach
@@ -35,6 +35,6 @@ __all__ = [
     "RAMP_ONSET", "RAMP_WEIGHT", "RELEASE_MAX_S", "RELEASE_WINDOW_S", "LiveNumbers", "LiveScorer",
     "SessionScores", "StepScores", "clean", "combine", "first_entry", "hold_metrics",
     "hold_subscores", "ramp_metrics", "ramp_score", "release_metrics", "replay_coach",
-    "routine_of_recording", "routine_of_recording_matches", "sample_weights", "score_recording",
+    "counted_time", "routine_of_recording", "routine_of_recording_matches", "sample_weights", "score_recording",
     "score_session", "score_trace", "threshold_stats", "window",
 ]

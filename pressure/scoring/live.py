@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..coach import GAP_S
+from .metrics import cv_min_mean, cv_pct
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class LiveScorer:
 
     def __init__(self, routine):
         self.routine = routine
+        self._cv_min_mean = cv_min_mean(routine.unit, routine.area_cm2)
         self.reset()
 
     def reset(self) -> None:
@@ -132,7 +134,8 @@ class LiveScorer:
             mean = c.s1 / c.w
             tib = c.w_in / c.w * 100.0
             var = max(0.0, c.s2 / c.w - mean * mean)
-            cv = math.sqrt(var) / mean * 100.0 if mean else None
+            cv = cv_pct(math.sqrt(var), mean, self._cv_min_mean)  # None near a zero mean
+            cv = cv if math.isfinite(cv) else None
             mae = c.err / c.w / self._target * 100.0 if self._target else None
         s = self._session
         return LiveNumbers(

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..coach import GAP_S
+from ..samples import to_unit
 
 # Definitions shared with docs/scoring.md.
 OVERSHOOT_GRACE_S = 2.0  # overshoot is looked for during the approach and this long into the hold
@@ -18,6 +19,19 @@ ABRUPT_RELEASE_PCT = 50.0  # ...and a drop of more than this % of target within 
 RELEASE_MAX_S = 5.0  # after a final hold, look this long for the release
 RAMP_ONSET = 0.10  # a ramp's rate is fitted from 10 % of the way to its level
 GAP_FACTOR = 5.0  # an interval longer than this many median intervals (and GAP_S) is missing data
+# A CV (std / mean) needs a mean well away from zero: around a wrong zero or no press at all it
+# reads hundreds of % that say nothing about steadiness. Below this mean there is no CV.
+CV_MIN_MEAN_N = 0.5
+
+
+def cv_min_mean(unit: str = "N", area_cm2: float | None = None) -> float:
+    """CV_MIN_MEAN_N in ``unit``: the smallest mean a CV is given for."""
+    return float(to_unit(CV_MIN_MEAN_N, unit, area_cm2))
+
+
+def cv_pct(std: float, mean: float, min_mean: float = CV_MIN_MEAN_N) -> float:
+    """std / mean x 100, or NaN (shown "—", null in JSON) when the mean is below ``min_mean``."""
+    return std / mean * 100.0 if math.isfinite(std) and mean >= min_mean and mean > 0 else math.nan
 
 
 def sample_weights(t: np.ndarray) -> np.ndarray:
@@ -42,6 +56,16 @@ def sample_weights(t: np.ndarray) -> np.ndarray:
     w[:-1] = np.where((dt > 0) & (dt <= gap), dt, 0.0)
     w[-1] = med
     return w
+
+
+def counted_time(t: np.ndarray, weights: np.ndarray, start: float, end: float) -> float:
+    """Seconds of [start, end] that samples stand for (``weights`` from :func:`sample_weights`
+    over ``t``): the missing data is left out. What "time to band" measures, so a disconnect on
+    the way to the band does not count as the student's slowness."""
+    sl = window(t, start, end)
+    lo = max(sl.start - 1, 0)  # the sample before ``start`` stands for the time up to the next
+    ts, ws = t[lo:sl.stop], weights[lo:sl.stop]
+    return float(np.sum(np.clip(ts + ws, start, end) - np.clip(ts, start, end)))
 
 
 def window(t: np.ndarray, start: float, end: float) -> slice:
@@ -75,17 +99,19 @@ def first_entry(t: np.ndarray, y: np.ndarray, lower: float, upper: float, start:
 
 
 def hold_metrics(t, y, *, target: float, lower: float, upper: float, start: float, end: float,
-                 approach_start: float | None = None) -> dict:
+                 approach_start: float | None = None, min_mean: float = CV_MIN_MEAN_N) -> dict:
     """Metrics of one hold: see docs/scoring.md for each definition.
 
     ``start``/``end`` bound the hold step (as the coach ran it); ``approach_start`` is where
-    the approach began (the start of a ramp just before the hold), default ``start``.
+    the approach began (the start of a ramp just before the hold), default ``start``;
+    ``min_mean``: no CV below this mean (:func:`cv_min_mean` of the routine's unit).
     """
     t = np.asarray(t, dtype=float)
     y = np.asarray(y, dtype=float)
     a = start if approach_start is None else min(approach_start, start)
     entered = first_entry(t, y, lower, upper, a, end)
-    out: dict = {"time_to_band_s": None if entered is None else entered - a}
+    weights = sample_weights(t)
+    out: dict = {"time_to_band_s": None if entered is None else counted_time(t, weights, a, entered)}
     hold_start = start if entered is None else max(entered, a)
     sl = window(t, hold_start, end)
     th, yh = t[sl], y[sl]
@@ -95,7 +121,7 @@ def hold_metrics(t, y, *, target: float, lower: float, upper: float, start: floa
                    drift_pct_per_10s=math.nan, overshoot_pct=math.nan, worst_t_s=None,
                    worst_value=None)
         return out
-    w = sample_weights(t)[sl]
+    w = weights[sl].copy()
     # the last sample of the window stands only for the time left to the window's end
     w[-1] = min(w[-1], max(0.0, end - th[-1]))
     inband = (yh >= lower) & (yh <= upper)
@@ -114,7 +140,7 @@ def hold_metrics(t, y, *, target: float, lower: float, upper: float, start: floa
         mean=mean,
         mae=_wmean(err, w),
         mae_pct=_pct(_wmean(err, w), target),
-        cv_pct=_pct(_wstd(yh, w), mean),
+        cv_pct=cv_pct(_wstd(yh, w), mean, min_mean),
         drift_pct_per_10s=_pct(slope * 10.0, target),
         overshoot_pct=_pct(max(0.0, peak - upper), target),
         worst_t_s=float(th[iw]),
@@ -162,13 +188,14 @@ def ramp_metrics(t, y, *, start: float, end: float, rate: float | None,
     return {"rate_prescribed": rate, "rate_achieved": achieved, "rate_error_pct": err}
 
 
-def threshold_stats(values) -> tuple[float, float]:
-    """Mean and coefficient of variation (%, sample std, ddof=1) of pain thresholds."""
+def threshold_stats(values, min_mean: float = CV_MIN_MEAN_N) -> tuple[float, float]:
+    """Mean and coefficient of variation (%, sample std, ddof=1) of pain thresholds; no CV
+    (NaN) below two values or a mean below ``min_mean``."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if v.size == 0:
         return math.nan, math.nan
     mean = float(v.mean())
-    if v.size < 2 or mean == 0:
+    if v.size < 2:
         return mean, math.nan
-    return mean, float(v.std(ddof=1) / mean * 100.0)
+    return mean, cv_pct(float(v.std(ddof=1)), mean, min_mean)

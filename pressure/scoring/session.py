@@ -10,6 +10,7 @@ from .metrics import (
     RELEASE_MAX_S, RELEASE_WINDOW_S, hold_metrics, ramp_metrics, release_metrics,
     threshold_stats,
 )
+from .metrics import cv_min_mean
 from .replay import replay_coach, step_spans
 from .results import SessionScores, StepScores
 
@@ -41,6 +42,7 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
     spans = step_spans(coach, float(t[-1]))
     steps: list[StepScores] = []
     span_of = {idx: (t0, t1, done) for idx, t0, t1, done in spans}
+    min_mean = cv_min_mean(routine.unit, routine.area_cm2)
     ends = {e.step: e.data for e in coach.events if e.kind == "step_end"}
     for idx, t0, t1, done in spans:
         step = routine.steps[idx]
@@ -54,7 +56,7 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
             prev = routine.steps[idx - 1] if idx > 0 else None
             approach = span_of.get(idx - 1, (t0,))[0] if prev is not None and prev.kind == "ramp" else t0
             m = hold_metrics(t, value, target=step.target, lower=band[0], upper=band[1], start=t0,
-                             end=t1, approach_start=approach)
+                             end=t1, approach_start=approach, min_mean=min_mean)
             m.update(_release_after(t, value, routine, idx, span_of, t1, step.target))
             sc.metrics = m
             sc.subscores = hold_subscores(m)
@@ -86,7 +88,7 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
     holds_completed = sum(1 for s in steps if s.kind == "hold" and s.completed)
     thresholds = [{"t_s": e.t, "value": float(e.data.get("value")), "trial": e.data.get("trial")}
                   for e in coach.events if e.kind == "threshold"]
-    thr_mean, thr_cv = threshold_stats([d["value"] for d in thresholds])
+    thr_mean, thr_cv = threshold_stats([d["value"] for d in thresholds], min_mean)
     return SessionScores(
         routine_name=routine.name, routine=routine.to_dict(), unit=routine.unit,
         filter=filter_info or {}, steps=steps, score=score, duration_s=float(t[-1] - t[0]),

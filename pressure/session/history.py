@@ -10,6 +10,9 @@ pyqtgraph's ``setData`` wants: no copies, no allocation per frame.
 ``OverviewHistory`` keeps min/max per time bucket for the whole session. When the bucket count
 passes ``max_buckets`` neighbouring buckets are merged and the bucket width doubles, so a
 session of any length costs at most ``max_buckets`` pairs of points to store and draw.
+
+Both note where samples are missing (``gaps.GapFinder``), so the plots draw a break there
+instead of a line across the hole: a disconnect must not look like a smooth ramp.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+
+from .gaps import GapFinder
 
 _versions = itertools.count(1)  # unique across histories: a new history never repeats one
 
@@ -40,6 +45,8 @@ class TraceHistory:
         # Changes whenever a stored sample changes (clear, scale): appending new ones keeps it,
         # so what was computed from a sample's absolute index stays valid (PeakDecimator).
         self.version = next(_versions)
+        self._gap_finder = GapFinder()
+        self._gaps = np.empty(0)  # times of the kept samples that follow missing data
 
     def __len__(self) -> int:
         return self._end - self._start
@@ -47,11 +54,18 @@ class TraceHistory:
     def clear(self) -> None:
         self._start = self._end = 0
         self.version = next(_versions)
+        self._gap_finder.reset()
+        self._gaps = np.empty(0)
 
     def append(self, t: np.ndarray, raw: np.ndarray, smooth: np.ndarray) -> None:
         n = len(t)
         if n == 0:
             return
+        found = self._gap_finder.find(t)
+        if found.size or (self._gaps.size and self._gaps[0] < self._t[self._start]):
+            self._gaps = np.concatenate((self._gaps, np.asarray(t)[found]))
+            if len(self):  # forget the gaps before the oldest kept sample
+                self._gaps = self._gaps[self._gaps >= self._t[self._start]]
         self.total += n
         if n >= self.capacity:  # only the newest capacity samples can be kept
             t, raw, smooth = t[-self.capacity:], raw[-self.capacity:], smooth[-self.capacity:]
@@ -76,6 +90,11 @@ class TraceHistory:
         s = slice(self._start + i0, self._start + i1)
         self.last_window_index = self.total - (self._end - s.start)  # absolute index of the first
         return self._t[s], self._raw[s], self._smooth[s]
+
+    def gaps(self, t0: float = -np.inf, t1: float = np.inf) -> np.ndarray:
+        """Times of the samples in [t0, t1] that follow missing data (the plot breaks before each)."""
+        g = self._gaps
+        return g[(g >= t0) & (g <= t1)] if g.size else g
 
     def scale(self, factor: float) -> None:
         """Multiply the stored values (a change of display unit is a change of scale)."""
@@ -103,6 +122,8 @@ class OverviewHistory:
         self.max_buckets = int(max_buckets)
         self._lo = np.full(max_buckets, np.inf)
         self._hi = np.full(max_buckets, -np.inf)
+        self._break = np.zeros(max_buckets, dtype=bool)  # missing data just before this bucket
+        self._gap_finder = GapFinder()
         self._n = 0  # buckets in use (the last may still be filling)
         self._t0: float | None = None
         # interleaved output (x, y) for a curve drawn as min/max pairs
@@ -115,8 +136,10 @@ class OverviewHistory:
     def append(self, t: np.ndarray, values: np.ndarray) -> None:
         if len(t) == 0:
             return
+        gap = np.zeros(len(t), dtype=bool)
+        gap[self._gap_finder.find(t)] = True
         ok = np.isfinite(values)
-        t, values = t[ok], values[ok]
+        t, values, gap = t[ok], values[ok], gap[ok]
         if len(t) == 0:
             return
         if self._t0 is None:
@@ -128,6 +151,8 @@ class OverviewHistory:
             idx = idx // 2
         np.minimum.at(self._lo, idx, values)
         np.maximum.at(self._hi, idx, values)
+        if gap.any():
+            self._break[idx[gap]] = True
         self._n = max(self._n, int(idx.max()) + 1)
 
     def _merge(self) -> None:
@@ -136,6 +161,9 @@ class OverviewHistory:
         self._hi[:half] = np.maximum(self._hi[0::2], self._hi[1::2])
         self._lo[half:] = np.inf
         self._hi[half:] = -np.inf
+        # a gap inside a merged bucket is shorter than the bucket: only its start is drawn
+        self._break[:half] = self._break[0::2] | self._break[1::2]
+        self._break[half:] = False
         self._n = (self._n + 1) // 2
         self.bucket_seconds *= 2
 
@@ -145,7 +173,8 @@ class OverviewHistory:
         self._lo[:n], self._hi[:n] = np.minimum(lo, hi), np.maximum(lo, hi)
 
     def curve(self) -> tuple[np.ndarray, np.ndarray]:
-        """(x, y) views: each bucket as a (min, max) pair at the bucket's centre; empty buckets dropped."""
+        """(x, y): each bucket as a (min, max) pair at the bucket's centre; empty buckets dropped;
+        a NaN point before a bucket that follows missing data (draw with connect="finite")."""
         n = self._n
         if n == 0 or self._t0 is None:
             return self._x[:0], self._y[:0]
@@ -157,7 +186,12 @@ class OverviewHistory:
         self._x[1:2 * m:2] = centres[filled]
         self._y[0:2 * m:2] = lo[filled]
         self._y[1:2 * m:2] = hi[filled]
-        return self._x[:2 * m], self._y[:2 * m]
+        x, y = self._x[:2 * m], self._y[:2 * m]
+        breaks = np.flatnonzero(self._break[:n][filled])
+        if breaks.size:  # rare: a copy with the NaNs in, only when there are gaps
+            breaks = breaks[breaks > 0]
+            x, y = np.insert(x, 2 * breaks, np.nan), np.insert(y, 2 * breaks, np.nan)
+        return x, y
 
     @property
     def span(self) -> tuple[float, float]:

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..scoring.replay import KeyedCoach
 from .analysis import CHECKPOINT_S, Analysis, Checkpoint
+from .gaps import GapFinder
 from ..markers import kept_markers
 from .pipeline import Marker, Pipeline
 from .replay_source import ReplaySource, keys_for
@@ -213,9 +214,17 @@ class RecordingOverview:
         self._x = np.repeat(tc, 2)
         self._y = np.empty(2 * len(lo))
         self._y[0::2], self._y[1::2] = lo * factor, hi * factor
+        # missing data (the live plot's rule, gaps.GapFinder): a break before the bucket
+        # after the gap, and after a bucket with the gap inside it (its centre is in the hole)
+        after = GapFinder().find(recording.t)
+        if after.size:
+            b = after // per
+            cut = np.unique(np.concatenate((2 * b, 2 * b[after % per != 0] + 2)))
+            cut = cut[(cut > 0) & (cut < len(self._x))]
+            self._x, self._y = np.insert(self._x, cut, np.nan), np.insert(self._y, cut, np.nan)
 
     def __len__(self) -> int:
-        return len(self._x) // 2
+        return int(np.count_nonzero(np.isfinite(self._x))) // 2
 
     def append(self, t, values) -> None:  # the whole file is in already
         pass

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from ..errors import PressureError
+from ..session.gaps import with_breaks
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Ghost:
         xs, ys = [], []
         if self.reference is not None:
             for step, t0 in starts:
-                t, v = self.reference.segment(step)
+                t, v = with_breaks(*self.reference.segment(step))  # a gap in it is no ramp either
                 if t.size:
                     xs.extend((t + t0, [np.nan]))
                     ys.extend((v, [np.nan]))

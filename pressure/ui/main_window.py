@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         if frame.new:
             t, raw, smooth = p.history.window(frame.t - self.trace.window_seconds)
             self.trace.update_trace(t, raw, smooth, frame.t, p.history.last_window_index,
-                                    p.history.version)
+                                    p.history.version, p.history.gaps())
             pt, pv, _ = p.pacer.window(frame.t - self.trace.window_seconds)
             self.trace.update_pacer(pt, pv)
         # The slow parts (overview, status, the recording's sensor metadata) each take a tick
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         if math.isfinite(p.last_t):
             t, raw, smooth = p.history.window(p.last_t - self.trace.window_seconds)
             self.trace.update_trace(t, raw, smooth, p.last_t, p.history.last_window_index,
-                                    p.history.version)
+                                    p.history.version, p.history.gaps())
             pt, pv, _ = p.pacer.window(p.last_t - self.trace.window_seconds)
             self.trace.update_pacer(pt, pv)
         if len(p.overview):

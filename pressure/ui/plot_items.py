@@ -41,6 +41,19 @@ def _remove(item) -> None:
         scene.removeItem(item)
 
 
+def _broken_path(x: np.ndarray, y: np.ndarray, breaks) -> QPainterPath:
+    """One path of the runs between the breaks, each built as pyqtgraph builds a whole curve.
+    NaN points and connect="finite" give the same picture, but insert copies the arrays and
+    pyqtgraph then splits them again (a third more per curve, in every frame showing a gap)."""
+    path = QPainterPath()
+    bounds = [0, *np.asarray(breaks).tolist(), len(x)]
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b - a > 1:
+            finite = np.isfinite(y[a:b]).all()
+            path.addPath(pg.arrayToQPath(x[a:b], y[a:b], connect="all" if finite else "finite"))
+    return path
+
+
 class PathCurve:
     """A curve as plain C++ ``QGraphicsPathItem``s: one 1-pixel stroke per pixel offset.
 
@@ -67,11 +80,15 @@ class PathCurve:
         self._pixel = (0.0, 0.0)
         self.xData = self.yData = np.empty(0)
 
-    def setData(self, x, y, connect: str = "all") -> None:  # noqa: N802 - pyqtgraph's name
+    def setData(self, x, y, connect: str = "all", breaks=None) -> None:  # noqa: N802 - pyqtgraph's name
+        """``breaks``: indices of the points not joined to the one before (missing data there)."""
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         self.xData, self.yData = x, y
-        path = pg.arrayToQPath(x, y, connect=connect) if len(x) > 1 else QPainterPath()
+        if breaks is not None and len(breaks) and len(x) > 1:
+            path = _broken_path(x, y, breaks)
+        else:
+            path = pg.arrayToQPath(x, y, connect=connect) if len(x) > 1 else QPainterPath()
         for item in self.items:
             item.setPath(path)
 
@@ -208,36 +225,47 @@ class MarkerLine:
 
 class OffScale:
     """"off scale ▲ 57.3 N" in the top right corner of the plot while the smoothed value is above
-    the fixed vertical range: the trace is then outside the plot, and a practitioner pressing
-    hard must never be looking at an empty plot. A child of the ViewBox (pixel coordinates), so
-    it stays put while the trace scrolls; its text only changes with the shown digits."""
+    the fixed vertical range, "off scale ▼ -3.1 N" in the bottom right corner while it is below:
+    the trace is then outside the plot, and a practitioner must never be looking at an empty
+    plot. A child of the ViewBox (pixel coordinates), so it stays put while the trace scrolls;
+    its text only changes with the shown digits."""
+
+    # the badge's zone at each end: above the range is pressing too hard; below it the sensor
+    # reads less than the bottom of the plot (a wrong zero, or no press at all)
+    EDGE_ZONES = {"above": theme.CEILING, "below": theme.BELOW}
 
     def __init__(self, vb):
         self.vb = vb
         self.box = QGraphicsRectItem(vb)
-        self.box.setBrush(pg.mkBrush(theme.ZONES[theme.CEILING].background))
         self.box.setPen(pg.mkPen(None))
         self.box.setZValue(1000)  # above every curve and marker
         self.label = QGraphicsSimpleTextItem("", self.box)
-        self.label.setBrush(QColor(theme.ZONES[theme.CEILING].text))
         font = self.label.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.label.setFont(font)
         self.box.setVisible(False)
         self.value = math.nan  # shown value (NaN: hidden)
+        self.edge = ""  # "above", "below" or "" (hidden)
+        self._set_edge("above")
+        self.edge = ""
         vb.sigResized.connect(self._place)
 
     def text(self) -> str:
         return self.label.text() if self.box.isVisible() else ""
 
-    def show(self, value: float, top: float, unit: str, decimals: int) -> None:
-        if not (math.isfinite(value) and value > top):
+    def show(self, value: float, top: float, unit: str, decimals: int, bottom: float = -math.inf) -> None:
+        edge = "above" if value > top else "below" if value < bottom else ""
+        if not (math.isfinite(value) and edge):
             if self.box.isVisible():
                 self.box.setVisible(False)
                 self.value = math.nan
+                self.edge = ""
             return
-        text = f"off scale \u25b2 {value:.{decimals}f} {unit}".rstrip()
+        arrow = "\u25b2" if edge == "above" else "\u25bc"
+        text = f"off scale {arrow} {value:.{decimals}f} {unit}".rstrip()
+        if edge != self.edge:
+            self._set_edge(edge)
         if text != self.label.text():
             self.label.setText(text)
             self._place()
@@ -245,11 +273,20 @@ class OffScale:
         if not self.box.isVisible():
             self.box.setVisible(True)
 
+    def _set_edge(self, edge: str) -> None:
+        zone = theme.ZONES[self.EDGE_ZONES[edge]]
+        self.box.setBrush(pg.mkBrush(zone.background))
+        self.label.setBrush(QColor(zone.text))
+        self.edge = edge
+        self._place()
+
     def _place(self, *_) -> None:
         r = self.label.boundingRect()
         self.label.setPos(6, 2)
         self.box.setRect(QRectF(0, 0, r.width() + 12, r.height() + 4))
-        self.box.setPos(max(0.0, self.vb.width() - r.width() - 16), 4)
+        x = max(0.0, self.vb.width() - r.width() - 16)
+        y = 4 if self.edge != "below" else max(0.0, self.vb.height() - r.height() - 8)
+        self.box.setPos(x, y)
 
 
 TICK_STEPS_S = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200)

@@ -83,6 +83,7 @@ def routine_mode(routine) -> str:
 def ppt_texts(routine, state) -> dict:
     """The PPT trial numbers: trial k of n, the thresholds so far, their mean and CV."""
     from ..scoring import threshold_stats
+    from ..scoring.metrics import cv_min_mean
 
     unit = routine.unit
     steps = routine.steps
@@ -93,7 +94,7 @@ def ppt_texts(routine, state) -> dict:
         trial = total
     else:
         trial = sum(1 for s in steps[:index + 1] if s.kind == "threshold")
-    mean, cv = threshold_stats(values)
+    mean, cv = threshold_stats(values, cv_min_mean(unit, routine.area_cm2))
     shown = values[-4:]
     listed = " · ".join(_level(v, unit) for v in shown)
     return {

@@ -87,6 +87,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self._raw_decimator = PeakDecimator()
         self._smooth_decimator = PeakDecimator()
         self.curve_data: tuple = (np.empty(0), np.empty(0), np.empty(0))  # the full-resolution views last shown
+        self.gaps = None  # times of the samples after missing data in the shown window (or None)
 
         # The overview's range grows with the session (redrawn 5 times a second): pyqtgraph's
         # general tick layout took ~3.5 ms each time, a frame that came late every 0.2 s.
@@ -193,21 +194,26 @@ class TraceView(pg.GraphicsLayoutWidget):
     # --- per frame --------------------------------------------------------------------------
 
     def update_trace(self, t: np.ndarray, raw: np.ndarray, smooth: np.ndarray, now: float,
-                     first_index: int = 0, version=None) -> None:
+                     first_index: int = 0, version=None, gaps=None) -> None:
         """Curves from history views, and scroll so ``now`` is the right edge.
 
         ``first_index`` is the absolute sample index of ``t[0]`` (keeps decimation buckets fixed
         to the samples while the trace scrolls); ``version`` is the history's (TraceHistory.version):
-        with it, buckets reduced in earlier frames are reused."""
+        with it, buckets reduced in earlier frames are reused. ``gaps``: times of the samples
+        that follow missing data (TraceHistory.gaps): the curves break before each."""
         self.curve_data = (t, raw, smooth)
         if len(smooth) and math.isfinite(smooth[-1]):
-            self.off_scale.show(float(smooth[-1]), self.y_range[1], self.unit, self._decimals)
+            self.off_scale.show(float(smooth[-1]), self.y_range[1], self.unit, self._decimals,
+                                bottom=self.y_range[0])
+        if gaps is not None and len(gaps) and len(t):
+            gaps = gaps[(gaps > t[0]) & (gaps <= t[-1])]
+        self.gaps = gaps if gaps is not None and len(gaps) else None
         columns = max(int(self.plot.vb.width()), 100)
         x, y = self._raw_decimator.reduce(t, raw, columns, first_index, version)
-        self.raw_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
+        self.raw_curve.setData(**self._with_breaks(x, y))
         # the smoothed trace has little spread within a column: half the columns look the same
         x, y = self._smooth_decimator.reduce(t, smooth, columns // 2, first_index, version)
-        self.smooth_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
+        self.smooth_curve.setData(**self._with_breaks(x, y))
         # the first window fills from 0; after that the newest sample is the right edge
         right = max(now, self.window_seconds) if math.isfinite(now) else self.window_seconds
         self._scroll_to(right)
@@ -218,6 +224,16 @@ class TraceView(pg.GraphicsLayoutWidget):
             for curve in (self.raw_curve, self.smooth_curve, self.pacer_curve):
                 curve.set_pixel_size(px, py)
         self._window_region = (max(right - self.window_seconds, 0.0), right)
+
+    def _with_breaks(self, x: np.ndarray, y: np.ndarray) -> dict:
+        """PathCurve.setData arguments: a break before the first point at or after each gap.
+
+        A bucket of the reduced curve that spans a gap has its first point before the gap and
+        its last after it: the break falls between the two, so no line crosses the hole."""
+        if self.gaps is not None:
+            at = np.unique(np.searchsorted(x, self.gaps, side="left"))
+            return {"x": x, "y": y, "breaks": at[(at > 0) & (at < len(x))]}
+        return {"x": x, "y": y, "connect": "all" if np.isfinite(y).all() else "finite"}
 
     def update_pacer(self, t: np.ndarray, values: np.ndarray) -> None:
         """The pacer line (planned value during a paced ramp); nothing to do while there is none."""
@@ -230,7 +246,7 @@ class TraceView(pg.GraphicsLayoutWidget):
 
     def update_overview(self, x: np.ndarray, y: np.ndarray, t_end: float) -> None:
         """Whole-session strip (a few times a second: it changes slowly)."""
-        self.overview_curve.setData(x, y)
+        self.overview_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
         self.overview_window.setRegion(self._window_region)
         end = max(t_end, self.window_seconds)
         spacing = nice_spacing(end)
