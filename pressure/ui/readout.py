@@ -33,11 +33,7 @@ CUE_TEXT = {
 
 
 WAITING_CUE = "SPACE: NEXT STEP"
-# A live value while the routine waits for the key (Space or the pedal). Not grey: grey means
-# only "not live" (stale, disconnected); not a zone colour either (there is no band to be in).
-WAITING = "waiting"
-WAITING_STYLE = theme.ZoneStyle("#4527a0", "#ffffff", "live: waiting for the Space key (or the pedal)")
-WAITING_BORDER = "#b39ddb"
+WAITING, WAITING_STYLE, WAITING_BORDER = theme.WAITING, theme.WAITING_STYLE, theme.WAITING_BORDER
 
 
 def cue_text(cue: str, zone: str = "", waiting_for_key: bool = False) -> str:
