@@ -2,9 +2,11 @@
 
 Read at a glance from two metres away, so the font scales with the widget (F11 makes it
 bigger still), the background says the zone and the cue says it again in words (for
-colour-blind readers and for peripheral vision). A value that is not live is never shown as
-live: when samples stop (or the sensor is gone) the panel turns grey, says why, and shows the
-last value small and struck out.
+colour-blind readers and for peripheral vision) with a shape before the words (an arrow up:
+press harder, down: ease off, a dot: hold), readable without colour and without reading. A
+value that is not live is never shown as live: when samples stop (or the sensor is gone) the
+panel turns light and hatched with a dashed frame (a look no live state has), says why, and
+shows the last value struck out (or a dash).
 """
 
 from __future__ import annotations
@@ -33,7 +35,30 @@ CUE_TEXT = {
 
 
 WAITING_CUE = "SPACE: NEXT STEP"
+
+# The shape before each cue's words, and a plain fallback for a font without the glyph.
+CUE_SHAPES = {
+    "PRESS HARDER": "\u25b2",      # ▲
+    "EASE OFF": "\u25bc",          # ▼
+    "HOLD": "\u25cf",              # ●
+    "RELEASE!": "\u25bc\u25bc",    # ▼▼ over the ceiling
+    "RELEASE": "\u25bc",
+    "REST": "\u25cb",              # ○
+    WAITING_CUE: "\u25b6",         # ▶
+    "ROUTINE DONE": "\u2713",      # ✓
+    "SENSOR SATURATED": "!",
+}
+STALE_SHAPE = "\u00d7"             # × before NO SIGNAL, DISCONNECTED, ...
+ASCII_SHAPES = {"\u25b2": "^", "\u25bc": "v", "\u25cf": "=", "\u25cb": "~", "\u25b6": ">", "\u2713": "*"}
 WAITING, WAITING_STYLE, WAITING_BORDER = theme.WAITING, theme.WAITING_STYLE, theme.WAITING_BORDER
+# No signal: light stripes (a hatch) in a dashed dark frame, dark text; see theme.STALE_HATCH.
+STALE_SHEET = (
+    "#readout {{ background: qlineargradient(spread:repeat, x1:0, y1:0, x2:0.03, y2:0.05,"
+    " stop:0 {bg}, stop:0.5 {bg}, stop:0.51 {hatch}, stop:1 {hatch});"
+    " border: 6px dashed {border}; border-radius: 10px; }}"
+    "#readout QLabel {{ color: {text}; background: transparent; border: none; }}"
+).format(bg=theme.ZONES[theme.STALE].background, hatch=theme.STALE_HATCH, border=theme.STALE_BORDER,
+         text=theme.ZONES[theme.STALE].text)
 
 
 def cue_text(cue: str, zone: str = "", waiting_for_key: bool = False) -> str:
@@ -44,6 +69,18 @@ def cue_text(cue: str, zone: str = "", waiting_for_key: bool = False) -> str:
     if waiting_for_key:
         return WAITING_CUE
     return CUE_TEXT.get(cue, str(cue).replace("_", " ").upper())
+
+
+def with_shape(words: str, font: QFont | None = None) -> str:
+    """The cue as shown: its shape, then its words ("\u25b2 PRESS HARDER"). A glyph the font
+    lacks would be an empty box: then the plain fallback ("^ PRESS HARDER")."""
+    shape = CUE_SHAPES.get(words, "")
+    if not words or not shape:
+        return words
+    metrics = QFontMetrics(font if font is not None else QFont())
+    if not all(metrics.inFontUcs4(ord(ch)) for ch in shape):
+        shape = "".join(ASCII_SHAPES.get(ch, ch) for ch in shape)
+    return f"{shape} {words}"
 
 
 def decimals_for(scale: float) -> int:
@@ -89,6 +126,7 @@ class Readout(QWidget):
         self.number_interval_s = 1 / 15  # the number changes at most this often: readable, cheap
         self._number_shown_at = -1.0
         self.zone = ""
+        self.cue = ""  # the cue's words (the label shows them after their shape)
         self.stale = False
         self._stale_key = None
         self._last_value = math.nan
@@ -124,8 +162,9 @@ class Readout(QWidget):
             self.value_label.setText(text)
         if self.unit_label.text() != unit:
             self.unit_label.setText(unit)
-        if self.cue_label.text() != cue:
-            self._set_fitted(self.cue_label, cue)
+        if self.cue != cue or fresh:
+            self.cue = cue
+            self._set_fitted(self.cue_label, with_shape(cue, self.cue_label.font()))
         if cue == WAITING_CUE and zone != theme.CEILING:
             zone = WAITING  # the key prompt, in its own live colour
         self._apply_zone(zone)
@@ -145,7 +184,8 @@ class Readout(QWidget):
         self._text = self.format(last)
         self.value_label.setText(self._text)
         self._set_strike(math.isfinite(last))
-        self._set_fitted(self.cue_label, headline)
+        self.cue = headline
+        self._set_fitted(self.cue_label, f"{STALE_SHAPE} {headline}")
         note = "the last value, struck out: it is not live" if math.isfinite(last) else ""
         self.state_label.setText(" · ".join(filter(None, (detail, note))))
         self._apply_zone(theme.STALE)
@@ -156,6 +196,10 @@ class Readout(QWidget):
             return
         self.zone = zone
         border = ""
+        if zone == theme.STALE:
+            self.setStyleSheet(STALE_SHEET)
+            self.setToolTip(theme.ZONES[theme.STALE].label)
+            return
         if zone == WAITING:
             style, border = WAITING_STYLE, f" border: 6px solid {WAITING_BORDER};"
         else:
