@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        self.status.attach_overlay(self.trace)  # every status message also shows over the trace
 
     def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
         action = QAction(text, self)
@@ -298,9 +299,7 @@ class MainWindow(QMainWindow):
             self.status.update_stats(self._stats)
             if p.recorder_error and self._recording_path:
                 self._recording_path = None
-                self.status.set_recording(None)
-                self.status.record_label.setText("RECORDING STOPPED")
-                self.status.record_label.setToolTip(p.recorder_error)
+                self.status.set_recording(None, stopped=p.recorder_error)
                 self.status.showMessage(f"Recording stopped: {p.recorder_error}")
             # A full disk does not stop the recorder (it waits, samples in memory): say so once.
             note = getattr(getattr(p, "recorder", None), "status", "") or ""
@@ -335,6 +334,7 @@ class MainWindow(QMainWindow):
         if frame.saturated:
             cue = "SENSOR SATURATED"
         self.readout.show_value(frame.value, p.unit, zone, cue)
+        self.trace.off_scale.set_style(self.readout.style)  # the badge in the value's zone colour
         stats = self._stats
         self.readout.set_note("" if stats is None or stats.calibrated
                               else "UNCALIBRATED: raw readings, not force (File › Calibration…)")

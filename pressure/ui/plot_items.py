@@ -231,6 +231,13 @@ class OffScale:
     def text(self) -> str:
         return self.label.text() if self.box.isVisible() else ""
 
+    def set_style(self, style) -> None:
+        """The badge in the colours of the value's zone (a theme.ZoneStyle): red only over the ceiling."""
+        if style != getattr(self, "style", None):
+            self.style = style
+            self.box.setBrush(pg.mkBrush(style.background))
+            self.label.setBrush(QColor(style.text))
+
     def show(self, value: float, top: float, unit: str, decimals: int) -> None:
         if not (math.isfinite(value) and value > top):
             if self.box.isVisible():

@@ -190,6 +190,11 @@ class Readout(QWidget):
         self.state_label.setText(" · ".join(filter(None, (detail, note))))
         self._apply_zone(theme.STALE)
 
+    @property
+    def style(self) -> theme.ZoneStyle:
+        """The colours the panel shows now (its zone's, the key prompt's or no signal's)."""
+        return WAITING_STYLE if self.zone == WAITING else theme.ZONES.get(self.zone, theme.ZONES[theme.IDLE])
+
     # --- look ------------------------------------------------------------------------------
     def _apply_zone(self, zone: str) -> None:
         if zone == self.zone:
