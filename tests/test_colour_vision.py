@@ -85,3 +85,11 @@ def test_every_zone_text_is_readable_on_its_background():
     for style in styles:
         assert theme.contrast_ratio(style.text, style.background) >= 4.5, style
     assert theme.contrast_ratio(theme.ZONES[theme.STALE].text, theme.STALE_HATCH) >= 4.5
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_the_hold_timer_bar_says_running_or_paused_in_any_vision(vision):
+    running, paused, track = theme.PROGRESS_RUNNING, theme.PROGRESS_PAUSED, theme.PROGRESS_TRACK
+    assert difference(running, paused, vision) >= AT_A_GLANCE
+    assert difference(running, track, vision) >= AT_A_GLANCE
+    assert difference(paused, track, vision) >= AT_A_GLANCE

@@ -51,9 +51,10 @@ class MessageOverlay(QLabel):
 
     def _place(self) -> None:
         host = self._host
-        width = max(120, int(host.width() * 0.8))
-        self.setMaximumWidth(width)
-        self.adjustSize()
+        # as wide as the text on one line (plus padding and border), wrapped only past 80 % of the trace
+        one_line = self.fontMetrics().horizontalAdvance(self.text()) + 2 * 18 + 2 * 2 + 8
+        width = min(max(120, int(host.width() * 0.8)), one_line)
+        self.setFixedSize(width, self.heightForWidth(width))
         x = (host.width() - self.width()) // 2
         y = max(8, host.height() // 4 - self.height() // 2)
         self.move(max(0, x), y)

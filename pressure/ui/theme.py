@@ -47,6 +47,12 @@ WAITING = "waiting"
 WAITING_STYLE = ZoneStyle("#4527a0", "#ffffff", "live: waiting for the Space key (or the pedal)")
 WAITING_BORDER = "#b39ddb"
 
+# The hold timer's bar: the hold's blue (lighter, to stand out on the dark track) while it runs,
+# the "above" orange while it is paused; green and amber were one colour to a deuteranope.
+PROGRESS_RUNNING = "#3d9be9"
+PROGRESS_PAUSED = "#e69f00"
+PROGRESS_TRACK = "#2b2f36"
+
 # Plot colours (pyqtgraph accepts these strings).
 PLOT_BACKGROUND = "#15181d"
 PLOT_FOREGROUND = "#c8ccd2"
