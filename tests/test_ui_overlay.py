@@ -30,6 +30,7 @@ def live(qtbot):
             source.push([value], seconds=0.1)
             target = source.t
             qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target, timeout=3000)
+        window.clock = clock
         return window, push
     return make
 
@@ -76,3 +77,8 @@ def test_the_off_scale_badge_takes_the_zone_colour(live, qtbot):
     push(25.0)
     assert window.readout.zone == theme.CEILING
     assert badge.box.brush().color().name() == theme.ZONES[theme.CEILING].background
+
+    # no signal: the badge's last value is not live either, and looks it
+    window.clock.now += 5.0
+    qtbot.waitUntil(lambda: window.readout.stale, timeout=3000)
+    qtbot.waitUntil(lambda: badge.box.brush().color().name() == theme.ZONES[theme.STALE].background, timeout=3000)

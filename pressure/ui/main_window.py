@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
             target = state.target if state is not None else None
             self.trace.set_band(None if band is None else (band[0], target if target is not None else sum(band) / 2, band[1]))
         self._draw_readout(frame)
+        self.trace.off_scale.set_style(self.readout.style)  # the badge in the readout's colours
         self._draw_routine(state)
         self._sound(frame)
         if periodic:
@@ -334,7 +335,6 @@ class MainWindow(QMainWindow):
         if frame.saturated:
             cue = "SENSOR SATURATED"
         self.readout.show_value(frame.value, p.unit, zone, cue)
-        self.trace.off_scale.set_style(self.readout.style)  # the badge in the value's zone colour
         stats = self._stats
         self.readout.set_note("" if stats is None or stats.calibrated
                               else "UNCALIBRATED: raw readings, not force (File › Calibration…)")
