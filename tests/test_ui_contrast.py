@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDockWidget, QLabel, QLineEdit, QWidget
 
 from pressure.filters import make_filter
 from pressure.routine import single_hold
@@ -51,13 +51,13 @@ def hex_of(colour) -> str:
     return colour.name()  # '#rrggbb'
 
 
-def background_of(image, widget, window) -> str:
-    """The most common colour of ``widget``'s pixels in the window's grab."""
+def background_of(image, widget, window, height=None) -> str:
+    """The most common colour of ``widget``'s pixels (its top ``height`` rows) in the window's grab."""
     top_left = widget.mapTo(window, QPoint(0, 0))
     counts = Counter()
     step = 2
     for x in range(top_left.x(), top_left.x() + widget.width(), step):
-        for y in range(top_left.y(), top_left.y() + widget.height(), step):
+        for y in range(top_left.y(), top_left.y() + (height or widget.height()), step):
             if 0 <= x < image.width() and 0 <= y < image.height():
                 counts[image.pixelColor(x, y).name()] += 1
     return counts.most_common(1)[0][0]
@@ -74,22 +74,51 @@ def texts(window):
     for w in window.findChildren(QLineEdit):
         if w.isVisible():
             yield "text field", hex_of(w.palette().color(QPalette.ColorRole.Text)), w
+    for w in window.findChildren(QDockWidget):
+        if w.isVisible() and w.windowTitle() and not w.isFloating() and w.titleBarWidget() is None:
+            yield f"dock title {w.windowTitle()!r}", hex_of(w.palette().color(QPalette.ColorRole.WindowText)), w
     bar = window.statusBar()
     yield "status message", hex_of(bar.palette().color(QPalette.ColorRole.WindowText)), bar
+
+
+def unreadable(window) -> tuple[int, list[str]]:
+    """How many texts were checked, and those under AA."""
+    image = window.grab().toImage()
+    bad, seen = [], 0
+    for name, fg, widget in texts(window):
+        title = widget.fontMetrics().height() if isinstance(widget, QDockWidget) else None
+        bg = background_of(image, widget, window, title)
+        ratio = theme.contrast_ratio(fg, bg)
+        seen += 1
+        if ratio < AA:
+            bad.append(f"{name}: {fg} on {bg} = {ratio:.2f}:1")
+    return seen, bad
 
 
 def test_every_text_in_the_window_meets_wcag_aa(window, qtbot):
     window.status.showMessage("tared for this session", 3000)  # over the trace too
     window.status.showMessage("marker at 12.3 s: marker", 3000)
-    image = window.grab().toImage()
-    bad = []
-    seen = 0
-    for name, fg, widget in texts(window):
-        bg = background_of(image, widget, window)
-        ratio = theme.contrast_ratio(fg, bg)
-        seen += 1
-        if ratio < AA:
-            bad.append(f"{name}: {fg} on {bg} = {ratio:.2f}:1")
+    seen, bad = unreadable(window)
+    assert seen > 20
+    assert not bad, "\n".join(bad)
+
+
+def test_every_text_in_the_replay_window_meets_wcag_aa(qtbot, tmp_path):
+    from test_session_replay import make_recording
+
+    from pressure.session.replay_setup import open_replay
+    from pressure.ui.replay_window import ReplayWindow
+
+    path = tmp_path / "s.pressure"
+    make_recording(path, seconds=6.0, events=[(3.0, "marker", "pain reported", None)])
+    pipeline = open_replay(path, filt=make_filter("none"), playing=True, clock=ManualClock())
+    w = ReplayWindow(pipeline, audio=Silent("test"), window_seconds=10.0)
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w._frame is not None, timeout=3000)
+    seen, bad = unreadable(w)
     assert seen > 20
     assert not bad, "\n".join(bad)
 

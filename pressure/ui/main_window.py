@@ -137,7 +137,8 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.setWindowTitle("pressure — live")
         self.setStyleSheet(f"QMainWindow, #central {{ background: {theme.PLOT_BACKGROUND}; }}"
-                           f"#central QLabel {{ color: {theme.PLOT_FOREGROUND}; }}")
+                           f"#central QLabel {{ color: {theme.PLOT_FOREGROUND}; }}"
+                           f"QDockWidget {{ color: {theme.PLOT_FOREGROUND}; }}")  # dock titles on the dark window
         central = QWidget(self)
         central.setObjectName("central")
         self.trace = TraceView(central)

@@ -23,8 +23,8 @@ WARN = "#f2a900"          # amber: something is wrong (9:1)
 REC = "#ff6b6b"           # recording (6:1)
 OFF = "#b8c0cc"           # a quiet "off" (9:1)
 SHEET = (f"QStatusBar {{ background: {theme.PLOT_BACKGROUND}; color: {TEXT}; font-size: 16px; }}"
-         f"QStatusBar QLabel {{ color: {TEXT}; font-size: 16px; }}"
-         "QStatusBar QLabel[role='key'] { font-size: 19px; font-weight: bold; }")
+         f"QStatusBar QLabel {{ color: {TEXT}; font-size: 15px; }}"
+         "QStatusBar QLabel[role='key'] { font-size: 18px; font-weight: bold; }")
 
 
 class StatusBar(QStatusBar):
