@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
             target = state.target if state is not None else None
             self.trace.set_band(None if band is None else (band[0], target if target is not None else sum(band) / 2, band[1]))
         self._draw_readout(frame)
-        self.trace.off_scale.set_style(self.readout.style)  # the badge in the readout's colours
+        self.trace.off_scale.set_style(self.readout.zone_style)  # the badge in the readout's colours
         self._draw_routine(state)
         self._sound(frame)
         if periodic:

@@ -226,6 +226,7 @@ class OffScale:
         self.label.setFont(font)
         self.box.setVisible(False)
         self.value = math.nan  # shown value (NaN: hidden)
+        self.style = None  # the theme.ZoneStyle shown (set_style); the ceiling's colours until then
         vb.sigResized.connect(self._place)
 
     def text(self) -> str:
@@ -233,7 +234,7 @@ class OffScale:
 
     def set_style(self, style) -> None:
         """The badge in the colours of the value's zone (a theme.ZoneStyle): red only over the ceiling."""
-        if style != getattr(self, "style", None):
+        if style is not self.style:  # per frame: the styles are the theme's constants
             self.style = style
             self.box.setBrush(pg.mkBrush(style.background))
             self.label.setBrush(QColor(style.text))

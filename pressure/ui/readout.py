@@ -191,7 +191,7 @@ class Readout(QWidget):
         self._apply_zone(theme.STALE)
 
     @property
-    def style(self) -> theme.ZoneStyle:
+    def zone_style(self) -> theme.ZoneStyle:
         """The colours the panel shows now (its zone's, the key prompt's or no signal's)."""
         return WAITING_STYLE if self.zone == WAITING else theme.ZONES.get(self.zone, theme.ZONES[theme.IDLE])
 
