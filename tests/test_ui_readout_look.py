@@ -8,7 +8,8 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from pressure.ui import theme
-from pressure.ui.readout import ASCII_SHAPES, CUE_SHAPES, STALE_SHAPE, Readout, with_shape
+from pressure.ui.cues import ASCII_SHAPES, CUE_SHAPES, STALE_SHAPE, with_shape
+from pressure.ui.readout import Readout
 
 CUES = {theme.BELOW: "PRESS HARDER", theme.IN_BAND: "HOLD", theme.ABOVE: "EASE OFF",
         theme.CEILING: "RELEASE!"}
@@ -42,7 +43,7 @@ def test_each_zone_cue_has_its_own_shape_and_the_font_draws_it(readout):
 
 
 def test_a_font_without_the_glyphs_gets_plain_shapes(readout, monkeypatch):
-    from pressure.ui import readout as module
+    from pressure.ui import cues as module
 
     monkeypatch.setattr(module.QFontMetrics, "inFontUcs4", lambda self, code: code < 128)
     assert with_shape("PRESS HARDER") == "^ PRESS HARDER"
