@@ -264,7 +264,7 @@ def test_waiting_for_the_key_is_live_and_not_grey(live_window, qtbot):
     r = window.readout
     push(3.0)
     assert window.pipeline.state.waiting_for_key
-    assert r.zone == WAITING and not r.stale and r.cue_label.text() == "SPACE: NEXT STEP"
+    assert r.zone == WAITING and not r.stale and r.cue == "SPACE: NEXT STEP"
     assert WAITING_STYLE.background in r.styleSheet()
     greys = (theme.ZONES[theme.STALE].background, theme.ZONES[theme.IDLE].background)
     assert WAITING_STYLE.background not in greys

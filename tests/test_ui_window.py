@@ -48,7 +48,7 @@ def test_zone_colour_and_cue_follow_the_value(make_window, qtbot):
                              (11.5, theme.ABOVE, "EASE OFF"), (25.0, theme.CEILING, "RELEASE!"),
                              (10.0, theme.IN_BAND, "HOLD")):
         drawn(window, qtbot, source, value)
-        assert r.zone == zone and r.cue_label.text() == cue, (value, r.zone, r.cue_label.text())
+        assert r.zone == zone and r.cue == cue, (value, r.zone, r.cue_label.text())
         assert theme.ZONES[zone].background in r.styleSheet()
         assert r.value_label.text() == f"{value:.{r.decimals}f}"
     assert "alarm" in audio.played and "enter" in audio.played
@@ -101,7 +101,7 @@ def test_a_routine_runs_through_all_its_steps_with_the_space_key(make_window, qt
     for _ in range(12):
         drawn(window, qtbot, source, 10.0)
     assert window.pipeline.state.waiting_for_key
-    assert window.readout.cue_label.text() == "SPACE: NEXT STEP"
+    assert window.readout.cue == "SPACE: NEXT STEP"
     window.activateWindow()
     QTest.keyClick(window, Qt.Key.Key_Space)
     for _ in range(7):

@@ -137,7 +137,8 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.setWindowTitle("pressure — live")
         self.setStyleSheet(f"QMainWindow, #central {{ background: {theme.PLOT_BACKGROUND}; }}"
-                           f"#central QLabel {{ color: {theme.PLOT_FOREGROUND}; }}")
+                           f"#central QLabel {{ color: {theme.PLOT_FOREGROUND}; }}"
+                           f"QDockWidget {{ color: {theme.PLOT_FOREGROUND}; }}")  # dock titles on the dark window
         central = QWidget(self)
         central.setObjectName("central")
         self.trace = TraceView(central)
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        self.status.attach_overlay(self.trace)  # every status message also shows over the trace
 
     def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
         action = QAction(text, self)
@@ -284,6 +286,7 @@ class MainWindow(QMainWindow):
             target = state.target if state is not None else None
             self.trace.set_band(None if band is None else (band[0], target if target is not None else sum(band) / 2, band[1]))
         self._draw_readout(frame)
+        self.trace.off_scale.set_style(self.readout.zone_style)  # the badge in the readout's colours
         self._draw_routine(state)
         self._sound(frame)
         if periodic:
@@ -298,9 +301,7 @@ class MainWindow(QMainWindow):
             self.status.update_stats(self._stats)
             if p.recorder_error and self._recording_path:
                 self._recording_path = None
-                self.status.set_recording(None)
-                self.status.record_label.setText("RECORDING STOPPED")
-                self.status.record_label.setToolTip(p.recorder_error)
+                self.status.set_recording(None, stopped=p.recorder_error)
                 self.status.showMessage(f"Recording stopped: {p.recorder_error}")
             # A full disk does not stop the recorder (it waits, samples in memory): say so once.
             note = getattr(getattr(p, "recorder", None), "status", "") or ""

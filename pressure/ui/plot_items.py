@@ -246,6 +246,7 @@ class OffScale:
         self.label.setFont(font)
         self.box.setVisible(False)
         self.value = math.nan  # shown value (NaN: hidden)
+        self.style = None  # the theme.ZoneStyle shown (set_style); the edge's colours until then
         self.edge = ""  # "above", "below" or "" (hidden)
         self._set_edge("above")
         self.edge = ""
@@ -253,6 +254,12 @@ class OffScale:
 
     def text(self) -> str:
         return self.label.text() if self.box.isVisible() else ""
+
+    def set_style(self, style) -> None:
+        """The badge in the colours of the value's zone (a theme.ZoneStyle): red only over the ceiling."""
+        if style is not self.style:  # per frame: the styles are the theme's constants
+            self.style = style
+            self._paint(style)
 
     def show(self, value: float, top: float, unit: str, decimals: int, bottom: float = -math.inf) -> None:
         edge = "above" if value > top else "below" if value < bottom else ""
@@ -274,11 +281,14 @@ class OffScale:
             self.box.setVisible(True)
 
     def _set_edge(self, edge: str) -> None:
-        zone = theme.ZONES[self.EDGE_ZONES[edge]]
-        self.box.setBrush(pg.mkBrush(zone.background))
-        self.label.setBrush(QColor(zone.text))
+        if self.style is None:  # until the window hands the readout's zone style over
+            self._paint(theme.ZONES[self.EDGE_ZONES[edge]])
         self.edge = edge
         self._place()
+
+    def _paint(self, style) -> None:
+        self.box.setBrush(pg.mkBrush(style.background))
+        self.label.setBrush(QColor(style.text))
 
     def _place(self, *_) -> None:
         r = self.label.boundingRect()

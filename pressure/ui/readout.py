@@ -2,9 +2,11 @@
 
 Read at a glance from two metres away, so the font scales with the widget (F11 makes it
 bigger still), the background says the zone and the cue says it again in words (for
-colour-blind readers and for peripheral vision). A value that is not live is never shown as
-live: when samples stop (or the sensor is gone) the panel turns grey, says why, and shows the
-last value small and struck out.
+colour-blind readers and for peripheral vision) with a shape before the words (an arrow up:
+press harder, down: ease off, a dot: hold), readable without colour and without reading. A
+value that is not live is never shown as live: when samples stop (or the sensor is gone) the
+panel turns light and hatched with a dashed frame (a look no live state has), says why, and
+shows the last value struck out (or a dash).
 """
 
 from __future__ import annotations
@@ -18,36 +20,19 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import theme
+from .cues import STALE_SHAPE, WAITING_CUE, cue_text, with_shape  # noqa: F401 (cue_text: for main_window)
 
 log = logging.getLogger(__name__)
 
-CUE_TEXT = {
-    "press": "PRESS HARDER",
-    "hold": "HOLD",
-    "ease": "EASE OFF",
-    "release": "RELEASE",
-    "rest": "REST",
-    "done": "ROUTINE DONE",
-    "stop": "",
-}
-
-
-WAITING_CUE = "SPACE: NEXT STEP"
-# A live value while the routine waits for the key (Space or the pedal). Not grey: grey means
-# only "not live" (stale, disconnected); not a zone colour either (there is no band to be in).
-WAITING = "waiting"
-WAITING_STYLE = theme.ZoneStyle("#4527a0", "#ffffff", "live: waiting for the Space key (or the pedal)")
-WAITING_BORDER = "#b39ddb"
-
-
-def cue_text(cue: str, zone: str = "", waiting_for_key: bool = False) -> str:
-    """Words for the coach's cue. Over the ceiling it is an order ("RELEASE!"); a step that
-    waits for the key says which key."""
-    if zone == theme.CEILING:
-        return "RELEASE!"
-    if waiting_for_key:
-        return WAITING_CUE
-    return CUE_TEXT.get(cue, str(cue).replace("_", " ").upper())
+WAITING, WAITING_STYLE, WAITING_BORDER = theme.WAITING, theme.WAITING_STYLE, theme.WAITING_BORDER
+# No signal: light stripes (a hatch) in a dashed dark frame, dark text; see theme.STALE_HATCH.
+STALE_SHEET = (
+    "#readout {{ background: qlineargradient(spread:repeat, x1:0, y1:0, x2:0.03, y2:0.05,"
+    " stop:0 {bg}, stop:0.5 {bg}, stop:0.51 {hatch}, stop:1 {hatch});"
+    " border: 6px dashed {border}; border-radius: 10px; }}"
+    "#readout QLabel {{ color: {text}; background: transparent; border: none; }}"
+).format(bg=theme.ZONES[theme.STALE].background, hatch=theme.STALE_HATCH, border=theme.STALE_BORDER,
+         text=theme.ZONES[theme.STALE].text)
 
 
 def decimals_for(scale: float) -> int:
@@ -93,6 +78,7 @@ class Readout(QWidget):
         self.number_interval_s = 1 / 15  # the number changes at most this often: readable, cheap
         self._number_shown_at = -1.0
         self.zone = ""
+        self.cue = ""  # the cue's words (the label shows them after their shape)
         self.stale = False
         self._stale_key = None
         self._last_value = math.nan
@@ -128,8 +114,9 @@ class Readout(QWidget):
             self.value_label.setText(text)
         if self.unit_label.text() != unit:
             self.unit_label.setText(unit)
-        if self.cue_label.text() != cue:
-            self._set_fitted(self.cue_label, cue)
+        if self.cue != cue or fresh:
+            self.cue = cue
+            self._set_fitted(self.cue_label, with_shape(cue, self.cue_label.font()))
         if cue == WAITING_CUE and zone != theme.CEILING:
             zone = WAITING  # the key prompt, in its own live colour
         self._apply_zone(zone)
@@ -149,10 +136,16 @@ class Readout(QWidget):
         self._text = self.format(last)
         self.value_label.setText(self._text)
         self._set_strike(math.isfinite(last))
-        self._set_fitted(self.cue_label, headline)
+        self.cue = headline
+        self._set_fitted(self.cue_label, f"{STALE_SHAPE} {headline}")
         note = "the last value, struck out: it is not live" if math.isfinite(last) else ""
         self.state_label.setText(" · ".join(filter(None, (detail, note))))
         self._apply_zone(theme.STALE)
+
+    @property
+    def zone_style(self) -> theme.ZoneStyle:
+        """The colours the panel shows now (its zone's, the key prompt's or no signal's)."""
+        return WAITING_STYLE if self.zone == WAITING else theme.ZONES.get(self.zone, theme.ZONES[theme.IDLE])
 
     # --- look ------------------------------------------------------------------------------
     def _apply_zone(self, zone: str) -> None:
@@ -160,6 +153,10 @@ class Readout(QWidget):
             return
         self.zone = zone
         border = ""
+        if zone == theme.STALE:
+            self.setStyleSheet(STALE_SHEET)
+            self.setToolTip(theme.ZONES[theme.STALE].label)
+            return
         if zone == WAITING:
             style, border = WAITING_STYLE, f" border: 6px solid {WAITING_BORDER};"
         else:

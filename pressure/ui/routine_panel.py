@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
+from . import theme
+
 
 STEP_TITLES = {"ramp": "press to target", "hold": "hold", "release": "release", "rest": "rest",
                "threshold": "PPT trial: press slowly"}
@@ -135,13 +137,13 @@ class RoutinePanel(QWidget):
             self._set_fitted(self.next_label, next_text)
 
     def _style_progress(self, paused: bool) -> None:
-        """Green while the hold timer runs, amber while it is paused (out of the band)."""
+        """Blue while the hold timer runs, orange while it is paused (out of the band)."""
         if paused == self._paused_style:
             return
         self._paused_style = paused
-        chunk = "#f2a900" if paused else "#3ddc84"
+        chunk = theme.PROGRESS_PAUSED if paused else theme.PROGRESS_RUNNING
         self.progress.setStyleSheet(
-            "QProgressBar { background: #2b2f36; border: 1px solid #4a4f57; border-radius: 6px; }"
+            f"QProgressBar {{ background: {theme.PROGRESS_TRACK}; border: 1px solid #4a4f57; border-radius: 6px; }}"
             f"QProgressBar::chunk {{ background: {chunk}; border-radius: 5px; }}")
 
     def _set_fitted(self, label: QLabel, text: str) -> None:

@@ -120,8 +120,8 @@ class ScorePanel(QWidget):
         self.setObjectName("scorePanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#scorePanel {{ background: {theme.PLOT_BACKGROUND}; }}"
-                           f"#scorePanel QLabel {{ color: {theme.PLOT_FOREGROUND}; font-size: 12px; }}"
-                           "#scorePanel QLabel[role='value'] { font-weight: bold; font-size: 17px; }")
+                           f"#scorePanel QLabel {{ color: {theme.PLOT_FOREGROUND}; font-size: 15px; }}"
+                           "#scorePanel QLabel[role='value'] { font-weight: bold; font-size: 21px; }")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 2, 8, 2)

@@ -18,7 +18,7 @@ from ..errors import PressureError
 
 log = logging.getLogger(__name__)
 
-REC_STYLE = ("QToolButton { font-weight: bold; padding: 2px 10px; }"
+REC_STYLE = ("QToolButton { font-weight: bold; font-size: 17px; padding: 2px 12px; }"
              "QToolButton:checked { background: #c62828; color: #ffffff; border-radius: 3px; }")
 TITLE_SEPARATOR = " · "
 

@@ -1,9 +1,17 @@
 """Colours and fonts of the live window, in one place.
 
 The zone colours are read from across a treatment table, often by someone with a
-colour-vision deficiency, so they differ in lightness as well as hue (blue / green / amber /
-red) and every zone also says its meaning in words (the cue). Each background comes with the
-text colour that keeps a contrast ratio of at least 4.5:1 against it.
+colour-vision deficiency (about one man in twelve), so they are taken from the colour-blind-safe
+schemes of Okabe & Ito (2008) and Paul Tol (2021): blue for "in the band" (hold) rather than
+green, light cyan below, orange above, a deep red over the ceiling. A red-green reader loses
+the red-green axis, not the blue-yellow one nor lightness: each zone differs from the others in
+lightness or on the blue-yellow axis, and tests/test_colour_vision.py checks every pair with the
+Machado (2009) simulations (CIEDE2000 >= 20). Every zone also says its meaning in words and a
+shape (the cue), and each background comes with the text colour that keeps a contrast ratio of
+at least 4.5:1 against it.
+
+"No signal" is the one light, hatched panel (``STALE`` with ``STALE_HATCH``): nothing live
+ever looks like it, whatever one's colour vision.
 """
 
 from __future__ import annotations
@@ -22,13 +30,28 @@ class ZoneStyle:
 
 
 ZONES: dict[str, ZoneStyle] = {
-    BELOW: ZoneStyle("#1f4e8c", "#ffffff", "below the target band"),
-    IN_BAND: ZoneStyle("#1b6e34", "#ffffff", "in the target band"),
-    ABOVE: ZoneStyle("#f2a900", "#111111", "above the target band"),
-    CEILING: ZoneStyle("#b00020", "#ffffff", "over the safety ceiling"),
+    BELOW: ZoneStyle("#33bbee", "#111111", "below the target band"),        # Tol vibrant cyan
+    IN_BAND: ZoneStyle("#0072b2", "#ffffff", "in the target band"),         # Okabe-Ito blue
+    ABOVE: ZoneStyle("#e69f00", "#111111", "above the target band"),        # Okabe-Ito orange
+    # a deep red, darker than the orange and lighter than the idle grey for a protanope
+    CEILING: ZoneStyle("#c0182b", "#ffffff", "over the safety ceiling"),
     IDLE: ZoneStyle("#2b2f36", "#e8e8e8", "no target in this step"),
-    STALE: ZoneStyle("#4a4a4a", "#e6e6e6", "no live signal"),
+    STALE: ZoneStyle("#e0e0e0", "#111111", "no live signal"),
 }
+# The no-signal panel's second stripe and border (a hatch: it reads "not live" without colour).
+STALE_HATCH = "#c4c4c4"
+STALE_BORDER = "#111111"
+# A live value while the routine waits for the key (Space or the pedal). Not the no-signal look:
+# the value is live; not a zone colour either (there is no band to be in). Framed in lilac.
+WAITING = "waiting"
+WAITING_STYLE = ZoneStyle("#4527a0", "#ffffff", "live: waiting for the Space key (or the pedal)")
+WAITING_BORDER = "#b39ddb"
+
+# The hold timer's bar: the hold's blue (lighter, to stand out on the dark track) while it runs,
+# the "above" orange while it is paused; green and amber were one colour to a deuteranope.
+PROGRESS_RUNNING = "#3d9be9"
+PROGRESS_PAUSED = "#e69f00"
+PROGRESS_TRACK = "#2b2f36"
 
 # Plot colours (pyqtgraph accepts these strings).
 PLOT_BACKGROUND = "#15181d"
