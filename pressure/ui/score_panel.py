@@ -63,8 +63,8 @@ def _level(value: float, unit: str) -> str:
 
 def panel_mode(routine, state) -> str | None:
     """'ppt' in a threshold step, 'hold' in a hold step, else None (keep what is shown)."""
-    step = getattr(state, "step", None)
-    kind = getattr(step, "kind", None)
+    step = state.step if state is not None else None
+    kind = step.kind if step is not None else None
     if kind == "threshold":
         return "ppt"
     if kind == "hold":
@@ -74,7 +74,7 @@ def panel_mode(routine, state) -> str | None:
 
 def routine_mode(routine) -> str:
     """The view a routine starts with: its first hold or threshold step decides."""
-    for step in getattr(routine, "steps", ()):
+    for step in routine.steps:
         if step.kind in ("hold", "threshold"):
             return "ppt" if step.kind == "threshold" else "hold"
     return "hold"
@@ -87,9 +87,9 @@ def ppt_texts(routine, state) -> dict:
     unit = routine.unit
     steps = routine.steps
     total = sum(1 for s in steps if s.kind == "threshold")
-    values = tuple(getattr(state, "thresholds", ()) or ())
-    index = getattr(state, "step_index", 0) if state is not None else 0
-    if state is not None and getattr(state, "finished", False):
+    values = tuple(state.thresholds) if state is not None else ()
+    index = state.step_index if state is not None else 0
+    if state is not None and state.finished:
         trial = total
     else:
         trial = sum(1 for s in steps[:index + 1] if s.kind == "threshold")
@@ -179,12 +179,12 @@ class ScorePanel(QWidget):
             if key == "hold_timer":
                 self._show_timer(state)
                 continue
-            value = getattr(numbers, key, None)
+            value = getattr(numbers, key)  # the column's LiveNumbers field, by its key
             self._set(self.values[key], _fmt(value, unit))
 
     def _show_timer(self, state) -> None:
-        step = getattr(state, "step", None)
-        if getattr(step, "kind", None) != "hold":
+        step = state.step if state is not None else None
+        if step is None or step.kind != "hold":
             return  # the last hold's timer stays (or the dash before the first hold)
         text = f"{state.hold_elapsed:.1f} of {step.duration:g} s"
         self._set(self.values["hold_timer"], text)
