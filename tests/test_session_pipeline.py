@@ -221,3 +221,29 @@ def test_a_recorder_that_fell_behind_writes_a_gap_event(tmp_path):
     gaps = [e for e in rec.events if e.kind == "gap"]
     assert len(rec) == 50 + 64 and recorder.lost == 36
     assert len(gaps) == 1 and gaps[0].data["lost"] == 36 and gaps[0].t == pytest.approx(rec.t[50])
+
+
+def test_listeners_get_every_frame_and_a_routine_set_before_a_tick_is_coached_by_it():
+    p, src, _ = make()
+    frames, order = [], []
+    first, second = p.routine, single_hold(5.0, "10%", 1.0)
+    pending = [second]
+
+    def before():
+        order.append("before")
+        if pending:
+            p.set_routine(pending.pop())
+
+    def on_frame(frame):
+        order.append("frame")
+        frames.append(frame)
+
+    p.subscribe(on_frame, before_tick=before)
+    src.push([5.0] * 10)
+    frame = p.tick()
+    assert frames == [frame] and order == ["before", "frame"]
+    assert p.routine is second and first is not second and frame.state.target == pytest.approx(5.0)
+    p.unsubscribe(on_frame, before_tick=before)
+    src.push([5.0] * 10)
+    p.tick()
+    assert len(frames) == 1 and order == ["before", "frame"]

@@ -1,8 +1,9 @@
 """The adapter between a session and a station: one call per tick, whatever runs the session.
 
 ``publish_frame(station, frame, unit)`` reads what the session engine's per-tick frame holds
-(``t``, ``value``, ``state`` -- the coach's state -- and ``events``) and publishes it; the live
-window and ``record`` call it after each tick, so moving the engine means re-wiring one call.
+(``t``, ``value``, ``state`` -- the coach's state -- and ``events``) and publishes it;
+:func:`attach` subscribes it to a pipeline (``Pipeline.subscribe``), so whatever ticks the
+session -- the live window or ``record`` -- publishes it.
 """
 
 from __future__ import annotations
@@ -86,22 +87,19 @@ def publish_block(station, block, state, unit: str, area_cm2=None) -> None:
 
 
 def attach(pipeline, station) -> None:
-    """Publish after each of ``pipeline``'s ticks (the live window), by wrapping its tick."""
+    """Publish each of ``pipeline``'s ticks and take the instructor's commands as ticks start
+    (a listener of the pipeline: whatever ticks it, the window or ``record``)."""
     if station is None:
         return
-    tick = pipeline.tick
 
-    def tick_and_publish():
-        while station.commands:  # the instructor's "start": here, in the window's own thread
+    def take_commands():
+        while station.commands:  # the instructor's "start": here, in the ticking thread
             routine = command_routine(station.commands.popleft(), pipeline.routine)
             if routine is not None:
                 pipeline.set_routine(routine)
                 station.__dict__.pop("_tally", None)
-        frame = tick()
-        publish_frame(station, frame, pipeline.unit)
-        return frame
 
-    pipeline.tick = tick_and_publish
+    pipeline.subscribe(lambda frame: publish_frame(station, frame, pipeline.unit), before_tick=take_commands)
 
 
 def command_routine(cmd: dict, current):

@@ -99,7 +99,24 @@ class Pipeline(Runs, Marks, RecordingLink):
         self.state = None
         self.routine = None
         self.coach = None
+        self._before_tick: list = []  # callables() at the start of each tick
+        self._listeners: list = []  # callables(frame) with each tick's frame
         self.set_routine(routine)
+
+    def subscribe(self, on_frame=None, *, before_tick=None) -> None:
+        """Call ``on_frame(frame)`` with every tick's frame (its samples and coach events) and
+        ``before_tick()`` as each tick starts, in the ticking thread: a listener may change the
+        routine there (a classroom station takes the instructor's start) and that tick coaches it."""
+        if on_frame is not None:
+            self._listeners.append(on_frame)
+        if before_tick is not None:
+            self._before_tick.append(before_tick)
+
+    def unsubscribe(self, on_frame=None, *, before_tick=None) -> None:
+        if on_frame is not None:
+            self._listeners.remove(on_frame)
+        if before_tick is not None:
+            self._before_tick.remove(before_tick)
 
     def set_filter(self, filt) -> None:
         """A new filter starts afresh from the next sample (the trace so far keeps its old smoothing)."""
@@ -108,6 +125,8 @@ class Pipeline(Runs, Marks, RecordingLink):
 
     # --- the tick ----------------------------------------------------------------------------
     def tick(self) -> Frame:
+        for call in self._before_tick:
+            call()
         self._check_recorder()
         block = self.source.poll()
         frame = Frame()
@@ -124,6 +143,8 @@ class Pipeline(Runs, Marks, RecordingLink):
             frame.age_s, frame.stale = 0.0, math.isnan(self.last_t)
         # Only a silent source can be disconnected: ask (a lock in the reader) only then.
         frame.connected = True if not frame.stale else bool(self.source.connected)
+        for listener in self._listeners:
+            listener(frame)
         return frame
 
     def _take(self, block: Block, frame: Frame) -> None:
