@@ -247,3 +247,25 @@ def test_listeners_get_every_frame_and_a_routine_set_before_a_tick_is_coached_by
     src.push([5.0] * 10)
     p.tick()
     assert len(frames) == 1 and order == ["before", "frame"]
+
+
+def test_live_score_gives_the_same_numbers_when_frames_wait_to_be_scored():
+    from pressure.session.live_score import LiveScore
+
+    routine = Routine("two holds", unit="N", steps=(
+        Step("hold", target=10.0, tolerance=1.0, duration=1.0, on_leave="record"),
+        Step("rest", duration=0.3),
+        Step("hold", target=10.0, tolerance=1.0, duration=1.0, on_leave="record")))
+    every, batched = LiveScore(), LiveScore()
+    p, src, _ = make(routine)
+    rng = np.random.default_rng(3)
+    kinds = []
+    for i in range(40):  # 0.07 s a frame: steps start and end inside frames that wait
+        src.push(list(10.0 + rng.normal(0.0, 0.4, 7)))
+        frame = p.tick()
+        assert every.on_frame(p, frame) in ("updated", "rebuilt")
+        kinds.append(batched.on_frame(p, frame, score=i % 3 == 2 or i == 39))
+    assert "waiting" in kinds and kinds[-1] == "updated"  # the last frame scored what waited
+    assert batched.numbers.holds_done == every.numbers.holds_done == 2
+    for name in ("time_in_band_pct", "cv_pct", "mae_pct", "session_time_in_band_pct", "hold_s"):
+        assert getattr(batched.numbers, name) == pytest.approx(getattr(every.numbers, name), rel=1e-9), name

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
@@ -200,12 +201,20 @@ class ScorePanel(QWidget):
 
 class ScoreTracker:
     """Shows the session's live score (:class:`~pressure.session.live_score.LiveScore`) on a
-    ScorePanel, one frame at a time."""
+    ScorePanel: the samples are scored and the numbers shown at most every ``interval_s`` (of
+    session time or of wall time, whichever passes first; the samples between wait and are
+    scored together), at once when the scorer starts again or the view changes (hold <-> PPT).
+    Numbers that change 60 times a second cannot be read, and each change relayouts and
+    repaints the strip."""
+
+    interval_s = 0.1
 
     def __init__(self, window, panel: ScorePanel):
         self.window = window
         self.panel = panel
         self.live = LiveScore()
+        self._shown_t = -math.inf  # session time and wall time the panel last changed
+        self._shown_wall = -math.inf
 
     @property
     def numbers(self):
@@ -213,10 +222,16 @@ class ScoreTracker:
 
     def on_frame(self, frame) -> None:
         p = self.window.pipeline
-        change = self.live.on_frame(p, frame)
+        wall = time.monotonic()
+        t = frame.t if math.isfinite(frame.t) else -math.inf
+        due = t - self._shown_t >= self.interval_s - 1e-9 or wall - self._shown_wall >= self.interval_s
+        # a step that changes the view (hold <-> PPT) is shown at once
+        urgent = panel_mode(p.routine, frame.state) not in (None, self.panel.mode)
+        change = self.live.on_frame(p, frame, score=due or urgent)
         if change == "rebuilt":
             self.panel.set_mode(routine_mode(p.routine))
-        if change:
+        if change in ("updated", "rebuilt"):
+            self._shown_t, self._shown_wall = t, wall
             self.panel.show_numbers(self.live.numbers, frame.state if change == "updated" else p.state, p.routine)
 
     def rebuild(self) -> None:
