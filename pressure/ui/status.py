@@ -45,7 +45,9 @@ class StatusBar(QStatusBar):
             text += f" · dropped {stats.lost}"
         self.health_label.setText(text)
         bad = stats.bad_lines or stats.gaps or stats.reconnects or stats.lost or not stats.connected
-        self.health_label.setStyleSheet("color: #f2a900;" if bad else "")
+        style = "color: #f2a900;" if bad else ""
+        if self.health_label.styleSheet() != style:  # a style set again re-polishes and relayouts
+            self.health_label.setStyleSheet(style)
 
     def set_recording(self, path: str | None) -> None:
         self.record_label.setText("● REC" if path else "not recording")
