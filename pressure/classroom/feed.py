@@ -9,7 +9,6 @@ session -- the live window or ``record`` -- publishes it.
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 SCORE_EVERY_S = 1.0
 _EVENTS = ("step_start", "step_end", "routine_done", "threshold", "marker")
@@ -31,7 +30,7 @@ class _Tally:
 
 def publish_frame(station, frame, unit: str) -> None:
     """Publish one tick of a session (None station: nothing to do)."""
-    if station is None or frame is None or not math.isfinite(getattr(frame, "t", math.nan)):
+    if station is None or frame is None or not math.isfinite(frame.t):
         return
     tally = station.__dict__.setdefault("_tally", _Tally())
     state = frame.state
@@ -49,7 +48,7 @@ def publish_frame(station, frame, unit: str) -> None:
             if zone == "in":
                 tally.in_band_s += dt
     tally.last_t = frame.t
-    for e in getattr(frame, "events", ()):
+    for e in frame.events:
         if e.kind in _EVENTS:
             station.event(e.t, e.kind, str(e.data.get("label") or ""), str(e.step))
         if e.kind == "step_end":
@@ -69,21 +68,6 @@ def _scores(tally: _Tally) -> dict:
     if pct is not None:
         out["time_in_band_pct"] = pct
     return out
-
-
-def publish_block(station, block, state, unit: str, area_cm2=None) -> None:
-    """The same for a loop without a Frame (``record``): after a block of samples went through
-    the coach (``state``: its state, None without a routine)."""
-    if station is None or not len(block):
-        return
-    if state is not None:
-        value = state.value
-    else:
-        from ..samples import to_unit
-
-        value = float(to_unit(block.force_n[-1], unit, area_cm2))
-    publish_frame(station, SimpleNamespace(t=float(block.t[-1]), value=value, state=state,
-                                           events=state.events if state is not None else ()), unit)
 
 
 def attach(pipeline, station) -> None:
