@@ -72,3 +72,26 @@ def sim(pressure_home):
             proc.kill()
             _, err = proc.communicate()
         assert "Traceback" not in (err or ""), err
+
+
+@pytest.fixture
+def run_reader():
+    """run_reader(url, buffer=None, **Reader options) -> (the started Reader, its RingBuffer);
+    every reader started is stopped after the test, which fails if a reader thread hangs."""
+    from pressure.acquisition import Reader
+    from pressure.buffer import RingBuffer
+
+    readers = []
+
+    def start(url, buffer=None, **kwargs):
+        buffer = buffer if buffer is not None else RingBuffer(1 << 18)
+        reader = Reader(url, buffer, **kwargs)
+        reader.start()
+        readers.append(reader)
+        return reader, buffer
+
+    yield start
+    for r in readers:
+        r.stop()
+    for r in readers:
+        assert r.join(5.0), "reader thread did not stop"

@@ -90,24 +90,6 @@ def device():
     dev.close()
 
 
-@pytest.fixture
-def run_reader():
-    readers = []
-
-    def start(url, **kwargs):
-        buffer = kwargs.pop("buffer", None) or RingBuffer(1 << 18)
-        reader = Reader(url, buffer, **kwargs)
-        reader.start()
-        readers.append(reader)
-        return reader, buffer
-
-    yield start
-    for r in readers:
-        r.stop()
-    for r in readers:
-        assert r.join(2.0), "reader thread did not stop"
-
-
 def all_samples(buffer):
     block, _, lost = buffer.read_since(0)
     assert lost == 0

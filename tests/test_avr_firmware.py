@@ -19,7 +19,6 @@ import numpy as np
 import pytest
 
 from firmware_sim.avr import build
-from pressure.buffer import RingBuffer
 from pressure.calibration import Calibration, CalibrationStore
 from pressure.samples import FLAG_RESTART, FLAG_SATURATED
 
@@ -42,26 +41,6 @@ def emu():
     yield board
     assert board.stop() is not None
     assert not board.running
-
-
-@pytest.fixture
-def reader_for(tmp_path):
-    from pressure.acquisition import Reader
-    readers = []
-
-    def start(url, **kwargs):
-        buffer = RingBuffer(1 << 16)
-        reader = Reader(url, buffer, fmt="pressure",
-                        store=kwargs.pop("store", CalibrationStore(tmp_path / "cal.json")), **kwargs)
-        reader.start()
-        readers.append(reader)
-        return reader, buffer
-
-    yield start
-    for r in readers:
-        r.stop()
-    for r in readers:
-        assert r.join(5.0), "reader thread did not stop"
 
 
 def wait_until(predicate, timeout=20.0, what="condition"):
@@ -128,10 +107,10 @@ def test_record_keeps_a_known_load_from_the_sketch(emu, pressure_home, tmp_path)
     assert np.allclose(held, 12.5, rtol=1e-3)
 
 
-def test_id_answered_and_stored_calibration_found_by_serial(emu, reader_for, tmp_path):
+def test_id_answered_and_stored_calibration_found_by_serial(emu, run_reader, tmp_path):
     store = CalibrationStore(tmp_path / "stored.json")
     store.save(Calibration(sensor_id="HX711-0001", zero=0.0, scale=1 / 9000.0, source="known-weight"))
-    reader, _ = reader_for(emu.url, store=store)
+    reader, _ = run_reader(emu.url, fmt="pressure", store=store)
     stats = wait_until(lambda: (s := reader.stats()).calibrated and s, what="the #ID reply")
     assert stats.sensor_id == "HX711-0001"
     assert stats.device_info["model"] == "pressure-hx711" and stats.device_info["rate"] == "80"
@@ -139,9 +118,9 @@ def test_id_answered_and_stored_calibration_found_by_serial(emu, reader_for, tmp
     assert reader.calibration.scale == pytest.approx(1 / 9000.0)
 
 
-def test_thirty_seconds_at_80_per_second_without_a_fault(emu, reader_for):
+def test_thirty_seconds_at_80_per_second_without_a_fault(emu, run_reader):
     emu.follow_profile()
-    reader, buffer = reader_for(emu.url)
+    reader, buffer = run_reader(emu.url, fmt="pressure")
     # The first line after opening can be a half line the pty held: start counting after it.
     _, cursor = samples_after(buffer, 0, 10)
     before = reader.stats()
@@ -155,8 +134,8 @@ def test_thirty_seconds_at_80_per_second_without_a_fault(emu, reader_for):
 
 
 @pytest.mark.parametrize("newtons", [30.0, -5.0])
-def test_a_known_load_comes_out_in_newtons(emu, reader_for, newtons):
-    reader, buffer = reader_for(emu.url)
+def test_a_known_load_comes_out_in_newtons(emu, run_reader, newtons):
+    reader, buffer = run_reader(emu.url, fmt="pressure")
     wait_until(lambda: reader.stats().calibration_source == "device", what="the device calibration")
     counts = round(newtons * CPN)
     emu.hold_counts(counts)
@@ -165,8 +144,8 @@ def test_a_known_load_comes_out_in_newtons(emu, reader_for, newtons):
     emu.follow_profile()
 
 
-def test_rate_1000_is_refused_and_stop_start(emu, reader_for):
-    reader, buffer = reader_for(emu.url)
+def test_rate_1000_is_refused_and_stop_start(emu, run_reader):
+    reader, buffer = run_reader(emu.url, fmt="pressure")
     samples_after(buffer, 0, 5)
     reader.send("RATE 1000")
     wait_until(lambda: (reader.stats().last_message or "").startswith("ERR RATE"), what="#ERR RATE")
@@ -185,8 +164,8 @@ def test_rate_1000_is_refused_and_stop_start(emu, reader_for):
     assert reader.stats().last_message == "OK START"
 
 
-def test_tare_then_saturation_is_flagged_on_the_raw_adc(emu, reader_for):
-    reader, buffer = reader_for(emu.url)
+def test_tare_then_saturation_is_flagged_on_the_raw_adc(emu, run_reader):
+    reader, buffer = run_reader(emu.url, fmt="pressure")
     wait_until(lambda: reader.stats().calibrated, what="a calibration")
     emu.hold_counts(round(5.0 * CPN))
     _, cursor = samples_after(buffer, 0, 10, keep=lambda b: b.raw == round(5.0 * CPN))
@@ -203,8 +182,8 @@ def test_tare_then_saturation_is_flagged_on_the_raw_adc(emu, reader_for):
     emu.follow_profile()
 
 
-def test_an_emulated_reset_is_a_restart(emu, reader_for):
-    reader, buffer = reader_for(emu.url)
+def test_an_emulated_reset_is_a_restart(emu, run_reader):
+    reader, buffer = run_reader(emu.url, fmt="pressure")
     _, cursor = samples_after(buffer, 0, 10)
     assert reader.stats().restarts == 0
     emu.reset()

@@ -221,3 +221,51 @@ def test_a_recorder_that_fell_behind_writes_a_gap_event(tmp_path):
     gaps = [e for e in rec.events if e.kind == "gap"]
     assert len(rec) == 50 + 64 and recorder.lost == 36
     assert len(gaps) == 1 and gaps[0].data["lost"] == 36 and gaps[0].t == pytest.approx(rec.t[50])
+
+
+def test_listeners_get_every_frame_and_a_routine_set_before_a_tick_is_coached_by_it():
+    p, src, _ = make()
+    frames, order = [], []
+    first, second = p.routine, single_hold(5.0, "10%", 1.0)
+    pending = [second]
+
+    def before():
+        order.append("before")
+        if pending:
+            p.set_routine(pending.pop())
+
+    def on_frame(frame):
+        order.append("frame")
+        frames.append(frame)
+
+    p.subscribe(on_frame, before_tick=before)
+    src.push([5.0] * 10)
+    frame = p.tick()
+    assert frames == [frame] and order == ["before", "frame"]
+    assert p.routine is second and first is not second and frame.state.target == pytest.approx(5.0)
+    p.unsubscribe(on_frame, before_tick=before)
+    src.push([5.0] * 10)
+    p.tick()
+    assert len(frames) == 1 and order == ["before", "frame"]
+
+
+def test_live_score_gives_the_same_numbers_when_frames_wait_to_be_scored():
+    from pressure.session.live_score import LiveScore
+
+    routine = Routine("two holds", unit="N", steps=(
+        Step("hold", target=10.0, tolerance=1.0, duration=1.0, on_leave="record"),
+        Step("rest", duration=0.3),
+        Step("hold", target=10.0, tolerance=1.0, duration=1.0, on_leave="record")))
+    every, batched = LiveScore(), LiveScore()
+    p, src, _ = make(routine)
+    rng = np.random.default_rng(3)
+    kinds = []
+    for i in range(40):  # 0.07 s a frame: steps start and end inside frames that wait
+        src.push(list(10.0 + rng.normal(0.0, 0.4, 7)))
+        frame = p.tick()
+        assert every.on_frame(p, frame) in ("updated", "rebuilt")
+        kinds.append(batched.on_frame(p, frame, score=i % 3 == 2 or i == 39))
+    assert "waiting" in kinds and kinds[-1] == "updated"  # the last frame scored what waited
+    assert batched.numbers.holds_done == every.numbers.holds_done == 2
+    for name in ("time_in_band_pct", "cv_pct", "mae_pct", "session_time_in_band_pct", "hold_s"):
+        assert getattr(batched.numbers, name) == pytest.approx(getattr(every.numbers, name), rel=1e-9), name

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from pressure import transport
@@ -46,7 +44,7 @@ def window(qtbot, monkeypatch):
     def factory(url):
         opened.append(url)
         new = ScriptedSource(clock)
-        new.reader = SimpleNamespace(url=url)
+        new.url = url  # the port it reads, as a LiveSource says it
         return Pipeline(new, single_hold(10.0, "10%", 3.0), make_filter("none"), clock=clock), None
 
     w = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0, session_factory=factory)

@@ -68,7 +68,7 @@ class Reader:
         # With read_interval > 0 the thread, woken by a chunk's first bytes, waits until
         # read_interval after them (or as the consumer's pace says) and takes everything that
         # came meanwhile in the same read: at 1000 lines/s it wakes ~1/read_interval times a
-        # second instead of once a line (each wake-up costs the interpreter lock and ~100 us).
+        # second instead of once a line (each wake-up takes the interpreter lock from the window).
         # The samples' ``arrival`` is then the moment the chunk's first bytes were read, so a
         # latency measured from it includes the whole wait. 0 (the default): read line by line.
         self._loop = PortLoop(url, self, baudrate=baudrate, poll=self.poll, poll_rate=poll_rate,

@@ -1,14 +1,14 @@
 """The adapter between a session and a station: one call per tick, whatever runs the session.
 
 ``publish_frame(station, frame, unit)`` reads what the session engine's per-tick frame holds
-(``t``, ``value``, ``state`` -- the coach's state -- and ``events``) and publishes it; the live
-window and ``record`` call it after each tick, so moving the engine means re-wiring one call.
+(``t``, ``value``, ``state`` -- the coach's state -- and ``events``) and publishes it;
+:func:`attach` subscribes it to a pipeline (``Pipeline.subscribe``), so whatever ticks the
+session -- the live window or ``record`` -- publishes it.
 """
 
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 SCORE_EVERY_S = 1.0
 _EVENTS = ("step_start", "step_end", "routine_done", "threshold", "marker")
@@ -30,7 +30,7 @@ class _Tally:
 
 def publish_frame(station, frame, unit: str) -> None:
     """Publish one tick of a session (None station: nothing to do)."""
-    if station is None or frame is None or not math.isfinite(getattr(frame, "t", math.nan)):
+    if station is None or frame is None or not math.isfinite(frame.t):
         return
     tally = station.__dict__.setdefault("_tally", _Tally())
     state = frame.state
@@ -48,7 +48,7 @@ def publish_frame(station, frame, unit: str) -> None:
             if zone == "in":
                 tally.in_band_s += dt
     tally.last_t = frame.t
-    for e in getattr(frame, "events", ()):
+    for e in frame.events:
         if e.kind in _EVENTS:
             station.event(e.t, e.kind, str(e.data.get("label") or ""), str(e.step))
         if e.kind == "step_end":
@@ -70,38 +70,20 @@ def _scores(tally: _Tally) -> dict:
     return out
 
 
-def publish_block(station, block, state, unit: str, area_cm2=None) -> None:
-    """The same for a loop without a Frame (``record``): after a block of samples went through
-    the coach (``state``: its state, None without a routine)."""
-    if station is None or not len(block):
-        return
-    if state is not None:
-        value = state.value
-    else:
-        from ..samples import to_unit
-
-        value = float(to_unit(block.force_n[-1], unit, area_cm2))
-    publish_frame(station, SimpleNamespace(t=float(block.t[-1]), value=value, state=state,
-                                           events=state.events if state is not None else ()), unit)
-
-
 def attach(pipeline, station) -> None:
-    """Publish after each of ``pipeline``'s ticks (the live window), by wrapping its tick."""
+    """Publish each of ``pipeline``'s ticks and take the instructor's commands as ticks start
+    (a listener of the pipeline: whatever ticks it, the window or ``record``)."""
     if station is None:
         return
-    tick = pipeline.tick
 
-    def tick_and_publish():
-        while station.commands:  # the instructor's "start": here, in the window's own thread
+    def take_commands():
+        while station.commands:  # the instructor's "start": here, in the ticking thread
             routine = command_routine(station.commands.popleft(), pipeline.routine)
             if routine is not None:
                 pipeline.set_routine(routine)
                 station.__dict__.pop("_tally", None)
-        frame = tick()
-        publish_frame(station, frame, pipeline.unit)
-        return frame
 
-    pipeline.tick = tick_and_publish
+    pipeline.subscribe(lambda frame: publish_frame(station, frame, pipeline.unit), before_tick=take_commands)
 
 
 def command_routine(cmd: dict, current):

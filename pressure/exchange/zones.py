@@ -31,8 +31,8 @@ def recorded_zones(rec: Recording, smoothed_n: np.ndarray) -> tuple[list[str] | 
 def zones_from_events(t: np.ndarray, value: np.ndarray, routine, events) -> list[str]:
     """The zone the coach showed after each sample, rebuilt from its events in one pass.
 
-    Feeding the coach one sample at a time costs ~16 us a sample (a minute for an hour at
-    1 kHz); its events say when the step, the waiting and the ceiling alarm changed, and
+    Feeding the coach one sample at a time is a Python call per sample (far too slow for an
+    hour at 1 kHz); its events say when the step, the waiting and the ceiling alarm changed, and
     between them the zone is only a comparison with the step's band.
     """
     n = len(t)

@@ -54,7 +54,7 @@ def start_session(url: str | None, config: SessionConfig):
     from ..samples import from_unit
     from ..session.pipeline import Pipeline
     from ..session.recorder import Recorder
-    from ..session.source import LiveSource
+    from ..session.source import SIMULATOR_NAME, LiveSource
 
     routine = config.routine
     host = None
@@ -73,7 +73,7 @@ def start_session(url: str | None, config: SessionConfig):
         reader.read_interval = READ_INTERVAL_S
         reader.start()
         stops.insert(0, reader.stop)
-        name = "built-in simulator" if host is not None else url
+        name = SIMULATOR_NAME if host is not None else url
         source = LiveSource(reader, buffer, sensor=name, on_stop=stops[1:])
         filt = make_filter(config.filter_name, **config.filter_params)
         recorder, path = None, None

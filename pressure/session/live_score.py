@@ -25,27 +25,50 @@ class LiveScore:
         self._last_t = math.nan
         self._holds_before = 0  # holds finished before the point a rebuild started from
         self.numbers = None
+        self._forget_waiting()
 
-    def on_frame(self, p, frame) -> str:
+    def on_frame(self, p, frame, score: bool = True) -> str:
         """Take a tick's frame of pipeline ``p``: "rebuilt" (started again: the routine's mode may
-        have changed), "updated" (new numbers) or "" (nothing new)."""
+        have changed), "updated" (new numbers), "waiting" (``score`` False: the frame's samples
+        wait for the next frame scored) or "" (nothing new).
+
+        Samples that wait are scored with the next frame in one piece, with every coach event
+        since; the scorer cuts at the events' times, so the numbers are the same."""
         if p.coach is not self._coach or self.scorer is None or self.scorer.routine is not p.routine:
             self.rebuild(p)
             return "rebuilt"
         if frame.new and frame.state is not None:
-            t, _raw, smooth = p.history.window(-np.inf)
-            n = min(frame.new, len(t))
-            self._set(self.scorer.update(t[-n:], smooth[-n:], frame.state))
-            self._last_t = float(t[-1]) if len(t) else math.nan
-            return "updated"
+            self._waiting_n += frame.new
+            self._waiting_events.extend(frame.state.events)
+            self._waiting_state = frame.state
+            return self._score_waiting(p) if score else "waiting"
+        if self._waiting_n:  # a frame without samples: what waits is scored now
+            return self._score_waiting(p)
         if math.isfinite(p.last_t) and p.last_t != self._last_t and not frame.new:
             self.rebuild(p)  # the replay jumped
             return "rebuilt"
         return ""
 
+    def _score_waiting(self, p) -> str:
+        t, _raw, smooth = p.history.window(-np.inf)
+        n = min(self._waiting_n, len(t))
+        state = self._waiting_state
+        if len(self._waiting_events) != len(state.events):  # events of frames that waited too
+            state = SimpleNamespace(events=tuple(self._waiting_events), step_index=state.step_index)
+        self._set(self.scorer.update(t[len(t) - n:], smooth[len(t) - n:], state))
+        self._last_t = float(t[-1]) if len(t) else math.nan
+        self._forget_waiting()
+        return "updated"
+
+    def _forget_waiting(self) -> None:
+        self._waiting_n = 0
+        self._waiting_events: list = []
+        self._waiting_state = None
+
     def rebuild(self, p) -> None:
         """Start again from the current step's start."""
         self._coach = p.coach
+        self._forget_waiting()
         self.scorer = LiveScorer(p.routine)
         self._last_t = p.last_t
         state = p.state

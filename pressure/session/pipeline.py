@@ -12,6 +12,10 @@ on its own thread with its own cursor. The pipeline hands it the events the sess
 Scores come from :attr:`Pipeline.trace`, the whole session, never from the plot's history;
 every run of a routine (a routine set or restarted mid-session starts a new one, recorded as a
 ``routine`` event) is scored on its own (:mod:`pressure.session.scores`).
+
+The pipeline's parts, one module each: the tick itself (here), the runs of routines
+(:mod:`~pressure.session.runs`), what the keys mark (:mod:`~pressure.session.marks`) and what
+goes to the recorder (:mod:`~pressure.session.recording_link`).
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import PressureError
-from ..samples import FLAG_RECONNECT, FLAG_SATURATED, Block, to_unit
+from ..samples import FLAG_RECONNECT, FLAG_SATURATED, Block
 from .history import OverviewHistory, TraceHistory
+from .marks import Marker, Marks
+from .recording_link import RecordingLink
+from .runs import Run, Runs
 from .source import LiveSource, Source, SourceStats  # noqa: F401 - the names the pipeline's users import
 from .trace import SessionTrace
 
@@ -58,23 +64,7 @@ class Frame:
     smoothed: np.ndarray = field(default_factory=lambda: np.empty(0))  # their smoothed values, display unit
 
 
-@dataclass
-class Run:
-    """One run of a routine: from the moment it was set (or restarted) to the next run."""
-
-    start_t: float    # session time it started (-inf: before the first sample)
-    routine: object
-    coach: object
-
-
-@dataclass
-class Marker:
-    t: float
-    kind: str      # the recording's event kind ("marker" or "threshold")
-    text: str
-
-
-class Pipeline:
+class Pipeline(Runs, Marks, RecordingLink):
     """Drain a source each tick, smooth, convert and coach; keep the session and plot histories.
 
     ``recorder``: a :class:`~pressure.session.recorder.Recorder`, or a RecordingWriter that is
@@ -109,43 +99,24 @@ class Pipeline:
         self.state = None
         self.routine = None
         self.coach = None
+        self._before_tick: list = []  # callables() at the start of each tick
+        self._listeners: list = []  # callables(frame) with each tick's frame
         self.set_routine(routine)
 
-    # --- configuration -----------------------------------------------------------------------
-    @property
-    def unit(self) -> str:
-        return self.routine.unit
+    def subscribe(self, on_frame=None, *, before_tick=None) -> None:
+        """Call ``on_frame(frame)`` with every tick's frame (its samples and coach events) and
+        ``before_tick()`` as each tick starts, in the ticking thread: a listener may change the
+        routine there (a classroom station takes the instructor's start) and that tick coaches it."""
+        if on_frame is not None:
+            self._listeners.append(on_frame)
+        if before_tick is not None:
+            self._before_tick.append(before_tick)
 
-    @property
-    def area_cm2(self):
-        return self.routine.area_cm2
-
-    def set_routine(self, routine) -> None:
-        """Start a routine from its first step; the trace is rescaled if the unit changes."""
-        if self.routine is not None and self.history and (routine.unit, routine.area_cm2) != (self.unit, self.area_cm2):
-            factor = float(to_unit(1.0, routine.unit, routine.area_cm2)) / float(to_unit(1.0, self.unit, self.area_cm2))
-            self.history.scale(factor)
-            self.overview.scale(factor)
-            self.pacer.clear()
-        previous = self.routine
-        self.routine = routine
-        self.coach = self._coach_factory(routine)
-        self.state = None
-        self._units_per_newton = float(to_unit(1.0, routine.unit, routine.area_cm2))
-        started = not math.isnan(self.last_t)
-        self.runs.append(Run(self.last_t if started else -math.inf, routine, self.coach))
-        if started:  # a new run mid-session: the recording says where, and what ran before
-            self._record_event(self.last_t, "routine", routine.name,
-                               {"routine": routine.to_dict(), "run": len(self.runs) - 1,
-                                "previous": previous.to_dict() if previous is not None else None})
-            self._record_meta(routine=routine.to_dict(), unit=routine.unit, area_cm2=routine.area_cm2)
-
-    def session_values(self, t0: float = -math.inf, t1: float = math.inf, routine=None):
-        """(t, smoothed value in ``routine``'s unit, default the current one) of the whole
-        session between ``t0`` and ``t1``: what scores are made of."""
-        routine = routine or self.routine
-        t, v = self.trace.between(t0, t1)
-        return np.array(t), np.asarray(to_unit(v, routine.unit, routine.area_cm2), dtype=float)
+    def unsubscribe(self, on_frame=None, *, before_tick=None) -> None:
+        if on_frame is not None:
+            self._listeners.remove(on_frame)
+        if before_tick is not None:
+            self._before_tick.remove(before_tick)
 
     def set_filter(self, filt) -> None:
         """A new filter starts afresh from the next sample (the trace so far keeps its old smoothing)."""
@@ -154,6 +125,8 @@ class Pipeline:
 
     # --- the tick ----------------------------------------------------------------------------
     def tick(self) -> Frame:
+        for call in self._before_tick:
+            call()
         self._check_recorder()
         block = self.source.poll()
         frame = Frame()
@@ -170,6 +143,8 @@ class Pipeline:
             frame.age_s, frame.stale = 0.0, math.isnan(self.last_t)
         # Only a silent source can be disconnected: ask (a lock in the reader) only then.
         frame.connected = True if not frame.stale else bool(self.source.connected)
+        for listener in self._listeners:
+            listener(frame)
         return frame
 
     def _take(self, block: Block, frame: Frame) -> None:
@@ -208,119 +183,6 @@ class Pipeline:
         for event in state.events:
             self._record_coach_event(event)
 
-    # --- keys ---------------------------------------------------------------------------------
-    def add_marker(self, text: str) -> Marker | None:
-        """A marker at the newest sample's time (None before the first sample)."""
-        if math.isnan(self.last_t):
-            return None
-        marker = Marker(self.last_t, "marker", text)
-        self.markers.append(marker)
-        self._record_event(marker.t, "marker", text)
-        return marker
-
-    def note_tare(self, zero: float) -> Marker | None:
-        """A tare (zero) was applied at the newest sample: a marker on the trace and a ``tare``
-        event in the recording, so the step it makes in the readings is explained, not hidden."""
-        if math.isnan(self.last_t):
-            return None
-        marker = Marker(self.last_t, "tare", "tare (zero)")
-        self.markers.append(marker)
-        self._record_event(marker.t, "tare", "tare (zero)", {"zero": float(zero)})
-        return marker
-
-    def undo_marker(self) -> Marker | None:
-        """Ctrl+Z / Backspace: take back the last marker key press (None if there is none).
-        Recorded as a ``marker_undone`` event (pressure.markers), never erased from the log."""
-        from ..markers import UNDONE
-
-        for i in range(len(self.markers) - 1, -1, -1):
-            marker = self.markers[i]
-            if marker.kind == "marker":
-                del self.markers[i]
-                t = self.last_t if not math.isnan(self.last_t) else marker.t
-                self._record_event(t, UNDONE, marker.text, {"t": marker.t, "text": marker.text})
-                return marker
-        return None
-
-    def advance(self) -> None:
-        """Space / the foot pedal: start the step that waits for the key, or skip the current one.
-
-        The coach's step events arrive with the next tick's frame (and are recorded then)."""
-        self.coach.advance(self.last_t if not math.isnan(self.last_t) else 0.0)
-
-    def threshold_running(self) -> bool:
-        state = self.state
-        return (state is not None and state.step is not None and state.step.kind == "threshold"
-                and not state.waiting_for_key and not state.finished)
-
-    def mark_threshold(self) -> bool:
-        """P: the patient reports pain. False (nothing done) unless a threshold trial is running;
-        the coach's ``threshold`` event (with the value) arrives with the next frame."""
-        if math.isnan(self.last_t) or not self.threshold_running():
-            return False
-        self.coach.mark_threshold(self.last_t)
-        return True
-
-    def raw_mean(self, seconds: float = 0.5) -> float:
-        """Mean raw reading (sensor units, e.g. ADC counts) of the last ``seconds``: what a tare
-        or a known-weight calibration needs."""
-        recent = self.counts.recent(seconds, "raw")
-        recent = recent[np.isfinite(recent)]
-        if recent.size == 0:
-            raise PressureError("no recent samples to measure: is the sensor connected?")
-        return float(recent.mean())
-
-    # --- recording -------------------------------------------------------------------------------
-    def _check_recorder(self) -> None:
-        """A recorder that failed (disk full, file removed) stops; the display carries on."""
-        if self.recorder is not None and self.recorder.error:
-            self.recorder_error = self.recorder.error
-            self._failed_recorder, self.recorder = self.recorder, None
-
-    def _record(self, action) -> None:
-        try:
-            action()
-        except PressureError as exc:
-            self.recorder_error = str(exc)
-            log.error("recording stopped: %s", exc)
-            self._failed_recorder, self.recorder = self.recorder, None
-
-    def _record_event(self, t, kind, text="", data=None) -> None:
-        if self.recorder is not None:
-            self._record(lambda: self.recorder.add_event(t, kind, text, data))
-
-    def _record_meta(self, **changes) -> None:
-        if self.recorder is not None:
-            self._record(lambda: self.recorder.update_meta(**changes))
-
-    def _record_coach_event(self, event) -> None:
-        """Step changes, thresholds and the routine's end go into the recording as events; the
-        band/countdown/ceiling events are for sound only (the samples already show them)."""
-        kind = event.kind
-        if kind in ("step_start", "step_end", "routine_done", "threshold") and self.record_steps:
-            data = dict(event.data)
-            data["step"] = event.step
-            text = str(data.get("label") or data.get("kind") or "")
-            if kind == "threshold":
-                self.markers.append(Marker(event.t, "threshold", f"PPT {data.get('value', math.nan):.1f} {self.unit}"))
-                text = self.markers[-1].text
-            self._record_event(event.t, kind, text, data)
-
-    def follow_source(self) -> None:
-        """Notice a failed recorder (called a few times a second; the recorder itself follows
-        the sensor's identity and calibration on its own thread)."""
-        self._check_recorder()
-
-    def close(self) -> None:
-        """Close the recording (all samples and events committed); the source is stopped by its owner."""
-        recorder, self.recorder = self.recorder or self._failed_recorder, None
-        self._failed_recorder = None
-        if recorder is not None:
-            try:
-                recorder.close()
-            except PressureError as exc:
-                self.recorder_error = str(exc)
-                log.error("closing the recording failed: %s", exc)
 
 
 def _default_coach(routine):

@@ -70,7 +70,7 @@ class ReplayPipeline(Pipeline):
     def set_routine(self, routine) -> None:
         """Re-analysis with another routine (target, tolerance): recompute what is shown."""
         super().set_routine(routine)  # rescales the overview if the unit changed
-        if getattr(self, "analysis", None) is None:  # still in __init__
+        if self.analysis is None:  # still in __init__ (the analysis comes after the first routine)
             return
         self._new_analysis()
         self.seek(self.source.position)

@@ -1,8 +1,8 @@
 """The built-in simulated sensor in a child process, as a real sensor would be: outside.
 
 Why not a thread in the window's process: the simulator is Python, and every Python thread
-shares one interpreter lock with the window's drawing. Measured at 1000 S/s, the simulator
-thread took about a third of a core that the window then waited for (frames late, samples
+shares one interpreter lock with the window's drawing. At 1000 S/s a simulator thread holds
+that lock for a large share of the time, and the window waits for it (frames late, samples
 shown late). In its own process it costs the window nothing, and the window reaches it the way
 it reaches any sensor: through a pseudo-terminal (or TCP) URL.
 

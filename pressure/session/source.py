@@ -8,6 +8,8 @@ pipeline never probe for methods:
 * ``can_seek``    a replay: seek, step, jump to markers;
 * ``can_tare``    the Tare key and the calibration dialog work (:meth:`tare`, :meth:`set_calibration`);
 * ``recording``   the file a replay plays (None for a live or scripted source);
+* ``sensor``      the name the window shows (:data:`SIMULATOR_NAME` for the built-in simulator);
+* ``url``         the port a live source reads (None: nothing to reopen);
 * :meth:`tap`     a second, independent cursor over the same samples (the recorder's), or None.
 
 Three sources exist: :class:`LiveSource` (a running Reader's ring buffer, here),
@@ -26,6 +28,8 @@ from ..errors import PressureError
 from ..samples import Block
 
 log = logging.getLogger(__name__)
+
+SIMULATOR_NAME = "built-in simulator"  # Source.sensor of the built-in simulator (session/live.py)
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Source:
     can_seek = False
     recording = None  # the Recording a replay plays
     sensor = ""
+    url = None  # the port a live sensor is read from
     connected = True  # a source that can lose its sensor overrides this
 
     def poll(self) -> Block:
@@ -74,10 +79,15 @@ class Source:
         """The sensor's identity and calibration for the recording (None until it is known)."""
         return None
 
+    def sensor_id(self) -> str:
+        """The id a calibration of this sensor is stored under (the name when it has none)."""
+        return self.sensor
+
     def pace(self, next_poll_in) -> None:
         """``next_poll_in()``: seconds until the next poll (negative: none planned); live only."""
 
-    def tare(self, raw_mean: float) -> None:
+    def tare(self, raw_mean: float):
+        """Zero at ``raw_mean`` for this session; returns the tared calibration (None: none kept)."""
         raise PressureError("this source cannot be tared")
 
     def set_calibration(self, cal) -> None:
@@ -169,6 +179,13 @@ class LiveSource(Source):
     @property
     def connected(self) -> bool:
         return bool(self.reader.stats().connected)
+
+    @property
+    def url(self) -> str | None:
+        return self.reader.url
+
+    def sensor_id(self) -> str:
+        return str(self.reader.stats().sensor_id or self.sensor)
 
     def send(self, command: str) -> None:
         self.reader.send(command)

@@ -9,12 +9,11 @@ the window reads the built-in simulator: after File > Sensor picks a real one, n
 from __future__ import annotations
 
 from ..demo_practitioner import ADVANCE, THRESHOLD, DemoPractitioner
-
-SIMULATOR_NAME = "built-in simulator"  # LiveSource.sensor of the built-in simulator (ui/app.py)
+from ..session.source import SIMULATOR_NAME
 
 
 def is_demo(source) -> bool:
-    return getattr(source, "sensor", "") == SIMULATOR_NAME
+    return source.sensor == SIMULATOR_NAME
 
 
 class DemoKeys:

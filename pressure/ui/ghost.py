@@ -54,8 +54,7 @@ class Ghost:
 
     def set_reference(self, reference) -> None:
         self.reference = reference
-        name = getattr(reference, "name", "") or getattr(reference, "routine", "")
-        self.label.setText(f"reference: {name}" if reference is not None else "")
+        self.label.setText(f"reference: {reference.name or reference.routine}" if reference is not None else "")
         self._starts = ()
         self._draw(())
 

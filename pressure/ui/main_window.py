@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.trace.window_seconds = float(window_seconds)
         self.status.set_recording(recording_path)
         self._recording_path = recording_path
+        self._recorder_note = ""  # the recorder's last one-line state shown (e.g. a full disk)
         self.status.set_sound(audio.available, audio.muted, audio.reason)
         if not audio.available:
             self.status.showMessage(f"Sound is off: {audio.reason}", 15000)
@@ -304,8 +305,8 @@ class MainWindow(QMainWindow):
                 self.status.set_recording(None, stopped=p.recorder_error)
                 self.status.showMessage(f"Recording stopped: {p.recorder_error}")
             # A full disk does not stop the recorder (it waits, samples in memory): say so once.
-            note = getattr(getattr(p, "recorder", None), "status", "") or ""
-            if note != getattr(self, "_recorder_note", ""):
+            note = p.recorder.status if p.recorder is not None else ""
+            if note != self._recorder_note:
                 self._recorder_note = note
                 self.status.record_label.setToolTip(note)
                 if note:
@@ -424,7 +425,7 @@ class MainWindow(QMainWindow):
         except PressureError as exc:
             self.status.showMessage(f"tare failed: {exc}", 5000)
             return
-        self.pipeline.note_tare(getattr(cal, "zero", math.nan))
+        self.pipeline.note_tare(cal.zero if cal is not None else math.nan)
         self.status.showMessage("tared for this session: the sensor reads zero now "
                                 "(the stored calibration is unchanged)", 4000)
 
@@ -432,11 +433,11 @@ class MainWindow(QMainWindow):
         """The value that makes a tare need confirming (None: at rest, a tare is harmless): more
         than TARE_FREE_SHARE of the display range, or any value while a hold runs."""
         frame, unit = self._frame, self.pipeline.unit
-        value = getattr(frame, "value", math.nan)
+        value = frame.value if frame is not None else math.nan  # None: no frame drawn yet
         if not math.isfinite(value):
             return None, unit
         lo, hi = y_range_for(self.pipeline.routine, self.y_max)
-        state = getattr(frame, "state", None)
+        state = frame.state
         holding = (state is not None and state.step is not None and state.step.kind == "hold"
                    and not state.waiting_for_key and not state.finished)
         if holding or abs(value) > TARE_FREE_SHARE * (hi - lo):

@@ -20,10 +20,12 @@ def current_sensor(window) -> str:
     """The URL of the sensor the window reads now, or SIMULATOR for the built-in one."""
     from .dialogs import SIMULATOR
 
+    from ..session.source import SIMULATOR_NAME
+
     source = window.pipeline.source
-    if getattr(source, "sensor", "") == "built-in simulator":
+    if source.sensor == SIMULATOR_NAME:
         return SIMULATOR
-    return str(getattr(getattr(source, "reader", None), "url", "") or SIMULATOR)
+    return str(source.url or SIMULATOR)
 
 
 def choose_sensor(window) -> None:
@@ -59,8 +61,7 @@ def calibrate(window) -> None:
     from .dialogs import CalibrationDialog
 
     source = window.pipeline.source
-    reader = getattr(source, "reader", None)
-    if reader is None:
+    if not source.can_tare:
         QMessageBox.information(window, "Calibration", "Calibration needs a live sensor.")
         return
     try:
@@ -68,8 +69,7 @@ def calibrate(window) -> None:
     except PressureError:  # not calibrated yet: start from an identity scale for this sensor
         from ..calibration import Calibration
 
-        sensor_id = getattr(source.reader.stats(), "sensor_id", None) or source.sensor
-        calibration = Calibration(sensor_id=str(sensor_id))
+        calibration = Calibration(sensor_id=source.sensor_id())
     dialog = CalibrationDialog(window, calibration, window.pipeline.raw_mean, window.pipeline.unit,
                                window.pipeline.area_cm2)
     if not dialog.exec():

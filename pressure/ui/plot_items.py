@@ -29,7 +29,7 @@ PIXEL_OFFSETS = {
 
 def _add(parent, item) -> None:
     """Put ``item`` on a pyqtgraph plot (data coordinates) or under another graphics item."""
-    if hasattr(parent, "addItem"):
+    if isinstance(parent, pg.PlotItem):
         parent.addItem(item, ignoreBounds=True)
     else:
         item.setParentItem(parent)

@@ -165,8 +165,7 @@ class ReplayWindow(MainWindow):
     def replace_pipeline(self, pipeline, recording_path=None) -> None:
         self._stop_analysis()
         super().replace_pipeline(pipeline, None)
-        if hasattr(self, "controls"):
-            self._new_pipeline()
+        self._new_pipeline()
 
     @property
     def title_kind(self) -> str:

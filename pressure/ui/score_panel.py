@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
@@ -63,8 +64,8 @@ def _level(value: float, unit: str) -> str:
 
 def panel_mode(routine, state) -> str | None:
     """'ppt' in a threshold step, 'hold' in a hold step, else None (keep what is shown)."""
-    step = getattr(state, "step", None)
-    kind = getattr(step, "kind", None)
+    step = state.step if state is not None else None
+    kind = step.kind if step is not None else None
     if kind == "threshold":
         return "ppt"
     if kind == "hold":
@@ -74,7 +75,7 @@ def panel_mode(routine, state) -> str | None:
 
 def routine_mode(routine) -> str:
     """The view a routine starts with: its first hold or threshold step decides."""
-    for step in getattr(routine, "steps", ()):
+    for step in routine.steps:
         if step.kind in ("hold", "threshold"):
             return "ppt" if step.kind == "threshold" else "hold"
     return "hold"
@@ -88,9 +89,9 @@ def ppt_texts(routine, state) -> dict:
     unit = routine.unit
     steps = routine.steps
     total = sum(1 for s in steps if s.kind == "threshold")
-    values = tuple(getattr(state, "thresholds", ()) or ())
-    index = getattr(state, "step_index", 0) if state is not None else 0
-    if state is not None and getattr(state, "finished", False):
+    values = tuple(state.thresholds) if state is not None else ()
+    index = state.step_index if state is not None else 0
+    if state is not None and state.finished:
         trial = total
     else:
         trial = sum(1 for s in steps[:index + 1] if s.kind == "threshold")
@@ -180,12 +181,12 @@ class ScorePanel(QWidget):
             if key == "hold_timer":
                 self._show_timer(state)
                 continue
-            value = getattr(numbers, key, None)
+            value = getattr(numbers, key)  # the column's LiveNumbers field, by its key
             self._set(self.values[key], _fmt(value, unit))
 
     def _show_timer(self, state) -> None:
-        step = getattr(state, "step", None)
-        if getattr(step, "kind", None) != "hold":
+        step = state.step if state is not None else None
+        if step is None or step.kind != "hold":
             return  # the last hold's timer stays (or the dash before the first hold)
         text = f"{state.hold_elapsed:.1f} of {step.duration:g} s"
         self._set(self.values["hold_timer"], text)
@@ -201,12 +202,20 @@ class ScorePanel(QWidget):
 
 class ScoreTracker:
     """Shows the session's live score (:class:`~pressure.session.live_score.LiveScore`) on a
-    ScorePanel, one frame at a time."""
+    ScorePanel: the samples are scored and the numbers shown at most every ``interval_s`` (of
+    session time or of wall time, whichever passes first; the samples between wait and are
+    scored together), at once when the scorer starts again or the view changes (hold <-> PPT).
+    Numbers that change 60 times a second cannot be read, and each change relayouts and
+    repaints the strip."""
+
+    interval_s = 0.1
 
     def __init__(self, window, panel: ScorePanel):
         self.window = window
         self.panel = panel
         self.live = LiveScore()
+        self._shown_t = -math.inf  # session time and wall time the panel last changed
+        self._shown_wall = -math.inf
 
     @property
     def numbers(self):
@@ -214,10 +223,16 @@ class ScoreTracker:
 
     def on_frame(self, frame) -> None:
         p = self.window.pipeline
-        change = self.live.on_frame(p, frame)
+        wall = time.monotonic()
+        t = frame.t if math.isfinite(frame.t) else -math.inf
+        due = t - self._shown_t >= self.interval_s - 1e-9 or wall - self._shown_wall >= self.interval_s
+        # a step that changes the view (hold <-> PPT) is shown at once
+        urgent = panel_mode(p.routine, frame.state) not in (None, self.panel.mode)
+        change = self.live.on_frame(p, frame, score=due or urgent)
         if change == "rebuilt":
             self.panel.set_mode(routine_mode(p.routine))
-        if change:
+        if change in ("updated", "rebuilt"):
+            self._shown_t, self._shown_wall = t, wall
             self.panel.show_numbers(self.live.numbers, frame.state if change == "updated" else p.state, p.routine)
 
     def rebuild(self) -> None:

@@ -80,7 +80,7 @@ class Settings:
             raise KeyError(key)
         default = DEFAULTS[key]
         if isinstance(default, bytes):
-            text = encode_bytes(value.data() if hasattr(value, "data") else value)
+            text = encode_bytes(bytes(value))  # bytes, or a QByteArray (saveGeometry)
         elif isinstance(default, bool):
             text = "true" if value else "false"
         elif isinstance(default, float):

@@ -78,7 +78,9 @@ class StatusBar(QStatusBar):
             text += f" · dropped {stats.lost}"
         self.health_label.setText(text)
         bad = stats.bad_lines or stats.gaps or stats.reconnects or stats.lost or not stats.connected
-        self.health_label.setStyleSheet(f"color: {WARN};" if bad else "")
+        style = f"color: {WARN};" if bad else ""
+        if self.health_label.styleSheet() != style:  # a style set again re-polishes and relayouts
+            self.health_label.setStyleSheet(style)
 
     def set_recording(self, path: str | None, stopped: str = "") -> None:
         """Recording to ``path``, or not; ``stopped``: why a recording stopped on its own (a warning)."""

@@ -17,6 +17,7 @@ ever looks like it, whatever one's colour vision.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 # Zone names used by the window (mapped from the coach's zones in ``zone_key``).
 BELOW, IN_BAND, ABOVE, CEILING, IDLE, STALE = "below", "in", "above", "ceiling", "idle", "stale"
@@ -72,7 +73,7 @@ RAW_WIDTH = 1
 
 def zone_key(zone: object) -> str:
     """Map a coach zone (enum or string, any spelling) onto the window's zone names."""
-    name = str(getattr(zone, "value", zone) or "").lower()
+    name = str((zone.value if isinstance(zone, Enum) else zone) or "").lower()
     name = name.rsplit(".", 1)[-1]
     if name in ("ceiling", "over_ceiling", "over", "alarm", "danger"):
         return CEILING

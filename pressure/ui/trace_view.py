@@ -40,8 +40,8 @@ class TraceView(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground(theme.PLOT_BACKGROUND)
         # One rectangle around everything that changed, not the exact region: when the time axis
-        # moves its labels, the region is the plot plus the axis strip, and painting through a
-        # two-rectangle clip took the raster engine ~3 ms a frame; one rectangle ~0.5 ms.
+        # moves its labels, the region is the plot plus the axis strip, and the raster engine
+        # paints through a two-rectangle clip several times slower than through one rectangle.
         self.setViewportUpdateMode(self.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.paint_hooks: list = []  # callables(t_end) run after each paint (the GUI benchmark)
         self.frames = 0
@@ -90,7 +90,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.gaps = None  # times of the samples after missing data in the shown window (or None)
 
         # The overview's range grows with the session (redrawn 5 times a second): pyqtgraph's
-        # general tick layout took ~3.5 ms each time, a frame that came late every 0.2 s.
+        # general tick layout is slow enough to make each of those frames late.
         self.overview_axis = TimeAxis()
         self.overview = self.addPlot(row=1, col=0, axisItems={"bottom": self.overview_axis})
         o = self.overview
@@ -134,7 +134,7 @@ class TraceView(pg.GraphicsLayoutWidget):
     def window_seconds(self, seconds: float) -> None:
         self._window_seconds = float(seconds)
         # Fixed major ticks only (about six labels per window): the time axis is redrawn as the
-        # trace scrolls, and pyqtgraph's automatic minor levels cost ~40 % of a frame.
+        # trace scrolls, and pyqtgraph's automatic minor levels are a large share of a frame.
         self.time_axis.set_spacing(nice_spacing(seconds))
         # The plot shows [-N, 0]; the scroll item puts session time ``right`` at 0.
         self.plot.setXRange(-self._window_seconds, 0.0, padding=0)
