@@ -27,6 +27,7 @@ from . import theme
 from .readout import Readout, cue_text, decimals_for
 from . import menu_actions
 from .audio import play_frame_cues
+from .pedal_keys import install_pedal_keys
 from .routine_panel import RoutinePanel
 from .status import StatusBar
 from .trace_view import TraceView
@@ -51,8 +52,11 @@ MARKER_KEYS = {
 
 # (key, what it does): shown in Help > Keys and in the README.
 KEY_HELP = (
-    ("Space", "next step / start a step that waits for the key (foot pedal)"),
+    ("Space", "start a step that waits for the key (foot pedal); skip a running step: "
+              "press Space twice quickly or hold it 1 s"),
     ("T", "tare: zero the sensor (nothing pressing on it)"),
+    ("Shift+T, Shift+M, Shift+P", "the same as T, M, P (some pedals send Shift); the pedal's keys "
+                                  "work with a dialog open, except in a text field"),
     *((k, f"marker: {v}") for k, v in MARKER_KEYS.items()),
     ("Ctrl+Z / Backspace", "undo the last marker"),
     ("P", "mark the pressure-pain threshold (during a PPT trial)"),
@@ -105,6 +109,9 @@ class MainWindow(QMainWindow):
         self.audio = audio
         self._build_widgets()
         self._build_actions()
+        # the pedal's keys (M, T, P, Space; also with Shift) with a dialog open too; Space's
+        # double/long press to skip a running step. A replay's Space is play/pause instead.
+        self.pedal = None if pipeline.source.can_seek else install_pedal_keys(self)
         self.trace.window_seconds = float(window_seconds)
         self.status.set_recording(recording_path)
         self._recording_path = recording_path
