@@ -41,7 +41,7 @@ class PedalKeys(QObject):
         name = PEDAL_KEYS.get(event.key())
         if name is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier not in _PLAIN:
             return False
-        if isinstance(obj, TEXT_FIELDS) or isinstance(QApplication.focusWidget(), TEXT_FIELDS):
+        if _typing_into(obj) or _typing_into(QApplication.focusWidget()):
             return False  # typed into the field
         if not self._owns(obj):
             return False
@@ -70,6 +70,11 @@ class PedalKeys(QObject):
             parent = top.parentWidget()
             top = parent.window() if parent is not None else None
         return False
+
+
+def _typing_into(widget) -> bool:
+    """True for a text field that takes typing; a read-only text (F9's summary) is no field."""
+    return isinstance(widget, TEXT_FIELDS) and not widget.isReadOnly()
 
 
 def install_pedal_keys(window) -> PedalKeys:
