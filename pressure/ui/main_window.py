@@ -28,6 +28,7 @@ from .readout import Readout, cue_text, decimals_for
 from . import menu_actions
 from .audio import play_frame_cues
 from .pedal_keys import install_pedal_keys
+from .threshold_key import ThresholdKey
 from .routine_panel import RoutinePanel
 from .status import StatusBar
 from .trace_view import TraceView
@@ -59,7 +60,7 @@ KEY_HELP = (
                                   "work with a dialog open, except in a text field"),
     *((k, f"marker: {v}") for k, v in MARKER_KEYS.items()),
     ("Ctrl+Z / Backspace", "undo the last marker"),
-    ("P", "mark the pressure-pain threshold (during a PPT trial)"),
+    ("P", "mark the pressure-pain threshold (during a PPT trial; a very low one asks for a second P)"),
     ("S", "mute / unmute sound"),
     ("F11", "fullscreen on / off"),
     ("Esc", "leave fullscreen"),
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         # the pedal's keys (M, T, P, Space; also with Shift) with a dialog open too; Space's
         # double/long press to skip a running step. A replay's Space is play/pause instead.
         self.pedal = None if pipeline.source.can_seek else install_pedal_keys(self)
+        self.threshold_key = ThresholdKey(self)
         self.trace.window_seconds = float(window_seconds)
         self.status.set_recording(recording_path)
         self._recording_path = recording_path
@@ -407,8 +409,7 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"marker at {marker.t:.1f} s undone: {marker.text}", 3000)
 
     def mark_threshold(self) -> None:
-        if not self.pipeline.mark_threshold():
-            self.status.showMessage("P marks a threshold only during a PPT trial", 4000)
+        self.threshold_key.press()  # a low or negative threshold asks first / is refused
 
     def tare(self) -> None:
         """T: zero the sensor for this session. Under load or during a hold a single press (a
