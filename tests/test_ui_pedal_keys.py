@@ -115,8 +115,9 @@ def test_settings_open_shift_t_tares_and_text_fields_type(make, qtbot):
     def act(dialog):
         QTest.keyClick(dialog, Qt.Key.Key_T, SHIFT)
         assert source.tares
-        field = dialog.findChild(QLineEdit)
-        assert field is not None
+        dialog.routine.setCurrentIndex(dialog.routine.findData(""))  # a single hold: its fields open
+        field = dialog.tolerance
+        assert isinstance(field, QLineEdit) and field.isEnabled()
         field.setFocus()
         field.clear()
         QTest.keyClick(field, Qt.Key.Key_M)
