@@ -90,6 +90,9 @@ def test_one_tap_during_a_hold_only_hints_and_a_double_press_skips(live, qtbot, 
     from pressure.session.scores import session_scores
 
     live_scores = session_scores(window.pipeline)
+    from pressure.ui.summary import summary_html
+
+    assert "hold (skipped)" in summary_html(live_scores)  # the live summary says so
     window.close()
 
     rec = open_recording(path)
@@ -125,6 +128,8 @@ def test_one_tap_during_a_hold_only_hints_and_a_double_press_skips(live, qtbot, 
     assert [h["skipped"] for h in holds] == [True, False]
     assert [h["completed"] for h in holds] == [False, True]
     assert data["holds_completed"] == 1
+    assert main(["report", str(path)]) == 0
+    assert "skipped, " in capsys.readouterr().out  # the text report too
 
 
 def test_a_long_press_skips_the_running_hold(live, qtbot):
