@@ -16,7 +16,8 @@ import time
 
 from PySide6.QtCore import QTimer
 
-DOUBLE_PRESS_S = 0.6   # a second press within this time skips the running step
+DOUBLE_PRESS_S = 0.6   # a second press within this time skips the running step ...
+BOUNCE_S = 0.08        # ... but not one this soon: that is a switch bouncing, not a person
 LONG_PRESS_S = 1.0     # ... and so does holding the key this long
 HINT_MS = 4000
 
@@ -56,6 +57,8 @@ class SpaceKey:
             window.advance()
             return
         now = self.clock()
+        if now - self._last_tap < BOUNCE_S:
+            return  # the same press, bounced
         if now - self._last_tap <= DOUBLE_PRESS_S:
             self._skip()
             return
