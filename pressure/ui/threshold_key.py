@@ -25,10 +25,7 @@ class ThresholdKey:
         self._asked_at = -math.inf
 
     def minimum(self) -> float:
-        from .main_window import y_range_for
-
-        w = self.window
-        lo, hi = y_range_for(w.pipeline.routine, w.y_max)
+        lo, hi = self.window.trace.y_range  # the display range the window shows now
         return THRESHOLD_MIN_SHARE * (hi - lo)
 
     def press(self) -> bool:
