@@ -147,3 +147,23 @@ def test_cancel_changes_nothing(make):
     routine = window.pipeline.routine
     in_settings(window, lambda dialog: dialog.no_ceiling.setChecked(True), ok=False)
     assert window.pipeline.routine is routine
+
+
+def test_the_list_shows_each_routine_and_a_single_hold_keeps_what_was_typed(make):
+    window = make(single_hold(10.0, "10%", 30.0, ceiling=20.0))
+
+    def browse(dialog):
+        dialog.hold.setValue(42.0)
+        dialog.routine.setCurrentIndex(dialog.routine.findData("ischemic"))
+        assert not dialog.hold.isEnabled() and dialog.hold.value() == 60.0
+        assert dialog.ceiling.value() == 60.0 and "Ischemic" in dialog.about.text()
+        dialog.routine.setCurrentIndex(dialog.routine.findData("ppt"))
+        ppt = dialog.selected_routine()
+        assert dialog.no_ceiling.isChecked() == (ppt.ceiling is None)
+        dialog.routine.setCurrentIndex(dialog.routine.findData(""))
+        assert dialog.hold.isEnabled() and dialog.hold.value() == 42.0
+        assert dialog.ceiling.value() == 20.0 and not dialog.no_ceiling.isChecked()
+
+    in_settings(window, browse)
+    hold = window.pipeline.routine.steps[1]
+    assert hold.duration == 42.0 and window.pipeline.routine.ceiling == 20.0

@@ -1,12 +1,10 @@
-"""File > Settings: the dialog shows what runs now, and OK without changes changes nothing.
+"""File > Settings: it opens on what runs now, and OK without changes changes nothing.
 
-Issue 12: during the ischemic routine the dialog showed "single hold", 30 s and ceiling "none"
-(the saved settings, not the session), and OK replaced the routine with a single hold without
-a ceiling. Now the routine list starts at the routine that runs (a built-in, the single hold's
-fields, or "running now: <name>" for one from a file or the command line), the hold fields
-show its first hold and the ceiling field its ceiling. OK applies a routine only when the
-routine, a single hold's field or the ceiling was changed; removing a ceiling takes ticking
-"no ceiling" (an empty or zero field is refused, never read as "none").
+The routine list starts at the routine that runs (a built-in, the single hold's fields, or
+"running now: <name>" for one from a file or the command line); the hold fields show its first
+hold, the ceiling field its ceiling (not the saved settings, which may describe another
+routine). A routine is applied only when it, a single hold's field or the ceiling changed. A
+ceiling is removed only by ticking "no ceiling": an empty field is refused, never "none".
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QVBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
 )
 
 from ..errors import PressureError
@@ -78,6 +76,7 @@ class SettingsDialog(QDialog):
         self._show_routine_fields()
         shown = current if current is not None else self.selected_routine()
         self._set_ceiling(shown.ceiling if shown is not None else (ceiling or None))
+        self._single_ceiling = self.ceiling_value() if selected == SINGLE else (ceiling or None)
         self.ceiling.valueChanged.connect(self._ceiling_typed)
         self.routine.currentIndexChanged.connect(self._routine_picked)
         self.window_seconds = QDoubleSpinBox()
@@ -171,10 +170,12 @@ class SettingsDialog(QDialog):
                            + " (the routine's own; edit it as a routine file)")
 
     def _routine_picked(self) -> None:
+        if self.target.isEnabled():  # leaving the single hold: keep what was typed for a return
+            self._single = (self.target.value(), self.tolerance.text(), self.hold.value())
+            self._single_ceiling = self.ceiling_value()
         routine = self.selected_routine()
         self._show_routine_fields()
-        if routine is not None:
-            self._set_ceiling(routine.ceiling)
+        self._set_ceiling(self._single_ceiling if routine is None else routine.ceiling)
 
     def _set_ceiling(self, ceiling) -> None:
         self.ceiling.blockSignals(True)
