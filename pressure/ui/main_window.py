@@ -4,7 +4,8 @@ One QTimer in the GUI thread (Qt.PreciseTimer, ~60 Hz) calls :meth:`Pipeline.tic
 the frame: no Qt signal per sample, no new plot items per frame. Everything a key does is a
 QAction on the window itself (not on a focused widget), because a foot pedal types keys and
 the practitioner never clicks into the window first; the buttons take no keyboard focus so
-Space never "clicks" a button by accident.
+Space never "clicks" a button by accident. The pedal's own keys (Space, T, M, P) also come
+through ``pedal_keys``, an application-wide filter, so they act with a dialog open too.
 
 The window only *shows* the coach's decisions (zone, cue, hold timer, step changes); the
 rules live in ``pressure.coach``. What it owns: drawing, sound, keys, dialogs, settings.
