@@ -18,6 +18,9 @@ Rules (see docs/routines.md for the full list):
   tones chatter. The zone itself always uses the exact band.
 * The ceiling alarm fires when the value goes above the ceiling and clears once it is back
   below the ceiling by ``CEILING_HYSTERESIS`` of it: one ``ceiling`` event per excursion.
+* :meth:`Coach.advance` on a running step skips it: a ``step_skipped`` event (the step's kind,
+  and for a hold the time it held), then its ``step_end`` marked ``skipped``. A skipped step is
+  never a step done (the window asks for a deliberate act before it skips a running step).
 * Key presses (:meth:`Coach.advance`, :meth:`Coach.mark_threshold`) at a time after the last
   sample seen are queued and take effect when the samples reach that time; their events are
   delivered in the ``events`` of the next :meth:`Coach.update`.
@@ -40,7 +43,7 @@ log = logging.getLogger(__name__)
 ZONES = ("none", "below", "in", "above", "over")
 CUES = ("press", "hold", "ease", "release", "rest", "stop", "done")
 EVENT_KINDS = ("step_start", "step_end", "enter_band", "leave_band", "countdown", "ceiling",
-               "ceiling_clear", "threshold", "routine_done", "key_wait")
+               "ceiling_clear", "threshold", "routine_done", "key_wait", "step_skipped")
 
 GAP_S = 0.25  # a longer interval between samples is missing data: it never counts as held
 BAND_HYSTERESIS = 0.01  # fraction of the target beyond the band edge before leave_band fires
@@ -232,6 +235,11 @@ class Coach:
             if self._waiting:
                 self._begin(self._index, t_step, self._last_v, by_key=True)
             else:
+                step = self._steps[self._index]
+                data = {"kind": step.kind, "label": step.label}
+                if step.kind == "hold":
+                    data.update(hold_elapsed=self._hold_elapsed, duration=step.duration)
+                self._emit(t_step, "step_skipped", data)
                 self._end(t_step, self._last_v, skipped=True)
             return
         step = self._steps[self._index]

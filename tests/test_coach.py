@@ -281,8 +281,9 @@ def test_advance_skips_the_current_step_and_events_come_with_the_next_update():
     coach.advance(2.0)
     assert coach.state.step.kind == "rest" and coach.state.events == ()
     state = coach.update([], [])
-    assert [e.kind for e in state.events] == ["step_end", "step_start"]
-    assert state.events[0].data["skipped"] is True
+    assert [e.kind for e in state.events] == ["step_skipped", "step_end", "step_start"]
+    assert state.events[0].data["hold_elapsed"] == pytest.approx(2.0, abs=0.02)
+    assert state.events[1].data["skipped"] is True
     assert coach.update([], []).events == ()
 
 

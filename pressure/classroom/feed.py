@@ -51,7 +51,7 @@ def publish_frame(station, frame, unit: str) -> None:
     for e in frame.events:
         if e.kind in _EVENTS:
             station.event(e.t, e.kind, str(e.data.get("label") or ""), str(e.step))
-        if e.kind == "step_end":
+        if e.kind == "step_end" and not e.data.get("skipped"):  # a skipped step is not done
             tally.steps_done += 1
         if e.kind == "routine_done":
             station.score(_scores(tally), final=True)

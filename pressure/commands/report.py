@@ -47,7 +47,8 @@ def _unfinished(step: dict) -> str:
     if step.get("completed"):
         return ""
     frac = step.get("completed_fraction")
-    return " (unfinished)" if frac is None else f" (unfinished, {frac * 100:.0f} % done)"
+    word = "skipped" if step.get("skipped") else "unfinished"  # skipped: a double/long Space press
+    return f" ({word})" if frac is None else f" ({word}, {frac * 100:.0f} % done)"
 
 
 def _text(data: dict) -> str:

@@ -40,6 +40,7 @@ EVENT_KINDS = (
     "marker", "step_start", "step_end", "threshold", "gap", "reconnect", "restart", "note",
     "routine_done", "meta_change", "marker_undone", "tare",
     "routine", "disconnected",  # a routine (re)started: a new run to score; the sensor's port went away
+    "step_skipped",  # the advance key skipped a running step (a deliberate double or long press)
 )
 LABEL_KEYS = ("client", "practitioner", "student", "trainee", "muscle", "notes")
 KINDS = ("live", "imported", "reference")

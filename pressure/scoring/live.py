@@ -86,7 +86,7 @@ class LiveScorer:
             if e.kind == "step_start":
                 self._start_step(e.step)
             elif e.kind == "step_end" and e.step == self._step and self._kind == "hold":
-                self._holds_done += 1
+                self._holds_done += 0 if e.data.get("skipped") else 1  # a skipped hold is not done
                 self._kind = None  # the hold is over; its numbers stay on the panel
         self._feed(t[i:], value[i:])
         self._numbers = self._make(state.step_index)

@@ -25,10 +25,13 @@ def recorded_keys(events) -> tuple[float | None, list[tuple[float, str]]]:
 
     Key presses are not stored as such; they are read back from the events the live run
     recorded: a ``threshold`` event is the P key, a ``step_start`` while the coach waits is
-    Space, a ``step_end`` marked ``skipped`` is Space skipping a step; the routine started at
-    the first ``step_start`` (it may have been started after the recording).
+    Space, a ``step_skipped`` is Space skipping a running step; the routine started at
+    the first ``step_start`` (it may have been started after the recording). A skip is the
+    ``step_skipped`` event; files older than that event have only the ``step_end`` marked
+    ``skipped``, read as the skip when the file has no ``step_skipped`` at all (never both:
+    one skip must not be pressed twice).
     """
-    keys, start_t = [], None
+    keys, start_t, skipped, legacy = [], None, [], []
     for e in events or ():
         t, kind, data = event_fields(e)
         if not math.isfinite(t):
@@ -38,8 +41,11 @@ def recorded_keys(events) -> tuple[float | None, list[tuple[float, str]]]:
             keys.append((t, "start"))
         elif kind == "threshold":
             keys.append((t, "threshold"))
+        elif kind == "step_skipped":
+            skipped.append((t, "skip"))
         elif kind == "step_end" and isinstance(data, dict) and data.get("skipped"):
-            keys.append((t, "skip"))
+            legacy.append((t, "skip"))
+    keys.extend(skipped or legacy)
     keys.sort(key=lambda k: k[0])
     return start_t, keys
 

@@ -45,6 +45,7 @@ class StepScores:
     subscores: dict = field(default_factory=dict)
     score: float | None = None
     completed_fraction: float = 1.0  # how much of the step was done (see session_score)
+    skipped: bool = False  # the advance key skipped it while it ran (never a step done)
 
     def __getitem__(self, key):
         return self.metrics[key]
@@ -52,7 +53,7 @@ class StepScores:
     def to_dict(self) -> dict:
         out = {"index": self.index, "kind": self.kind, "label": self.label,
                "start_s": self.start_s, "end_s": self.end_s, "completed": self.completed,
-               "completed_fraction": self.completed_fraction}
+               "skipped": self.skipped, "completed_fraction": self.completed_fraction}
         if self.target is not None:
             out.update(target=self.target, lower=self.lower, upper=self.upper)
         out.update(self.metrics)

@@ -48,7 +48,8 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
         step = routine.steps[idx]
         end_data = ends.get(idx, {})
         sc = StepScores(index=idx, kind=step.kind, label=step.label, start_s=t0, end_s=t1,
-                        completed=done and not end_data.get("skipped"), target=step.target)
+                        completed=done and not end_data.get("skipped"), target=step.target,
+                        skipped=bool(end_data.get("skipped")))
         band = step.band()
         if band is not None:
             sc.lower, sc.upper = band

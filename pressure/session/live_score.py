@@ -78,7 +78,7 @@ class LiveScore:
             return
         starts = [e for e in p.coach.events if e.kind == "step_start" and e.t <= p.last_t]
         holds_before = sum(1 for e in p.coach.events if e.kind == "step_end" and e.t <= p.last_t
-                           and p.routine.steps[e.step].kind == "hold")
+                           and p.routine.steps[e.step].kind == "hold" and not e.data.get("skipped"))
         t0 = starts[-1].t if starts else -np.inf
         if p.source.is_live:  # the whole session: a step longer than the plot's history counts whole
             t, smooth = p.session_values(t0)

@@ -46,7 +46,7 @@ class RecordingLink:
         """Step changes, thresholds and the routine's end go into the recording as events; the
         band/countdown/ceiling events are for sound only (the samples already show them)."""
         kind = event.kind
-        if kind in ("step_start", "step_end", "routine_done", "threshold") and self.record_steps:
+        if kind in ("step_start", "step_end", "step_skipped", "routine_done", "threshold") and self.record_steps:
             data = dict(event.data)
             data["step"] = event.step
             text = str(data.get("label") or data.get("kind") or "")

@@ -201,7 +201,8 @@ def play_frame_cues(audio, frame, error_tone: bool = False) -> None:
             audio.play("leave")
         elif kind == "countdown":
             audio.play("countdown")
-        elif (kind == "step_end" and event.data.get("kind") == "hold") or kind == "routine_done":
+        elif (kind == "step_end" and event.data.get("kind") == "hold" and not event.data.get("skipped")) \
+                or kind == "routine_done":  # a skipped hold is not a hold done: no chime
             audio.play("done")
         elif kind == "threshold":
             audio.play("marker")

@@ -1,4 +1,4 @@
-"""Dialogs: sensor (port picker), calibration with a known weight, and settings.
+"""Dialogs: sensor (port picker) and calibration with a known weight (settings: settings_dialog).
 
 Each dialog only collects and checks values; the main window applies them (restarting the
 reader, rebuilding the filter or routine). Invalid entries are refused inside the dialog with a
@@ -11,13 +11,13 @@ import logging
 import math
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit,
+    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout,
 )
 
 from ..errors import PressureError
-from ..routine import DEFAULT_HOLD_S
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, FORCE_UNITS, is_pressure_unit
+from .settings_dialog import SettingsDialog  # noqa: F401 - its own module; imported from here too
 
 log = logging.getLogger(__name__)
 
@@ -182,106 +182,6 @@ class CalibrationDialog(QDialog):
     def accept(self) -> None:
         if is_pressure_unit(self.unit.currentText()) and self.area_cm2() is None:
             QMessageBox.warning(self, "Calibration", "A pressure unit needs the contact area in cm² (> 0).")
-            return
-        super().accept()
-
-
-class SettingsDialog(QDialog):
-    """Filter, target/tolerance/hold/ceiling (a single hold) or a routine, window and recording."""
-
-    def __init__(self, parent, *, filters, filter_name: str, strength: float, routines, routine_name: str,
-                 unit: str, target: float, tolerance: str, hold: float, ceiling: float,
-                 window_seconds: float, y_max: float, record: bool, error_tone: bool):
-        super().__init__(parent)
-        self.setWindowTitle("Settings")
-        self.filter = QComboBox()
-        self.filter.addItems(list(filters))
-        self.filter.setCurrentText(filter_name)
-        self.strength = QDoubleSpinBox()
-        self.strength.setRange(-0.01, 1.0)
-        self.strength.setSingleStep(0.05)
-        self.strength.setSpecialValueText("filter default")
-        self.strength.setValue(strength if strength >= 0 else -0.01)
-        self.routine = QComboBox()
-        self.routine.addItem("single hold (below)", "")
-        for name in routines:
-            self.routine.addItem(name, name)
-        index = self.routine.findData(routine_name)
-        self.routine.setCurrentIndex(max(index, 0))
-        self.target = QDoubleSpinBox()
-        self.target.setRange(0.0, 100000.0)
-        self.target.setValue(target)
-        self.target.setSuffix(f" {unit}")
-        self.tolerance = QLineEdit(tolerance or "10%")
-        self.hold = QDoubleSpinBox()
-        self.hold.setRange(1.0, 3600.0)
-        self.hold.setValue(hold or DEFAULT_HOLD_S)
-        self.hold.setSuffix(" s")
-        self.ceiling = QDoubleSpinBox()
-        self.ceiling.setRange(0.0, 100000.0)
-        self.ceiling.setSpecialValueText("none")
-        self.ceiling.setValue(ceiling or 0.0)
-        self.ceiling.setSuffix(f" {unit}")
-        self.window_seconds = QDoubleSpinBox()
-        self.window_seconds.setRange(2.0, 120.0)
-        self.window_seconds.setValue(window_seconds)
-        self.window_seconds.setSuffix(" s")
-        self.y_max = QDoubleSpinBox()
-        self.y_max.setRange(0.0, 100000.0)
-        self.y_max.setSpecialValueText("from the routine")
-        self.y_max.setValue(y_max)
-        self.record = QCheckBox("record every session")
-        self.record.setChecked(record)
-        self.error_tone = QCheckBox("continuous tone whose pitch follows the error")
-        self.error_tone.setChecked(error_tone)
-        form = QFormLayout()
-        form.addRow("Filter", self.filter)
-        form.addRow("Strength (0 light .. 1 heavy)", self.strength)
-        form.addRow("Routine", self.routine)
-        form.addRow("Target", self.target)
-        form.addRow("Tolerance (10% or 2)", self.tolerance)
-        form.addRow("Hold", self.hold)
-        form.addRow("Safety ceiling", self.ceiling)
-        form.addRow("Trace length", self.window_seconds)
-        form.addRow("Vertical range max", self.y_max)
-        form.addRow(self.record)
-        form.addRow(self.error_tone)
-        self.message = QLabel("")
-        self.message.setStyleSheet("color: #ff5252;")
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(_buttons(self))
-
-    def values(self) -> dict:
-        strength = self.strength.value()
-        return {
-            "filter/name": self.filter.currentText(),
-            "filter/strength": -1.0 if strength < 0 else strength,
-            "routine/name": self.routine.currentData() or "",
-            "routine/target": self.target.value(),
-            "routine/tolerance": self.tolerance.text().strip(),
-            "routine/hold": self.hold.value(),
-            "routine/ceiling": self.ceiling.value(),
-            "display/window_seconds": self.window_seconds.value(),
-            "display/y_max": self.y_max.value(),
-            "record/enabled": self.record.isChecked(),
-            "sound/error_tone": self.error_tone.isChecked(),
-        }
-
-    def accept(self) -> None:
-        from ..routine import parse_tolerance
-
-        v = self.values()
-        try:
-            if not v["routine/name"]:
-                if not v["routine/target"] > 0:
-                    raise PressureError("a single hold needs a target greater than 0")
-                parse_tolerance(v["routine/tolerance"], v["routine/target"])
-                if v["routine/ceiling"] and v["routine/ceiling"] < v["routine/target"]:
-                    raise PressureError("the safety ceiling is below the target")
-        except PressureError as exc:
-            self.message.setText(str(exc))
             return
         super().accept()
 

@@ -4,7 +4,8 @@ One QTimer in the GUI thread (Qt.PreciseTimer, ~60 Hz) calls :meth:`Pipeline.tic
 the frame: no Qt signal per sample, no new plot items per frame. Everything a key does is a
 QAction on the window itself (not on a focused widget), because a foot pedal types keys and
 the practitioner never clicks into the window first; the buttons take no keyboard focus so
-Space never "clicks" a button by accident.
+Space never "clicks" a button by accident. The pedal's own keys (Space, T, M, P) also come
+through ``pedal_keys``, an application-wide filter, so they act with a dialog open too.
 
 The window only *shows* the coach's decisions (zone, cue, hold timer, step changes); the
 rules live in ``pressure.coach``. What it owns: drawing, sound, keys, dialogs, settings.
@@ -27,6 +28,8 @@ from . import theme
 from .readout import Readout, cue_text, decimals_for
 from . import menu_actions
 from .audio import play_frame_cues
+from .pedal_keys import install_pedal_keys
+from .threshold_key import ThresholdKey
 from .routine_panel import RoutinePanel
 from .status import StatusBar
 from .trace_view import TraceView
@@ -51,11 +54,14 @@ MARKER_KEYS = {
 
 # (key, what it does): shown in Help > Keys and in the README.
 KEY_HELP = (
-    ("Space", "next step / start a step that waits for the key (foot pedal)"),
+    ("Space", "start a step that waits for the key (foot pedal); skip a running step: "
+              "press Space twice quickly or hold it 1 s"),
     ("T", "tare: zero the sensor (nothing pressing on it)"),
+    ("Shift+T, Shift+M, Shift+P", "the same as T, M, P (some pedals send Shift); the pedal's keys "
+                                  "work with a dialog open, except in a text field"),
     *((k, f"marker: {v}") for k, v in MARKER_KEYS.items()),
     ("Ctrl+Z / Backspace", "undo the last marker"),
-    ("P", "mark the pressure-pain threshold (during a PPT trial)"),
+    ("P", "mark the pressure-pain threshold (during a PPT trial; a very low one asks for a second P)"),
     ("S", "mute / unmute sound"),
     ("F11", "fullscreen on / off"),
     ("Esc", "leave fullscreen"),
@@ -105,6 +111,10 @@ class MainWindow(QMainWindow):
         self.audio = audio
         self._build_widgets()
         self._build_actions()
+        # the pedal's keys (M, T, P, Space; also with Shift) with a dialog open too; Space's
+        # double/long press to skip a running step. A replay's Space is play/pause instead.
+        self.pedal = None if pipeline.source.can_seek else install_pedal_keys(self)
+        self.threshold_key = ThresholdKey(self)
         self.trace.window_seconds = float(window_seconds)
         self.status.set_recording(recording_path)
         self._recording_path = recording_path
@@ -402,8 +412,7 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"marker at {marker.t:.1f} s undone: {marker.text}", 3000)
 
     def mark_threshold(self) -> None:
-        if not self.pipeline.mark_threshold():
-            self.status.showMessage("P marks a threshold only during a PPT trial", 4000)
+        self.threshold_key.press()  # a low or negative threshold asks first / is refused
 
     def tare(self) -> None:
         """T: zero the sensor for this session. Under load or during a hold a single press (a

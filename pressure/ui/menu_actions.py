@@ -11,7 +11,6 @@ import logging
 from PySide6.QtWidgets import QMessageBox
 
 from ..errors import PressureError
-from .settings import DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -92,45 +91,63 @@ def calibrate(window) -> None:
             window.settings.set("display/area_cm2", area or 0.0)
 
 def edit_settings(window) -> None:
+    """File > Settings on ``window``: show what runs, apply what was changed, save the choices."""
     from ..filters import FILTERS, make_filter
     from ..routine import BUILTIN_ROUTINES
-    from .dialogs import SettingsDialog
+    from .settings import DEFAULTS
+    from .settings_dialog import SettingsDialog
 
     s = window.settings
     get = s.get if s is not None else DEFAULTS.__getitem__
-    current_filter = window.pipeline.filter.name
+    p = window.pipeline
+    current_filter = p.filter.name
     dialog = SettingsDialog(
         window, filters=FILTERS, filter_name=current_filter, strength=get("filter/strength"),
-        routines=BUILTIN_ROUTINES, routine_name=get("routine/name"), unit=window.pipeline.unit,
+        routines=BUILTIN_ROUTINES, routine_name=get("routine/name"), unit=p.unit,
         target=get("routine/target") or 30.0, tolerance=get("routine/tolerance"), hold=get("routine/hold"),
         ceiling=get("routine/ceiling"), window_seconds=window.trace.window_seconds,
-        y_max=window.y_max, record=get("record/enabled"), error_tone=window.error_tone)
+        y_max=window.y_max, record=get("record/enabled"), error_tone=window.error_tone,
+        current=p.routine, area_cm2=p.area_cm2)
     if not dialog.exec():
         return
     v = dialog.values()
     try:
         params = {} if v["filter/strength"] < 0 else {"strength": v["filter/strength"]}
         if (v["filter/name"], v["filter/strength"]) != (current_filter, get("filter/strength")):
-            window.pipeline.set_filter(make_filter(v["filter/name"], **params))
-        if v["routine/name"]:
-            if v["routine/name"] != get("routine/name"):
-                window.load_routine(v["routine/name"])
-        else:
-            from ..routine import single_hold
-
-            ceiling = v["routine/ceiling"] or None
-            window.set_routine(single_hold(v["routine/target"], v["routine/tolerance"], v["routine/hold"],
-                                         ceiling=ceiling, unit=window.pipeline.unit,
-                                         area_cm2=window.pipeline.area_cm2))
+            p.set_filter(make_filter(v["filter/name"], **params))
+        routine = dialog.chosen_routine()
     except PressureError as exc:
         QMessageBox.warning(window, "Settings", str(exc))
         return
+    if routine is not p.routine:
+        window.set_routine(routine)
     window.trace.window_seconds = v["display/window_seconds"]
     window.y_max = v["display/y_max"]
     window.error_tone = v["sound/error_tone"]
     window._apply_routine_look()
-    if s is not None:
-        for key, value in v.items():
+    if s is None:
+        return
+    record_was = s.get("record/enabled")
+    for key, value in v.items():
+        if not key.startswith("routine/"):
             s.set(key, value)
-        if v["record/enabled"] != bool(window._recording_path):
-            window.status.showMessage("recording on/off applies from the next session", 5000)
+    if dialog.routine_changed():
+        _save_routine(window, dialog, routine, v)
+    if v["record/enabled"] != record_was and v["record/enabled"] != bool(window._recording_path):
+        window.status.showMessage("recording on/off applies from the next session", 5000)
+
+
+def _save_routine(window, dialog, routine, v) -> None:
+    """The next start runs what OK applied: a single hold's fields or a built-in's name; a
+    routine the settings cannot name (a file's, or a built-in with another ceiling) runs in
+    this session only, and the status bar says so."""
+    from .settings_dialog import CURRENT, SINGLE
+
+    s, data = window.settings, dialog.routine.currentData()
+    if data == SINGLE:
+        for key in ("routine/name", "routine/target", "routine/tolerance", "routine/hold", "routine/ceiling"):
+            s.set(key, v[key])
+    elif data != CURRENT and routine == dialog.selected_routine():
+        s.set("routine/name", data)
+    else:
+        window.status.showMessage("this routine and ceiling apply to this session only", 6000)

@@ -47,7 +47,8 @@ def summary_html(scores, comparison=None) -> str:
     for s in scores.steps:
         cells = "".join(f"<td>{_num(s.metrics.get(k))}</td>" for k, _ in STEP_COLUMNS)
         name = f"{s.index + 1}" + (f" {e(s.label)}" if s.label else "")
-        out.append(f"<tr><td>{name}</td><td>{e(s.kind)}</td><td>{_num(s.end_s - s.start_s)}</td>"
+        kind = e(s.kind) + (" (skipped)" if getattr(s, "skipped", False) else "")  # not a step done
+        out.append(f"<tr><td>{name}</td><td>{kind}</td><td>{_num(s.end_s - s.start_s)}</td>"
                    f"<td><b>{_num(s.score, 0)}</b></td>{cells}</tr>")
     out.append("</table>")
     summary = scores.summary()
