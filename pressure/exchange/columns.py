@@ -49,6 +49,9 @@ def pick_columns(headers: list[str], time_column, force_column, report: ImportRe
         for i, (h, (base, _)) in enumerate(zip(headers, parsed)):
             if h.strip().strip('"').strip().lower() == want or base == want:
                 return i
+        m = re.fullmatch(r"(column\s*)?(\d+)", want)  # a column by its number, counted from 1
+        if m and 1 <= int(m.group(2)) <= len(headers):
+            return int(m.group(2)) - 1
         raise PressureError(f"{report.source.name}: no {what} column named {name!r}; "
                             f"the columns are {', '.join(repr(h) for h in headers)}")
 
