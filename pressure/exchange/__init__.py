@@ -12,7 +12,8 @@ and says everything it assumed.
     layout.py    the file's shape from its first lines: header, separator, columns
     body.py      the rows below the header, a block of a few MB at a time (numpy, else line by line)
     ordering.py  rows in time order as blocks stream through; time step figures
-    reader.py    CsvRows (blocks of rows), read_csv (all of them), ImportReport
+    importreport.py  ImportReport: what the import understood and assumed
+    reader.py    CsvRows (blocks of rows), read_csv (all of them)
     importer.py  import_csv: CSV -> a recording, block by block
 """
 

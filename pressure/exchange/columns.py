@@ -12,7 +12,7 @@ from ..errors import PressureError
 from ..samples import FORCE_UNITS, normalize_unit
 
 if TYPE_CHECKING:
-    from .reader import ImportReport
+    from .importreport import ImportReport
 
 TIME_UNITS = {"s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
               "ms": 1e-3, "msec": 1e-3, "millis": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3,

@@ -62,8 +62,8 @@ def read_layout(f, path: Path, report, *, time_column: str | None, force_column:
     if di is None:
         raise PressureError(f"{path.name}: found no table of numbers in the first "
                             f"{len(head)} lines (a header row followed by rows of numbers)")
-    if hi is None and (time_column or force_column):
-        hi, di = named_header(head, di, delim, time_column, force_column)
+    if time_column or force_column:
+        hi, di = named_header(head, hi, di, delim, time_column, force_column)
     report.delimiter = delim
     if delim != ",":
         sample = " ".join(head[di:di + 20])
@@ -107,17 +107,23 @@ def is_column(name: str | None, k: int) -> bool:
     return name is not None and re.fullmatch(rf"\s*(column\s*)?{k}\s*", name.lower()) is not None
 
 
-def named_header(head: list[str], di: int, delim: str, time_column, force_column):
-    """(header index, first data index) when the rows above the numbers hold a line naming the
-    requested columns: the options win over header detection (a first row of blanks or
-    ``nan``, or names the detector did not take for a header). (None, di) when none does."""
-    wanted = [w.strip().strip('"').strip().lower() for w in (time_column, force_column) if w]
+def named_header(head: list[str], hi, di: int, delim: str, time_column, force_column):
+    """(header index, first data index): the options win over header detection. When the
+    header found (or none) does not name the requested columns but a line above the numbers
+    does (a first row of blanks, ``nan`` or garbage hid it), that line is the header."""
+    wanted = [w.strip().strip('"').strip().lower() for w in (time_column, force_column)
+              if w and not re.fullmatch(r"\s*(column\s*)?\d+\s*", w.lower())]
+    if not wanted:
+        return hi, di
+
+    def names(i):
+        cells = [c.strip().strip('"').strip().lower() for c in split(head[i].strip(), delim)]
+        return set(cells) | {name_and_unit(c)[0] for c in cells}
+
+    if hi is not None and all(w in names(hi) for w in wanted):
+        return hi, di
     for i in range(di - 1, -1, -1):
         s = head[i].strip()
-        if not s or s.startswith("#"):
-            continue
-        cells = [c.strip().strip('"').strip().lower() for c in split(s, delim)]
-        names = set(cells) | {name_and_unit(c)[0] for c in cells}
-        if all(w in names for w in wanted):
+        if s and not s.startswith("#") and all(w in names(i) for w in wanted):
             return i, i + 1
-    return None, di
+    return hi, di

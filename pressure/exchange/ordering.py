@@ -20,9 +20,9 @@ STEP_SAMPLE = 1_000_000  # positive time steps kept for the median rate and the 
 class TimeOrder:
     """Feed blocks with :meth:`push`, then :meth:`finish`; each returns rows ready in order."""
 
-    def __init__(self, name: str, hold: int = HOLD_ROWS):
+    def __init__(self, name: str, hold: int | None = None):
         self.name = name
-        self.hold = hold
+        self.hold = HOLD_ROWS if hold is None else hold
         self._t = np.empty(0)
         self._v = np.empty(0)
         self._last_in = None  # the file's previous time (counting steps that go back)
