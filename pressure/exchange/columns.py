@@ -52,8 +52,9 @@ def pick_columns(headers: list[str], time_column, force_column, report: ImportRe
         m = re.fullmatch(r"(column\s*)?(\d+)", want)  # a column by its number, counted from 1
         if m and 1 <= int(m.group(2)) <= len(headers):
             return int(m.group(2)) - 1
+        where = f" (header on line {report.header_line})" if report.header_line else ""
         raise PressureError(f"{report.source.name}: no {what} column named {name!r}; "
-                            f"the columns are {', '.join(repr(h) for h in headers)}")
+                            f"the columns{where} are {', '.join(repr(h) for h in headers)}")
 
     if time_column:
         ti = by_request(time_column, "time")
