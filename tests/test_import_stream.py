@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pressure.errors import PressureError
 from pressure.exchange import CsvRows, export_csv, import_csv, read_csv
 from pressure.exchange import export as export_module
 from pressure.exchange import ordering
+from pressure.exchange.numtext import exact_decimals, fixed_columns, join_rows
 from pressure.recording import RecordingWriter, open_recording
 from pressure.routine import single_hold
 from pressure.samples import Block
@@ -142,3 +145,41 @@ def test_export_in_chunks_is_the_whole_export(tmp_path, monkeypatch):
     assert chunked == whole
     assert ",'=1+1" in whole and ',"left, deep"' in whole and ',"say ""ow"""' in whole
     assert {"in", "below"} <= {ln.split(",")[4] for ln in whole.splitlines() if ln[:1].isdigit()}
+
+
+finite_floats = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(values=st.lists(st.one_of(finite_floats, st.just(float("nan")), st.just(float("inf")),
+                                 st.integers(-10**9, 10**9).map(lambda k: k / 1000)), min_size=1, max_size=40))
+def test_number_cells_read_back_as_the_very_same_floats(values):
+    """numpy's fixed-point text is used only where it reads back exactly; else Python's repr."""
+    v = np.array(values, dtype=float)
+    cells = join_rows([export_module.number_column(v, None)]).split("\n")[:-1]
+    assert len(cells) == len(values)
+    for cell, x in zip(cells, values):
+        if np.isfinite(x):
+            assert float(cell) == x, (cell, x)
+        else:
+            assert cell == ""
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(values=st.lists(st.floats(-1e7, 1e7, allow_nan=False), min_size=1, max_size=40))
+def test_fixed_time_cells_are_printf_six_decimals(values):
+    v = np.array(values, dtype=float)
+    cells = join_rows([fixed_columns(v, 6)]).split("\n")[:-1]
+    for cell, x in zip(cells, values):
+        assert abs(float(cell) - x) <= 5e-7 + abs(x) * 1e-15
+        assert len(cell.split(".")[1]) == 6
+        if abs(x * 1e6 - round(x * 1e6)) < 0.49:  # not a near tie: the very text printf gives
+            assert cell == ("%.6f" % x).replace("-0.000000", "0.000000")
+
+
+def test_decimal_columns_use_their_decimals_and_others_repr():
+    assert exact_decimals(np.array([0.5, 12.3456, -7.0])) == 4
+    assert exact_decimals(np.array([8400.0, 8401.0])) == 0
+    assert exact_decimals(np.array([0.1 * 3])) is None  # 0.30000000000000004: repr keeps it
+    assert join_rows([export_module.number_column(np.array([0.1 * 3, 1.0]), None)]) == \
+        "0.30000000000000004\n1.0\n"

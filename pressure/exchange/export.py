@@ -19,6 +19,7 @@ from ..recording import Recording, open_recording
 from ..recording.outputs import check_output, write_atomic
 from ..samples import normalize_unit, to_unit
 from .cells import comment_text, json_one_cell, safe_cell
+from .numtext import EXACT_LIMIT, exact_decimals, fixed_columns, join_rows, text_columns
 from .table import EXPORT_TITLE
 from .zones import RecordedZones
 
@@ -33,6 +34,22 @@ def format_numbers(values: np.ndarray, spec: str | None) -> list[str]:
     for i in np.flatnonzero(~np.isfinite(values)).tolist():
         cells[i] = ""
     return cells
+
+
+def number_column(values: np.ndarray, spec: str | None) -> np.ndarray:
+    """A column of number cells as numtext's character matrix: numpy's fixed-point text where
+    it is exact (``spec`` None) or asked for ("%.6f"); else :func:`format_numbers`."""
+    finite = values[np.isfinite(values)]
+    big = float(np.abs(finite).max()) if finite.size else 0.0
+    decimals = None
+    if spec == "%.6f" and big * 1e6 < EXACT_LIMIT:
+        decimals = 6
+    elif spec is None:
+        decimals = exact_decimals(values)
+    if decimals is not None:
+        return fixed_columns(values, decimals)
+    cells = np.array(format_numbers(values, spec), dtype=np.bytes_)
+    return cells.view(np.uint8).reshape(len(values), -1)
 
 
 def text_cell(text: str) -> str:
@@ -102,10 +119,11 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
             marker = [""] * (b - a)
             for i in at[np.searchsorted(at, a):np.searchsorted(at, b)].tolist():
                 marker[i - a] = text_cell(marker_at[i])
-            cols = (format_numbers(t, "%.6f"), format_numbers(rec.raw[a:b], None),
-                    format_numbers(to_unit(force_n, unit, area), None),
-                    format_numbers(to_unit(smoothed_n, unit, area), "%.6g"), zone, marker)
-            f.write("\n".join(map(",".join, zip(*cols))) + "\n")
+            f.write(join_rows([
+                number_column(t, "%.6f"), number_column(rec.raw[a:b], None),
+                number_column(to_unit(force_n, unit, area), None),
+                number_column(to_unit(smoothed_n, unit, area), "%.6g"),
+                text_columns(zone), text_columns(marker)]))
 
     write_atomic(out, write, force=force, what="CSV export", source=rec.path, newline="")
     return out
