@@ -11,11 +11,16 @@ counts numpy buffers, SQLite's cache and Python objects alike, unlike tracemallo
 ``export_csv_s`` / ``export_csv_peak_mb``: ``export FILE --csv OUT``.
 ``report_1h_s`` / ``report_1h_peak_mb``: ``report FILE --routine steady --json --html OUT
 --no-reference`` (scored against a built-in routine: an imported file has none of its own).
+
+``*_cpu_s`` is the child's CPU time (user + system, all its threads, start-up included): on a
+machine shared with other work the wall times grow with the load, these much less;
+``exchange_load_avg`` is the 1-minute load average when the group started, for context.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -30,13 +35,15 @@ _STEP = (
     "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:\n"
     "    code = main(json.loads(sys.argv[1]))\n"
     "seconds = time.perf_counter() - t0\n"
-    "peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "cpu = usage.ru_utime + usage.ru_stime\n"
+    "peak_kb = usage.ru_maxrss\n"
     "try:\n"
     "    with open('/proc/self/status') as f:\n"
     "        peak_kb = next(int(ln.split()[1]) for ln in f if ln.startswith('VmHWM:'))\n"
     "except (OSError, StopIteration):\n"
     "    pass\n"
-    "print('STEP ' + json.dumps({'code': code, 's': seconds, 'peak_mb': peak_kb / 1024,\n"
+    "print('STEP ' + json.dumps({'code': code, 's': seconds, 'cpu_s': cpu, 'peak_mb': peak_kb / 1024,\n"
     "                            'err': err.getvalue()[-300:]}))\n"
 )
 
@@ -74,17 +81,22 @@ def run(quick: bool = False) -> dict:
         folder = Path(tmp)
         src, rec = folder / "long.csv", folder / "long.pressure"
         rows = write_csv(src, seconds)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         size_mb = src.stat().st_size / 1e6
         imp = run_step(["import", str(src), "--out", str(rec)])
         exp = run_step(["export", str(rec), "--csv", str(folder / "out.csv")])
         rep = run_step(["report", str(rec), "--routine", "steady", "--json", "--no-reference",
                         "--html", str(folder / "report.html")])
     return {
+        "exchange_load_avg": round(load, 2),
         "import_csv_s": round(imp["s"], 2),
+        "import_csv_cpu_s": round(imp["cpu_s"], 2),
         "import_csv_peak_mb": round(imp["peak_mb"], 1),
         "export_csv_s": round(exp["s"], 2),
+        "export_csv_cpu_s": round(exp["cpu_s"], 2),
         "export_csv_peak_mb": round(exp["peak_mb"], 1),
         "report_1h_s": round(rep["s"], 2),
+        "report_1h_cpu_s": round(rep["cpu_s"], 2),
         "report_1h_peak_mb": round(rep["peak_mb"], 1),
         "exchange_csv_rows": rows,
         "exchange_csv_mb": round(size_mb, 1),
