@@ -5,7 +5,8 @@ the header below an optional metadata block, picks the time and force columns by
 out their units, keeps irregular and duplicate time stamps, skips garbage rows (naming them)
 and says everything it assumed.
 
-    export.py    export_csv: a recording -> CSV with a metadata header
+    export.py    export_csv: a recording -> CSV with a metadata header, a chunk at a time
+    numtext.py   a chunk's number cells as text in numpy (only where it reads back exactly)
     zones.py     the coach's zone per sample, rebuilt from its events
     table.py     finding the table: lines, cells, numbers, header row, metadata block
     columns.py   which column is time / force, and their units
