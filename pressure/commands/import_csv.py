@@ -16,8 +16,9 @@ def register(sub) -> None:
     p.add_argument("csv", metavar="CSV", help="the CSV file to read")
     p.add_argument("--out", metavar="FILE", default=None,
                    help="the recording to create (default: a new file in the sessions folder)")
-    p.add_argument("--time-column", metavar="NAME", help="the time column's header")
-    p.add_argument("--force-column", metavar="NAME", help="the force column's header")
+    p.add_argument("--time-column", metavar="NAME", help="the time column's header, or its number "
+                   "(1 = the first); wins over the header detection")
+    p.add_argument("--force-column", metavar="NAME", help="the force column's header, or its number")
     p.add_argument("--unit", metavar="UNIT", help="the force column's unit (N, kgf, gf, lbf...; "
                    "default: from the header, else N)")
     p.add_argument("--time-unit", metavar="UNIT", help="the time column's unit (s, ms, us; "

@@ -25,6 +25,7 @@ from ._classroom_options import add_classroom_options, close_station, station_fr
 from ._label_options import add_label_option, parse_labels
 from ._routine_options import add_routine_options, display_unit_from_args, routine_from_args
 from ._sensor_options import add_sensor_options, reader_from_args
+from ._status_line import StatusLine
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def run(args) -> int:
     pipeline.record_steps = routine is not None
     attach_station(pipeline, station)  # --classroom: publish each tick, take the instructor's start
     recorder = pipeline.recorder
+    status = StatusLine()  # "disk full ..." once when it happens, once when it is over
     try:
         with stop_on_signals() as stop:
             while not stop.is_set():
@@ -94,6 +96,7 @@ def run(args) -> int:
                     pipeline.tick()
                 elif source.stats().state == "stopped":
                     break
+                status.update(recorder.status)
     finally:
         lost = lost_at(source, pipeline)  # before the stop, which ends every reader state
         if lost is not None:
@@ -101,6 +104,7 @@ def run(args) -> int:
         source.stop()  # first: the recorder then writes every sample the sensor sent
         pipeline.close()
         close_station(station)
+    status.update(recorder.status)  # samples lost while the disk was full are said at the end
     stats = reader.stats()
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "
           f"{stats.reconnects} reconnects)", file=sys.stderr)

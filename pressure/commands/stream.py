@@ -13,6 +13,7 @@ without its sensor ends with "sensor lost at t=... s" and exit 1.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
@@ -97,6 +98,7 @@ def run(args) -> int:
     reader = reader_from_args(args, buffer)
     printed = 0
     closed = False
+    unwritable: OSError | None = None
     limit = args.seconds
     with stop_on_signals() as stop:
         reader.start()  # PortError here: one line and exit 1
@@ -124,6 +126,10 @@ def run(args) -> int:
                     except BrokenPipeError:
                         closed = True
                         break
+                    except OSError as exc:  # stdout is a file on a full (or vanished) disk
+                        unwritable = exc
+                        closed = True
+                        break
                     printed += len(lines)
                 if done:
                     break
@@ -131,14 +137,22 @@ def run(args) -> int:
             lost = lost_at(source, pipeline)  # before the stop, which ends every reader state
             source.stop()
             if closed:  # nobody reads stdout: do not let the interpreter complain at exit
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-                os.close(devnull)
+                try:
+                    devnull = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(devnull, sys.stdout.fileno())
+                    os.close(devnull)
+                except (OSError, ValueError, AttributeError):  # stdout is not a real file
+                    pass
         stopped = stop.is_set()
     stats = reader.stats()
     summary = {**stats.summary(), "printed": printed, "not_read_in_time": source.stats().lost,
                "unit": unit, "filter": smoother.describe()}
     print(json.dumps(summary), file=sys.stderr)
+    if unwritable is not None:  # one clear line, not a traceback per tick
+        why = "the disk is full" if unwritable.errno in (errno.ENOSPC, errno.EDQUOT) else \
+            (unwritable.strerror or str(unwritable))
+        raise PressureError(f"cannot write the samples to stdout ({why}); stopped after "
+                            f"{printed} samples")
     if stats.state == "stopped" and stats.error and stats.error.startswith("reader failed"):
         raise PressureError(stats.error)
     if printed == 0 and not closed and not stopped:

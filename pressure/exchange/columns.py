@@ -12,7 +12,7 @@ from ..errors import PressureError
 from ..samples import FORCE_UNITS, normalize_unit
 
 if TYPE_CHECKING:
-    from .reader import ImportReport
+    from .importreport import ImportReport
 
 TIME_UNITS = {"s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
               "ms": 1e-3, "msec": 1e-3, "millis": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3,
@@ -49,8 +49,12 @@ def pick_columns(headers: list[str], time_column, force_column, report: ImportRe
         for i, (h, (base, _)) in enumerate(zip(headers, parsed)):
             if h.strip().strip('"').strip().lower() == want or base == want:
                 return i
+        m = re.fullmatch(r"(column\s*)?(\d+)", want)  # a column by its number, counted from 1
+        if m and 1 <= int(m.group(2)) <= len(headers):
+            return int(m.group(2)) - 1
+        where = f" (header on line {report.header_line})" if report.header_line else ""
         raise PressureError(f"{report.source.name}: no {what} column named {name!r}; "
-                            f"the columns are {', '.join(repr(h) for h in headers)}")
+                            f"the columns{where} are {', '.join(repr(h) for h in headers)}")
 
     if time_column:
         ti = by_request(time_column, "time")

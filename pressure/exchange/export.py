@@ -1,14 +1,15 @@
 """CSV export: one row per sample (time, raw, force, smoothed, zone, marker).
 
 The rows sit below a block of ``# key: value`` comment lines holding the metadata, so the
-file opens in a spreadsheet and in ``pandas.read_csv(path, comment="#")``.
+file opens in a spreadsheet and in ``pandas.read_csv(path, comment="#")``. They are made and
+written ``CHUNK_ROWS`` at a time (smoothing, units, the coach's zones all keep their state
+between chunks), so no per-sample Python object of the whole session is ever held.
 """
 
 from __future__ import annotations
 
 import csv
 import logging
-import math
 from pathlib import Path
 
 import numpy as np
@@ -18,17 +19,43 @@ from ..recording import Recording, open_recording
 from ..recording.outputs import check_output, write_atomic
 from ..samples import normalize_unit, to_unit
 from .cells import comment_text, json_one_cell, safe_cell
+from .numtext import EXACT_LIMIT, exact_decimals, fixed_columns, join_rows, text_columns
 from .table import EXPORT_TITLE
-from .zones import recorded_zones
+from .zones import RecordedZones
 
 log = logging.getLogger(__name__)
+
+CHUNK_ROWS = 65536
 
 
 def format_numbers(values: np.ndarray, spec: str | None) -> list[str]:
     """Numbers as text, empty for NaN/inf; spec None: the shortest text that reads back exactly."""
-    if spec is None:
-        return [repr(v) if math.isfinite(v) else "" for v in values.tolist()]
-    return [(spec % v) if math.isfinite(v) else "" for v in values.tolist()]
+    cells = list(map(repr if spec is None else spec.__mod__, values.tolist()))
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():
+        cells[i] = ""
+    return cells
+
+
+def number_column(values: np.ndarray, spec: str | None) -> np.ndarray:
+    """A column of number cells as numtext's character matrix: numpy's fixed-point text where
+    it is exact (``spec`` None) or asked for ("%.6f"); else :func:`format_numbers`."""
+    finite = values[np.isfinite(values)]
+    big = float(np.abs(finite).max()) if finite.size else 0.0
+    decimals = None
+    if spec == "%.6f" and big * 1e6 < EXACT_LIMIT:
+        decimals = 6
+    elif spec is None:
+        decimals = exact_decimals(values)
+    if decimals is not None:
+        return fixed_columns(values, decimals)
+    cells = np.array(format_numbers(values, spec), dtype=np.bytes_)
+    return cells.view(np.uint8).reshape(len(values), -1)
+
+
+def text_cell(text: str) -> str:
+    """A text cell as csv.writer quotes it, never starting a formula (see cells.py)."""
+    text = safe_cell(text)
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if any(c in text for c in ',"\r\n') else text
 
 
 def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None = None,
@@ -55,13 +82,13 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
             flt = default_filter()
     else:
         flt = default_filter()
-    smoothed_n = flt.process(rec.t, rec.force_n)
-    zones, zone_note = recorded_zones(rec, smoothed_n)
+    zones = RecordedZones(rec)
     marker_at: dict[int, str] = {}
     for m in rec.markers:
         i = rec.index_at(m.t)
         text = (m.text or "marker").replace("#", "\uff03").replace("\n", " ").replace("\r", " ")
         marker_at[i] = f"{marker_at[i]}; {text}" if i in marker_at else text
+    zone_note = zones.note  # known before any row: the header says why the column is empty
 
     header = [EXPORT_TITLE, f"# file: {comment_text(rec.path.name)}"]
     for key, value in meta.items():
@@ -80,20 +107,23 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
                   "coach over the smoothed value; marker = the practitioner's markers")
     columns = ["time_s", "raw", f"force_{unit}", f"smoothed_{unit}", "zone", "marker"]
 
-    force_u = to_unit(rec.force_n, unit, area)
-    smooth_u = to_unit(smoothed_n, unit, area)
     def write(f) -> None:
         f.write("\n".join(h.replace("\n", " ").replace("\r", " ") for h in header) + "\n")
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(columns)
-        step = 65536
-        for a in range(0, len(rec), step):
-            b = min(len(rec), a + step)
-            cols = (format_numbers(rec.t[a:b], "%.6f"), format_numbers(rec.raw[a:b], None),
-                    format_numbers(force_u[a:b], None), format_numbers(smooth_u[a:b], "%.6g"),
-                    [safe_cell(z) for z in zones[a:b]] if zones is not None else [""] * (b - a),
-                    [safe_cell(marker_at.get(i, "")) for i in range(a, b)])
-            w.writerows(zip(*cols))
+        csv.writer(f, lineterminator="\n").writerow(columns)
+        at = np.array(sorted(marker_at), dtype=np.int64)
+        for a in range(0, len(rec), CHUNK_ROWS):
+            b = min(len(rec), a + CHUNK_ROWS)
+            t, force_n = rec.t[a:b], rec.force_n[a:b]
+            smoothed_n = flt.process(t, force_n)
+            zone = zones.chunk(t, smoothed_n) or [""] * (b - a)
+            marker = [""] * (b - a)
+            for i in at[np.searchsorted(at, a):np.searchsorted(at, b)].tolist():
+                marker[i - a] = text_cell(marker_at[i])
+            f.write(join_rows([
+                number_column(t, "%.6f"), number_column(rec.raw[a:b], None),
+                number_column(to_unit(force_n, unit, area), None),
+                number_column(to_unit(smoothed_n, unit, area), "%.6g"),
+                text_columns(zone), text_columns(marker)]))
 
     write_atomic(out, write, force=force, what="CSV export", source=rec.path, newline="")
     return out

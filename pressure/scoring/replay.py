@@ -118,7 +118,9 @@ def replay_coach(t: np.ndarray, value: np.ndarray, routine, events=()) -> Coach:
     first sample."""
     start_t, keys = recorded_keys(events)
     keyed = KeyedCoach(routine, keys, start_t)
-    keyed.update(np.asarray(t, dtype=float), np.asarray(value, dtype=float))
+    t, value = np.asarray(t, dtype=float), np.asarray(value, dtype=float)
+    for a in range(0, t.size, 65536):  # a chunk at a time, as live: its per-sample lists stay small
+        keyed.update(t[a:a + 65536], value[a:a + 65536])
     return keyed.coach
 
 

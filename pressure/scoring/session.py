@@ -14,6 +14,8 @@ from .metrics import cv_min_mean
 from .replay import replay_coach, step_spans
 from .results import SessionScores, StepScores
 
+SCORE_CHUNK = 65536  # samples smoothed and replayed at a time: bounded Python lists for 1 h
+
 
 def _smooth(t: np.ndarray, force_n: np.ndarray, filter_desc) -> tuple[np.ndarray, dict]:
     from ..filters import DEFAULT_FILTER, filter_from_description
@@ -22,7 +24,10 @@ def _smooth(t: np.ndarray, force_n: np.ndarray, filter_desc) -> tuple[np.ndarray
         name, params = DEFAULT_FILTER
         filter_desc = {"name": name, "params": dict(params)}
     filt = filter_from_description(filter_desc)
-    return filt.process(t, force_n), filt.describe()
+    out = np.empty(force_n.shape)
+    for a in range(0, force_n.size, SCORE_CHUNK):  # the filter keeps its state between chunks,
+        out[a:a + SCORE_CHUNK] = filt.process(t[a:a + SCORE_CHUNK], force_n[a:a + SCORE_CHUNK])
+    return out, filt.describe()  # and its per-sample lists stay a chunk long (issue 15)
 
 
 def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None,
