@@ -157,6 +157,8 @@ class ProgressView(QDialog):
         ticks = [(float(i), d) for i, d in zip(x, dates)]
         step = max(1, len(ticks) // 8)
         self.plot.getAxis("bottom").setTicks([ticks[::step]] if ticks else None)
+        if len(x):  # half an attempt of room each side: the first and last dates are not cut off
+            self.plot.setXRange(0.5, len(x) + 0.5, padding=0)
         if self.attempts:
             shown = int(np.isfinite(y).sum())
             self.message.setText(f"{len(self.attempts)} attempts of {self.routine.currentText()} "
