@@ -345,3 +345,16 @@ def test_progress_view_adds_a_trainee_with_the_commands_rules(qtbot):
     view.add_button.click()
     assert [view.trainee.itemText(i) for i in range(view.trainee.count())] == ["Ann", "Bea Nguyen"]
     assert view.trainee.currentText() == "Ann" and view.isVisible()  # Enter never closed the view
+
+
+def test_a_trainee_added_in_the_progress_view_is_offered_by_the_session_bar(live_window, qtbot):
+    from pressure.ui.session_bar import install_session_bar
+
+    window, training, push, _ = live_window(ROUTINE)
+    bar = install_session_bar(window)
+    assert bar.trainee.findText("Cleo") < 0
+    view = training.show_progress()
+    qtbot.addWidget(view)
+    view.new_name.setText("Cleo")
+    view.add_button.click()
+    assert bar.trainee.findText("Cleo") >= 0 and view.trainee.currentText() == "Cleo"

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QVBoxLayout,
 )
@@ -43,6 +44,8 @@ def series(attempts, metric: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
 
 class ProgressView(QDialog):
     """Trainee, routine and metric pickers above a plot with one point per attempt."""
+
+    sigTraineeAdded = Signal(str)  # the stored name (the session bar offers it at once)
 
     def __init__(self, parent=None, trainee: str | None = None, routine: str | None = None):
         super().__init__(parent)
@@ -120,6 +123,7 @@ class ProgressView(QDialog):
             self.new_name.setFocus()
             return
         self.new_name.clear()
+        self.sigTraineeAdded.emit(added.name)
         self._load_trainees(added.name, None)
         self.message.setText(f"Added trainee {added.name}. {self.message.text()}".strip())
 
