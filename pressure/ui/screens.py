@@ -22,7 +22,7 @@ STATES = ("hold", "ease_off", "ceiling", "disconnected", "stale", "rest", "ppt",
           "summary", "progress")
 
 
-# --- the states ----------------------------------------------------------------------------------
+# --- the states: each makes what is to be grabbed; ``ctx`` keeps what two states share -----------
 def _steady(name: str, until: float, force=None) -> Live:
     """The steady-hold routine (30 N, ceiling 60 N) on the simulator's steady practitioner."""
     from ..routine import BUILTIN_ROUTINES
@@ -112,6 +112,8 @@ def replay(ctx):
 
 
 def progress(ctx):
+    from datetime import datetime, timedelta, timezone
+
     from ..recording import RecordingWriter, open_recording
     from ..routine import single_hold
     from ..samples import Block
@@ -130,8 +132,8 @@ def progress(ctx):
         force = profile("hold", 30.0 * (0.925 + 0.011 * k), seed=SEED + k)(t)
         meta = session_meta(routine=routine, filt=default_filter(), unit="N", source="simulator",
                             labels={"trainee": "Ann"})
-        meta["started_at"] = when = f"2026-01-{5 + 7 * k:02d}T10:00:00+00:00" if k < 4 else \
-            f"2026-02-{5 + 7 * (k - 4):02d}T10:00:00+00:00"
+        when = (datetime(2026, 1, 5, 10, tzinfo=timezone.utc) + timedelta(weeks=k)).isoformat()
+        meta["started_at"] = when
         path = folder / f"attempt{k}.pressure"
         with RecordingWriter(path, meta) as w:
             w.append(Block.make(t, force * 1000.0, force))
@@ -157,7 +159,12 @@ def render(out_dir, names=STATES) -> list[Path]:
 
         raise PressureError(f"no screen state {', '.join(unknown)}; choose from {', '.join(STATES)}")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from ..errors import PressureError
+
+        raise PressureError(f"cannot create the folder {out_dir}: {exc.strerror or exc}") from None
     app = qt_app()
     written, ctx, opened = [], {}, []
     with private_home():
