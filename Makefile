@@ -2,6 +2,7 @@
 #   make run    set up, then open the live window on the built-in simulated sensor
 #   make test   set up, then run the whole test suite headless
 #   make bench  set up, then print the benchmark figures as JSON
+#   make screens  render the window's states headless into docs/screens/*.png (README tour)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -9,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # CI prints the slowest tests, so a test that grows slow is seen in the log.
 PYTEST_ARGS ?= --durations=15
 
-.PHONY: run test bench sim clean
+.PHONY: run test bench sim screens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,9 @@ bench: $(STAMP)
 
 sim: $(STAMP)
 	$(PY) main.py sim
+
+screens: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pressure.ui.screens docs/screens
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis hardware/arduino/pressure_hx711/build firmware_sim/avr/build

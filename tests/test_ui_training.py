@@ -140,7 +140,7 @@ def test_progress_view_has_one_point_per_attempt(qtbot, tmp_path):
     x, y = view.curve.getData()
     assert list(x) == [1.0, 2.0, 3.0]
     assert y[0] < y[1]  # 9 N against a 10 +/- 1 band scores lower than 10 N
-    view.metric.setCurrentIndex(view.metric.findData("time_in_band_pct"))
+    view.figure.setCurrentIndex(view.figure.findData("time_in_band_pct"))
     assert len(view.curve.getData()[0]) == 3 and "3 attempts" in view.message.text()
 
 
@@ -316,3 +316,45 @@ def test_a_routine_changed_mid_session_is_scored_per_run_alike_live_and_in_the_r
     assert len(live.runs) == len(report["runs"]) == 2
     assert report["score"] == pytest.approx(live.score, abs=1e-3)
     assert report["holds_completed"] == live.holds_completed == 1 and report["steps"][1]["target"] == 20.0
+
+
+def test_progress_view_adds_a_trainee_with_the_commands_rules(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from pressure.trainees import list_trainees
+
+    view = ProgressView(None)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.trainee.count() == 0 and "No trainees yet" in view.message.text()
+    view.new_name.setText("  Bea   Nguyen ")
+    QTest.keyClick(view.new_name, Qt.Key.Key_Return)  # Enter in the field adds
+    assert [t.name for t in list_trainees()] == ["Bea Nguyen"]  # stored as `trainees add` stores it
+    assert view.trainee.currentText() == "Bea Nguyen" and view.new_name.text() == ""
+    assert "Added trainee Bea Nguyen" in view.message.text()
+    for bad, reason in (("bea nguyen", "exists already"), ("Ann\tB", "control characters"),
+                        ("   ", "must not be empty"), ("x" * 81, "at most 80")):
+        view.new_name.setText(bad)
+        view.add_button.click()
+        assert view.message.text().startswith("Not added:") and reason in view.message.text(), bad
+        assert view.new_name.text() == bad  # kept, to be corrected
+    assert [t.name for t in list_trainees()] == ["Bea Nguyen"]
+    view.new_name.setText("Ann")
+    view.add_button.click()
+    assert [view.trainee.itemText(i) for i in range(view.trainee.count())] == ["Ann", "Bea Nguyen"]
+    assert view.trainee.currentText() == "Ann" and view.isVisible()  # Enter never closed the view
+
+
+def test_a_trainee_added_in_the_progress_view_is_offered_by_the_session_bar(live_window, qtbot):
+    from pressure.ui.session_bar import install_session_bar
+
+    window, training, push, _ = live_window(ROUTINE)
+    bar = install_session_bar(window)
+    assert bar.trainee.findText("Cleo") < 0
+    view = training.show_progress()
+    qtbot.addWidget(view)
+    view.new_name.setText("Cleo")
+    view.add_button.click()
+    assert bar.trainee.findText("Cleo") >= 0 and view.trainee.currentText() == "Cleo"

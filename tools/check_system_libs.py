@@ -25,6 +25,16 @@ REQUIRED = {
     "libxcb-shape.so.0": ("libxcb-shape0", "libxcb"),
     "libxcb-xkb.so.1": ("libxcb-xkb1", "libxcb"),
     "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11"),
+    # the rest of what `ldd libqxcb.so libQt6XcbQpa.so.6` lists (PySide6 6.11): usually present
+    # with X11, but each is a package of its own that a minimal image can lack
+    "libxcb-randr.so.0": ("libxcb-randr0", "libxcb"),
+    "libxcb-render.so.0": ("libxcb-render0", "libxcb"),
+    "libxcb-shm.so.0": ("libxcb-shm0", "libxcb"),
+    "libxcb-sync.so.1": ("libxcb-sync1", "libxcb"),
+    "libxcb-xfixes.so.0": ("libxcb-xfixes0", "libxcb"),
+    "libxcb-util.so.1": ("libxcb-util1", "xcb-util"),
+    "libX11-xcb.so.1": ("libx11-xcb1", "libX11-xcb"),
+    "libxkbcommon.so.0": ("libxkbcommon0", "libxkbcommon"),
     "libEGL.so.1": ("libegl1", "libglvnd-egl"),
     "libGL.so.1": ("libgl1", "libglvnd-glx"),
     "libfontconfig.so.1": ("libfontconfig1", "fontconfig"),

@@ -2,7 +2,9 @@
 
 An instructor asks "is she getting steadier at the ischemic hold?": one point per attempt,
 in the order they were recorded, for the chosen figure (session score, time in band, CV...).
-Data from :func:`pressure.trainees.progress`; nothing is computed here.
+Data from :func:`pressure.trainees.progress`; nothing is computed here. A new student is added
+from the view itself (the same :func:`pressure.trainees.add_trainee` as ``trainees add``, so a
+name is refused here for exactly the reasons the command refuses it).
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QLayout, QVBoxLayout
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QVBoxLayout,
+)
 
 from ..errors import PressureError
-from ..trainees import PROGRESS_METRICS
+from ..trainees import MAX_NAME, PROGRESS_METRICS
 from . import theme
 
 log = logging.getLogger(__name__)
@@ -40,15 +45,19 @@ def series(attempts, metric: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
 class ProgressView(QDialog):
     """Trainee, routine and metric pickers above a plot with one point per attempt."""
 
+    sigTraineeAdded = Signal(str)  # the stored name (the session bar offers it at once)
+
     def __init__(self, parent=None, trainee: str | None = None, routine: str | None = None):
         super().__init__(parent)
         self.setWindowTitle("Progress")
         self.trainee = QComboBox(self)
         self.routine = QComboBox(self)
-        self.metric = QComboBox(self)
+        # not "metric": that name is QPaintDevice.metric(), which Qt calls when it paints the view
+        self.figure = QComboBox(self)
         for key in PROGRESS_METRICS:
-            self.metric.addItem(METRIC_NAMES.get(key, key), key)
+            self.figure.addItem(METRIC_NAMES.get(key, key), key)
         self.message = QLabel("", self)
+        self.message.setWordWrap(True)  # a refused name's reason is a long sentence
         self.plot = pg.PlotWidget(self)
         self.plot.setBackground(theme.PLOT_BACKGROUND)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
@@ -56,11 +65,22 @@ class ProgressView(QDialog):
         self.curve = self.plot.plot(pen=pg.mkPen(theme.SMOOTH_PEN, width=2), symbol="o", symbolSize=9,
                                     symbolBrush=theme.TARGET_PEN, connect="finite")
         top = QHBoxLayout()
-        for text, w in (("trainee", self.trainee), ("routine", self.routine), ("figure", self.metric)):
+        for text, w in (("trainee", self.trainee), ("routine", self.routine), ("figure", self.figure)):
             top.addWidget(QLabel(text, self))
             top.addWidget(w, 1)
+        self.new_name = QLineEdit(self)
+        self.new_name.setPlaceholderText("new trainee's name")
+        self.new_name.setMaxLength(MAX_NAME + 20)  # room to trim spaces; clean_name says why if too long
+        self.add_button = QPushButton("Add trainee", self)
+        self.add_button.setAutoDefault(False)  # Enter in the field adds; it never closes the view
+        self.add_button.clicked.connect(self.add_trainee)
+        self.new_name.returnPressed.connect(self.add_trainee)
+        adding = QHBoxLayout()
+        adding.addWidget(self.new_name, 1)
+        adding.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(adding)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.message)
         # no size hints from the contents: offscreen/minimal platforms cannot take them
@@ -68,7 +88,7 @@ class ProgressView(QDialog):
         self.attempts: list = []
         self.trainee.currentTextChanged.connect(self._trainee_changed)
         self.routine.currentTextChanged.connect(lambda _: self.refresh())
-        self.metric.currentIndexChanged.connect(lambda _: self.redraw())
+        self.figure.currentIndexChanged.connect(lambda _: self.redraw())
         self._load_trainees(trainee, routine)
         self.resize(760, 460)
 
@@ -81,14 +101,31 @@ class ProgressView(QDialog):
             self.message.setText(str(exc))
             return
         if not names:
-            self.message.setText("No trainees yet: add one with 'pressure trainees add NAME'.")
+            self.message.setText("No trainees yet: type a name in the box above and press Add trainee.")
             return
         self.trainee.blockSignals(True)
+        self.trainee.clear()
         self.trainee.addItems(names)
         self.trainee.blockSignals(False)
         if trainee and trainee in names:
             self.trainee.setCurrentText(trainee)
         self._trainee_changed(self.trainee.currentText(), routine)
+
+    def add_trainee(self) -> None:
+        """Add the typed name as a trainee and pick it; a refused name is said why, and kept
+        in the field to be corrected."""
+        from ..trainees import add_trainee
+
+        try:
+            added = add_trainee(self.new_name.text())
+        except PressureError as exc:
+            self.message.setText(f"Not added: {exc}")
+            self.new_name.setFocus()
+            return
+        self.new_name.clear()
+        self.sigTraineeAdded.emit(added.name)
+        self._load_trainees(added.name, None)
+        self.message.setText(f"Added trainee {added.name}. {self.message.text()}".strip())
 
     def _trainee_changed(self, name: str, routine: str | None = None) -> None:
         from ..trainees import routines_of
@@ -117,13 +154,15 @@ class ProgressView(QDialog):
         self.redraw()
 
     def redraw(self) -> None:
-        key = self.metric.currentData()
+        key = self.figure.currentData()
         x, y, dates = series(self.attempts, key)
         self.curve.setData(x, y)
         self.plot.setLabel("left", METRIC_NAMES.get(key, key))
         ticks = [(float(i), d) for i, d in zip(x, dates)]
         step = max(1, len(ticks) // 8)
         self.plot.getAxis("bottom").setTicks([ticks[::step]] if ticks else None)
+        if len(x):  # half an attempt of room each side: the first and last dates are not cut off
+            self.plot.setXRange(0.5, len(x) + 0.5, padding=0)
         if self.attempts:
             shown = int(np.isfinite(y).sum())
             self.message.setText(f"{len(self.attempts)} attempts of {self.routine.currentText()} "

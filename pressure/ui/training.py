@@ -152,8 +152,17 @@ class Training:
         labels = (recording.labels if recording is not None else {}) or {}
         trainee = labels.get("trainee") or labels.get("student")
         self.progress_view = ProgressView(self.window, trainee=trainee, routine=self.window.pipeline.routine.name)
+        self.progress_view.sigTraineeAdded.connect(self._offer_trainee)
         self.progress_view.show()
         return self.progress_view
+
+    def _offer_trainee(self, name: str) -> None:
+        """A trainee added in the progress view is offered by the session bar's list at once."""
+        from .session_bar import SessionBar
+
+        bar = self.window.findChild(SessionBar)
+        if bar is not None and bar.trainee.findText(name) < 0:
+            bar.trainee.addItem(name)
 
     def open_recording(self, path=None):
         from PySide6.QtWidgets import QFileDialog, QMessageBox
