@@ -82,3 +82,20 @@ def test_the_off_scale_badge_takes_the_zone_colour(live, qtbot):
     window.clock.now += 5.0
     qtbot.waitUntil(lambda: window.readout.stale, timeout=3000)
     qtbot.waitUntil(lambda: badge.box.brush().color().name() == theme.ZONES[theme.STALE].background, timeout=3000)
+
+
+def test_a_cleared_message_is_gone_from_over_the_trace_too(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from pressure.ui.status import StatusBar
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    overlay = bar.attach_overlay(host)
+    host.show()
+    bar.showMessage("Sound is off")
+    assert overlay.isVisible() and overlay.text() == "Sound is off"
+    bar.clearMessage()
+    assert not overlay.isVisible()

@@ -56,6 +56,12 @@ class StatusBar(QStatusBar):
         if self.overlay is not None:
             self.overlay.show_message(text, min(SHOW_S, timeout / 1000) if timeout > 0 else SHOW_S)
 
+    def clearMessage(self) -> None:  # noqa: N802 - Qt API
+        """A message taken back is gone from over the trace too."""
+        super().clearMessage()
+        if self.overlay is not None:
+            self.overlay.hide()
+
     def update_stats(self, stats) -> None:
         """Show a pipeline.SourceStats; only touches labels whose text changed."""
         rate = round(stats.rate_hz) if math.isfinite(stats.rate_hz) else -1
