@@ -173,7 +173,10 @@ def _worst(steps: list[StepScores]) -> dict | None:
             continue
         dev = (wv - s.target) / s.target * 100.0
         if best is None or abs(dev) > abs(best["deviation_pct"]):
-            best = {"t_s": wt, "value": wv, "step": s.index, "deviation_pct": dev}
+            # a steady hold's worst moment can lie inside the band (its entry at the band's edge):
+            # said, so a summary never presents a sample in the band as a fault
+            in_band = s.lower is not None and s.upper is not None and s.lower <= wv <= s.upper
+            best = {"t_s": wt, "value": wv, "step": s.index, "deviation_pct": dev, "in_band": bool(in_band)}
     return best
 
 

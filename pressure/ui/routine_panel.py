@@ -20,10 +20,12 @@ STEP_TITLES = {"ramp": "press to target", "hold": "hold", "release": "release", 
 
 
 def step_title(step) -> str:
-    """A step in a few words: 'hold 60 s — hold 1/3', 'press to target'."""
+    """A step in a few words: 'hold 60 s — hold 1/3', 'ramp to 40', 'ramp to 0 — ramp down'."""
     base = STEP_TITLES.get(step.kind, step.kind)
     if step.kind == "hold":
         base = f"hold {step.duration:g} s"
+    elif step.kind == "ramp" and step.target is not None:
+        base = f"ramp to {step.target:g}"  # a ramp may go down (the trapezoid's to 0): never "press"
     label = step.label.strip()
     return f"{base} — {label}" if label and label.split()[0] != step.kind else base
 

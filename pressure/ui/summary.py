@@ -47,20 +47,22 @@ def summary_html(scores, comparison=None) -> str:
     for s in scores.steps:
         cells = "".join(f"<td>{_num(s.metrics.get(k))}</td>" for k, _ in STEP_COLUMNS)
         name = f"{s.index + 1}" + (f" {e(s.label)}" if s.label else "")
-        kind = e(s.kind) + (" (skipped)" if getattr(s, "skipped", False) else "")  # not a step done
+        kind = e(s.kind) + (" (skipped)" if s.skipped else "")  # not a step done
         out.append(f"<tr><td>{name}</td><td>{kind}</td><td>{_num(s.end_s - s.start_s)}</td>"
                    f"<td><b>{_num(s.score, 0)}</b></td>{cells}</tr>")
     out.append("</table>")
     summary = scores.summary()
-    out.append(f"<p>Overall: time in band {_num(summary.get('time_in_band_pct'))} %, "
-               f"CV {_num(summary.get('cv_pct'))} %, mean error {_num(summary.get('mae_pct'))} %.</p>")
+    if summary["holds"]:  # a PPT routine has no hold: its numbers are the thresholds below
+        out.append(f"<p>Overall: time in band {_num(summary.get('time_in_band_pct'))} %, "
+                   f"CV {_num(summary.get('cv_pct'))} %, mean error {_num(summary.get('mae_pct'))} %.</p>")
     if scores.thresholds:
         out.append(f"<p>Pain thresholds: {', '.join(_num(d['value']) for d in scores.thresholds)} "
                    f"{e(scores.unit)} (mean {_num(scores.threshold_mean)}, CV {_num(scores.threshold_cv_pct)} %)</p>")
     w = scores.worst
     if w:
         out.append(f"<p>Worst moment: <b>{_num(w['value'])} {e(scores.unit)}</b> at {_num(w['t_s'])} s "
-                   f"(step {w['step'] + 1}, {w['deviation_pct']:+.0f} % from target), marked on the trace.</p>")
+                   f"(step {w['step'] + 1}, {w['deviation_pct']:+.0f} % from target"
+                   f"{'; still inside the band' if w.get('in_band') else ''}), marked on the trace.</p>")
     if comparison is not None:
         out.append(comparison_html(comparison))
     return "".join(out)
