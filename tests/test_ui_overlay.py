@@ -99,3 +99,19 @@ def test_a_cleared_message_is_gone_from_over_the_trace_too(qtbot):
     assert overlay.isVisible() and overlay.text() == "Sound is off"
     bar.clearMessage()
     assert not overlay.isVisible()
+
+
+def test_a_background_notice_stays_in_the_bar(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from pressure.ui.status import StatusBar
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    overlay = bar.attach_overlay(host)
+    host.show()
+    bar.note("analysis complete", 3000)
+    assert bar.currentMessage() == "analysis complete"
+    assert not overlay.isVisible()

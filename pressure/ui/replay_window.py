@@ -187,7 +187,7 @@ class ReplayWindow(MainWindow):
         if an is None or an.run_for(ANALYSIS_SLICE_S):
             self._analysis_timer.stop()
             if an is not None and an is self.pipeline.analysis and not self.pipeline.exact:
-                self.status.showMessage("analysis complete", 3000)
+                self.status.note("analysis complete", 3000)
 
     def _stop_analysis(self) -> None:
         if self._analysis_started is not None:

@@ -56,6 +56,11 @@ class StatusBar(QStatusBar):
         if self.overlay is not None:
             self.overlay.show_message(text, min(SHOW_S, timeout / 1000) if timeout > 0 else SHOW_S)
 
+    def note(self, text: str, timeout: int = 0) -> None:
+        """A background notice ("analysis complete") in the bar only: nothing the practitioner
+        asked for, so it does not cover the trace."""
+        super().showMessage(text, timeout)
+
     def clearMessage(self) -> None:  # noqa: N802 - Qt API
         """A message taken back is gone from over the trace too."""
         super().clearMessage()
