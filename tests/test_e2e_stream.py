@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.conftest import REPO
-from tests.test_e2e_helpers import PY, env_for, ok, rows_of, run, summary_of
+from tests.test_e2e_helpers import PY, env_for, ok, rows_of, run, stream_until, summary_of
 
 
 def test_ports_table_and_json(pressure_home):
@@ -75,8 +75,11 @@ def test_stream_into_head_closes_cleanly(sim, pressure_home):
 
 
 def test_faults_are_counted_in_the_summary(sim, pressure_home):
-    url = sim("--rate", "200", "--faults", "garbage=0.05,disconnect=1:0.5,restart=2.5")
-    done = ok(pressure_home, "stream", "--port", url, "--seconds", "3.5")
+    # The faults are timed from the simulator's start (the stream needs well under 2 s to start);
+    # the stream runs until it printed the first sample after the restart
+    url = sim("--rate", "200", "--faults", "garbage=0.05,disconnect=2:0.5,restart=3")
+    done = stream_until(pressure_home, lambda row: row.get("flags", 0) & 8, "--port", url)
+    assert done.returncode == 0, done.stderr
     s = summary_of(done.stderr)
     rows = rows_of(done.stdout)
     assert s["bad_lines"] > 10 and s["reconnects"] == 1 and s["restarts"] == 1
