@@ -8,6 +8,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # CI prints the slowest tests, so a test that grows slow is seen in the log.
 PYTEST_ARGS ?= --durations=15
+# pytest-xdist: many tests wait on a sensor, a broker or a subprocess in real time, so more
+# workers than cores keeps the cores busy; worksteal evens out the few long tests at the end.
+PYTEST_WORKERS ?= 4
 
 .PHONY: run test bench sim clean
 
@@ -22,7 +25,7 @@ run: $(STAMP)
 	$(PY) main.py
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) main.py bench --json
