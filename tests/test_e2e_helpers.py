@@ -122,7 +122,11 @@ def stream_until(home: Path, done, *args, limit: float = 30) -> subprocess.Compl
                 if line.strip() and done(json.loads(line)):
                     proc.send_signal(signal.SIGTERM)
                     break
-            out, _ = proc.communicate(timeout=30)
+            # read on to the end through the same buffered file: communicate(timeout) would read
+            # the pipe underneath it and lose the lines the file already buffered
+            out = proc.stdout.read()
+            proc.stdout.close()
+            proc.wait(30)
         finally:
             if proc.poll() is None:
                 proc.kill()
