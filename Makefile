@@ -8,9 +8,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # CI prints the slowest tests, so a test that grows slow is seen in the log.
 PYTEST_ARGS ?= --durations=15
-# pytest-xdist: many tests wait on a sensor, a broker or a subprocess in real time, so more
-# workers than cores keeps the cores busy; worksteal evens out the few long tests at the end.
-PYTEST_WORKERS ?= 4
+# pytest-xdist, one worker per core (more workers were slower here and made the real-time
+# tests fight for the CPU); worksteal evens out the few long tests at the end.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test bench sim clean
 
