@@ -9,6 +9,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # CI prints the slowest tests, so a test that grows slow is seen in the log.
 PYTEST_ARGS ?= --durations=15
+# pytest-xdist with one worker more than cores: about a third of the suite waits in real time
+# (sensors, brokers, subprocesses), so a spare worker keeps the cores busy; two more made the
+# real-time tests fight for the CPU. worksteal evens out the few long tests at the end.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1)')
 
 .PHONY: run test bench sim screens clean
 
@@ -23,7 +27,7 @@ run: $(STAMP)
 	$(PY) main.py
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) main.py bench --json

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,26 @@ import pytest
 from pressure.classroom.broker import EmbeddedBroker, free_port
 
 MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
+
+
+def restartable_port() -> int:
+    """A free localhost port below the kernel's ephemeral range: a broker the test stops and starts
+    again gets it back (in the ephemeral range, a client socket of a test running in parallel can
+    take it while the broker is down)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return free_port()
+    for _ in range(50):
+        port = random.randrange(max(1024, low - 12000), low)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    return free_port()
 
 
 def wait_until(predicate, timeout: float, what: str = "condition"):
@@ -49,7 +70,7 @@ class Mosquitto:
     """mosquitto from a config written here, on a free localhost port; restartable on that port."""
 
     def __init__(self, tmp_path, *, passwords: dict | None = None, tls: tuple | None = None, acl: str | None = None):
-        self.port = free_port()
+        self.port = restartable_port()
         # mosquitto started as root drops to the user named here (default: "mosquitto", who cannot
         # read the test's private temporary folder); as anyone else the line changes nothing.
         conf = [f"listener {self.port} 127.0.0.1", "persistence false", "log_dest stderr", "log_type error",
@@ -99,7 +120,7 @@ class Mosquitto:
 
 class Embedded:
     def __init__(self):
-        self.port = free_port()
+        self.port = restartable_port()
         self.broker = None
 
     def start(self) -> "Embedded":

@@ -96,15 +96,35 @@ def test_record_keeps_a_known_load_from_the_sketch(emu, pressure_home, tmp_path)
     emu.hold_counts(round(12.5 * CPN))
     out = tmp_path / "avr.sqlite"
     env = {**os.environ, "PRESSURE_HOME": str(pressure_home), "PYTHONPATH": REPO}
-    proc = subprocess.run([sys.executable, "main.py", "record", "--port", emu.url, "--seconds", "3",
-                           "--out", str(out)], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=60)
-    emu.follow_profile()
-    assert proc.returncode == 0, proc.stderr
+    # Recorded until the file holds 160 samples (it commits twice a second), then SIGTERM ends
+    # it as Ctrl-C does: a fixed --seconds would include a start that a busy machine slows.
+    proc = subprocess.Popen([sys.executable, "main.py", "record", "--port", emu.url, "--seconds", "60",
+                             "--out", str(out)], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: _recorded(out) > 160 or proc.poll() is not None, 60, "160 recorded samples")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        emu.follow_profile()
+    assert proc.returncode == 0, err
     rec = open_recording(out)
     held = rec.force_n[rec.raw == round(12.5 * CPN)]
     assert len(rec) > 150 and len(held) > 150
     assert np.allclose(held, 12.5, rtol=1e-3)
+
+
+def _recorded(path) -> int:
+    """Samples committed so far to a recording being written (0 before it exists)."""
+    from pressure.errors import PressureError
+    from pressure.recording import read_summary
+    try:
+        return read_summary(path)[1]["samples"] if path.exists() else 0
+    except PressureError:
+        return 0
 
 
 def test_id_answered_and_stored_calibration_found_by_serial(emu, run_reader, tmp_path):

@@ -56,6 +56,24 @@ def finish(proc, timeout=60):
     return proc.returncode, out, err
 
 
+class Lines:
+    """The lines a process prints, read on a thread, so a test can wait on what it printed so far."""
+
+    def __init__(self, stream):
+        self.lines = []
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            self.lines.append(line)
+        stream.close()
+
+    def latest(self) -> dict:
+        """station -> the last row printed for it."""
+        return {row["station"]: row for row in map(json.loads, list(self.lines))}
+
+
 class Sniffer:
     """Every payload published in the broker (to check what leaves a station)."""
 
@@ -76,15 +94,26 @@ class Sniffer:
 def test_three_stations_appear_on_the_headless_dashboard(broker, sensors, tmp_path):
     url = broker.url()
     sniff = Sniffer(url)
-    stations = [record_station(sensors(i), url, f"s{i}", tmp_path / f"{i}.pressure", 12) for i in range(3)]
-    dash = cli("classroom", "--broker", url, "--json", "--seconds", "9")
+    # Stations and dashboard run until the dashboard printed every station live and pressing (the
+    # profile rests first), then stop on SIGTERM (a clean end, exit 0): no fixed durations.
+    stations = [record_station(sensors(i), url, f"s{i}", tmp_path / f"{i}.pressure", 120) for i in range(3)]
+    dash = cli("classroom", "--broker", url, "--json", "--seconds", "120")
+    printed = Lines(dash.stdout)
     try:
-        rc, out, err = finish(dash)
+        wait_until(lambda: sum(1 for r in printed.latest().values() if r["online"] and (r["value"] or 0) > 5.0) == 3,
+                   60, "three pressing stations printed")
     finally:
+        dash.send_signal(signal.SIGTERM)  # first: the stations are still online in its last rows
+        dash.wait(60)
+        printed.thread.join(10)
+        rc, err = dash.returncode, dash.stderr.read()
+        dash.stderr.close()
+        for p in stations:
+            p.send_signal(signal.SIGTERM)
         results = [finish(p) for p in stations]
         sniff.close()
     assert rc == 0, err
-    rows = [json.loads(line) for line in out.splitlines()]
+    rows = [json.loads(line) for line in printed.lines]
     assert rows and all(set(r) == {"station", "trainee", "online", "value", "unit", "zone", "step",
                                    "time_in_band_pct"} for r in rows)
     last = {r["station"]: r for r in rows[-3:]}
@@ -117,7 +146,7 @@ def test_a_broker_restart_is_survived(broker, sensors, tmp_path):
     url = broker.url()
     room = Classroom(parse_url(url)).start()
     out = tmp_path / "r.pressure"
-    proc = record_station(sensors(2), url, "rec", out, 12)
+    proc = record_station(sensors(2), url, "rec", out, 120)  # stopped (SIGTERM) once back
     station = Station(parse_url(url), "ev").start()
     try:
         wait_until(lambda: {r["station"] for r in room.rows() if r["online"] and r["value"] is not None} >= {"rec"}
@@ -133,10 +162,13 @@ def test_a_broker_restart_is_survived(broker, sensors, tmp_path):
         assert [e["text"] for e in room.stations["ev"].events] == [f"while away {i}" for i in range(5)]
         wait_until(lambda: room.stations["rec"].trace[-1][0] > before + 1.0 and room.stations["rec"].online, 20,
                    "the recording station back")
+        back = room.stations["rec"].trace[-1][0]
+        proc.send_signal(signal.SIGTERM)
         code, stdout, err = finish(proc)
         assert code == 0, err
         rec = open_recording(out)
-        assert len(rec) > 0.8 * 200 * 12 and np.all(np.diff(rec.t) > 0)  # every sample recorded locally
+        assert rec.t[0] <= before and rec.t[-1] >= back  # from before the broker stopped to after it came back
+        assert len(rec) > 0.8 * 200 * (rec.t[-1] - rec.t[0]) and np.all(np.diff(rec.t) > 0)  # every sample recorded locally
         assert np.max(np.diff(rec.t)) < 0.1  # no hole while the broker was away
         assert station.dropped == 0
     finally:

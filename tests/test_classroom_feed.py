@@ -36,7 +36,9 @@ def test_a_window_session_reaches_the_dashboard_and_takes_the_instructors_start(
             source.push(np.full(10, 10.0 if i < 40 else 0.0))
             pipeline.tick()
             station._next_live = 0.0  # every tick publishes here (the 30/s pacing has its own clock)
-        wait_until(lambda: "bench1" in room.stations and room.stations["bench1"].final, 10, "the routine's end")
+        # the final score (QoS 1) can arrive before the last live value (QoS 0): wait for both
+        wait_until(lambda: "bench1" in room.stations and room.stations["bench1"].final
+                   and room.stations["bench1"].value == 0.0, 10, "the routine's end and the released value")
         view = room.stations["bench1"]
         assert view.trainee == "Ann" and view.unit == "N" and view.value == pytest.approx(0.0)
         kinds = [e["kind"] for e in view.events]

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -103,6 +105,36 @@ def summary_of(stderr: str) -> dict:
 
 def rows_of(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def stream_until(home: Path, done, *args, limit: float = 30) -> subprocess.CompletedProcess:
+    """``python main.py stream ARGS`` until it prints a row that ``done(row)`` accepts, then
+    SIGTERM (how Ctrl-C ends it: exit 0 and the summary), or until ``limit`` seconds passed.
+    A wait on what the stream printed, not a fixed duration a busy machine may not fit in."""
+    with tempfile.TemporaryFile("w+") as err_file:  # a file: a full stderr pipe cannot block it
+        proc = subprocess.Popen([PY, str(REPO / "main.py"), "stream", *map(str, args), "--seconds", str(limit)],
+                                cwd=REPO, env=env_for(home), text=True, stdout=subprocess.PIPE,
+                                stderr=err_file)
+        lines = []
+        try:
+            for line in proc.stdout:
+                lines.append(line)
+                if line.strip() and done(json.loads(line)):
+                    proc.send_signal(signal.SIGTERM)
+                    break
+            # read on to the end through the same buffered file: communicate(timeout) would read
+            # the pipe underneath it and lose the lines the file already buffered
+            out = proc.stdout.read()
+            proc.stdout.close()
+            proc.wait(30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        err_file.seek(0)
+        err = err_file.read()
+    assert "Traceback" not in err, err
+    return subprocess.CompletedProcess(proc.args, proc.returncode, "".join(lines) + out, err)
 
 
 def sha(path: Path) -> str:

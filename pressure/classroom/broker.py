@@ -72,6 +72,10 @@ class EmbeddedBroker:
         return self
 
     async def _shutdown(self) -> None:
+        # Clients first: amqtt's shutdown can wait on a connected client's handler for good (then
+        # the listener stayed open and the port could not be listened on again).
+        for writer in list(self._writers):
+            writer.close()
         await self._broker.shutdown()
         for writer in list(self._writers):
             writer.close()
