@@ -80,8 +80,10 @@ def test_the_reader_expects_the_next_frame_when_the_timer_fires_it(live_window, 
     window.frame_hooks.remove(hook)
     # milliseconds: remainingTime is in whole ones and read twice (at the poll and here), and a
     # busy machine may pause a thread between a clock and the timer; a whole frame interval
-    # from now (the mistake this guards against) is 13-15 ms off after these slow frames
-    assert max(abs(x) for x in told) < 8.0
+    # from now (the mistake this guards against) is 13-15 ms off after every one of these slow
+    # frames (8 of the 40); a thread paused by a busy machine may make one or two off as well
+    off = [x for x in told if abs(x) >= 8.0]
+    assert len(off) <= 2, off
     window.timer.stop()
     assert window._time_to_next_tick() == -1.0
     window.timer.start()
