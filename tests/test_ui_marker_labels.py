@@ -103,3 +103,24 @@ def test_labels_follow_a_replay_scrolling_back_and_markers_out_of_order(view):
     assert [m.text for m in view.markers] == ["earlier", "inserted", "later"]
     boxes = [i for i in view.scroll.childItems() if isinstance(i, QGraphicsRectItem)]
     assert len(boxes) == 3  # the markers made again in order leave no stray label behind
+
+
+def test_a_label_never_covers_the_off_scale_badge(view, qtbot):
+    view.resize(800, 240)  # short: the badge and the labels share the top of the plot
+    qtbot.waitUntil(lambda: view.plot.vb.height() < 200, timeout=3000)
+    _scroll(view, 44.0)
+    view.add_marker(44.0, "PPT 29.9 N")
+    marker = view.markers[-1]
+
+    def over(now):  # the value above the plot: "off scale ▲" in the top right corner
+        t = np.arange(now - 30.0, now, 0.01)
+        view.update_trace(t, np.full_like(t, 80.0), np.full_like(t, 80.0), now)
+
+    for now in np.arange(44.0, 50.0, 0.1):
+        over(now)
+        badge = _pixels(view, view.off_scale.box, view.off_scale.box.rect())
+        assert view.off_scale.box.isVisible()
+        label = _shown_label(view, marker)
+        assert label is None or not label.intersects(badge), f"label under the badge at {now:.1f} s"
+    _scroll(view, 50.0)  # back on the scale: the badge goes, the label has room again
+    assert not view.off_scale.box.isVisible() and _shown_label(view, marker) is not None

@@ -18,7 +18,7 @@ GAP_PX = 2.0  # the fixed labels' offset from their anchor (plot_items.HLine.set
 
 
 def fixed_label_rects(view) -> list[QRectF]:
-    """The shown ceiling and target labels, in the ViewBox's pixels."""
+    """The shown ceiling and target labels and the off-scale badge, in the ViewBox's pixels."""
     vb = view.plot.vb
     width, height = vb.width(), vb.height()
     lo, hi = view.y_range
@@ -29,6 +29,9 @@ def fixed_label_rects(view) -> list[QRectF]:
         r = line.label.boundingRect()
         y = (hi - line.value()) / (hi - lo) * height  # HLine labels sit on their line
         rects.append(QRectF(0.02 * width + GAP_PX, y - r.height(), r.width(), r.height()))
+    badge = view.off_scale.box  # a child of the ViewBox: already in its pixels
+    if badge.isVisible():
+        rects.append(badge.rect().translated(badge.pos()))
     return rects
 
 
