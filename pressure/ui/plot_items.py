@@ -184,8 +184,8 @@ class HBand:
 
 class MarkerLine:
     """A labelled vertical line on the trace and a tick on the overview, as plain Qt items:
-    made far faster than an InfiniteLine with a label, and nothing in
-    Python runs for them while the trace scrolls."""
+    made far faster than an InfiniteLine with a label. While the trace scrolls only the labels
+    of the markers in view are looked at, in Python (marker_labels.place_labels)."""
 
     def __init__(self, view: "TraceView", t: float, text: str):
         self.t = float(t)
