@@ -352,7 +352,9 @@ class MainWindow(QMainWindow):
                               else "UNCALIBRATED: raw readings, not force (File › Calibration…)")
 
     def _draw_routine(self, state) -> None:
-        self.routine_panel.show_state(self.pipeline.routine, state)
+        # the readout has just said whether the samples are live (_draw_readout): the panel
+        # must not look as if a hold is being timed while none arrive
+        self.routine_panel.show_state(self.pipeline.routine, state, signal=not self.readout.stale)
 
     def _sound(self, frame) -> None:
         play_frame_cues(self.audio, frame, self.error_tone)

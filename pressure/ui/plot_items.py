@@ -184,8 +184,8 @@ class HBand:
 
 class MarkerLine:
     """A labelled vertical line on the trace and a tick on the overview, as plain Qt items:
-    made far faster than an InfiniteLine with a label, and nothing in
-    Python runs for them while the trace scrolls."""
+    made far faster than an InfiniteLine with a label. While the trace scrolls only the labels
+    of the markers in view are looked at, in Python (marker_labels.place_labels)."""
 
     def __init__(self, view: "TraceView", t: float, text: str):
         self.t = float(t)
@@ -201,8 +201,9 @@ class MarkerLine:
         self.label = QGraphicsSimpleTextItem(text, self.box)
         self.label.setBrush(QColor(theme.MARKER_PEN))
         r = self.label.boundingRect()
-        self.label.setPos(4, -r.height() / 2)
-        self.box.setRect(QRectF(2, -r.height() / 2, r.width() + 4, r.height()))
+        self.size = (r.width() + 6, r.height())  # the box and its gap to the line, in pixels
+        self.side = ""  # "right" or "left" of the line, "" hidden (marker_labels.place_labels)
+        self.box.setVisible(False)
         tick_pen = pg.mkPen(theme.MARKER_PEN, width=1)
         tick_pen.setCosmetic(True)
         self.tick = QGraphicsLineItem()
@@ -211,6 +212,18 @@ class MarkerLine:
         self.box.setParentItem(view.scroll)
         view.overview.addItem(self.tick, ignoreBounds=True)
         self.set_y_range(*view.y_range)
+
+    def place(self, side: str) -> None:
+        """The label to the "right" or "left" of the line, or "" (hidden); only a change costs."""
+        if side == self.side:
+            return
+        if side:
+            w, h = self.size
+            x = 2 if side == "right" else -w
+            self.label.setPos(x + 2, -h / 2)
+            self.box.setRect(QRectF(x, -h / 2, w - 2, h))
+        self.box.setVisible(bool(side))
+        self.side = side
 
     def set_y_range(self, lo: float, hi: float) -> None:
         self.line.setLine(QLineF(self.t, lo, self.t, hi))

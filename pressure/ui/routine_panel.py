@@ -72,8 +72,15 @@ class RoutinePanel(QWidget):
     def set_routine(self, name: str) -> None:
         self.routine_label.setText(name)
 
-    def show_state(self, routine, state) -> None:
-        """Show the coach's state: the step, its countdown and progress, and what comes next."""
+    def show_state(self, routine, state, signal: bool = True) -> None:
+        """Show the coach's state: the step, its countdown and progress, and what comes next.
+
+        ``signal`` False: no live samples (disconnected, no signal, no data; the readout says
+        which). The coach only moves with samples, and an interval longer than coach.GAP_S
+        (no longer than the pipeline's STALE_AFTER_S) never counts as held: a hold's timer
+        is stopped and the missing time will not count, so the countdown says "no signal"
+        and the bar looks paused. A rest's or release's time is the samples' time and the gap
+        does count once they return: its countdown says "no signal", its bar stays as it is."""
         total = len(routine.steps)
         if state is None:
             self.show_step(index=0, total=total, title=step_title(routine.steps[0]), countdown=None,
@@ -106,13 +113,15 @@ class RoutinePanel(QWidget):
             else:
                 progress = None
         # the hold timer stands still (or restarts) while the value is out of the band
-        paused = (step.kind == "hold" and step.on_leave != "record" and state.zone != "in"
-                  and not state.waiting_for_key)
+        no_signal = not signal and not state.waiting_for_key
+        paused = (step.kind == "hold" and not state.waiting_for_key
+                  and (no_signal or (step.on_leave != "record" and state.zone != "in")))
         self.show_step(index=state.step_index, total=total, title=title, countdown=countdown,
-                       progress=progress, next_text=next_text, paused=paused)
+                       progress=progress, next_text=next_text, paused=paused, no_signal=no_signal)
 
     def show_step(self, *, index: int, total: int, title: str, countdown: float | None,
-                  progress: float | None, next_text: str, paused: bool = False) -> None:
+                  progress: float | None, next_text: str, paused: bool = False,
+                  no_signal: bool = False) -> None:
         """One call per frame; only what changed is touched (a label set again relayouts and
         repaints; the bar moves in steps of about a pixel)."""
         count_text = format_seconds(countdown) if countdown is not None else ""
@@ -120,7 +129,8 @@ class RoutinePanel(QWidget):
         bar = -1 if progress is None or not math.isfinite(progress) else int(round(min(max(progress, 0.0), 1.0) * steps))
         step_text = f"step {index + 1} / {total} · {title}" if total else title
         # "paused" in words: a pause glyph (U+23F8) is a box in the default font (DejaVu Sans)
-        count_text += " paused" if paused and count_text else ""
+        if count_text:
+            count_text += " no signal" if no_signal else " paused" if paused else ""
         key = (step_text, count_text, bar, steps, next_text, paused)
         shown = self._shown or (None,) * len(key)
         if key == shown:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from . import theme
 from ..session.history import PeakDecimator
+from .marker_labels import place_labels
 from .plot_items import HBand, HLine, MarkerLine, OffScale, PathCurve, TimeAxis, _remove, nice_spacing
 from .readout import decimals_for
 
@@ -114,7 +115,9 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowStretchFactor(0, 5)
         self.ci.layout.setRowStretchFactor(1, 1)
 
-        self.markers: list[MarkerLine] = []
+        self.markers: list[MarkerLine] = []  # in time order, as marker_times
+        self.marker_times: list[float] = []
+        self.labelled: set[MarkerLine] = set()  # the markers whose label is shown (marker_labels)
         self._window_seconds = 0.0
         self.window_seconds = 20.0
         self.unit = ""
@@ -124,6 +127,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.set_y_range(0.0, 1.0)
         self.set_band(None)
         self.set_ceiling(None)
+        p.vb.sigResized.connect(self._place_labels)
 
     @property
     def window_seconds(self) -> float:
@@ -157,6 +161,10 @@ class TraceView(pg.GraphicsLayoutWidget):
         self._right = right
         self.scroll.setPos(-right, 0.0)
         self.time_axis.set_offset(right)
+        self._place_labels()
+
+    def _place_labels(self, *_) -> None:
+        place_labels(self)
 
     # --- static parts (change when the routine/step changes) ---------------------------------
     def set_y_range(self, lo: float, hi: float) -> None:
@@ -168,6 +176,7 @@ class TraceView(pg.GraphicsLayoutWidget):
         self.overview.setYRange(lo, hi, padding=0)
         for marker in self.markers:
             marker.set_y_range(lo, hi)
+        self._place_labels()  # the fixed labels moved
 
     def set_band(self, band: tuple[float, float, float] | None) -> None:
         """(low, target, high) or None when the step has no band (rest, release)."""
@@ -180,12 +189,14 @@ class TraceView(pg.GraphicsLayoutWidget):
             self.overview_band.setRegion((lo, hi))
             self.target_line.setValue(target)
             self.target_line.set_text(f"target {target:g} ± {(hi - lo) / 2:.3g} {self.unit}")
+        self._place_labels()
 
     def set_ceiling(self, ceiling: float | None) -> None:
         visible = ceiling is not None and math.isfinite(ceiling) and ceiling > 0
         self.ceiling_line.setVisible(visible)
         if visible:
             self.ceiling_line.setValue(ceiling)
+        self._place_labels()
 
     def set_unit(self, unit: str) -> None:
         self.unit = unit
@@ -257,23 +268,34 @@ class TraceView(pg.GraphicsLayoutWidget):
 
     def add_marker(self, t: float, text: str) -> None:
         """A labelled vertical line on the trace and a tick on the overview."""
-        self.markers.append(MarkerLine(self, t, text))
+        if self.marker_times and t < self.marker_times[-1]:  # kept in time order for bisection
+            self.set_markers([*self.marker_times, t], [*(m.text for m in self.markers), text])
+            return
+        marker = MarkerLine(self, t, text)
+        self.markers.append(marker)
+        self.marker_times.append(marker.t)
         self._drop_old_markers()
+        self._place_labels()
 
     def set_markers(self, times, texts) -> None:
         """All the markers at once (e.g. a replay's, when the file opens): replaces those shown."""
         self.clear_markers()
-        pairs = list(zip(times, texts))[-MAX_MARKERS:]
+        pairs = sorted(zip(times, texts), key=lambda pair: pair[0])[-MAX_MARKERS:]
         self.markers = [MarkerLine(self, t, text) for t, text in pairs]
+        self.marker_times = [m.t for m in self.markers]
+        self._place_labels()
 
     def _drop_old_markers(self) -> None:
         while len(self.markers) > MAX_MARKERS:
             self.markers.pop(0).remove(self)
+            self.marker_times.pop(0)
 
     def clear_markers(self) -> None:
         for marker in self.markers:
             marker.remove(self)
         self.markers.clear()
+        self.marker_times.clear()
+        self.labelled.clear()
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
