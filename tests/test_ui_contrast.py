@@ -51,20 +51,22 @@ def hex_of(colour) -> str:
     return colour.name()  # '#rrggbb'
 
 
-def background_of(image, widget, window, height=None) -> str:
-    """The most common colour of ``widget``'s pixels (its top ``height`` rows) in the window's grab."""
-    top_left = widget.mapTo(window, QPoint(0, 0))
+def background_of(image, widget, window, height=None, inset=0) -> str:
+    """The most common colour of ``widget``'s pixels (its top ``height`` rows; ``inset`` pixels
+    in from its edges, inside a button's frame) in the window's grab."""
+    top_left = widget.mapTo(window, QPoint(0, 0)) + QPoint(inset, inset)
     counts = Counter()
     step = 2
-    for x in range(top_left.x(), top_left.x() + widget.width(), step):
-        for y in range(top_left.y(), top_left.y() + (height or widget.height()), step):
+    for x in range(top_left.x(), top_left.x() + widget.width() - 2 * inset, step):
+        for y in range(top_left.y(), top_left.y() + (height or widget.height()) - 2 * inset, step):
             if 0 <= x < image.width() and 0 <= y < image.height():
                 counts[image.pixelColor(x, y).name()] += 1
     return counts.most_common(1)[0][0]
 
 
-def texts(window):
-    """(name, text colour, widget) for every visible widget that shows text."""
+def texts(window, status=True):
+    """(name, text colour, widget) for every visible widget that shows text (and the window's
+    status message, unless ``status`` is False: a dialog has none)."""
     for w in window.findChildren(QLabel):
         if w.isVisible() and w.text().strip():
             yield f"label {w.text()!r}", hex_of(w.palette().color(w.foregroundRole())), w
@@ -77,6 +79,8 @@ def texts(window):
     for w in window.findChildren(QDockWidget):
         if w.isVisible() and w.windowTitle() and not w.isFloating() and w.titleBarWidget() is None:
             yield f"dock title {w.windowTitle()!r}", hex_of(w.palette().color(QPalette.ColorRole.WindowText)), w
+    if not status:
+        return
     bar = window.statusBar()
     yield "status message", hex_of(bar.palette().color(QPalette.ColorRole.WindowText)), bar
 
@@ -159,3 +163,42 @@ def test_the_status_that_matters_is_large_and_bold(window):
     panel = window.findChild(QWidget, "scorePanel")
     assert panel is not None
     assert all(pixel_size(label) > 13 for label in panel.findChildren(QLabel) if label.text().strip())
+
+
+def dialog_unreadable(dialog) -> tuple[int, list[str]]:
+    """Like unreadable(), for a dialog: its labels, buttons and fields over its own grab."""
+    image = dialog.grab().toImage()
+    bad, seen = [], 0
+    for name, fg, widget in texts(dialog, status=False):
+        # a default button's 2-px focus frame is one flat colour, its face a gradient of many:
+        # the face is what the text is on
+        inset = 3 if isinstance(widget, QAbstractButton) else 0
+        bg = background_of(image, widget, dialog, inset=inset)
+        seen += 1
+        if theme.contrast_ratio(fg, bg) < AA:
+            bad.append(f"{name}: {fg} on {bg} = {theme.contrast_ratio(fg, bg):.2f}:1")
+    return seen, bad
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen plugin, on showing a dialog
+def test_every_text_in_the_dialogs_meets_wcag_aa(window, qtbot):
+    """The keys list (F1), the settings and the summary (F9): what a practitioner reads mid-session."""
+    from test_ui_pedal_keys import while_modal
+
+    results = {}
+
+    def check(name):
+        def act(dialog):
+            qtbot.waitExposed(dialog)
+            results[name] = dialog_unreadable(dialog)
+        return act
+
+    while_modal(qtbot, window.show_keys, check("keys list"))
+    while_modal(qtbot, window.edit_settings, check("settings"))
+    training = window.training
+    training.show_summary_now()
+    qtbot.waitUntil(lambda: training.summary is not None and training.summary.isVisible(), timeout=3000)
+    results["summary"] = dialog_unreadable(training.summary)
+    for name, (seen, bad) in results.items():
+        assert seen >= 1, name
+        assert not bad, f"{name}:\n" + "\n".join(bad)
