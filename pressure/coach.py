@@ -53,6 +53,9 @@ RELEASE_FRACTION = 0.10  # a release is done below 10 % of the last target ...
 RELEASE_FLOOR_N = 0.5  # ... but never below this force (sensor noise), in newtons
 HISTORY_S = 2.0  # samples kept to look up the value at a threshold key press
 _EPS = 1e-9
+# the loop over COUNTDOWN_S runs once per sample of a hold only within this many seconds of its
+# end (the same events as looping always: none of them can fire further out)
+_COUNTDOWN_FROM = max(COUNTDOWN_S) + _EPS
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,8 @@ class Coach:
             self._in_band = True
             self._emit(t, "enter_band", {"value": v})
         remaining = step.duration - self._hold_elapsed
+        if remaining > _COUNTDOWN_FROM:  # most samples of a hold: no countdown second is near
+            return
         for k in COUNTDOWN_S:
             if k < step.duration and remaining <= k + _EPS and k not in self._countdown_done:
                 self._countdown_done.add(k)
