@@ -119,3 +119,13 @@ def test_a_drifting_hold_is_never_marked_as_a_threshold():
             coach.advance(t[-1])
         assert action != THRESHOLD, f"marked {coach.state.value:.1f} N at {t[-1]:.1f} s"
     assert coach.state.step.kind == "threshold" and coach.state.thresholds == ()
+
+
+def test_restarting_the_routine_restarts_the_practitioner():
+    fw, source, pipeline = demo_session(BUILTIN_ROUTINES["steady"])
+    pipeline.subscribe(SimFollower(pipeline, fw).on_frame)
+    run(fw, source, pipeline, 10.0, [])  # mid the first hold
+    assert fw.profile == "steady" and not hasattr(fw.model, "t0")
+    pipeline.set_routine(pipeline.routine)  # Routine > Restart routine: the same routine object
+    run(fw, source, pipeline, 12.0, [])
+    assert fw.model.t0 == pytest.approx(10.0, abs=CHUNK_S + 1e-9) and fw.profile == "steady"

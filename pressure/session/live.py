@@ -83,18 +83,19 @@ def _rest_between_trials(routine) -> float | None:
 
 class SimFollower:
     """A demo session's routine changes reach the simulated practitioner: after Routine > PPT
-    mid-session it runs PPT trials, not the ischemic holds it started with (a pipeline listener)."""
+    mid-session it runs PPT trials, not the ischemic holds it started with; after Restart it
+    starts its profile over with the routine (a pipeline listener)."""
 
     def __init__(self, pipeline, host, profile: str | None = None):
         self.pipeline, self.host, self.profile = pipeline, host, profile
-        self._routine = pipeline.routine
+        self._runs = len(pipeline.runs)
 
     def on_frame(self, frame) -> None:
-        routine = self.pipeline.routine
-        if routine is self._routine:
+        # every new run (another routine, or Routine > Restart) starts the practitioner afresh
+        if len(self.pipeline.runs) == self._runs:
             return
-        self._routine = routine
-        spec = sim_practitioner_for(routine, self.profile)
+        self._runs = len(self.pipeline.runs)
+        spec = sim_practitioner_for(self.pipeline.routine, self.profile)
         self.host.switch_profile(spec.profile, spec.target_n, spec.rest_s)
 
 
