@@ -174,11 +174,11 @@ class Ischemic(Profile):
 class PPT(Profile):
     """Pressure-pain threshold trials; the threshold is ~40 N whatever the target.
 
-    ``rest_s``: the least time between one trial's release and the next trial's press. A routine
-    rests between its trials (the built-in PPT: release 10 s, rest 30 s), and a practitioner
-    following it rests that long; without it a trial starts every 20 s, pressing while the
-    routine says REST. Each trial lasts as long as its longest possible ramp, so the rest after
-    any threshold is at least ``rest_s`` plus the 3 s before the next press.
+    ``rest_s``: the least time from one trial's release to the next trial's press (the 3 s still
+    before a press included). A routine rests between its trials (the built-in PPT: release
+    10 s, rest 30 s), and a practitioner following it rests that long; without it a trial
+    starts every 20 s, pressing while the routine says REST. Each trial lasts as long as its
+    longest possible ramp, so the rest after any threshold is ``rest_s`` to ``rest_s`` + 1.8 s.
     """
 
     name = "ppt"
@@ -195,7 +195,7 @@ class PPT(Profile):
             if not (np.isfinite(rest_s) and 0.0 <= rest_s <= 3600.0):
                 raise PressureError(f"the rest between PPT trials must be 0-3600 s, not {rest_s!r}")
             longest_ramp = 1.1 * self.threshold_n / self.ramp_n_per_s
-            self.trial = self.LEAD_S + longest_ramp + self.RELEASE_S + float(rest_s)
+            self.trial = longest_ramp + self.RELEASE_S + max(float(rest_s), self.LEAD_S)
             self.period = 3 * self.trial
 
     def thresholds(self, k: int) -> np.ndarray:

@@ -14,7 +14,7 @@ from pressure.demo_practitioner import ADVANCE, THRESHOLD, DemoPractitioner
 from pressure.filters import make_filter
 from pressure.routine import BUILTIN_ROUTINES
 from pressure.samples import from_unit
-from pressure.session.live import SimFollower, sim_practitioner_for
+from pressure.session.live import PRESS_AFTER_REST_S, SimFollower, sim_practitioner_for
 from pressure.session.pipeline import Pipeline
 from pressure.session.scripted import ManualClock, ScriptedSource
 
@@ -62,7 +62,7 @@ def run(fw, source, pipeline, until_s, log):
 
 def test_ppt_profile_rests_as_long_as_the_routine_rests():
     spec = sim_practitioner_for(BUILTIN_ROUTINES["ppt"])
-    assert spec.profile == "ppt" and spec.rest_s == pytest.approx(30.0)
+    assert spec.profile == "ppt" and spec.rest_s == pytest.approx(30.0 + PRESS_AFTER_REST_S)
     assert sim_practitioner_for(BUILTIN_ROUTINES["ischemic"]).rest_s is None
 
 
@@ -78,6 +78,12 @@ def test_scripted_ppt_demo_rests_in_rest_steps_and_marks_every_trial():
     resting = [f for kind, waiting, f, elapsed in log if kind == "rest" and not waiting and elapsed > 0.5]
     assert len(resting) > 3 * 25.0 / CHUNK_S  # the three 30 s rests were seen ...
     assert max(resting) < 0.5  # ... and nothing was pressed in them
+    # and a trial is not left waiting: the press begins soon after the key starts it
+    first_press = {}
+    for i, (kind, waiting, f, elapsed) in enumerate(log):
+        if kind == "threshold" and not waiting and f > 1.0:
+            first_press.setdefault(sum(1 for k, w, *_ in log[:i] if k == "threshold" and w), elapsed)
+    assert len(first_press) == 3 and max(first_press.values()) < 3.5
 
 
 def test_the_old_20_s_trials_pressed_during_the_routines_rest():

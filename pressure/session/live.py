@@ -45,6 +45,11 @@ def sim_profile_for(routine) -> str:
     return "hold"
 
 
+# The simulated PPT practitioner presses this long after the routine's rest ends: the key that
+# starts a trial comes a frame or two after the release step ends, and a person takes a moment.
+PRESS_AFTER_REST_S = 1.0
+
+
 @dataclass(frozen=True)
 class SimPractitioner:
     """What the simulator's practitioner does for a routine: the profile, the force it aims at,
@@ -62,7 +67,8 @@ def sim_practitioner_for(routine, profile: str | None = None) -> SimPractitioner
     profile = profile or sim_profile_for(routine)
     targets = [s.target for s in routine.steps if s.target]
     target_n = float(from_unit(max(targets), routine.unit, routine.area_cm2)) if targets else 30.0
-    return SimPractitioner(profile, target_n, _rest_between_trials(routine) if profile == "ppt" else None)
+    rest = _rest_between_trials(routine) if profile == "ppt" else None
+    return SimPractitioner(profile, target_n, None if rest is None else rest + PRESS_AFTER_REST_S)
 
 
 def _rest_between_trials(routine) -> float | None:
