@@ -57,12 +57,12 @@ class Firmware(Adc, DeviceCommands):
                  faults: "str | FaultPlan | None" = None, target_n: float = 30.0, poll: bool = False,
                  serial: str = "SIM00001", micros_start: int = 0, unit: str | None = None,
                  hx711_style: str = "reading", hum_counts: float | None = None,
-                 boot_delay_s: float = 0.1):
+                 boot_delay_s: float = 0.1, rest_s: float | None = None):
         fmt = str(fmt).strip().lower()
         if fmt not in FORMATS:
             raise PressureError(f"unknown format {fmt!r}; the simulator speaks {', '.join(FORMATS)}")
         self.fmt = fmt
-        self.model = make_profile(profile, seed=seed, target_n=target_n)
+        self.model = make_profile(profile, seed=seed, target_n=target_n, rest_s=rest_s)
         self.profile = self.model.name
         self.seed = int(seed)
         entropy = self.seed % (1 << 64)  # numpy seeds are non-negative; -1 and 1 stay different
@@ -160,6 +160,15 @@ class Firmware(Adc, DeviceCommands):
         """The device's 32-bit microsecond clock at device time(s) t."""
         us = np.rint((np.asarray(t, dtype=np.float64) - self._boot_t) * 1e6).astype(np.int64)
         return (self._micros_base + us) % WRAP
+
+    def switch_profile(self, profile: str, target_n: float = 30.0, rest_s: float | None = None) -> None:
+        """From now on the practitioner follows ``profile`` (started afresh now): the routine
+        changed. Samples already emitted keep the force they had."""
+        from .model import Switched
+
+        after = make_profile(profile, seed=self.seed, target_n=target_n, rest_s=rest_s)
+        self.model = Switched(self.model, after, self._now)
+        self.profile = after.name
 
     def true_force(self, t) -> np.ndarray:
         """The force really on the load cell at device time t, in N (no noise, no saturation)."""

@@ -174,6 +174,12 @@ class SimHost:
         """Restart the simulated device (its ``#BOOT`` goes out at once)."""
         self._request("restart")
 
+    def switch_profile(self, profile: str, target_n: float = 30.0, rest_s: float | None = None) -> None:
+        """The simulated practitioner follows ``profile`` from now on (see Firmware.switch_profile)."""
+        with self._lock:
+            self.fw.switch_profile(profile, target_n=target_n, rest_s=rest_s)
+        self._wake()
+
     def send(self, data: bytes) -> None:
         """Feed bytes to the device as if the reader had written them (for tests and tools)."""
         with self._lock:

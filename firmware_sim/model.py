@@ -172,7 +172,14 @@ class Ischemic(Profile):
 
 
 class PPT(Profile):
-    """Pressure-pain threshold trials; the threshold is ~40 N whatever the target."""
+    """Pressure-pain threshold trials; the threshold is ~40 N whatever the target.
+
+    ``rest_s``: the least time from one trial's release to the next trial's press (the 3 s still
+    before a press included). A routine rests between its trials (the built-in PPT: release
+    10 s, rest 30 s), and a practitioner following it rests that long; without it a trial
+    starts every 20 s, pressing while the routine says REST. Each trial lasts as long as its
+    longest possible ramp, so the rest after any threshold is ``rest_s`` to ``rest_s`` + 1.8 s.
+    """
 
     name = "ppt"
     trial = 20.0
@@ -180,6 +187,16 @@ class PPT(Profile):
     tremor = 0.005
     threshold_n = 40.0
     ramp_n_per_s = 5.0
+    LEAD_S, RELEASE_S = 3.0, 0.5  # still before each press; the quick release after the "pain"
+
+    def __init__(self, seed: int = 0, target_n: float = 30.0, rest_s: float | None = None):
+        super().__init__(seed=seed, target_n=target_n)
+        if rest_s is not None:
+            if not (np.isfinite(rest_s) and 0.0 <= rest_s <= 3600.0):
+                raise PressureError(f"the rest between PPT trials must be 0-3600 s, not {rest_s!r}")
+            longest_ramp = 1.1 * self.threshold_n / self.ramp_n_per_s
+            self.trial = longest_ramp + self.RELEASE_S + max(float(rest_s), self.LEAD_S)
+            self.period = 3 * self.trial
 
     def thresholds(self, k: int) -> np.ndarray:
         """The three thresholds (N) of cycle k: for tests that check a detector."""
@@ -189,8 +206,8 @@ class PPT(Profile):
         segs = []
         for thr in self.thresholds(k):
             ramp = thr / self.ramp_n_per_s
-            segs += [(3.0, 0.0, _LIN), (ramp, thr, _LIN), (0.5, 0.0, _SMOOTH),
-                     (self.trial - 3.5 - ramp, 0.0, _LIN)]
+            segs += [(self.LEAD_S, 0.0, _LIN), (ramp, thr, _LIN), (self.RELEASE_S, 0.0, _SMOOTH),
+                     (self.trial - self.LEAD_S - self.RELEASE_S - ramp, 0.0, _LIN)]
         return segs
 
 
@@ -244,16 +261,53 @@ class Trapezoid(Profile):
                 (8.0, 0.0, _LIN)]
 
 
+class Switched:
+    """One profile until ``t0``, then another started afresh at ``t0`` (its own time 0 there):
+    the practitioner changed what they do when the routine changed. Over ``BLEND_S`` the hand
+    moves from the old force to the new one (a hand does not jump). Still a pure function of t."""
+
+    BLEND_S = 1.0
+
+    def __init__(self, before, after: Profile, t0: float):
+        self.before, self.after, self.t0 = before, after, float(t0)
+        self.name = after.name
+
+    @property
+    def description(self) -> str:
+        return self.after.description
+
+    def force(self, t) -> np.ndarray:
+        t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        late = t >= self.t0
+        if late.all():
+            u = np.minimum((t - self.t0) / self.BLEND_S, 1.0)
+            new = self.after.force(t - self.t0)
+            if u.min() >= 1.0:
+                return new
+            w = _min_jerk(u)
+            return (1.0 - w) * self.before.force(t) + w * new
+        out = np.empty_like(t)
+        out[~late] = self.before.force(t[~late])
+        if late.any():
+            out[late] = self.force(t[late])
+        return out
+
+
 _CLASSES = {c.name: c for c in (Hold, Ischemic, PPT, Student, Steady, Idle, Trapezoid)}
 assert set(_CLASSES) == set(PROFILES)
 
 
-def make_profile(name: str, seed: int = 0, target_n: float = 30.0) -> Profile:
-    """The profile called ``name``; PressureError naming the choices if there is none."""
+def make_profile(name: str, seed: int = 0, target_n: float = 30.0, rest_s: float | None = None) -> Profile:
+    """The profile called ``name``; PressureError naming the choices if there is none.
+    ``rest_s`` (the ppt profile only): the least rest between trials, from the routine's steps."""
     try:
         cls = _CLASSES[str(name).strip().lower()]
     except KeyError:
         raise PressureError(
             f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}"
         ) from None
-    return cls(seed=seed, target_n=target_n)
+    if rest_s is None:
+        return cls(seed=seed, target_n=target_n)
+    if cls is not PPT:
+        raise PressureError(f"profile {cls.name!r} has no rest between trials to set (only ppt has)")
+    return cls(seed=seed, target_n=target_n, rest_s=rest_s)

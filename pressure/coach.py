@@ -485,5 +485,17 @@ class Coach:
         if kind in ("rest", "release"):
             return kind
         if kind == "threshold":
-            return "press"
-        return {"below": "press", "in": "hold", "above": "ease"}.get(zone, "stop")
+            cue = "hold" if self._at_cap(step) else "press"
+        else:
+            cue = {"below": "press", "in": "hold", "above": "ease"}.get(zone, "stop")
+        if cue == "press" and self._ceiling is not None and self._last_v >= self._ceiling:
+            cue = "hold"  # at the ceiling a cue never asks for more force
+        return cue
+
+    def _at_cap(self, step: Step) -> bool:
+        """A threshold trial whose pacer has reached its cap (the step's target or the ceiling):
+        pressing harder is past what the routine allows, so the cue says hold, not press."""
+        cap = step.target if step.target is not None else self._ceiling
+        if cap is None or step.rate is None:
+            return False
+        return step.rate * (self._last_t - self._step_t0) >= cap - _EPS

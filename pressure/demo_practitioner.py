@@ -7,7 +7,10 @@ pressure-pain-threshold trial. Without them the PPT routine sat at step 1 foreve
 press; the window presses it through the same action the keyboard triggers.
 
 The threshold is marked where the simulated patient "feels it": the simulated ramp turns back
-at the profile's threshold, so the first clear fall from the step's peak is that moment.
+at the profile's threshold, so the first quick, clear fall from a peak the trial ramped up to
+is that moment. Only that: a hold that drifts down (an ischemic practitioner still holding when
+a PPT trial starts) falls slowly from a force it did not ramp to in the trial, and marked a
+false 29.9 N threshold before.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ from __future__ import annotations
 ADVANCE = "advance"
 THRESHOLD = "threshold"
 PEAK_FALL = 0.03  # a fall of 3 % from the step's peak is the ramp turning back, not tremor
+# ... and falling at least this fraction of the peak per second since it: a release (the whole
+# force in about a second), not a hold's drift (a few % a minute); a rate, not a time since the
+# peak, so a frame that comes late still sees the release.
+FALL_RATE = 0.2
 
 
 class DemoPractitioner:
@@ -25,7 +32,10 @@ class DemoPractitioner:
         scale = routine.ceiling or max((s.target or 0.0 for s in routine.steps), default=0.0) or 10.0
         self.min_peak = 0.1 * float(scale)
         self._step = None
+        self._low = 0.0  # the least force in the trial so far: a threshold is ramped up from it
+        self._rise = 0.0  # how far the trial ramped up to its peak
         self._peak = 0.0
+        self._peak_t = 0.0
         self._marked = False
 
     def act(self, state) -> str | None:
@@ -33,14 +43,17 @@ class DemoPractitioner:
             return None
         if state.waiting_for_key:
             return ADVANCE
+        value = float(state.value)
         if state.step_index != self._step:
-            self._step, self._peak, self._marked = state.step_index, float("-inf"), False
+            self._step, self._marked = state.step_index, False
+            self._low, self._rise, self._peak, self._peak_t = value, 0.0, float("-inf"), float(state.t)
         if state.step.kind != THRESHOLD or self._marked:
             return None
-        value = float(state.value)
+        self._low = min(self._low, value)
         if value > self._peak:
-            self._peak = value
-        elif self._peak >= self.min_peak and value < self._peak * (1 - PEAK_FALL):
+            self._peak, self._peak_t, self._rise = value, float(state.t), value - self._low
+        elif (self._rise >= self.min_peak and value < self._peak * (1 - PEAK_FALL)
+              and self._peak - value >= FALL_RATE * self._peak * (state.t - self._peak_t)):
             self._marked = True
             return THRESHOLD
         return None

@@ -9,7 +9,7 @@ from firmware_sim.model import make_profile
 from pressure.filters import make_filter
 from pressure.routine import BUILTIN_ROUTINES
 from pressure.samples import from_unit
-from pressure.ui.app import sim_profile_for
+from pressure.session.live import sim_practitioner_for
 from pressure.ui.audio import Silent
 from pressure.ui.demo_keys import SIMULATOR_NAME, install_demo_keys
 from pressure.ui.main_window import MainWindow
@@ -25,9 +25,8 @@ def demo_window(qtbot, routine, sensor=SIMULATOR_NAME):
                         window_seconds=20.0)
     qtbot.addWidget(window)
     window.timer.stop()  # a fast clock: the test ticks the window itself, one frame per chunk
-    targets = [s.target for s in routine.steps if s.target]
-    target_n = float(from_unit(max(targets), routine.unit, routine.area_cm2)) if targets else 30.0
-    profile = make_profile(sim_profile_for(routine), target_n=target_n)
+    spec = sim_practitioner_for(routine)  # the practitioner the demo's simulator is given
+    profile = make_profile(spec.profile, target_n=spec.target_n, rest_s=spec.rest_s)
     return window, source, profile, install_demo_keys(window)
 
 

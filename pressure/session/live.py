@@ -35,12 +35,74 @@ class SessionConfig:
 
 def sim_profile_for(routine) -> str:
     """The simulated practitioner that fits a routine (so the demo looks like real work)."""
+    if any(s.kind == "threshold" for s in routine.steps):
+        return "ppt"
     name = routine.name.lower()
     for key, profile in (("ischemic", "ischemic"), ("pressure-pain", "ppt"), ("ppt", "ppt"),
                          ("steady", "steady"), ("trapezoid", "trapezoid")):
         if key in name:
             return profile
     return "hold"
+
+
+# The simulated PPT practitioner presses this long after the routine's rest ends: the key that
+# starts a trial comes a frame or two after the release step ends, and a person takes a moment.
+PRESS_AFTER_REST_S = 1.0
+
+
+@dataclass(frozen=True)
+class SimPractitioner:
+    """What the simulator's practitioner does for a routine: the profile, the force it aims at,
+    and (PPT) the least rest between trials, so it rests while the routine rests."""
+
+    profile: str
+    target_n: float = 30.0
+    rest_s: float | None = None
+
+
+def sim_practitioner_for(routine, profile: str | None = None) -> SimPractitioner:
+    """The simulated practitioner for ``routine`` (``profile`` overrides the fitting one)."""
+    from ..samples import from_unit
+
+    profile = profile or sim_profile_for(routine)
+    targets = [s.target for s in routine.steps if s.target]
+    target_n = float(from_unit(max(targets), routine.unit, routine.area_cm2)) if targets else 30.0
+    rest = _rest_between_trials(routine) if profile == "ppt" else None
+    return SimPractitioner(profile, target_n, None if rest is None else rest + PRESS_AFTER_REST_S)
+
+
+def _rest_between_trials(routine) -> float | None:
+    """The longest rest between two threshold trials (the sum of the timed steps between them;
+    a release is over as soon as the hand lets go, so it counts nothing). None without trials."""
+    rests, gap, seen = [], 0.0, False
+    for step in routine.steps:
+        if step.kind == "threshold":
+            if seen:
+                rests.append(gap)
+            gap, seen = 0.0, True
+        elif seen and step.kind != "release" and step.duration is not None:
+            gap += float(step.duration)
+    if seen:
+        rests.append(gap)  # after the last trial: the routine ends, or repeats the same way
+    return max(rests) if rests else None
+
+
+class SimFollower:
+    """A demo session's routine changes reach the simulated practitioner: after Routine > PPT
+    mid-session it runs PPT trials, not the ischemic holds it started with; after Restart it
+    starts its profile over with the routine (a pipeline listener)."""
+
+    def __init__(self, pipeline, host, profile: str | None = None):
+        self.pipeline, self.host, self.profile = pipeline, host, profile
+        self._runs = len(pipeline.runs)
+
+    def on_frame(self, frame) -> None:
+        # every new run (another routine, or Routine > Restart) starts the practitioner afresh
+        if len(self.pipeline.runs) == self._runs:
+            return
+        self._runs = len(self.pipeline.runs)
+        spec = sim_practitioner_for(self.pipeline.routine, self.profile)
+        self.host.switch_profile(spec.profile, spec.target_n, spec.rest_s)
 
 
 def start_session(url: str | None, config: SessionConfig):
@@ -51,7 +113,6 @@ def start_session(url: str | None, config: SessionConfig):
     """
     from ..buffer import RingBuffer
     from ..filters import make_filter
-    from ..samples import from_unit
     from ..session.pipeline import Pipeline
     from ..session.recorder import Recorder
     from ..session.source import SIMULATOR_NAME, LiveSource
@@ -61,10 +122,9 @@ def start_session(url: str | None, config: SessionConfig):
     if url is None:
         from ..session.sim_process import SimProcess
 
-        targets = [s.target for s in routine.steps if s.target]
-        target_n = float(from_unit(max(targets), routine.unit, routine.area_cm2)) if targets else 30.0
-        host = SimProcess(profile=config.sim_profile or sim_profile_for(routine), rate=SIM_RATE_HZ,
-                          target_n=target_n, faults=config.sim_faults)
+        spec = sim_practitioner_for(routine, config.sim_profile)
+        host = SimProcess(profile=spec.profile, rate=SIM_RATE_HZ, target_n=spec.target_n, rest_s=spec.rest_s,
+                          faults=config.sim_faults)
         url = host.url
     stops = [host.stop] if host is not None else []
     try:
@@ -81,6 +141,8 @@ def start_session(url: str | None, config: SessionConfig):
             writer, path = _open_recorder(url, routine, filt, config, simulated=host is not None)
             recorder = Recorder(writer, source)
         pipeline = Pipeline(source, routine, filt, recorder=recorder)
+        if host is not None:
+            pipeline.subscribe(SimFollower(pipeline, host, config.sim_profile).on_frame)
     except BaseException:
         for stop in stops:
             stop()

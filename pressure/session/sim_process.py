@@ -11,7 +11,9 @@ parent keeps that pipe open for the life of the session; when the window ends fo
 (closed, crashed, killed), the pipe closes and the child stops its simulator and exits, so no
 orphan keeps running.
 
-Run as ``python -m pressure.session.sim_process --profile NAME --rate HZ --target-n N [--faults SPEC]``.
+Run as ``python -m pressure.session.sim_process --profile NAME --rate HZ --target-n N [--rest-s S]
+[--faults SPEC]``. A line ``profile NAME TARGET_N REST_S|-`` on stdin switches the simulated
+practitioner's profile (the routine changed in the window).
 ``--send-log FILE`` (for the benchmark) writes, when the child stops, every sample's sequence
 number and the ``time.monotonic()`` at which its line was written to the port (the same clock
 in every process on the machine): the moment the sample reached the reader's side.
@@ -39,9 +41,11 @@ class SimProcess:
     """A started child process serving the simulator; ``url`` to connect, ``stop()`` to end it."""
 
     def __init__(self, profile: str, rate: float, target_n: float, faults: str = "", seed: int | None = None,
-                 send_log: str | os.PathLike | None = None):
+                 send_log: str | os.PathLike | None = None, rest_s: float | None = None):
         args = [sys.executable, "-m", "pressure.session.sim_process", "--profile", profile, "--rate", str(rate),
                 "--target-n", repr(float(target_n))]
+        if rest_s is not None:
+            args += ["--rest-s", repr(float(rest_s))]
         if faults:
             args += ["--faults", faults]
         if seed is not None:
@@ -80,6 +84,16 @@ class SimProcess:
             return ""
         return lines[-1] if lines else ""
 
+    def switch_profile(self, profile: str, target_n: float, rest_s: float | None = None) -> None:
+        """Tell the child's practitioner to follow ``profile`` from now on (a line on its stdin:
+        the pipe that keeps it alive is its control channel too). A child already gone is logged."""
+        line = f"profile {profile} {float(target_n)!r} {'-' if rest_s is None else repr(float(rest_s))}\n"
+        try:
+            self._proc.stdin.write(line)
+            self._proc.stdin.flush()
+        except (OSError, ValueError) as exc:
+            log.warning("the simulator did not take the new profile %s: %s", profile, exc)
+
     def stop(self) -> None:
         """Close the pipe (the child stops its simulator and exits); kill it if it does not."""
         proc = self._proc
@@ -110,20 +124,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--faults", default="")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--send-log", default=None)
+    parser.add_argument("--rest-s", type=float, default=None)
     args = parser.parse_args(argv)
     from firmware_sim.host import start_builtin_simulator
 
     options = {"faults": args.faults} if args.faults else {}
     try:
         host = start_builtin_simulator(profile=args.profile, rate=args.rate, fmt="pressure",
-                                       target_n=args.target_n, seed=args.seed,
+                                       target_n=args.target_n, seed=args.seed, rest_s=args.rest_s,
                                        record_send_times=args.send_log is not None, **options)
     except PressureError as exc:
         print(f"pressure: error: {exc}", file=sys.stderr)
         return 1
     try:
         print(host.url, flush=True)
-        sys.stdin.read()  # returns when the parent closes the pipe or dies
+        for line in sys.stdin:  # ends when the parent closes the pipe or dies
+            _control(host, line)
     except KeyboardInterrupt:  # Ctrl+C in the terminal reaches the whole process group
         pass
     finally:
@@ -131,6 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.send_log is not None:
         _save_send_log(host.send_log, args.send_log)
     return 0
+
+
+def _control(host, line: str) -> None:
+    """One control line from the parent: ``profile NAME TARGET_N REST_S|-``. Anything else is
+    logged and ignored (the session goes on with the practitioner it has)."""
+    words = line.split()
+    try:
+        if len(words) != 4 or words[0] != "profile":
+            raise PressureError(f"unknown control line {line.strip()[:60]!r}")
+        rest = None if words[3] == "-" else float(words[3])
+        host.switch_profile(words[1], target_n=float(words[2]), rest_s=rest)
+    except (PressureError, ValueError) as exc:
+        print(f"pressure: warning: {exc}", file=sys.stderr, flush=True)
 
 
 def _save_send_log(entries, path: str) -> None:
