@@ -84,7 +84,9 @@ def test_the_off_scale_badge_takes_the_zone_colour(live, qtbot):
     qtbot.waitUntil(lambda: badge.box.brush().color().name() == theme.ZONES[theme.STALE].background, timeout=3000)
 
 
-def test_a_cleared_message_is_gone_from_over_the_trace_too(qtbot):
+@pytest.fixture
+def bar_over(qtbot):
+    """A status bar whose messages show over a plain host widget: (bar, its overlay)."""
     from PySide6.QtWidgets import QWidget
 
     from pressure.ui.status import StatusBar
@@ -95,23 +97,19 @@ def test_a_cleared_message_is_gone_from_over_the_trace_too(qtbot):
     qtbot.addWidget(bar)
     overlay = bar.attach_overlay(host)
     host.show()
+    return bar, overlay
+
+
+def test_a_cleared_message_is_gone_from_over_the_trace_too(bar_over):
+    bar, overlay = bar_over
     bar.showMessage("Sound is off")
     assert overlay.isVisible() and overlay.text() == "Sound is off"
     bar.clearMessage()
     assert not overlay.isVisible()
 
 
-def test_a_background_notice_stays_in_the_bar(qtbot):
-    from PySide6.QtWidgets import QWidget
-
-    from pressure.ui.status import StatusBar
-
-    host = QWidget()
-    qtbot.addWidget(host)
-    bar = StatusBar()
-    qtbot.addWidget(bar)
-    overlay = bar.attach_overlay(host)
-    host.show()
+def test_a_background_notice_stays_in_the_bar(bar_over):
+    bar, overlay = bar_over
     bar.note("analysis complete", 3000)
     assert bar.currentMessage() == "analysis complete"
     assert not overlay.isVisible()

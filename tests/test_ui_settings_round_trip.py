@@ -3,8 +3,7 @@ the ischemic routine switched to a single hold without a ceiling, and the next s
 Removing a ceiling is an explicit act: ticking "no ceiling"."""
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox
 
 from pressure.filters import make_filter
 from pressure.routine import Routine, Step, single_hold
@@ -36,27 +35,20 @@ def make(qtbot):
 
 def in_settings(window, act, ok=True):
     """Open File > Settings (modal), run ``act(dialog)``, then press OK (or Cancel)."""
+    from test_ui_pedal_keys import while_modal
+
     seen = []
 
-    def run():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, run)
-            return
-        try:
-            act(dialog)
-            seen.append(dialog)
-        finally:
-            box = dialog.findChild(QDialogButtonBox)
-            which = QDialogButtonBox.StandardButton.Ok if ok else QDialogButtonBox.StandardButton.Cancel
-            box.button(which).click()
-            if dialog.isVisible():  # OK refused (the dialog says why): leave it
-                seen.append(dialog.message.text())
-                dialog.reject()
+    def act_then_close(dialog):
+        act(dialog)
+        seen.append(dialog)
+        box = dialog.findChild(QDialogButtonBox)
+        which = QDialogButtonBox.StandardButton.Ok if ok else QDialogButtonBox.StandardButton.Cancel
+        box.button(which).click()
+        if dialog.isVisible():  # OK refused (the dialog says why): leave it
+            seen.append(dialog.message.text())
 
-    QTimer.singleShot(0, run)
-    window.edit_settings()
-    assert seen, "the settings dialog was not seen open"
+    while_modal(None, window.edit_settings, act_then_close)  # it closes a dialog left open
     return seen
 
 
