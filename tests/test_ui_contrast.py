@@ -16,11 +16,10 @@ from PySide6.QtWidgets import QAbstractButton, QDockWidget, QLabel, QLineEdit, Q
 
 from pressure.filters import make_filter
 from pressure.routine import single_hold
-from pressure.session.pipeline import Pipeline
-from pressure.session.scripted import ManualClock, ScriptedSource
+from pressure.session.scripted import ManualClock
 from pressure.ui import theme
 from pressure.ui.audio import Silent
-from pressure.ui.main_window import MainWindow
+from ui_scripted import drawn, scripted_window
 
 AA = 4.5
 
@@ -30,20 +29,15 @@ def window(qtbot):
     from pressure.ui.session_bar import install_session_bar
     from pressure.ui.training import install_training
 
-    clock = ManualClock()
-    source = ScriptedSource(clock)
-    pipeline = Pipeline(source, single_hold(10.0, "10%", 3.0, ceiling=20.0), make_filter("none"), clock=clock)
-    w = MainWindow(pipeline, audio=Silent("no audio libraries"), window_seconds=10.0, recording_path="/tmp/x.pressure")
-    install_training(w)
-    install_session_bar(w)
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    qtbot.waitExposed(w)
+    def panels(w):
+        install_training(w)
+        install_session_bar(w)
+
+    w, source, _ = scripted_window(qtbot, single_hold(10.0, "10%", 3.0, ceiling=20.0), size=(1280, 720),
+                                   prepare=panels, audio=Silent("no audio libraries"), window_seconds=10.0,
+                                   recording_path="/tmp/x.pressure")
     for _ in range(5):
-        source.push([10.0], seconds=0.2)
-        target = source.t
-        qtbot.waitUntil(lambda: w._frame is not None and w._frame.t >= target, timeout=3000)
+        drawn(w, qtbot, source, 10.0, 0.2)
     return w
 
 

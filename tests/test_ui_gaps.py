@@ -7,12 +7,11 @@ from pressure.filters import make_filter
 from pressure.recording import RecordingWriter
 from pressure.routine import single_hold
 from pressure.samples import FLAG_GAP_BEFORE, FLAG_RECONNECT, Block
-from pressure.session.pipeline import Pipeline
 from pressure.session.replay_setup import open_replay
-from pressure.session.scripted import ManualClock, ScriptedSource
+from pressure.session.scripted import ManualClock
 from pressure.ui.audio import Silent
-from pressure.ui.main_window import MainWindow
 from pressure.ui.replay_window import ReplayWindow
+from ui_scripted import drawn, scripted_window
 
 HOLE = (5.0, 8.5)  # 3.5 s without samples, the disconnect of issue 12
 
@@ -49,30 +48,17 @@ def assert_broken(trace):
 
 @pytest.fixture
 def live(qtbot):
-    clock = ManualClock()
-    source = ScriptedSource(clock, rate=1000.0)  # enough samples that the trace is decimated
-    pipeline = Pipeline(source, single_hold(10.0, "10%", 30.0, ceiling=20.0), make_filter("exponential"),
-                        clock=clock)
-    window = MainWindow(pipeline, audio=Silent("test"), window_seconds=30.0)
-    qtbot.addWidget(window)
-    window.resize(1000, 650)
-    window.show()
-    qtbot.waitExposed(window)
-    return window, source, clock
-
-
-def push_and_draw(window, qtbot, source, value, seconds):
-    source.push([value], seconds=seconds)
-    target = source.t
-    qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target, timeout=3000)
+    # 1000 samples/s: enough samples that the trace is decimated
+    return scripted_window(qtbot, single_hold(10.0, "10%", 30.0, ceiling=20.0), filt="exponential",
+                           rate=1000.0, size=(1000, 650), window_seconds=30.0)
 
 
 def test_live_disconnect_is_a_break_in_every_curve(live, qtbot):
     window, source, clock = live
-    push_and_draw(window, qtbot, source, 4.0, HOLE[0])
+    drawn(window, qtbot, source, 4.0, HOLE[0])
     source.t += HOLE[1] - HOLE[0]  # the sensor was away: no samples, then it streams again
     clock.now += HOLE[1] - HOLE[0]
-    push_and_draw(window, qtbot, source, 12.0, 3.0)
+    drawn(window, qtbot, source, 12.0, 3.0)
     window.redraw_trace()  # the overview is redrawn a few times a second: now, for the check
     trace = window.trace
     t, _, _ = trace.curve_data
@@ -81,14 +67,14 @@ def test_live_disconnect_is_a_break_in_every_curve(live, qtbot):
     assert_broken(trace)
     # a hole shorter than the rule's limit (GAP_S) stays a line: jitter is not a disconnect
     source.t += 0.1
-    push_and_draw(window, qtbot, source, 12.0, 1.0)
+    drawn(window, qtbot, source, 12.0, 1.0)
     assert len(window.trace.gaps) == 1
 
 
 def test_live_trace_without_gaps_has_no_breaks(live, qtbot):
     window, source, _ = live
-    push_and_draw(window, qtbot, source, 4.0, 3.0)
-    push_and_draw(window, qtbot, source, 12.0, 3.0)
+    drawn(window, qtbot, source, 4.0, 3.0)
+    drawn(window, qtbot, source, 12.0, 3.0)
     assert window.trace.gaps is None
     path = window.trace.raw_curve.items[0].path()
     moves = sum(path.elementAt(i).isMoveTo() for i in range(path.elementCount()))

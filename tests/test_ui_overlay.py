@@ -5,31 +5,19 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 
-from pressure.filters import make_filter
 from pressure.routine import single_hold
-from pressure.session.pipeline import Pipeline
-from pressure.session.scripted import ManualClock, ScriptedSource
 from pressure.ui import overlay, theme
-from pressure.ui.audio import Silent
-from pressure.ui.main_window import MainWindow
+from ui_scripted import drawn, scripted_window
 
 
 @pytest.fixture
 def live(qtbot):
     def make(y_max=0.0):
-        clock = ManualClock()
-        source = ScriptedSource(clock)
-        pipeline = Pipeline(source, single_hold(10.0, "10%", 3.0, ceiling=20.0), make_filter("none"), clock=clock)
-        window = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0, y_max=y_max)
-        qtbot.addWidget(window)
-        window.resize(1000, 650)
-        window.show()
-        qtbot.waitExposed(window)
+        window, source, clock = scripted_window(qtbot, single_hold(10.0, "10%", 3.0, ceiling=20.0),
+                                                size=(1000, 650), window_seconds=10.0, y_max=y_max)
 
         def push(value):
-            source.push([value], seconds=0.1)
-            target = source.t
-            qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target, timeout=3000)
+            drawn(window, qtbot, source, value, 0.1)
         window.clock = clock
         return window, push
     return make

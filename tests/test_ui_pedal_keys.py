@@ -6,12 +6,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from pressure.filters import make_filter
 from pressure.routine import Routine, Step
-from pressure.session.pipeline import Pipeline
-from pressure.session.scripted import ManualClock, ScriptedSource
-from pressure.ui.audio import Silent
-from pressure.ui.main_window import MainWindow
+import ui_scripted
+from ui_scripted import scripted_window
 
 # the offscreen plugin says this on showing a dialog (a platform note, not a defect)
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -24,23 +21,14 @@ PPT = Routine("ppt", unit="N", ceiling=100.0, steps=(
 @pytest.fixture
 def make(qtbot):
     def start(routine=PPT):
-        clock = ManualClock()
-        source = ScriptedSource(clock)
-        window = MainWindow(Pipeline(source, routine, make_filter("none"), clock=clock),
-                            audio=Silent("test"), window_seconds=10.0)
-        qtbot.addWidget(window)
-        window.resize(900, 600)
-        window.show()
-        qtbot.waitExposed(window)
+        window, source, _ = scripted_window(qtbot, routine, window_seconds=10.0)
         window.activateWindow()
         return window, source
     return start
 
 
 def drawn(window, qtbot, source, value, seconds=0.5):
-    source.push([value], seconds=seconds)
-    target = source.t
-    qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target, timeout=3000)
+    ui_scripted.drawn(window, qtbot, source, value, seconds)
 
 
 def markers(window):

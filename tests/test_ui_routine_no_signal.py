@@ -8,32 +8,15 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor
 
-from pressure.filters import make_filter
 from pressure.routine import single_hold
-from pressure.session.pipeline import STALE_AFTER_S, Pipeline
-from pressure.session.scripted import ManualClock, ScriptedSource
+from pressure.session.pipeline import STALE_AFTER_S
 from pressure.ui import theme
-from pressure.ui.audio import Silent
-from pressure.ui.main_window import MainWindow
+from ui_scripted import drawn, scripted_window
 
 
 @pytest.fixture
 def live(qtbot):
-    clock = ManualClock()
-    source = ScriptedSource(clock, rate=100.0)
-    pipeline = Pipeline(source, single_hold(10.0, "10%", 30.0), make_filter("none"), clock=clock)
-    window = MainWindow(pipeline, audio=Silent("test"), window_seconds=30.0)
-    qtbot.addWidget(window)
-    window.resize(1000, 650)
-    window.show()
-    qtbot.waitExposed(window)
-    return window, source, clock
-
-
-def pushed(window, qtbot, source, value, seconds):
-    source.push([value], seconds=seconds)
-    target = source.t
-    qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target, timeout=3000)
+    return scripted_window(qtbot, single_hold(10.0, "10%", 30.0), size=(1000, 650), window_seconds=30.0)
 
 
 def bar_colour(panel) -> str:
@@ -45,7 +28,7 @@ def bar_colour(panel) -> str:
 def test_no_signal_pauses_the_panel_and_the_gap_is_not_held(live, qtbot):
     window, source, clock = live
     panel = window.routine_panel
-    pushed(window, qtbot, source, 10.0, 6.0)  # in the band: the hold runs
+    drawn(window, qtbot, source, 10.0, 6.0)  # in the band: the hold runs
     count = panel.countdown_label.text()
     assert count and "paused" not in count and "no signal" not in count
     assert bar_colour(panel) == QColor(theme.PROGRESS_RUNNING).name()
@@ -60,7 +43,7 @@ def test_no_signal_pauses_the_panel_and_the_gap_is_not_held(live, qtbot):
 
     # samples return after the hole: the panel runs again, and the hole was not counted as held
     source.t += STALE_AFTER_S + 1.0
-    pushed(window, qtbot, source, 10.0, 1.0)
+    drawn(window, qtbot, source, 10.0, 1.0)
     qtbot.waitUntil(lambda: "no signal" not in panel.countdown_label.text(), timeout=3000)
     assert "paused" not in panel.countdown_label.text()
     assert bar_colour(panel) == QColor(theme.PROGRESS_RUNNING).name()
@@ -70,7 +53,7 @@ def test_no_signal_pauses_the_panel_and_the_gap_is_not_held(live, qtbot):
 def test_a_disconnected_sensor_shows_no_signal_in_the_panel(live, qtbot):
     window, source, clock = live
     panel = window.routine_panel
-    pushed(window, qtbot, source, 10.0, 4.0)
+    drawn(window, qtbot, source, 10.0, 4.0)
     source.connected, source.state = False, "disconnected"
     clock.now += STALE_AFTER_S + 0.5
     qtbot.waitUntil(lambda: "DISCONNECTED" in window.readout.cue_label.text(), timeout=3000)

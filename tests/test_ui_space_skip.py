@@ -13,11 +13,10 @@ from PySide6.QtWidgets import QApplication
 from pressure.filters import make_filter
 from pressure.recording import RecordingWriter, open_recording
 from pressure.routine import Routine, Step
-from pressure.session.pipeline import Pipeline
-from pressure.session.scripted import ManualClock, ScriptedSource
-from pressure.ui.audio import Silent
-from pressure.ui.main_window import MainWindow
+from pressure.session.scripted import ManualClock
 from pressure.ui.space_key import DOUBLE_PRESS_S
+import ui_scripted
+from ui_scripted import scripted_window
 
 ROUTINE = Routine("hold then rest", unit="N", ceiling=40.0, steps=(
     Step("hold", target=10.0, tolerance=1.0, duration=60.0, label="hold"),
@@ -29,23 +28,14 @@ ROUTINE = Routine("hold then rest", unit="N", ceiling=40.0, steps=(
 @pytest.fixture
 def live(qtbot, tmp_path):
     path = tmp_path / "space.pressure"
-    clock = ManualClock()
-    source = ScriptedSource(clock)
     writer = RecordingWriter(path, {"unit": "N", "routine": ROUTINE.to_dict()})
-    pipeline = Pipeline(source, ROUTINE, make_filter("none"), recorder=writer, clock=clock)
-    window = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0)
-    qtbot.addWidget(window)
-    window.resize(900, 600)
-    window.show()
-    qtbot.waitExposed(window)
+    window, source, _ = scripted_window(qtbot, ROUTINE, recorder=writer, window_seconds=10.0)
     window.activateWindow()
     return window, source, path
 
 
 def drawn(window, qtbot, source, value, seconds=0.5):
-    source.push([value], seconds=seconds)
-    target = source.t
-    qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target, timeout=3000)
+    ui_scripted.drawn(window, qtbot, source, value, seconds)
 
 
 def step_kind(window):

@@ -5,13 +5,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from pressure.filters import make_filter
 from pressure.routine import Routine, Step
-from pressure.session.pipeline import Pipeline
-from pressure.session.scripted import ManualClock, ScriptedSource
-from pressure.ui.audio import Silent
-from pressure.ui.main_window import MainWindow
 from pressure.ui.threshold_key import THRESHOLD_CONFIRM_S
+import ui_scripted
+from ui_scripted import scripted_window
 
 PPT = Routine("ppt", unit="N", ceiling=100.0, steps=(
     Step("threshold", rate=10.0, advance="key", label="trial"), Step("rest", duration=30.0)))
@@ -19,13 +16,7 @@ PPT = Routine("ppt", unit="N", ceiling=100.0, steps=(
 
 @pytest.fixture
 def trial(qtbot):
-    clock = ManualClock()
-    source = ScriptedSource(clock)
-    window = MainWindow(Pipeline(source, PPT, make_filter("none"), clock=clock), audio=Silent("test"))
-    qtbot.addWidget(window)
-    window.resize(900, 600)
-    window.show()
-    qtbot.waitExposed(window)
+    window, source, _ = scripted_window(qtbot, PPT)
     window.activateWindow()
     drawn(window, qtbot, source, 0.0)
     QTest.keyClick(window, Qt.Key.Key_Space)  # start the trial
@@ -37,9 +28,7 @@ def trial(qtbot):
 
 
 def drawn(window, qtbot, source, value, seconds=0.3):
-    source.push([value], seconds=seconds)
-    target = source.t
-    qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target, timeout=3000)
+    ui_scripted.drawn(window, qtbot, source, value, seconds)
 
 
 def thresholds(window):
