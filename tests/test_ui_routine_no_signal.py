@@ -77,6 +77,6 @@ def test_a_rest_without_signal_says_so_but_is_not_shown_paused(qtbot):
                             hold_remaining=None, hold_elapsed=0.0, step_remaining=7.2, step_elapsed=2.0)
     panel.show_state(routine, state, signal=False)
     assert panel.countdown_label.text() == "0:08 no signal"
-    assert panel._paused_style is False
+    assert panel.progress.paused is False
     panel.show_state(routine, state)
     assert panel.countdown_label.text() == "0:08"

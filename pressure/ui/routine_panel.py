@@ -10,9 +10,9 @@ import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from . import theme
+from .hold_bar import HoldBar
 
 
 STEP_TITLES = {"ramp": "press to target", "hold": "hold", "release": "release", "rest": "rest",
@@ -47,12 +47,7 @@ class RoutinePanel(QWidget):
         self.step_label = QLabel("", self)
         self.countdown_label = QLabel("–:––", self)
         self.countdown_label.setObjectName("countdown")
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)  # show_step sets the maximum to the bar's width
-        self.progress.setTextVisible(False)
-        self.progress.setMinimumHeight(26)
-        self._paused_style = None
-        self._style_progress(False)
+        self.progress = HoldBar(self)  # show_step sets its maximum to the bar's width
         self.next_label = QLabel("", self)
         self.next_label.setWordWrap(True)
         for label in (self.routine_label, self.step_label, self.countdown_label, self.next_label):
@@ -140,23 +135,13 @@ class RoutinePanel(QWidget):
             self._set_fitted(self.step_label, step_text)
         if count_text != shown[1]:
             self._set_fitted(self.countdown_label, count_text)
-        self._style_progress(paused)
+        self.progress.set_paused(paused)
         self.progress.setVisible(bar >= 0)
         if bar >= 0:
             self.progress.setMaximum(steps)
             self.progress.setValue(bar)
         if next_text != shown[4]:
             self._set_fitted(self.next_label, next_text)
-
-    def _style_progress(self, paused: bool) -> None:
-        """Blue while the hold timer runs, orange while it is paused (out of the band)."""
-        if paused == self._paused_style:
-            return
-        self._paused_style = paused
-        chunk = theme.PROGRESS_PAUSED if paused else theme.PROGRESS_RUNNING
-        self.progress.setStyleSheet(
-            f"QProgressBar {{ background: {theme.PROGRESS_TRACK}; border: 1px solid #4a4f57; border-radius: 6px; }}"
-            f"QProgressBar::chunk {{ background: {chunk}; border-radius: 5px; }}")
 
     def _set_fitted(self, label: QLabel, text: str) -> None:
         """Set text, shrinking the font (down to a third) so a long step name is never cut off."""
