@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import theme
+from .live_label import LiveLabel, set_font
 from .cues import STALE_SHAPE, WAITING_CUE, cue_text, with_shape  # noqa: F401 (cue_text: for main_window)
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class Readout(QWidget):
         self.setObjectName("readout")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.value_label = QLabel("—", self)
+        self.value_label = LiveLabel("—", self)  # changes up to 15 times a second
         self.value_label.setObjectName("readoutValue")
         self.value_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.unit_label = QLabel("", self)
@@ -182,7 +183,7 @@ class Readout(QWidget):
         width = max(self.width() - 40, 40)
         if advance > width:
             font.setPixelSize(max(10, int(px * width / advance)))
-        label.setFont(font)
+        set_font(label, font)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .hold_bar import HoldBar
+from .live_label import LiveLabel, set_font
 
 
 STEP_TITLES = {"ramp": "press to target", "hold": "hold", "release": "release", "rest": "rest",
@@ -45,7 +46,7 @@ class RoutinePanel(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.routine_label = QLabel("", self)
         self.step_label = QLabel("", self)
-        self.countdown_label = QLabel("–:––", self)
+        self.countdown_label = LiveLabel("–:––", self)
         self.countdown_label.setObjectName("countdown")
         self.progress = HoldBar(self)  # show_step sets its maximum to the bar's width
         self.next_label = QLabel("", self)
@@ -61,6 +62,7 @@ class RoutinePanel(QWidget):
         layout.addWidget(self.countdown_label)
         layout.addWidget(self.progress)
         layout.addWidget(self.next_label)
+        self._big = None
         self._fonts(28)
         self._shown = None
 
@@ -154,13 +156,16 @@ class RoutinePanel(QWidget):
         if advance > width:  # text width scales with the pixel size: one estimate, no search
             px = max(10, self._px.get(label, 14) // 3, int(px * width / advance))
             font.setPixelSize(px)
-        label.setFont(font)
+        set_font(label, font)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         self._fonts(int(max(22, min(self.height() * 0.32, self.width() / 6))))
 
     def _fonts(self, big: int) -> None:
+        if big == self._big:
+            return  # a resize that leaves the sizes as they are must not set fonts (a relayout)
+        self._big = big
         self._px = {}
         for label, px, bold in ((self.routine_label, max(11, big // 3), False),
                                 (self.step_label, max(13, big // 2), True),
@@ -169,7 +174,7 @@ class RoutinePanel(QWidget):
             font = QFont(label.font())
             font.setPixelSize(px)
             font.setBold(bold)
-            label.setFont(font)
+            set_font(label, font)
             self._px[label] = px
         for label in (self.step_label, self.countdown_label, self.next_label):
             self._set_fitted(label, label.text())

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from ..session.live_score import LiveScore
 from . import theme
+from .live_label import LiveLabel
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class ScorePanel(QWidget):
         self._cells: list[QLabel] = []
         for col in range(len(HOLD_ROWS)):
             name = QLabel("", self)
-            value = QLabel("—", self)
+            value = LiveLabel("—", self)  # changes ten times a second in a hold
             value.setProperty("role", "value")
             for w in (name, value):
                 w.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -16,6 +16,7 @@ import math
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from . import theme
+from .live_label import LiveLabel
 from .overlay import SHOW_S, MessageOverlay
 
 TEXT = "#e8e8e8"          # 14:1 on theme.PLOT_BACKGROUND
@@ -31,16 +32,17 @@ class StatusBar(QStatusBar):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.sensor_label = QLabel("sensor: —")
-        self.rate_label = QLabel("— S/s")
-        self.health_label = QLabel("bad lines 0 · gaps 0 · reconnects 0")
+        self.rate_label = LiveLabel("— S/s")  # the rate and counts change while the sensor reads
+        self.health_label = LiveLabel("bad lines 0 · gaps 0 · reconnects 0")
         self.record_label = QLabel("")
         self.sound_label = QLabel("")
+        for w in (self.sensor_label, self.record_label, self.sound_label):
+            # the status that matters: large and bold (set before the sheet polishes the labels)
+            w.setProperty("role", "key")
         self.setStyleSheet(SHEET)
         for w in (self.sensor_label, self.rate_label, self.health_label, self.record_label, self.sound_label):
             w.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(w)
-        for w in (self.sensor_label, self.record_label, self.sound_label):
-            w.setProperty("role", "key")  # the status that matters: large and bold
         self._last = None
         self.overlay: MessageOverlay | None = None
 
@@ -80,9 +82,15 @@ class StatusBar(QStatusBar):
             text += f" ({stats.state})"
         if not stats.calibrated:
             text += " · UNCALIBRATED (raw readings)"
-        self.sensor_label.setText(text)
-        self.sensor_label.setToolTip(stats.message)
-        self.sensor_label.setStyleSheet("" if stats.connected and stats.calibrated else f"color: {WARN};")
+        # set only what changed: a style sheet set again (even the same) re-polishes the label
+        # and relayouts the bar, and the rate changes here several times a second
+        if self.sensor_label.text() != text:
+            self.sensor_label.setText(text)
+        if self.sensor_label.toolTip() != stats.message:
+            self.sensor_label.setToolTip(stats.message)
+        style = "" if stats.connected and stats.calibrated else f"color: {WARN};"
+        if self.sensor_label.styleSheet() != style:
+            self.sensor_label.setStyleSheet(style)
         self.rate_label.setText("— S/s" if not math.isfinite(stats.rate_hz) else f"{stats.rate_hz:.0f} S/s")
         text = f"bad lines {stats.bad_lines} · gaps {stats.gaps} · reconnects {stats.reconnects}"
         if stats.lost:
