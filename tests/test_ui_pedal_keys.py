@@ -144,3 +144,34 @@ def test_a_held_t_never_confirms_its_own_tare(make, qtbot):
     QTest.keyRelease(window, Qt.Key.Key_T)
     assert source.tares == []
     assert "press T again" in window.status.currentMessage()
+
+
+def test_the_filter_is_application_wide_only_while_a_dialog_has_the_keys(make, qtbot):
+    """Application-wide, the filter would run (in Python) for every event of every widget, 60
+    frames a second (issue 11's GUI CPU): only while a dialog over the window has the keys."""
+    window, source = make()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    assert not window.pedal._app_wide
+    seen = []
+    while_modal(qtbot, window.show_keys, lambda box: seen.append(window.pedal._app_wide))
+    assert seen == [True]
+    qtbot.waitUntil(lambda: not window.pedal._app_wide, timeout=3000)
+
+
+def test_a_focused_button_in_the_window_never_takes_the_pedals_space(make, qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    window, source = make()
+    drawn(window, qtbot, source, 0.1, seconds=1.0)
+    assert window.pipeline.state.waiting_for_key
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    button = QPushButton("focusable", window.centralWidget())
+    clicks = []
+    button.clicked.connect(lambda: clicks.append(True))
+    button.show()
+    button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is button, timeout=3000)
+    QTest.keyClick(button, Qt.Key.Key_Space)  # the step waits for the key: it starts
+    drawn(window, qtbot, source, 1.0)
+    assert clicks == []
+    assert not window.pipeline.state.waiting_for_key

@@ -5,7 +5,8 @@ the frame: no Qt signal per sample, no new plot items per frame. Everything a ke
 QAction on the window itself (not on a focused widget), because a foot pedal types keys and
 the practitioner never clicks into the window first; the buttons take no keyboard focus so
 Space never "clicks" a button by accident. The pedal's own keys (Space, T, M, P) also come
-through ``pedal_keys``, an application-wide filter, so they act with a dialog open too.
+through ``pedal_keys``, a filter on the window (and on the application while a dialog is
+open over it), so they act with a dialog open too.
 
 The window only *shows* the coach's decisions (zone, cue, hold timer, step changes); the
 rules live in ``pressure.coach``. What it owns: drawing, sound, keys, dialogs, settings.
@@ -532,6 +533,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         """Stop drawing, close the recording (every sample and event committed), stop the sensor."""
         self.timer.stop()
+        if self.pedal is not None:
+            self.pedal.release()
         self.pipeline.source.stop()  # first: the recorder then writes every sample the sensor sent
         self.pipeline.close()
         self.audio.close()
