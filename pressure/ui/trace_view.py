@@ -20,8 +20,8 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
 from . import theme
 from ..session.history import PeakDecimator
@@ -106,12 +106,16 @@ class TraceView(pg.GraphicsLayoutWidget):
             o.getAxis(axis).enableAutoSIPrefix(False)
         o.getAxis("bottom").setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.overview_curve = PathCurve(o, theme.OVERVIEW_PEN, 1)
-        self.overview_band = pg.LinearRegionItem(orientation="horizontal", movable=False,
-                                                 brush=pg.mkBrush(*theme.BAND_BRUSH), pen=pg.mkPen(None))
-        o.addItem(self.overview_band)
-        self.overview_window = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*theme.OVERVIEW_REGION_BRUSH),
-                                                   pen=pg.mkPen(theme.PLOT_FOREGROUND))
-        o.addItem(self.overview_window)
+        # Plain C++ rectangles (as the trace's band): pyqtgraph's LinearRegionItem runs Python
+        # for its paint, its bounding rect and every move (two InfiniteLines each), and the
+        # window's region moves five times a second.
+        self.overview_band = HBand(o, pg.mkBrush(*theme.BAND_BRUSH))
+        self.overview_window = QGraphicsRectItem()
+        self.overview_window.setBrush(pg.mkBrush(*theme.OVERVIEW_REGION_BRUSH))
+        self.overview_window.setPen(pg.mkPen(theme.PLOT_FOREGROUND, width=0))  # cosmetic: 1 px at any scale
+        self.overview_window.setZValue(-5)
+        o.addItem(self.overview_window, ignoreBounds=True)
+        self._overview_end = math.nan
         self.ci.layout.setRowStretchFactor(0, 5)
         self.ci.layout.setRowStretchFactor(1, 1)
 
@@ -258,8 +262,13 @@ class TraceView(pg.GraphicsLayoutWidget):
     def update_overview(self, x: np.ndarray, y: np.ndarray, t_end: float) -> None:
         """Whole-session strip (a few times a second: it changes slowly)."""
         self.overview_curve.setData(x, y, connect="all" if np.isfinite(y).all() else "finite")
-        self.overview_window.setRegion(self._window_region)
         end = max(t_end, self.window_seconds)
+        lo, hi = self.y_range
+        left, right = self._window_region
+        self.overview_window.setRect(QRectF(left, lo, right - left, hi - lo))
+        if end != self._overview_end:
+            self._overview_end = end
+            self.overview_band.set_span(0.0, end)
         spacing = nice_spacing(end)
         if spacing != self.overview_axis.spacing:
             self.overview_axis.set_spacing(spacing)
