@@ -3,9 +3,9 @@
 A pedal types keys; the practitioner's hands are on the patient. With F1's key list, F9's
 summary or Settings open, the window's shortcuts do not fire (the dialog is the active
 window), so M, T, Space and P did nothing. :class:`PedalKeys` is an event filter (on the
-window, and on the application while a dialog has the keys) that takes those keys (also with Shift, as some pedals send them) for its window and
-the dialogs it owns, and runs the window's own handlers, except while the focus is in a text
-field, where they are typed. Space goes to :class:`~pressure.ui.space_key.SpaceKey` (press
+window, and on the application while a dialog has the keys) that takes those keys (also with
+Shift, as some pedals send them) for its window and the dialogs it owns, and runs the
+window's own handlers, except while the focus is in a text field, where they are typed. Space goes to :class:`~pressure.ui.space_key.SpaceKey` (press
 and release, for the double and long press); auto-repeated events of a held key are dropped,
 so a held pedal is one press (a held T must never confirm its own tare).
 """

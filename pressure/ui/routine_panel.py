@@ -62,7 +62,6 @@ class RoutinePanel(QWidget):
         layout.addWidget(self.countdown_label)
         layout.addWidget(self.progress)
         layout.addWidget(self.next_label)
-        self._big = None
         self._fonts(28)
         self._shown = None
 
@@ -163,9 +162,6 @@ class RoutinePanel(QWidget):
         self._fonts(int(max(22, min(self.height() * 0.32, self.width() / 6))))
 
     def _fonts(self, big: int) -> None:
-        if big == self._big:
-            return  # a resize that leaves the sizes as they are must not set fonts (a relayout)
-        self._big = big
         self._px = {}
         for label, px, bold in ((self.routine_label, max(11, big // 3), False),
                                 (self.step_label, max(13, big // 2), True),
