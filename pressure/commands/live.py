@@ -149,6 +149,9 @@ def run(args) -> int:
         if args.sim_profile not in PROFILES:
             raise PressureError(f"unknown --sim-profile {args.sim_profile!r}; choose one of {', '.join(PROFILES)}")
     _check_screenshot(args.screenshot, args.seconds)
+    from ..system_libs import require_window
+
+    require_window()  # before a sensor is opened or a recording begun
     labels = parse_labels(args.label)
     station = station_from_args(args, labels)  # --classroom: this station publishes to the class
     # Settings are read without a QApplication (QSettings on an INI file needs none).

@@ -22,16 +22,24 @@ from ..session.live import (  # noqa: F401 - the names the window's callers impo
 
 def qt_app():
     """The QApplication (one per process), with pyqtgraph set up for speed and a stable look."""
-    import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is None:
+        from ..system_libs import require_window
+
+        require_window()  # no display, or missing libraries: one line, before Qt aborts the process
+        import pyqtgraph as pg
+
+        from .icon import app_icon
+
         pg.setConfigOptions(antialias=False, useOpenGL=False, foreground="#c8ccd2", background="#15181d")
         app = QApplication(sys.argv[:1])
         app.setApplicationName("pressure")
         app.setOrganizationName("pressure")
         app.setStyle("Fusion")
+        app.setDesktopFileName("pressure")  # the desktop entry: its icon in the dock on Wayland
+        app.setWindowIcon(app_icon())
     return app
 
 

@@ -34,6 +34,8 @@ from .threshold_key import ThresholdKey
 from .routine_panel import RoutinePanel
 from .status import StatusBar
 from .trace_view import TraceView
+from .icon import app_icon
+from .window_title import title_for
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +150,7 @@ class MainWindow(QMainWindow):
     # --- construction ------------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.setWindowTitle("pressure — live")
+        self.setWindowIcon(app_icon())
         self.setStyleSheet(f"QMainWindow, #central {{ background: {theme.PLOT_BACKGROUND}; }}"
                            f"#central QLabel {{ color: {theme.PLOT_FOREGROUND}; }}"
                            f"QDockWidget {{ color: {theme.PLOT_FOREGROUND}; }}")  # dock titles on the dark window
@@ -370,7 +373,7 @@ class MainWindow(QMainWindow):
         self.trace.set_unit(p.unit)
         self.readout.decimals = decimals_for(self.trace.y_range[1])
         self._shown_band = object()
-        self.setWindowTitle(f"pressure — {self.title_kind} — {routine.name}")
+        self.setWindowTitle(title_for(self))  # ui/window_title.py: sensor, routine, client
 
     def set_routine(self, routine) -> None:
         """Start ``routine`` from its first step (the recording notes the change)."""
