@@ -3,10 +3,14 @@
 #   make test   set up, then run the whole test suite headless
 #   make bench  set up, then print the benchmark figures as JSON
 #   make screens  render the window's states headless into docs/screens/*.png (README tour)
+#   make dist   the one-folder bundle, a .tar.gz and a .deb in dist/ (PyInstaller; docs/install.md)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+# One stamp per set of packages: `make run` installs the program only, not the test tools.
+STAMP      := $(VENV)/.installed-base
+TEST_STAMP := $(VENV)/.installed-test
+DIST_STAMP := $(VENV)/.installed-dist
 # CI prints the slowest tests, so a test that grows slow is seen in the log.
 PYTEST_ARGS ?= --durations=15
 # pytest-xdist with one worker more than cores: about a third of the suite waits in real time
@@ -14,19 +18,27 @@ PYTEST_ARGS ?= --durations=15
 # real-time tests fight for the CPU. worksteal evens out the few long tests at the end.
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1)')
 
-.PHONY: run test bench sim screens clean
+.PHONY: run test bench sim screens dist clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(PY) -m pip install --quiet -e .
+	touch $@
 
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(DIST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dist]'
+	touch $@
+
+# The program checks the display and Qt's system libraries itself (pressure/system_libs.py).
 run: $(STAMP)
-	$(PYTHON) tools/check_system_libs.py
 	$(PY) main.py
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -38,5 +50,8 @@ sim: $(STAMP)
 screens: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pressure.ui.screens docs/screens
 
+dist: $(DIST_STAMP)
+	$(PY) packaging/build.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis hardware/arduino/pressure_hx711/build firmware_sim/avr/build
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis hardware/arduino/pressure_hx711/build firmware_sim/avr/build

@@ -4,8 +4,9 @@ Only Debian's packages are needed, no Arduino IDE: avr-gcc compiles the Arduino 
 ``arduino-core-avr`` with the flags of its ``platform.txt``, and the host program links against
 libsimavr/libsimavrparts. Each product is rebuilt only when a hash of its inputs (sources, flags,
 the core's files) changed; the hash is kept beside it. Products go to git-ignored ``build/``
-folders and are written under a temporary name and renamed, so two builds at once cannot leave
-a half-written file for a third to run.
+folders in a checkout and to the user's cache folder in an installed program (:mod:`.files`);
+they are written under a temporary name and renamed, so two builds at once cannot leave a
+half-written file for a third to run.
 """
 
 from __future__ import annotations
@@ -19,11 +20,8 @@ from pathlib import Path
 
 from pressure.errors import PressureError
 
-REPO = Path(__file__).resolve().parents[2]
-SKETCH = REPO / "hardware" / "arduino" / "pressure_hx711" / "pressure_hx711.ino"
-SKETCH_BUILD = SKETCH.parent / "build"
-HOST_SOURCE = Path(__file__).with_name("hx711_host.c")
-HOST_BUILD = Path(__file__).with_name("build")
+from . import files
+
 CORE = Path("/usr/share/arduino/hardware/arduino/avr")
 
 PACKAGES = "gcc-avr avr-libc arduino-core-avr simavr libsimavr-dev libelf-dev"
@@ -96,6 +94,14 @@ def _install(tmp: Path, product: Path, digest: str) -> None:
     os.replace(part, stamp)
 
 
+def _make_dir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PressureError(f"cannot create {folder} for the AVR build ({exc.strerror or exc}); "
+                            "choose another folder with PRESSURE_HOME=/path/to/folder") from None
+
+
 def _core_sources() -> list[Path]:
     folders = (CORE / "cores" / "arduino",)
     return sorted(p for d in folders for p in d.iterdir() if p.suffix in (".c", ".cpp", ".S"))
@@ -106,19 +112,20 @@ def sketch_hex(rate: int = 80) -> tuple[Path, Path]:
     require_packages()
     if rate not in RATES:
         raise PressureError(f"an HX711's RATE pin gives 10 or 80 samples/s, not {rate}")
+    sketch, sketch_build = files.sketch_source(), files.sketch_build_dir()
     sources = _core_sources()
     rate_flag = [] if rate == 80 else [f"-DPRESSURE_RATE_HZ={rate}"]
-    digest = _digest(SKETCH, *sources, _COMMON, _C, _CPP, _LINK, rate_flag)
+    digest = _digest(sketch, *sources, _COMMON, _C, _CPP, _LINK, rate_flag)
     name = "pressure_hx711" if rate == 80 else f"pressure_hx711-{rate}hz"
-    elf, hexfile = SKETCH_BUILD / f"{name}.elf", SKETCH_BUILD / f"{name}.hex"
+    elf, hexfile = sketch_build / f"{name}.elf", sketch_build / f"{name}.hex"
     if _fresh(elf, digest) and _fresh(hexfile, digest):
         return elf, hexfile
     includes = [f"-I{CORE / 'cores' / 'arduino'}", f"-I{CORE / 'variants' / 'standard'}"]
-    SKETCH_BUILD.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=SKETCH_BUILD) as tmp:
+    _make_dir(sketch_build)
+    with tempfile.TemporaryDirectory(dir=sketch_build) as tmp:
         t = Path(tmp)
         objects = []
-        for i, src in enumerate([*sources, SKETCH]):
+        for i, src in enumerate([*sources, sketch]):
             obj = t / f"{i}-{src.stem}.o"
             if src.suffix == ".c":
                 cmd = ["avr-gcc", *_COMMON, *_C]
@@ -140,14 +147,15 @@ def host_program() -> Path:
     require_packages()
     cflags = ["-O2", "-Wall", "-I/usr/include/simavr", "-I/usr/include/simavr/parts"]
     libs = ["-lsimavrparts", "-lsimavr", "-lelf", "-lpthread", "-lutil"]
-    product = HOST_BUILD / "hx711_host"
-    digest = _digest(HOST_SOURCE, cflags, libs)
+    source, host_build = files.host_source(), files.host_build_dir()
+    product = host_build / "hx711_host"
+    digest = _digest(source, cflags, libs)
     if _fresh(product, digest):
         return product
-    HOST_BUILD.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=HOST_BUILD) as tmp:
+    _make_dir(host_build)
+    with tempfile.TemporaryDirectory(dir=host_build) as tmp:
         out = Path(tmp) / "hx711_host"
-        _run(["cc", *cflags, "-o", out, HOST_SOURCE, *libs])
+        _run(["cc", *cflags, "-o", out, source, *libs])
         _install(out, product, digest)
     return product
 

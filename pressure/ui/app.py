@@ -84,6 +84,9 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     from .session_bar import install_session_bar
 
     install_session_bar(window)  # client/trainee, REC on/off, new session
+    from .first_frame import install_first_frame_note
+
+    install_first_frame_note(window)  # PRESSURE_FIRST_FRAME=1: start-up timing (benchmarks/startup.py)
     geometry = settings.get("window/geometry") if settings is not None else b""
     if geometry and screenshot is None:
         window.restoreGeometry(geometry)
