@@ -30,8 +30,9 @@ $(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The bundle carries the classroom's embedded broker too (the `classroom` extra, where it exists).
 $(DIST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dist]'
+	$(PY) -m pip install --quiet -e '.[dist,classroom]'
 	touch $@
 
 # The program checks the display and Qt's system libraries itself (pressure/system_libs.py).

@@ -41,9 +41,7 @@ ln -sf "$APP/pressure" "$BIN"
 sed "s|^Exec=pressure|Exec=\"$BIN\"|" "$HERE/share/applications/pressure.desktop" > "$DESKTOP"
 cp "$HERE/share/icons/hicolor/scalable/apps/pressure.svg" "$SVG"
 cp "$HERE/share/icons/hicolor/256x256/apps/pressure.png" "$PNG"
-if command -v update-desktop-database >/dev/null 2>&1; then
-  update-desktop-database -q "$(dirname "$DESKTOP")" 2>/dev/null || true
-fi
+# (no update-desktop-database: the entry opens no file types, and menus watch this folder)
 "$BIN" --version
 echo "installed: $BIN (menu: pressure)"
 case ":$PATH:" in

@@ -47,7 +47,8 @@ sim_pid=$!
 for _ in $(seq 100); do [ -s "$work/sim.url" ] && break; sleep 0.1; done
 url=$(head -n1 "$work/sim.url")
 [ -n "$url" ] || fail "sim printed no port: $(cat "$work/sim.log")"
-"$PRESSURE" record --port "$url" --seconds 3 --out "$work/session.pressure" --label client=smoke
+"$PRESSURE" record --port "$url" --seconds 3 --out "$work/session.pressure" --label client=smoke \
+  --target 30 --tolerance 3 --hold 2
 kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true; sim_pid=""
 "$PRESSURE" report "$work/session.pressure" --json >"$work/report.json"
 grep -q '"' "$work/report.json" || fail "report --json printed nothing"
