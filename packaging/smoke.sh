@@ -41,17 +41,18 @@ step "3 s on the built-in simulator, offscreen screenshot"
 "$PRESSURE" --no-sound --seconds 3 --screenshot "$work/live.png"
 [ "$(stat -c %s "$work/live.png")" -gt 10000 ] || fail "the live screenshot is (nearly) empty"
 
+# steady: 2 s at rest, 3 s to the target, then a hold: 8 s hold a scored 2 s hold
 step "sim + record + report"
 "$PRESSURE" sim --rate 200 --profile steady >"$work/sim.url" 2>"$work/sim.log" &
 sim_pid=$!
 for _ in $(seq 100); do [ -s "$work/sim.url" ] && break; sleep 0.1; done
 url=$(head -n1 "$work/sim.url")
 [ -n "$url" ] || fail "sim printed no port: $(cat "$work/sim.log")"
-"$PRESSURE" record --port "$url" --seconds 3 --out "$work/session.pressure" --label client=smoke \
+"$PRESSURE" record --port "$url" --seconds 8 --out "$work/session.pressure" --label client=smoke \
   --target 30 --tolerance 3 --hold 2
 kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true; sim_pid=""
 "$PRESSURE" report "$work/session.pressure" --json >"$work/report.json"
-grep -q '"' "$work/report.json" || fail "report --json printed nothing"
+grep -q "\"score\"" "$work/report.json" || fail "report --json has no score: $(head -c 300 "$work/report.json")"
 
 step "replay of that recording, offscreen"
 "$PRESSURE" replay "$work/session.pressure" --no-sound --seconds 2 --screenshot "$work/replay.png"
@@ -61,7 +62,7 @@ step "start to first frame (3 runs)"
 startup=$("$PRESSURE" -m pressure.benchmarks.startup --command "$PRESSURE" --repeat 3) || fail "startup: $startup"
 
 root=$(dirname "$(realpath "$PRESSURE")")
-bundle_mb=$(du -sm "$root" | cut -f1)
+bundle_mb=$(( $(du -sb "$root" | cut -f1) / 1000000 ))  # MB as build.py counts them
 deb_mb=null
 [ -n "$DEB" ] && deb_mb=$(( $(stat -c %s "$DEB") / 1000000 ))
 
