@@ -48,7 +48,11 @@ def run(cmd: list, **kw) -> None:
 def bundle() -> Path:
     run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", DIST,
          "--workpath", WORK, HERE / "pressure.spec"], cwd=ROOT)
-    return DIST / "pressure"
+    app = DIST / "pressure"
+    for path in list(app.rglob("*")):  # links PyInstaller made to the libraries the spec dropped
+        if path.is_symlink() and not path.exists():
+            path.unlink()
+    return app
 
 
 def link_tree(src: Path, dst: Path) -> None:
