@@ -1,0 +1,271 @@
+"""The coach: a pure state machine that runs a routine against the smoothed value over time.
+
+It is fed (t, value) samples in the routine's unit, chunk by chunk, and answers what the
+practitioner needs to see and hear: the zone (below / in / above the band, over the ceiling),
+a direction cue (press / hold / ease / release), the hold timer, the countdown, and discrete
+events (band entered or left, countdown, step done, ceiling alarm) that the window turns into
+tones. It has no clock, no thread and no Qt: the same samples give the same answers, live,
+in replay and in tests, and however the samples are split into chunks.
+
+Rules (see docs/routines.md for the full list):
+
+* The hold timer counts time in the exact band, sample by sample: the interval between two
+  samples counts when the earlier sample was in the band and the interval is not a data gap
+  (longer than ``GAP_S``). ``on_leave="reset"`` sets it to 0 on a ``leave_band`` event;
+  ``"record"`` starts it at the first sample in the band and then counts all (non-gap) time.
+* ``enter_band`` fires when the value comes into the exact band; ``leave_band`` only once it is
+  outside by more than ``BAND_HYSTERESIS`` of the target, so noise at an edge does not make the
+  tones chatter. The zone itself always uses the exact band.
+* The ceiling alarm fires when the value goes above the ceiling and clears once it is back
+  below the ceiling by ``CEILING_HYSTERESIS`` of it: one ``ceiling`` event per excursion.
+* :meth:`Coach.advance` on a running step skips it: a ``step_skipped`` event (the step's kind,
+  and for a hold the time it held), then its ``step_end`` marked ``skipped``. A skipped step is
+  never a step done (the window asks for a deliberate act before it skips a running step).
+* Key presses (:meth:`Coach.advance`, :meth:`Coach.mark_threshold`) at a time after the last
+  sample seen are queued and take effect when the samples reach that time; their events are
+  delivered in the ``events`` of the next :meth:`Coach.update`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+
+import numpy as np
+
+from ..routine import Routine, Step
+from ..samples import to_unit
+from . import snapshot as _snapshot
+from .display import Display
+from .keys import KeyPresses
+from .rules import (BAND_HYSTERESIS, CEILING_HYSTERESIS, COUNTDOWN_FROM, COUNTDOWN_S, EPS, GAP_S,
+                    RELEASE_FLOOR_N, RELEASE_FRACTION)
+from .snapshot import CoachSnapshot
+from .state import CoachState, Event
+
+log = logging.getLogger(__name__)
+
+
+class Coach(KeyPresses, Display):
+    """Runs one routine. Feed it with :meth:`update`; read :attr:`state` and :attr:`events`."""
+
+    def __init__(self, routine: Routine, start_t: float | None = None):
+        self.routine = routine
+        self._steps = routine.steps
+        self._ceiling = routine.ceiling
+        self._ceiling_clear = None if routine.ceiling is None else routine.ceiling * (1 - CEILING_HYSTERESIS)
+        self._release_floor = float(to_unit(RELEASE_FLOOR_N, routine.unit, routine.area_cm2))
+        self._start_t = start_t
+        self._started = False
+        self._last_t = math.nan if start_t is None else float(start_t)
+        self._last_v = math.nan
+        self._index = 0
+        self._waiting = False
+        self._finished = False
+        self._step_t0 = math.nan
+        self._step_v0 = math.nan
+        self._ramp_down = False
+        self._hold_elapsed = 0.0
+        self._hold_started = False
+        self._countdown_done: set[int] = set()
+        self._in_band = False
+        self._event_band: tuple[float, float] | None = None
+        self._over = False
+        self._ref_level: float | None = None  # last target reached (or threshold), for release
+        self._thresholds: list[float] = []
+        self._all_events: list[Event] = []
+        self._new_events: list[Event] = []
+        self._actions: list[tuple[float, str]] = []  # queued key presses (t, "advance"|"threshold")
+        self._history: deque[tuple[np.ndarray, np.ndarray]] = deque()
+        self._state = self._make_state(())
+
+    # -- public API ------------------------------------------------------------------------
+    @property
+    def state(self) -> CoachState:
+        return self._state
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event so far, in the order raised."""
+        return tuple(self._all_events)
+
+    def update(self, t, value) -> CoachState:
+        """Process new samples in order (t in s, value in the routine's unit, smoothed)."""
+        t = np.asarray(t, dtype=float).ravel()
+        value = np.asarray(value, dtype=float).ravel()
+        if t.shape != value.shape:
+            raise ValueError(f"t and value differ in length ({t.size} != {value.size})")
+        if t.size:
+            self._remember(t, value)
+            process = self._process
+            for ti, vi in zip(t.tolist(), value.tolist()):
+                if self._actions:
+                    self._apply_actions_before(ti)
+                process(ti, vi)
+        events = tuple(self._new_events)
+        self._new_events.clear()
+        self._state = self._make_state(events)
+        return self._state
+
+    def snapshot(self) -> CoachSnapshot:
+        """This coach now, cheaply (see :class:`CoachSnapshot`); :meth:`restore` goes on from it."""
+        return _snapshot.take(self)
+
+    def restore(self, snapshot: CoachSnapshot) -> None:
+        """Become the coach of ``snapshot`` (same routine): the same answers from the same samples."""
+        _snapshot.restore(self, snapshot)
+
+    # -- per sample ------------------------------------------------------------------------
+    def _emit(self, t: float, kind: str, data: dict | None = None) -> None:
+        event = Event(t, kind, self._index, data or {})
+        self._all_events.append(event)
+        self._new_events.append(event)
+
+    def _process(self, t: float, v: float) -> None:
+        if not math.isfinite(t):
+            return  # a sample without a time cannot be placed: skip it
+        if not self._started:
+            if self._start_t is not None and t < self._start_t:
+                return
+            self._started = True
+            t0 = t if self._start_t is None else float(self._start_t)
+            self._last_t, self._last_v = t0, v
+            self._begin(0, t0, v)
+        elif t < self._last_t:
+            log.debug("sample at %.6f s is older than the last one (%.6f s): ignored", t, self._last_t)
+            return
+        prev_v, dt = self._last_v, t - self._last_t
+        self._last_t, self._last_v = t, v
+        if self._ceiling is not None:
+            if not self._over and v > self._ceiling:
+                self._over = True
+                self._emit(t, "ceiling", {"value": v, "ceiling": self._ceiling})
+            elif self._over and v <= self._ceiling_clear:
+                self._over = False
+                self._emit(t, "ceiling_clear", {"value": v})
+        if self._waiting or self._finished:
+            return
+        step = self._steps[self._index]
+        kind = step.kind
+        if kind == "hold":
+            self._hold_sample(step, t, v, prev_v, dt)
+        elif kind == "ramp":
+            if self._ramp_reached(step, t, v):
+                self._end(t, v)
+        elif kind == "release":
+            if v < self._release_level() or (step.duration is not None and t - self._step_t0 >= step.duration - EPS):
+                self._end(t, v)
+        elif kind == "rest":
+            if t - self._step_t0 >= step.duration - EPS:
+                self._end(t, v)
+        elif kind == "threshold":
+            if step.duration is not None and t - self._step_t0 >= step.duration - EPS:
+                self._end(t, v, timeout=True)
+
+    def _hold_sample(self, step: Step, t: float, v: float, prev_v: float, dt: float) -> None:
+        lo, hi = self._event_band
+        in_now = lo <= v <= hi
+        counts = dt <= GAP_S
+        if step.on_leave == "record":
+            if counts and self._hold_started:
+                self._hold_elapsed += dt
+            if in_now:
+                self._hold_started = True
+        elif counts and lo <= prev_v <= hi:
+            self._hold_elapsed += dt
+        if self._in_band:
+            h = self._hysteresis(step)
+            if v < lo - h or v > hi + h:
+                self._in_band = False
+                self._emit(t, "leave_band", {"value": v})
+                if step.on_leave == "reset":
+                    self._hold_elapsed = 0.0
+                    self._countdown_done.clear()
+        elif in_now:
+            self._in_band = True
+            self._emit(t, "enter_band", {"value": v})
+        remaining = step.duration - self._hold_elapsed
+        if remaining > COUNTDOWN_FROM:  # most samples of a hold: no countdown second is near
+            return
+        for k in COUNTDOWN_S:
+            if k < step.duration and remaining <= k + EPS and k not in self._countdown_done:
+                self._countdown_done.add(k)
+                self._emit(t, "countdown", {"seconds_left": k})
+        if remaining <= EPS:
+            self._end(t, v)
+
+    @staticmethod
+    def _hysteresis(step: Step) -> float:
+        if step.target:
+            return BAND_HYSTERESIS * step.target
+        return 5 * BAND_HYSTERESIS * (step.effective_tolerance() or 0.0)
+
+    def _ramp_reached(self, step: Step, t: float, v: float) -> bool:
+        lo, hi = self._event_band
+        reached = v <= hi if self._ramp_down else v >= lo
+        if reached and lo <= v <= hi and not self._in_band:
+            self._in_band = True
+            self._emit(t, "enter_band", {"value": v})
+        return reached
+
+    def _release_level(self) -> float:
+        ref = self._ref_level
+        return max(RELEASE_FRACTION * ref, self._release_floor) if ref else self._release_floor
+
+    # -- step changes ----------------------------------------------------------------------
+    def _end(self, t: float, v: float, **data) -> None:
+        step = self._steps[self._index]
+        if step.kind in ("ramp", "hold") and not data.get("skipped"):
+            self._ref_level = step.target
+        data = {"kind": step.kind, **data}
+        if step.kind == "hold":
+            data["hold_elapsed"] = self._hold_elapsed
+        self._emit(t, "step_end", data)
+        self._begin(self._index + 1, t, v)
+
+    def _begin(self, index: int, t: float, v: float, by_key: bool = False) -> None:
+        """Start step ``index`` at ``t`` (or wait for the key); steps whose end condition already
+        holds (a ramp already in its band, a release already let go) end at once, in a loop."""
+        while True:
+            self._index = index
+            if index >= len(self._steps):
+                self._finished = True
+                self._waiting = False
+                self._in_band, self._event_band = False, None
+                self._emit(t, "routine_done", {"thresholds": list(self._thresholds)})
+                return
+            step = self._steps[index]
+            if step.advance == "key" and not by_key:
+                self._waiting = True
+                self._in_band, self._event_band = False, None
+                self._emit(t, "key_wait", {"next": index})
+                return
+            by_key = False
+            self._start(step, t, v)
+            if step.kind == "ramp" and self._ramp_reached(step, t, v):
+                self._ref_level = step.target
+                self._emit(t, "step_end", {"kind": "ramp"})
+            elif step.kind == "release" and v < self._release_level():
+                self._emit(t, "step_end", {"kind": "release"})
+            else:
+                return
+            index += 1
+
+    def _start(self, step: Step, t: float, v: float) -> None:
+        self._waiting = False
+        self._step_t0, self._step_v0 = t, v
+        self._hold_elapsed = 0.0
+        self._countdown_done = set()
+        band = step.band()
+        if band != self._event_band:
+            self._in_band = False
+        self._event_band = band
+        self._ramp_down = band is not None and v > band[1]
+        self._emit(t, "step_start", {"kind": step.kind, "label": step.label})
+        if step.kind == "hold":
+            inside = band[0] <= v <= band[1]
+            self._hold_started = inside
+            if inside and not self._in_band:
+                self._in_band = True
+                self._emit(t, "enter_band", {"value": v})
