@@ -42,7 +42,7 @@ def publish_frame(station, frame, unit: str) -> None:
             step_label = step.label or step.kind
         remaining = state.hold_remaining if state.hold_remaining is not None else state.step_remaining
         dt = frame.t - tally.last_t
-        if (math.isfinite(dt) and 0 < dt < 1.0 and state.band is not None and not state.waiting_for_key
+        if (math.isfinite(dt) and 0 < dt <= frame.gap_limit_s and state.band is not None and not state.waiting_for_key
                 and not state.finished):
             tally.run_s += dt
             if zone == "in":

@@ -11,7 +11,7 @@ Rules (see docs/routines.md for the full list):
 
 * The hold timer counts time in the exact band, sample by sample: the interval between two
   samples counts when the earlier sample was in the band and the interval is not a data gap
-  (longer than ``GAP_S``). ``on_leave="reset"`` sets it to 0 on a ``leave_band`` event;
+  (``pressure.gaprule``: longer than ``GAP_MIN_S`` and 5 of this sensor's typical intervals). ``on_leave="reset"`` sets it to 0 on a ``leave_band`` event;
   ``"record"`` starts it at the first sample in the band and then counts all (non-gap) time.
 * ``enter_band`` fires when the value comes into the exact band; ``leave_band`` only once it is
   outside by more than ``BAND_HYSTERESIS`` of the target, so noise at an edge does not make the
@@ -35,6 +35,7 @@ from collections import deque
 import numpy as np
 
 from ..routine import Routine, Step
+from ..gaprule import GAP_FACTOR, IntervalTracker
 from ..samples import to_unit
 from . import snapshot as _snapshot
 from .display import Display
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 class Coach(KeyPresses, Display):
     """Runs one routine. Feed it with :meth:`update`; read :attr:`state` and :attr:`events`."""
 
-    def __init__(self, routine: Routine, start_t: float | None = None):
+    def __init__(self, routine: Routine, start_t: float | None = None, sample_interval: float | None = None):
         self.routine = routine
         self._steps = routine.steps
         self._ceiling = routine.ceiling
@@ -78,6 +79,13 @@ class Coach(KeyPresses, Display):
         self._new_events: list[Event] = []
         self._actions: list[tuple[float, str]] = []  # queued key presses (t, "advance"|"threshold")
         self._history: deque[tuple[np.ndarray, np.ndarray]] = deque()
+        self._gaps = IntervalTracker(sample_interval)  # the one gap rule, from this sensor's interval
+        # A sensor whose gap limit is longer than the shortest timed step could lose that whole
+        # step in one interval: it is too slow for this routine, said once (a slow_sensor event).
+        timed = [s.duration for s in routine.steps if s.duration and s.kind in ("hold", "rest", "release")]
+        self._slow_limit = min(timed) if timed else math.inf
+        self._slow_said = False
+        self._intervals_seen = 0
         self._state = self._make_state(())
 
     # -- public API ------------------------------------------------------------------------
@@ -98,11 +106,14 @@ class Coach(KeyPresses, Display):
             raise ValueError(f"t and value differ in length ({t.size} != {value.size})")
         if t.size:
             self._remember(t, value)
+            limits = np.full(t.size, GAP_S)
+            finite = np.isfinite(t)
+            limits[finite] = self._gaps.limits(t[finite])
             process = self._process
-            for ti, vi in zip(t.tolist(), value.tolist()):
+            for ti, vi, li in zip(t.tolist(), value.tolist(), limits.tolist()):
                 if self._actions:
                     self._apply_actions_before(ti)
-                process(ti, vi)
+                process(ti, vi, li)
         events = tuple(self._new_events)
         self._new_events.clear()
         self._state = self._make_state(events)
@@ -122,7 +133,7 @@ class Coach(KeyPresses, Display):
         self._all_events.append(event)
         self._new_events.append(event)
 
-    def _process(self, t: float, v: float) -> None:
+    def _process(self, t: float, v: float, gap_limit: float = GAP_S) -> None:
         if not math.isfinite(t):
             return  # a sample without a time cannot be placed: skip it
         if not self._started:
@@ -137,6 +148,12 @@ class Coach(KeyPresses, Display):
             return
         prev_v, dt = self._last_v, t - self._last_t
         self._last_t, self._last_v = t, v
+        if dt > 0:
+            self._intervals_seen += 1
+            # the limit is measured from the third interval on (before: the first-interval guess)
+            if gap_limit > self._slow_limit and not self._slow_said and self._intervals_seen > 2:
+                self._slow_said = True
+                self._emit(t, "slow_sensor", {"interval_s": gap_limit / GAP_FACTOR, "step_s": self._slow_limit})
         if self._ceiling is not None:
             if not self._over and v > self._ceiling:
                 self._over = True
@@ -149,7 +166,7 @@ class Coach(KeyPresses, Display):
         step = self._steps[self._index]
         kind = step.kind
         if kind == "hold":
-            self._hold_sample(step, t, v, prev_v, dt)
+            self._hold_sample(step, t, v, prev_v, dt, gap_limit)
         elif kind == "ramp":
             if self._ramp_reached(step, t, v):
                 self._end(t, v)
@@ -163,10 +180,10 @@ class Coach(KeyPresses, Display):
             if step.duration is not None and t - self._step_t0 >= step.duration - EPS:
                 self._end(t, v, timeout=True)
 
-    def _hold_sample(self, step: Step, t: float, v: float, prev_v: float, dt: float) -> None:
+    def _hold_sample(self, step: Step, t: float, v: float, prev_v: float, dt: float, gap_limit: float) -> None:
         lo, hi = self._event_band
         in_now = lo <= v <= hi
-        counts = dt <= GAP_S
+        counts = dt <= gap_limit
         if step.on_leave == "record":
             if counts and self._hold_started:
                 self._hold_elapsed += dt

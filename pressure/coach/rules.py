@@ -1,6 +1,7 @@
 """The coach's numbers: hysteresis, countdown, release level, how far back a key press looks."""
 
-GAP_S = 0.25  # a longer interval between samples is missing data: it never counts as held
+from ..gaprule import GAP_MIN_S as GAP_S  # noqa: F401 (the shortest gap; the rule is gaprule's)
+
 BAND_HYSTERESIS = 0.01  # fraction of the target beyond the band edge before leave_band fires
 CEILING_HYSTERESIS = 0.01  # fraction of the ceiling below it before the alarm clears
 COUNTDOWN_S = (3, 2, 1)  # countdown events at these seconds left of a hold

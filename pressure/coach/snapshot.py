@@ -12,7 +12,8 @@ from ..routine import Routine
 
 # The coach's containers; everything else it holds is an immutable value (numbers, tuples, the
 # frozen routine and state), which a snapshot shares instead of copying.
-CONTAINERS = ("_countdown_done", "_thresholds", "_all_events", "_new_events", "_actions", "_history")
+CONTAINERS = ("_countdown_done", "_thresholds", "_all_events", "_new_events", "_actions", "_history",
+              "_gaps")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class CoachSnapshot:
     new_events: tuple
     actions: tuple
     history: tuple                    # ((t, value), ...) the samples kept for threshold look-ups
+    gaps: object = None               # the coach's IntervalTracker (a copy of its own)
 
     def with_history(self, pairs) -> "CoachSnapshot":
         """The same snapshot remembering other (t, value) arrays for threshold look-ups, e.g.
@@ -44,7 +46,8 @@ def take(coach) -> CoachSnapshot:
     values = tuple((k, v) for k, v in vars(coach).items() if k not in CONTAINERS and k != "routine")
     return CoachSnapshot(coach.routine, values, frozenset(coach._countdown_done), tuple(coach._thresholds),
                          coach._all_events, len(coach._all_events), tuple(coach._new_events),
-                         tuple(coach._actions), tuple(coach._history))
+                         tuple(coach._actions), tuple(coach._history),
+                         coach._gaps.copy())
 
 
 def restore(coach, snapshot: CoachSnapshot) -> None:
@@ -58,3 +61,4 @@ def restore(coach, snapshot: CoachSnapshot) -> None:
     coach._new_events = list(snapshot.new_events)
     coach._actions = list(snapshot.actions)
     coach._history = deque(snapshot.history)
+    coach._gaps = snapshot.gaps.copy()

@@ -9,7 +9,7 @@ from ..routine import Step
 ZONES = ("none", "below", "in", "above", "over")
 CUES = ("press", "hold", "ease", "release", "rest", "stop", "done")
 EVENT_KINDS = ("step_start", "step_end", "enter_band", "leave_band", "countdown", "ceiling",
-               "ceiling_clear", "threshold", "routine_done", "key_wait", "step_skipped")
+               "ceiling_clear", "threshold", "routine_done", "key_wait", "step_skipped", "slow_sensor")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..coach import GAP_S
+from ..gaprule import IntervalTracker
 from .metrics import cv_min_mean, cv_pct
 
 
@@ -65,6 +65,7 @@ class LiveScorer:
         self._current = _Sums()
         self._session = _Sums()
         self._prev: tuple[float, float] | None = None
+        self._gaps = IntervalTracker()  # the coach's gap rule, fed the same samples
         self._holds_done = 0
         self._numbers = LiveNumbers(-1, False, 0.0, None, None, None, None, 0)
 
@@ -105,6 +106,7 @@ class LiveScorer:
             return
         prev = self._prev
         self._prev = (float(t[-1]), float(v[-1]))
+        limits = self._gaps.limits(t)
         if self._kind != "hold":
             return
         lo, hi = self._band
@@ -113,15 +115,16 @@ class LiveScorer:
             if not inside.size:
                 return
             self._window_open = True
-            t, v = t[inside[0]:], v[inside[0]:]
+            t, v, limits = t[inside[0]:], v[inside[0]:], limits[inside[0]:]
             prev = None
         if prev is not None:
             t = np.concatenate(([prev[0]], t))
             v = np.concatenate(([prev[1]], v))
+            limits = np.concatenate(([np.inf], limits))
         if t.size < 2:
             return
         dt = np.diff(t)
-        w = np.where((dt > 0) & (dt <= GAP_S), dt, 0.0)
+        w = np.where((dt > 0) & (dt <= limits[1:]), dt, 0.0)
         vv = v[:-1]
         inband = (vv >= lo) & (vv <= hi)
         self._current.add(w, vv, inband, self._target)

@@ -76,6 +76,9 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     from .session_bar import install_session_bar
 
     install_session_bar(window)  # client/trainee, REC on/off, new session
+    from .coach_notes import install_coach_notes
+
+    install_coach_notes(window)  # a sensor too slow for the routine, a release still pressed
     geometry = settings.get("window/geometry") if settings is not None else b""
     if geometry and screenshot is None:
         window.restoreGeometry(geometry)

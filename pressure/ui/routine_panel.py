@@ -72,8 +72,8 @@ class RoutinePanel(QWidget):
         """Show the coach's state: the step, its countdown and progress, and what comes next.
 
         ``signal`` False: no live samples (disconnected, no signal, no data; the readout says
-        which). The coach only moves with samples, and an interval longer than coach.GAP_S
-        (no longer than the pipeline's STALE_AFTER_S) never counts as held: a hold's timer
+        which). The coach only moves with samples, and an interval longer than the sensor's
+        gap limit (pressure.gaprule; the pipeline's staleness uses the same) never counts as held: a hold's timer
         is stopped and the missing time will not count, so the countdown says "no signal"
         and the bar looks paused. A rest's or release's time is the samples' time and the gap
         does count once they return: its countdown says "no signal", its bar stays as it is."""
