@@ -71,6 +71,8 @@ class Display:
         if not running:
             return "stop"
         kind = step.kind
+        if kind == "release" and self._overdue:
+            return "let_go"  # the release's time is up and the force is still on
         if kind in ("rest", "release"):
             return kind
         if kind == "threshold":

@@ -69,6 +69,7 @@ class Coach(KeyPresses, Display):
         self._ramp_down = False
         self._hold_elapsed = 0.0
         self._hold_started = False
+        self._overdue = False  # a release whose time ran out with the force still on
         self._countdown_done: set[int] = set()
         self._in_band = False
         self._event_band: tuple[float, float] | None = None
@@ -171,8 +172,14 @@ class Coach(KeyPresses, Display):
             if self._ramp_reached(step, t, v):
                 self._end(t, v)
         elif kind == "release":
-            if v < self._release_level() or (step.duration is not None and t - self._step_t0 >= step.duration - EPS):
+            # Only letting go ends a release: when its time is up with the force still on, the
+            # cue escalates (release_overdue, once) and the rest after it has not begun.
+            if v < self._release_level():
                 self._end(t, v)
+            elif (not self._overdue and step.duration is not None
+                  and t - self._step_t0 >= step.duration - EPS):
+                self._overdue = True
+                self._emit(t, "release_overdue", {"value": v, "level": self._release_level()})
         elif kind == "rest":
             if t - self._step_t0 >= step.duration - EPS:
                 self._end(t, v)
@@ -273,6 +280,7 @@ class Coach(KeyPresses, Display):
         self._waiting = False
         self._step_t0, self._step_v0 = t, v
         self._hold_elapsed = 0.0
+        self._overdue = False
         self._countdown_done = set()
         band = step.band()
         if band != self._event_band:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from ..routine import Step
 
 ZONES = ("none", "below", "in", "above", "over")
-CUES = ("press", "hold", "ease", "release", "rest", "stop", "done")
+CUES = ("press", "hold", "ease", "release", "rest", "stop", "done", "let_go")
 EVENT_KINDS = ("step_start", "step_end", "enter_band", "leave_band", "countdown", "ceiling",
-               "ceiling_clear", "threshold", "routine_done", "key_wait", "step_skipped", "slow_sensor")
+               "ceiling_clear", "threshold", "routine_done", "key_wait", "step_skipped", "slow_sensor",
+               "release_overdue")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ CUE_TEXT = {
     "hold": "HOLD",
     "ease": "EASE OFF",
     "release": "RELEASE",
+    "let_go": "LET GO FULLY",
     "rest": "REST",
     "done": "ROUTINE DONE",
     "stop": "",
@@ -31,6 +32,7 @@ CUE_SHAPES = {
     "HOLD": "\u25cf",              # ●
     "RELEASE!": "\u25bc\u25bc",    # ▼▼ over the ceiling
     "RELEASE": "\u25bc",
+    "LET GO FULLY": "\u25bc\u25bc",  # a release whose time is up with the force still on
     "REST": "\u25cb",              # ○
     WAITING_CUE: "\u25b6",         # ▶
     "ROUTINE DONE": "\u2713",      # ✓
