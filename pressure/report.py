@@ -195,7 +195,7 @@ def _plot(report: dict, trace, ghost) -> str:
         plot.vline(m["t_s"], m.get("text") or "marker", stroke="#ef6c00", dash="1,2")
     for thr in report.get("thresholds") or []:
         if thr.get("value") is not None:
-            plot.point(thr["t_s"], thr["value"], f"threshold {number_text(thr['value'], '{:g}')} {unit}", fill="#1565c0")
+            plot.point(thr.get("peak_t_s") or thr["t_s"], thr["value"], f"threshold {number_text(thr['value'], '{:g}')} {unit}", fill="#1565c0")
     worst = report.get("worst")
     if worst and worst.get("t_s") is not None:
         plot.point(worst["t_s"], worst["value"],
@@ -280,8 +280,12 @@ def render_html(report: dict, trace, ghost=None) -> str:
     thr = ""
     if report.get("thresholds"):
         vals = ", ".join(_num(d.get("value")) for d in report["thresholds"])
-        thr = (f"<p>pain thresholds ({_e(unit)}): {vals}; mean {_num(report.get('threshold_mean'))}, "
-               f"CV {_num(report.get('threshold_cv_pct'))} %</p>")
+        thr = (f"<p>pain thresholds ({_e(unit)}, the peak up to each P press): {vals}; mean "
+               f"{_num(report.get('threshold_mean'))}, CV {_num(report.get('threshold_cv_pct'))} %")
+        pressed = [d.get("at_press") for d in report["thresholds"]]
+        if any(p is not None for p in pressed):
+            thr += f"; at the P press: {', '.join(_num(p) for p in pressed)}"
+        thr += "</p>"
     worst = report.get("worst")
     worst_text = ""
     if worst:

@@ -6,7 +6,9 @@ rules of a key press (when it counts, which value it takes) apart from the per-s
 
 from __future__ import annotations
 
+import bisect
 import logging
+import math
 
 import numpy as np
 
@@ -21,8 +23,14 @@ class KeyPresses:
         self._key(float(t), "advance")
 
     def mark_threshold(self, t: float) -> None:
-        """The PPT key: the value at ``t`` is the threshold of the current trial; go on."""
+        """The PPT key: the trial's peak up to ``t`` is its threshold (the value at ``t`` is kept
+        beside it, ``at_press``); go on."""
         self._key(float(t), "threshold")
+
+    @property
+    def trial_peak(self) -> float:
+        """The running threshold trial's peak so far (what P would mark now); NaN outside a trial."""
+        return self._peak_v[-1] if self._peak_v and not self._waiting and not self._finished else math.nan
 
     def _key(self, t: float, action: str) -> None:
         if self._finished:
@@ -60,10 +68,19 @@ class KeyPresses:
         if self._waiting or step.kind != "threshold":
             log.debug("threshold key at %.3f s ignored: no threshold trial running", t_key)
             return
-        self._thresholds.append(value)
-        self._ref_level = value
-        self._emit(t_key, "threshold", {"value": value, "trial": len(self._thresholds)})
+        peak, peak_t = self._peak_before(t_key)
+        if peak is None or not peak >= value:  # no sample of the trial before the press
+            peak, peak_t = value, t_key
+        self._thresholds.append(peak)
+        self._ref_level = peak
+        self._emit(t_key, "threshold", {"value": peak, "at_press": value, "peak_t": peak_t,
+                                        "trial": len(self._thresholds)})
         self._end(t_step, self._last_v)
+
+    def _peak_before(self, t: float) -> tuple[float | None, float | None]:
+        """The trial's peak among its samples at or before ``t``, and when it was reached."""
+        i = bisect.bisect_right(self._peak_t, t) - 1
+        return (None, None) if i < 0 else (self._peak_v[i], self._peak_t[i])
 
     def _remember(self, t: np.ndarray, v: np.ndarray) -> None:
         self._history.append((t.copy(), v.copy()))

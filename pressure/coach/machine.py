@@ -80,6 +80,11 @@ class Coach(KeyPresses, Display):
         self._new_events: list[Event] = []
         self._actions: list[tuple[float, str]] = []  # queued key presses (t, "advance"|"threshold")
         self._history: deque[tuple[np.ndarray, np.ndarray]] = deque()
+        # A threshold trial's running peak: a digital algometer holds the peak, so the threshold
+        # is the peak up to the P press (the press itself lands after the patient's word, often
+        # on the falling edge). Each rise of the peak, (t, value), to look a past press up.
+        self._peak_t: list[float] = []
+        self._peak_v: list[float] = []
         self._gaps = IntervalTracker(sample_interval)  # the one gap rule, from this sensor's interval
         # A sensor whose gap limit is longer than the shortest timed step could lose that whole
         # step in one interval: it is too slow for this routine, said once (a slow_sensor event).
@@ -184,6 +189,9 @@ class Coach(KeyPresses, Display):
             if t - self._step_t0 >= step.duration - EPS:
                 self._end(t, v)
         elif kind == "threshold":
+            if not self._peak_v or v > self._peak_v[-1]:
+                self._peak_t.append(t)
+                self._peak_v.append(v)
             if step.duration is not None and t - self._step_t0 >= step.duration - EPS:
                 self._end(t, v, timeout=True)
 
@@ -287,6 +295,10 @@ class Coach(KeyPresses, Display):
             self._in_band = False
         self._event_band = band
         self._ramp_down = band is not None and v > band[1]
+        self._peak_t, self._peak_v = [], []
+        if step.kind == "threshold" and math.isfinite(v):
+            self._peak_t.append(t)
+            self._peak_v.append(v)
         self._emit(t, "step_start", {"kind": step.kind, "label": step.label})
         if step.kind == "hold":
             inside = band[0] <= v <= band[1]

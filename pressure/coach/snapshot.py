@@ -13,7 +13,7 @@ from ..routine import Routine
 # The coach's containers; everything else it holds is an immutable value (numbers, tuples, the
 # frozen routine and state), which a snapshot shares instead of copying.
 CONTAINERS = ("_countdown_done", "_thresholds", "_all_events", "_new_events", "_actions", "_history",
-              "_gaps")
+              "_gaps", "_peak_t", "_peak_v")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class CoachSnapshot:
     actions: tuple
     history: tuple                    # ((t, value), ...) the samples kept for threshold look-ups
     gaps: object = None               # the coach's IntervalTracker (a copy of its own)
+    peaks: tuple = ((), ())           # the threshold trial's peak rises (t, value)
 
     def with_history(self, pairs) -> "CoachSnapshot":
         """The same snapshot remembering other (t, value) arrays for threshold look-ups, e.g.
@@ -47,7 +48,7 @@ def take(coach) -> CoachSnapshot:
     return CoachSnapshot(coach.routine, values, frozenset(coach._countdown_done), tuple(coach._thresholds),
                          coach._all_events, len(coach._all_events), tuple(coach._new_events),
                          tuple(coach._actions), tuple(coach._history),
-                         coach._gaps.copy())
+                         coach._gaps.copy(), (tuple(coach._peak_t), tuple(coach._peak_v)))
 
 
 def restore(coach, snapshot: CoachSnapshot) -> None:
@@ -62,3 +63,4 @@ def restore(coach, snapshot: CoachSnapshot) -> None:
     coach._actions = list(snapshot.actions)
     coach._history = deque(snapshot.history)
     coach._gaps = snapshot.gaps.copy()
+    coach._peak_t, coach._peak_v = list(snapshot.peaks[0]), list(snapshot.peaks[1])

@@ -80,6 +80,9 @@ def _text(data: dict) -> str:
         cv = data.get("threshold_cv_pct")
         lines.append(f"thresholds ({unit}): {vals}; mean {number_text(data.get('threshold_mean'))}"
                      + ("" if cv is None else f", CV {number_text(cv)} %"))
+        pressed = [d.get("at_press") for d in data["thresholds"] if d.get("value") is not None]
+        if any(p is not None for p in pressed):  # the peak is the threshold; the press came after it
+            lines.append(f"  at the P press ({unit}): " + ", ".join("-" if p is None else number_text(p) for p in pressed))
     worst = data.get("worst")
     if worst:
         lines.append(f"worst moment: {number_text(worst['value'])} {unit} at {number_text(worst['t_s'])} s "

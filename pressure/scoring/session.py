@@ -92,7 +92,10 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
     score = session_score(routine, steps)
     holds_total = sum(1 for s in routine.steps if s.kind == "hold")
     holds_completed = sum(1 for s in steps if s.kind == "hold" and s.completed)
-    thresholds = [{"t_s": e.t, "value": float(e.data.get("value")), "trial": e.data.get("trial")}
+    # value: the trial's peak up to the P press (what an algometer holds); at_press: the value
+    # when P was pressed, kept beside it (None in recordings made before the peak rule)
+    thresholds = [{"t_s": e.t, "value": float(e.data.get("value")), "trial": e.data.get("trial"),
+                   "at_press": _number(e.data.get("at_press")), "peak_t_s": _number(e.data.get("peak_t"))}
                   for e in coach.events if e.kind == "threshold"]
     thr_mean, thr_cv = threshold_stats([d["value"] for d in thresholds], min_mean)
     return SessionScores(
@@ -281,3 +284,7 @@ def score_runs(t, value_n, runs, *, events=(), filter_info=None, recorded_at=Non
     if len(runs) > 1:
         last.runs = results
     return last
+
+
+def _number(x) -> float | None:
+    return None if x is None else float(x)
