@@ -13,6 +13,7 @@ import logging
 import os
 import select
 import socket
+import time
 from dataclasses import asdict, dataclass
 
 import serial
@@ -203,6 +204,30 @@ def read_waiting(port: serial.SerialBase, limit: int = MAX_CHUNK) -> bytes:
         if not isinstance(sock, socket.socket) or not select.select([sock], [], [], 0)[0]:
             return b""
     return read_chunk(port, limit)
+
+
+def discard_waiting(port: serial.SerialBase, settle_s: float = 0.0, limit: int = 1 << 22) -> int:
+    """Throw away what waits in the port (bytes the device sent before anyone read them: old
+    samples, not live data), and for ``settle_s`` more whatever follows: a device's or an
+    adapter's own buffer (a USB serial chip's FIFO, simavr's uart_pty) empties into the port
+    only once the port's buffer has room. Returns how many bytes were dropped (as far as can be
+    told: a terminal's flush does not say)."""
+    dropped = 0
+    try:
+        dropped = int(port.in_waiting or 0)
+    except Exception:  # noqa: BLE001 - only a count for the log
+        pass
+    port.reset_input_buffer()  # a terminal's tcflush; pyserial's socket:// reads what is there
+    end = time.monotonic() + settle_s
+    while dropped < limit:
+        more = read_waiting(port, min(MAX_CHUNK, limit - dropped))
+        dropped += len(more)
+        now = time.monotonic()
+        if now >= end:
+            break
+        if not more:
+            time.sleep(min(0.01, end - now))  # the settle time itself: a wait that ends on time
+    return dropped
 
 
 def write(port: serial.SerialBase, data: bytes) -> None:

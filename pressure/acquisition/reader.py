@@ -23,6 +23,7 @@ thread (a queued signal) instead of touching widgets there.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Callable
 
@@ -77,6 +78,7 @@ class Reader:
             url, fmt, wire.make_parser(fmt, field=field, input_unit=input_unit), self._loop.write,
             self._deliver, self._stats, self._cal, self._stamper)
         self._listeners: list[Callable[[ReaderStats], None]] = []
+        self._fresh = threading.Event()  # set once what waited in the port at connect is gone
 
     # -- public API --------------------------------------------------------------------------
 
@@ -88,6 +90,11 @@ class Reader:
         keeps trying instead (a window waiting for a sensor to be plugged in).
         """
         self._loop.start(retry)
+
+    def wait_fresh(self, timeout: float | None = None) -> bool:
+        """Wait until the port is connected and what waited in it has been thrown away: bytes
+        the device sends from now on are the session's (True), or the timeout (False)."""
+        return self._fresh.wait(timeout)
 
     def stop(self) -> None:
         """Ask the thread to finish; returns at once (``join`` waits)."""
@@ -147,6 +154,7 @@ class Reader:
             log.info("%s is back", self.url)
         self._set_state("streaming", connected=True, error=None, disconnected_at=None)
         self._conversation.connection_made(time.monotonic(), usb_serial)
+        self._fresh.set()
 
     def data_received(self, data: bytes, arrival: float) -> None:
         self._conversation.data_received(data, arrival)

@@ -273,7 +273,7 @@ class RecordingWriter:
                 ticket = self._flush_requested
                 blocks, self._pending = self._pending, []
                 events, self._pending_events = self._pending_events, []
-                meta = self._snapshot_meta() if (blocks or events or self._meta_dirty or closing) else None
+                meta = self._snapshot_meta(events) if (blocks or events or self._meta_dirty or closing) else None
             next_commit = time.monotonic() + self.commit_interval
             if blocks or events or meta is not None:
                 cpu0 = time.thread_time()
@@ -312,11 +312,13 @@ class RecordingWriter:
             if closing:
                 return
 
-    def _snapshot_meta(self) -> dict:
+    def _snapshot_meta(self, events=()) -> dict:
+        """The metadata with this commit's figures; ``events``: the events it writes (taken off
+        the pending list already: an event after the last sample still counts in duration_s)."""
         self._meta["samples"] = self.samples_written
         self._meta["gaps"] = self._gaps
         self._meta["reconnects"] = self._reconnects
-        last_event = max((e[0] for e in self._pending_events), default=0.0)
+        last_event = max((e[0] for e in [*events, *self._pending_events]), default=0.0)
         self._meta["duration_s"] = max(self._last_t, last_event, self._meta.get("duration_s") or 0.0)
         self._meta_dirty = False
         return dict(self._meta)

@@ -169,7 +169,9 @@ class Recorder:
             return
         self._next_follow = now + FOLLOW_SENSOR_S
         stats = self.source.stats()
-        gone = stats.state == "disconnected"
+        # A loss the last look missed (a window closed within FOLLOW_SENSOR_S of it) still
+        # goes in: a stopped source keeps the time of a loss it never recovered from.
+        gone = stats.state == "disconnected" or (stats.state == "stopped" and stats.disconnected_at is not None)
         if gone and not self._was_disconnected:
             at = stats.disconnected_at if stats.disconnected_at is not None else self.last_t
             self.writer.add_event(float(at or 0.0), "disconnected", stats.message or "sensor disconnected",
