@@ -4,17 +4,12 @@ ramp step at once, then a 10.8 s phantom gap (a 51.2 s file for 40 s of real tim
 recording's duration_s counts events after the last sample, and a disconnect in the last half
 second before the session closes is written."""
 
-import array
-import fcntl
 import os
-import termios
-import threading
 import tty
 
 import numpy as np
 import pytest
 
-from firmware_sim.encoders import encode_pressure
 from pressure.calibration import Calibration
 from pressure.filters import make_filter
 from pressure.recording import RecordingWriter, open_recording
@@ -24,14 +19,7 @@ from pressure.session.pipeline import Pipeline
 from pressure.session.recorder import Recorder
 from pressure.session.source import LiveSource, SourceStats
 
-CPN = 8560.0
-RATE = 100
-
-
-def lines(first_seq, first_us, n, newtons):
-    seq = np.arange(first_seq, first_seq + n)
-    us = first_us + np.arange(n) * (1_000_000 // RATE)
-    return b"".join(encode_pressure(seq, us, np.full(n, round(newtons * CPN), dtype=np.int64)))
+from stale_port import CPN, fill_with_backlog, lines
 
 
 @pytest.fixture
@@ -46,19 +34,8 @@ def pty_device():
 def test_bytes_that_waited_before_the_connection_are_not_the_session(pty_device, run_reader, tmp_path):
     master, path = pty_device
     # 10 s pressed, sent while nobody read: more than the pty holds, so the rest waits in the
-    # device's own buffer (simavr's uart_pty, a USB serial chip) and follows the moment the port
-    # is opened and flushed (pyserial flushes a terminal's input when it opens it)
-    old = threading.Thread(target=os.write, args=(master, lines(0, 0, 1000, 29.7)), daemon=True)
-    old.start()
-    slave = os.open(path, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
-    try:
-        waiting = array.array("i", [0])
-        while waiting[0] < 4000 and old.is_alive():  # until the pty is full and the writer waits
-            fcntl.ioctl(slave, termios.FIONREAD, waiting)
-            old.join(0.01)
-    finally:
-        os.close(slave)
-    assert old.is_alive(), "the pty took the whole backlog: nothing waits in the 'device'"
+    # device's own buffer and follows the moment the port is opened (and flushed by pyserial)
+    old = fill_with_backlog(master, path)
     reader, buffer = run_reader(path, fmt="pressure", calibration=Calibration("t", 0.0, 1 / CPN, "N"))
     old.join(5.0)
     writer = RecordingWriter(tmp_path / "late.pressure", {})
