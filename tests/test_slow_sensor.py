@@ -99,3 +99,21 @@ def test_a_sensor_too_slow_for_the_routine_says_so_once():
     fast = Coach(routine)
     fast.update(np.arange(0, 40, 0.1), np.full(400, 30.0))
     assert not [e for e in fast.events if e.kind == "slow_sensor"]
+
+
+def test_record_prints_the_too_slow_note_once():
+    import io
+
+    from pressure.session.headless import print_coach_notes
+
+    routine = Routine(name="short rests", unit="N", steps=(
+        Step("hold", target=30.0, tolerance=3.0, duration=5.0), Step("rest", duration=3.0)))
+    clock = ManualClock()
+    source = ScriptedSource(clock, rate=1.0)
+    p = Pipeline(source, routine, make_filter("none"), clock=clock)
+    out = io.StringIO()
+    print_coach_notes(p, out)
+    for _ in range(8):
+        source.push([30.0])
+        p.tick()
+    assert out.getvalue().count("too slow") == 1 and "every 1 s" in out.getvalue()

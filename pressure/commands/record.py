@@ -49,7 +49,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..filters import default_filter
-    from ..session.headless import WAIT_S, lost_at, sensor_lost_error, sessionless_routine, stop_on_signals
+    from ..session.headless import (WAIT_S, lost_at, print_coach_notes, sensor_lost_error, sessionless_routine,
+                                    stop_on_signals)
     from ..session.meta import session_meta
     from ..session.pipeline import Pipeline
     from ..session.recorder import Recorder
@@ -85,6 +86,7 @@ def run(args) -> int:
                         recorder=Recorder(writer, source))
     pipeline.record_steps = routine is not None
     attach_station(pipeline, station)  # --classroom: publish each tick, take the instructor's start
+    print_coach_notes(pipeline)  # a sensor too slow for the routine, a release still pressed
     recorder = pipeline.recorder
     status = StatusLine()  # "disk full ..." once when it happens, once when it is over
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from ..gaprule import too_slow_text
+from ..coach.notes import note_text
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +21,9 @@ class CoachNotes:
 
     def on_frame(self, frame) -> None:
         for e in frame.events:
-            if e.kind == "slow_sensor":
-                self._say(too_slow_text(e.data["interval_s"], e.data["step_s"]))
-            elif e.kind == "release_overdue":
-                self._say("release time is up but the force is still on: let go fully to go on")
+            text = note_text(e)
+            if text:
+                self._say(text)
 
     def _say(self, text: str) -> None:
         log.info("%s", text)
