@@ -97,6 +97,8 @@ def run(args) -> int:
                 elif source.stats().state == "stopped":
                     break
                 status.update(recorder.status)
+                if recorder.error:  # the recorder's thread failed: never a silent stop
+                    break
     finally:
         lost = lost_at(source, pipeline)  # before the stop, which ends every reader state
         if lost is not None:
@@ -109,6 +111,8 @@ def run(args) -> int:
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "
           f"{stats.reconnects} reconnects)", file=sys.stderr)
     print(out)
+    if recorder.error:
+        raise PressureError(f"recording stopped: {recorder.error} ({out} keeps what was written before)")
     if recorder.samples == 0:
         raise PressureError(f"no samples arrived from {args.port}; {out} holds none")
     if lost is not None:  # the session ended without the sensor: the file says where it went

@@ -57,7 +57,7 @@ def choose_sensor(window) -> None:
 
 
 def calibrate(window) -> None:
-    from .dialogs import CalibrationDialog
+    from .calibration_wizard import CalibrationDialog, steady_measure, stored_calibration
 
     source = window.pipeline.source
     if not source.can_tare:
@@ -69,8 +69,9 @@ def calibrate(window) -> None:
         from ..calibration import Calibration
 
         calibration = Calibration(sensor_id=source.sensor_id())
-    dialog = CalibrationDialog(window, calibration, window.pipeline.raw_mean, window.pipeline.unit,
-                               window.pipeline.area_cm2)
+    dialog = CalibrationDialog(window, calibration, steady_measure(window), window.pipeline.unit,
+                               window.pipeline.area_cm2, device=source.device_calibration(),
+                               stored=stored_calibration(source.sensor_id()))
     if not dialog.exec():
         return
     if dialog.result_calibration is not None:

@@ -1,0 +1,244 @@
+"""The calibration wizard: tare at rest, a known weight, a check with a second weight.
+
+Three steps on one page, in order, each refusing a reading that moves (``measure`` raises
+pressure.zero.NotSteady, the one steady rule of the T key too). A new scale far from the
+device's own or the one in use (pressure.zero.scale_warning: more than 20 %) is said at once,
+and OK asks before keeping it unless a second weight read right with it. The stored calibration
+is shown with its date. The window applies the result (menu_actions.calibrate); this dialog
+only collects and checks.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QMessageBox, QPushButton, QVBoxLayout,
+)
+
+from ..errors import PressureError
+from ..samples import CONTACT_AREAS, DISPLAY_UNITS, from_unit, is_pressure_unit
+from ..zero import check_error, scale_warning
+
+log = logging.getLogger(__name__)
+
+WEIGHT_UNITS = ["kgf", "N", "lbf", "gf"]
+
+
+def calibration_text(cal, what: str = "stored calibration") -> str:
+    """One line about a calibration: its scale, zero, how it was made and when."""
+    if cal is None:
+        return f"No {what} for this sensor."
+    when = "date not recorded"
+    if cal.created:
+        try:
+            when = datetime.fromisoformat(cal.created).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            when = cal.created
+    per = "count" if cal.raw_unit == "counts" else cal.raw_unit
+    return (f"{what[0].upper()}{what[1:]}: {cal.scale:.6g} N per {per}, zero at {cal.zero:.6g} "
+            f"({cal.source}), {when}")
+
+
+def _label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a sensor id from the device
+    label.setWordWrap(True)
+    return label
+
+
+def _weight_row(default_unit: str = "kgf") -> tuple[QDoubleSpinBox, QComboBox, QHBoxLayout]:
+    spin = QDoubleSpinBox()
+    spin.setRange(0.0, 100000.0)
+    spin.setDecimals(3)
+    unit = QComboBox()
+    unit.addItems(WEIGHT_UNITS)
+    unit.setCurrentText(default_unit)
+    row = QHBoxLayout()
+    row.addWidget(spin, 2)
+    row.addWidget(unit, 1)
+    return spin, unit, row
+
+
+class CalibrationDialog(QDialog):
+    """``measure(seconds) -> float``: the mean raw reading of the last seconds if it is steady
+    (raises PressureError with the reason if not); ``calibration``: the sensor's calibration in
+    use; ``device``: the device's own (from its #ID line) or None; ``stored``: the stored one."""
+
+    def __init__(self, parent, calibration, measure, unit: str, area_cm2, *, device=None, stored=None):
+        super().__init__(parent)
+        self.setWindowTitle("Calibration")
+        self.calibration = calibration
+        self.device = device
+        self.stored = stored
+        self._measure = measure
+        self.result_calibration = None
+        self.warning = ""       # why the new scale needs confirming ("" when it agrees)
+        self.checked = False    # a second weight read right with the new scale
+
+        self.stored_label = _label(calibration_text(stored))
+        self.device_label = _label(calibration_text(device, "device's own calibration") if device else "")
+        self.device_label.setVisible(device is not None)
+
+        step1 = QGroupBox("1. Tare")
+        self.tare_button = QPushButton("Tare (nothing on the sensor)")
+        box1 = QVBoxLayout(step1)
+        box1.addWidget(_label("Take everything off the sensor, keep it still, press Tare."))
+        box1.addWidget(self.tare_button)
+
+        step2 = QGroupBox("2. A known weight")
+        self.weight, self.weight_unit, row2 = _weight_row()
+        self.measure_button = QPushButton("Measure the known weight")
+        box2 = QFormLayout(step2)
+        box2.addRow(_label("Place a known weight on the sensor, wait until it is still."))
+        box2.addRow("Known weight", row2)
+        box2.addRow(self.measure_button)
+
+        step3 = QGroupBox("3. Check with a second weight (recommended)")
+        self.check_weight, self.check_unit, row3 = _weight_row()
+        self.check_button = QPushButton("Check")
+        box3 = QFormLayout(step3)
+        box3.addRow(_label("Place a different known weight: it should read within 5 %."))
+        box3.addRow("Check weight", row3)
+        box3.addRow(self.check_button)
+
+        self.status = _label("")
+        self.status.setObjectName("calibrationStatus")
+        self.unit = QComboBox()
+        self.unit.addItems(list(DISPLAY_UNITS))
+        self.unit.setCurrentText(unit)
+        self.area = QComboBox()
+        self.area.setEditable(True)
+        for name, value in CONTACT_AREAS.items():
+            self.area.addItem(name, value)
+        if area_cm2:
+            self.area.setEditText(f"{area_cm2:g}")
+        display = QFormLayout()
+        display.addRow("Display unit", self.unit)
+        display.addRow("Contact area (cm²)", self.area)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.stored_label, self.device_label, step1, step2, step3, self.status):
+            layout.addWidget(widget)
+        layout.addLayout(display)
+        layout.addWidget(buttons)
+        self.tare_button.clicked.connect(self.tare)
+        self.measure_button.clicked.connect(self.measure)
+        self.check_button.clicked.connect(self.check)
+
+    # --- the steps ------------------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+    def tare(self) -> None:
+        try:
+            mean = self._measure_steady()
+            self.result_calibration = (self.result_calibration or self.calibration).tared(mean)
+        except PressureError as exc:
+            self._say(f"Not tared: {exc}")
+            return
+        self.checked = False
+        self._say(f"Tared at {mean:.1f} (raw). Now place the known weight.")
+
+    def measure(self) -> None:
+        value = self.weight.value()
+        if not value > 0:
+            self._say("Enter the known weight first (greater than 0).")
+            return
+        unit = self.weight_unit.currentText()
+        try:
+            mean = self._measure_steady()
+            base = self.result_calibration or self.calibration
+            cal = base.with_known_weight(mean, value, unit)
+        except PressureError as exc:
+            self._say(f"Not measured: {exc}")
+            return
+        self.result_calibration = cal
+        self.checked = False
+        self.warning = scale_warning(cal.scale, self.device.scale if self.device is not None else None,
+                                     self.calibration.scale if self.calibration.source != "default" else None) or ""
+        text = f"Calibrated: {value:g} {unit} at raw {mean:.1f} ({cal.scale:.6g} N per count)."
+        self._say(f"{text}\nWarning: {self.warning}" if self.warning else f"{text} Check it with a second weight.")
+
+    def check(self) -> None:
+        cal = self.result_calibration
+        value = self.check_weight.value()
+        if cal is None or cal.source != "known-weight":
+            self._say("Measure a known weight first (step 2), then check with a second one.")
+            return
+        if not value > 0:
+            self._say("Enter the check weight first (greater than 0).")
+            return
+        unit = self.check_unit.currentText()
+        try:
+            mean = self._measure_steady()
+            expected = float(from_unit(value, unit))
+            reads = float(cal.apply(mean))
+            error, ok = check_error(reads, expected)
+        except PressureError as exc:
+            self._say(f"Not checked: {exc}")
+            return
+        self.checked = ok
+        verdict = "good" if ok else "off by more than 5 %: tare and measure again"
+        self._say(f"Check: {value:g} {unit} ({expected:.2f} N) reads {reads:.2f} N, "
+                  f"{error * 100:+.1f} %: {verdict}.")
+
+    def _measure_steady(self) -> float:
+        from ..zero import STEADY_S
+
+        return self._measure(STEADY_S)
+
+    # --- closing --------------------------------------------------------------------------------
+    def area_cm2(self) -> float | None:
+        data = self.area.currentData()
+        text = self.area.currentText()
+        if data is not None and text == self.area.itemText(self.area.currentIndex()):
+            return float(data)
+        try:
+            value = float(text.split()[0])
+        except (ValueError, IndexError):
+            return None
+        return value if math.isfinite(value) and value > 0 else None
+
+    def accept(self) -> None:
+        if is_pressure_unit(self.unit.currentText()) and self.area_cm2() is None:
+            QMessageBox.warning(self, "Calibration", "A pressure unit needs the contact area in cm² (> 0).")
+            return
+        if self.warning and not self.checked and self.result_calibration is not None:
+            answer = QMessageBox.question(
+                self, "Calibration", f"{self.warning}\n\nKeep this calibration anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                self._say(f"Not kept yet: {self.warning}")
+                return
+            log.warning("calibration kept against the warning: %s", self.warning)
+        super().accept()
+
+
+def steady_measure(window):
+    """``measure(seconds)`` for the dialog: the window's pipeline through the T key's rule
+    (live, connected, steady over the display range)."""
+    from ..session.zero_watch import tare_reading
+    def measure(seconds: float) -> float:
+        _, hi = window.trace.y_range
+        return tare_reading(window.pipeline, hi, seconds)
+
+    return measure
+
+
+def stored_calibration(sensor_id: str):
+    """The stored calibration of ``sensor_id`` (None: none, or the file cannot be read)."""
+    from ..calibration import CalibrationStore
+
+    try:
+        return CalibrationStore().load(sensor_id)
+    except PressureError as exc:
+        log.warning("cannot show the stored calibration: %s", exc)
+        return None
