@@ -218,3 +218,24 @@ def test_calibration_keeps_its_date_and_reads_files_without_one(tmp_path):
     assert store.load("a").created == "" and store.load("a").zero == 2.0
     with pytest.raises(PressureError):
         Calibration(sensor_id="a", created=5)
+
+
+def test_the_live_score_panel_gives_no_cv_for_a_hold_read_below_zero():
+    from pressure.coach import Coach
+    from pressure.scoring import LiveScorer
+
+    routine = single_hold(30.0, "10%", 20.0)
+    t = np.arange(0.01, 8, 0.01)  # the hold's mean stays above zero: its CV is a number
+
+    def live_cv(value):
+        coach, scorer = Coach(routine), LiveScorer(routine)
+        for a in range(0, t.size, 10):  # ticks of 0.1 s
+            state = coach.update(t[a:a + 10], value[a:a + 10])
+            numbers = scorer.update(t[a:a + 10], value[a:a + 10], state)
+        return numbers.cv_pct
+
+    rng = np.random.default_rng(5)
+    good = np.where(t < 3, 10 * t, 30.0) + rng.normal(0, 0.2, t.size)
+    assert live_cv(good) is not None and live_cv(good) < 5
+    wrong = np.where(t < 3, 10 * t, np.where(t < 6, 30.0, -30.0)) + rng.normal(0, 0.2, t.size)
+    assert live_cv(wrong) is None  # was 300 % and more on the panel

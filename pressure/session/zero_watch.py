@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
+
 from ..samples import to_unit
-from ..zero import (FRESH_S, OFFSET_S, STEADY_S, NotSteady, at_rest_message, away_from_zero, below_floor, full_scale,
+from ..zero import (FRESH_S, OFFSET_S, OFFSET_SHARE, STEADY_S, NotSteady, at_rest_message, away_from_zero, below_floor, full_scale,
                     steady_mean)
 
 REST_KINDS = ("release", "rest")  # steps in which nothing should press the sensor
@@ -71,12 +73,21 @@ class ZeroWatch:
         self.since = None
         self.message = ""
 
-    def update(self, t: float, value: float, state, scale_top: float, unit: str, stale: bool = False) -> str:
-        """``t``/``value``: the newest sample (session time, display unit); ``scale_top``: the
-        display's full scale. Returns :attr:`message`."""
+    def update(self, t: float, value: float, state, scale_top: float, unit: str, stale: bool = False,
+               times=None, values=None) -> str:
+        """``t``/``value``: the newest sample (session time, display unit); ``times``/``values``:
+        the samples of this frame if known (a frame may carry a second of them); ``scale_top``:
+        the display's full scale. Returns :attr:`message`."""
         if stale or not math.isfinite(t) or not at_rest(state) or not away_from_zero(value, scale_top):
             self.reset()
             return ""
+        if times is not None and len(times):
+            away = np.abs(np.asarray(values, dtype=float)) > OFFSET_SHARE * abs(scale_top)  # NaN: not away
+            near = np.flatnonzero(~away)
+            if near.size:  # it left zero within this frame: count from then
+                self.since = float(times[min(int(near[-1]) + 1, len(times) - 1)])
+            elif self.since is None:
+                self.since = float(times[0])
         if self.since is None or t < self.since:
             self.since = t
         self.message = at_rest_message(value, unit) if t - self.since >= self.seconds else ""

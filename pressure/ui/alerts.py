@@ -86,7 +86,8 @@ class Alerts:
         if p.source.is_live:
             _, hi = w.trace.y_range
             stale = frame.stale or not frame.connected
-            self.banner.set_line("zero", self.zero.update(frame.t, frame.value, frame.state, hi, p.unit, stale))
+            self.banner.set_line("zero", self.zero.update(frame.t, frame.value, frame.state, hi, p.unit, stale,
+                                                          frame.times, frame.smoothed))
         error = p.recorder_error
         self.banner.set_line("recorder", f"Recording stopped: {error}" if error else "")
 
