@@ -70,6 +70,19 @@ def test_a_steady_load_still_tares_on_the_second_press(qtbot):
     assert source.tares == [pytest.approx(12.0)]
 
 
+def test_a_tare_that_reads_zero_but_is_loaded_by_the_devices_zero_asks_first(qtbot):
+    """A tare taken under 40 N makes 40 N read 0: a second tare under that load would look
+    harmless on screen. The device's own zero (its #ID offset) still sees the 40 N."""
+    window, source, clock = scripted_window(qtbot, REST_FIRST)
+    source.device_calibration = lambda: Calibration(sensor_id="fake", zero=-40.0, scale=1.0, source="device")
+    drawn(window, qtbot, source, 0.0, seconds=1.0)
+    press_t(window)
+    assert source.tares == []
+    assert "reads 40.0 N by the device's own zero: press T again" in window.status.currentMessage()
+    press_t(window)
+    assert source.tares == [pytest.approx(0.0)]
+
+
 def test_a_reading_away_from_zero_at_rest_shows_the_banner_after_two_seconds(qtbot):
     window, source, clock = scripted_window(qtbot, REST_FIRST)
     banner = window.alerts.banner

@@ -43,6 +43,17 @@ def tare_reading(pipeline, scale_top: float, seconds: float = STEADY_S, stale_af
     return steady_mean(t, raw, force_n, range_in_newtons(pipeline, scale_top), seconds)
 
 
+def device_load(pipeline, raw_mean: float) -> float | None:
+    """What ``raw_mean`` weighs by the device's own zero and scale, in the display unit (None:
+    the device reports no calibration). A tare under load followed by a second tare under the
+    same load reads 0 on screen both times; the device's zero still knows the load is there."""
+    device = pipeline.source.device_calibration()
+    if device is None:
+        return None
+    value = float(to_unit(float(device.apply(raw_mean)), pipeline.unit, pipeline.area_cm2))
+    return value if math.isfinite(value) else None
+
+
 def zero_cue(state, routine):
     """The coach's state with the cue "check_zero" while a running step reads below the floor
     (further below zero than any force can read): a wrong zero is never coached as in band."""
@@ -94,4 +105,4 @@ class ZeroWatch:
         return self.message
 
 
-__all__ = ["ZeroWatch", "tare_reading", "zero_cue", "at_rest", "NotSteady", "range_in_newtons"]
+__all__ = ["ZeroWatch", "tare_reading", "zero_cue", "device_load", "at_rest", "NotSteady", "range_in_newtons"]

@@ -45,7 +45,7 @@ class TareKey:
             self.asked_at = -math.inf
             self._say(f"not tared: {exc}", 6000)
             return
-        value, unit = self._load(hi - lo)
+        value, unit = self._load(hi - lo, raw_mean)
         now = time.monotonic()
         if value is not None and now - self.asked_at > TARE_CONFIRM_S:
             self.asked_at = now
@@ -63,10 +63,16 @@ class TareKey:
         self._say("tared for this session: the sensor reads zero now "
                   "(the stored calibration is unchanged)", 4000)
 
-    def _load(self, span: float) -> tuple[float | None, str]:
+    def _load(self, span: float, raw_mean: float) -> tuple[float | None, str]:
         """The value that makes a tare need confirming (None: at rest, a tare is harmless): more
-        than TARE_FREE_SHARE of the display range, or any value while a hold runs."""
+        than TARE_FREE_SHARE of the display range, by the zero in use or by the device's own, or
+        any value while a hold runs."""
+        from ..session.zero_watch import device_load
+
         w = self.window
+        by_device = device_load(w.pipeline, raw_mean)
+        if by_device is not None and abs(by_device) > TARE_FREE_SHARE * span:
+            return by_device, f"{w.pipeline.unit} by the device's own zero"
         frame, unit = w._frame, w.pipeline.unit
         value = frame.value if frame is not None else math.nan
         if not math.isfinite(value):
