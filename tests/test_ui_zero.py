@@ -303,3 +303,13 @@ def test_the_calibration_wizard_from_the_menu_on_the_simulator(sim_window, qtbot
     assert kept.source == "known-weight" and kept.scale == pytest.approx(device.scale, rel=0.03)
     stored = CalibrationStore().load(kept.sensor_id)
     assert stored is not None and stored.created and stored.scale == pytest.approx(kept.scale)
+
+
+def test_the_wizard_tare_under_a_load_the_device_sees_asks_first(qtbot):
+    # 342400 counts over the device's zero: 40 N on the sensor by its own 8560 counts/N
+    dialog = wizard(qtbot, iter([342400.0, 342400.0]), range_n=66.0)
+    dialog.tare_button.click()
+    assert "carries 40.0 N" in dialog.status.text() and dialog.result_calibration is None
+    dialog.tare_button.click()  # deliberately: a preloaded tip
+    assert dialog.result_calibration.zero == 342400.0
+    assert "8560 counts per N" in dialog.device_label.text()

@@ -29,19 +29,29 @@ log = logging.getLogger(__name__)
 WEIGHT_UNITS = ["kgf", "N", "lbf", "gf"]
 
 
-def calibration_text(cal, what: str = "stored calibration") -> str:
+HOW = {"known-weight": "with a known weight", "tare": "by a tare", "device": "from the device",
+       "default": "from the unit", "stored": ""}
+
+
+def calibration_text(cal, what: str = "stored calibration", dated: bool = True) -> str:
     """One line about a calibration: its scale, zero, how it was made and when."""
     if cal is None:
         return f"No {what} for this sensor."
+    if cal.raw_unit == "counts":
+        scale = f"{1.0 / cal.scale:.6g} counts per N"
+    else:
+        scale = f"{cal.scale:.6g} N per {cal.raw_unit}"
+    text = f"{what[0].upper()}{what[1:]}: {scale}, zero at {cal.zero:.6g}"
+    if not dated:
+        return text
     when = "date not recorded"
     if cal.created:
         try:
             when = datetime.fromisoformat(cal.created).strftime("%Y-%m-%d %H:%M")
         except ValueError:
             when = cal.created
-    per = "count" if cal.raw_unit == "counts" else cal.raw_unit
-    return (f"{what[0].upper()}{what[1:]}: {cal.scale:.6g} N per {per}, zero at {cal.zero:.6g} "
-            f"({cal.source}), {when}")
+    how = HOW.get(cal.source, "")
+    return f"{text}; made {how + ' ' if how else ''}on {when}" if cal.created else f"{text}; {when}"
 
 
 def _label(text: str = "") -> QLabel:
@@ -69,7 +79,8 @@ class CalibrationDialog(QDialog):
     (raises PressureError with the reason if not); ``calibration``: the sensor's calibration in
     use; ``device``: the device's own (from its #ID line) or None; ``stored``: the stored one."""
 
-    def __init__(self, parent, calibration, measure, unit: str, area_cm2, *, device=None, stored=None):
+    def __init__(self, parent, calibration, measure, unit: str, area_cm2, *, device=None, stored=None,
+                 range_n: float | None = None):
         super().__init__(parent)
         self.setWindowTitle("Calibration")
         self.calibration = calibration
@@ -79,9 +90,13 @@ class CalibrationDialog(QDialog):
         self.result_calibration = None
         self.warning = ""       # why the new scale needs confirming ("" when it agrees)
         self.checked = False    # a second weight read right with the new scale
+        self.range_n = range_n  # the display range in N: what "a load on the sensor" is a share of
+        self._tare_asked = False  # a tare the device's own zero sees loaded asked for a second press
+        self.setMinimumWidth(480)
 
         self.stored_label = _label(calibration_text(stored))
-        self.device_label = _label(calibration_text(device, "device's own calibration") if device else "")
+        self.device_label = _label(calibration_text(device, "device's own calibration", dated=False)
+                                   if device else "")
         self.device_label.setVisible(device is not None)
 
         step1 = QGroupBox("1. Tare")
@@ -108,6 +123,7 @@ class CalibrationDialog(QDialog):
 
         self.status = _label("")
         self.status.setObjectName("calibrationStatus")
+        self.status.setMinimumHeight(4 * self.status.fontMetrics().lineSpacing())  # no relayout squeeze
         self.unit = QComboBox()
         self.unit.addItems(list(DISPLAY_UNITS))
         self.unit.setCurrentText(unit)
@@ -138,8 +154,19 @@ class CalibrationDialog(QDialog):
         self.status.setText(text)
 
     def tare(self) -> None:
+        asked, self._tare_asked = self._tare_asked, False
         try:
             mean = self._measure_steady()
+        except PressureError as exc:
+            self._say(f"Not tared: {exc}")
+            return
+        load = self._device_load(mean)
+        if load is not None and not asked:  # a tare at rest is the first step: a load asks first
+            self._tare_asked = True
+            self._say(f"Not tared yet: by the device's own zero the sensor carries {load:.1f} N. "
+                      "Take everything off, or press Tare again to tare with it on.")
+            return
+        try:
             self.result_calibration = (self.result_calibration or self.calibration).tared(mean)
         except PressureError as exc:
             self._say(f"Not tared: {exc}")
@@ -189,6 +216,15 @@ class CalibrationDialog(QDialog):
         verdict = "good" if ok else "off by more than 5 %: tare and measure again"
         self._say(f"Check: {value:g} {unit} ({expected:.2f} N) reads {reads:.2f} N, "
                   f"{error * 100:+.1f} %: {verdict}.")
+
+    def _device_load(self, raw_mean: float) -> float | None:
+        """Newtons on the sensor by the device's own zero, if that is more than a rest reading."""
+        from ..zero import OFFSET_SHARE
+
+        if self.device is None or not self.range_n:
+            return None
+        load = float(self.device.apply(raw_mean))
+        return load if abs(load) > OFFSET_SHARE * self.range_n else None
 
     def _measure_steady(self) -> float:
         from ..zero import STEADY_S

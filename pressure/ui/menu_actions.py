@@ -57,6 +57,7 @@ def choose_sensor(window) -> None:
 
 
 def calibrate(window) -> None:
+    from ..session.zero_watch import range_in_newtons
     from .calibration_wizard import CalibrationDialog, steady_measure, stored_calibration
 
     source = window.pipeline.source
@@ -71,7 +72,8 @@ def calibrate(window) -> None:
         calibration = Calibration(sensor_id=source.sensor_id())
     dialog = CalibrationDialog(window, calibration, steady_measure(window), window.pipeline.unit,
                                window.pipeline.area_cm2, device=source.device_calibration(),
-                               stored=stored_calibration(source.sensor_id()))
+                               stored=stored_calibration(source.sensor_id()),
+                               range_n=range_in_newtons(window.pipeline, window.trace.y_range[1]))
     if not dialog.exec():
         return
     if dialog.result_calibration is not None:
