@@ -297,7 +297,7 @@ def test_the_calibration_wizard_from_the_menu_on_the_simulator(sim_window, qtbot
     assert "No stored calibration" in stored_before
     assert tared.startswith("Tared at")
     assert "Not measured: the reading is moving" in ramp
-    assert measured.startswith("Calibrated: 10 N") and "Warning" not in measured
+    assert measured.startswith("Measured: 10 N") and "Warning" not in measured
     assert "good" in checked
     kept = source.reader.calibration
     assert kept.source == "known-weight" and kept.scale == pytest.approx(device.scale, rel=0.03)

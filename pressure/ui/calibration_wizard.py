@@ -191,7 +191,8 @@ class CalibrationDialog(QDialog):
         self.checked = False
         self.warning = scale_warning(cal.scale, self.device.scale if self.device is not None else None,
                                      self.calibration.scale if self.calibration.source != "default" else None) or ""
-        text = f"Calibrated: {value:g} {unit} at raw {mean:.1f} ({cal.scale:.6g} N per count)."
+        scale = f"{1.0 / cal.scale:.6g} counts per N" if cal.raw_unit == "counts" else f"{cal.scale:.6g} N per {cal.raw_unit}"
+        text = f"Measured: {value:g} {unit} at raw {mean:.1f} ({scale})."
         self._say(f"{text}\nWarning: {self.warning}" if self.warning else f"{text} Check it with a second weight.")
 
     def check(self) -> None:
@@ -249,7 +250,7 @@ class CalibrationDialog(QDialog):
             return
         if self.warning and not self.checked and self.result_calibration is not None:
             answer = QMessageBox.question(
-                self, "Calibration", f"{self.warning}\n\nKeep this calibration anyway?",
+                self, "Calibration", f"{self.warning[:1].upper()}{self.warning[1:]}\n\nKeep this calibration anyway?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 self._say(f"Not kept yet: {self.warning}")
