@@ -127,6 +127,17 @@ def scale_warning(new_scale: float, device_scale: float | None = None,
             "the tare, and is the weight what you entered? Check with a second weight before keeping it.")
 
 
+def scale_mismatch(scale: float, device_scale: float | None) -> str | None:
+    """The calibration in use against the device's own, at start (a stored scale 2.3x off read
+    -34 N at rest on every restart): a sentence, or None when they agree within SCALE_LIMIT."""
+    if device_scale is None or not math.isfinite(device_scale) or device_scale == 0:
+        return None
+    ratio = float(scale) / float(device_scale)
+    if (1 - SCALE_LIMIT) <= ratio <= (1 + SCALE_LIMIT):
+        return None
+    return f"the calibration in use is {ratio:.2f}x the device's own: check it (File > Calibration…)"
+
+
 def check_error(measured_n: float, expected_n: float) -> tuple[float, bool]:
     """A check weight: (relative error, within CHECK_LIMIT)."""
     if not expected_n > 0:

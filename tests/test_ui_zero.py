@@ -17,6 +17,7 @@ from pressure.ui.calibration_wizard import CalibrationDialog
 from ui_scripted import drawn, scripted_window
 
 HOLD = single_hold(30.0, "10%", 60.0, ceiling=60.0)
+DEVICE = Calibration(sensor_id="s1", zero=0.0, scale=1 / 8560.0, source="device")
 REST_FIRST = Routine("rest first", steps=(Step("rest", duration=60.0), Step("hold", target=30.0, duration=30.0)),
                      unit="N", ceiling=60.0)
 
@@ -105,6 +106,16 @@ def test_a_negative_value_never_shows_hold(qtbot):
     assert "HOLD" not in cue and "BELOW ZERO" in cue
 
 
+def test_a_stored_scale_far_from_the_devices_is_said_at_start(qtbot):
+    """A stored calibration 2.3x off read -34 N at rest on every restart, with no word."""
+    window, source, clock = scripted_window(qtbot, HOLD)
+    source.current_calibration = lambda: Calibration(sensor_id="x", scale=2.3 / 8560.0, source="stored")
+    source.device_calibration = lambda: DEVICE
+    drawn(window, qtbot, source, 0.0, seconds=0.3)
+    qtbot.waitUntil(window.alerts.banner.isVisible, timeout=3000)
+    assert "the calibration in use is 2.30x the device's own" in window.alerts.banner.text()
+
+
 class FailingWriter:
     path = "failing.pressure"
     meta: dict = {}
@@ -132,7 +143,6 @@ def test_a_recorder_thread_error_shows_a_banner(qtbot):
 
 
 # --- the calibration wizard -------------------------------------------------------------------------
-DEVICE = Calibration(sensor_id="s1", zero=0.0, scale=1 / 8560.0, source="device")
 
 
 def wizard(qtbot, readings, **kw):

@@ -12,9 +12,10 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..errors import PressureError
 from ..samples import to_unit
 from ..zero import (FRESH_S, OFFSET_S, OFFSET_SHARE, STEADY_S, NotSteady, at_rest_message, away_from_zero, below_floor, full_scale,
-                    steady_mean)
+                    scale_mismatch, steady_mean)
 
 REST_KINDS = ("release", "rest")  # steps in which nothing should press the sensor
 
@@ -52,6 +53,21 @@ def device_load(pipeline, raw_mean: float) -> float | None:
         return None
     value = float(to_unit(float(device.apply(raw_mean)), pipeline.unit, pipeline.area_cm2))
     return value if math.isfinite(value) else None
+
+
+def calibration_mismatch(source) -> str:
+    """"" or a sentence when the sensor's calibration in use (stored or measured) is far from
+    the device's own counts per newton (pressure.zero.scale_mismatch)."""
+    if not source.can_tare:
+        return ""
+    try:
+        cal = source.current_calibration()
+    except PressureError:
+        return ""
+    if cal.source in ("device", "default") or cal.raw_unit != "counts":
+        return ""
+    device = source.device_calibration()
+    return scale_mismatch(cal.scale, device.scale if device is not None else None) or ""
 
 
 def zero_cue(state, routine):

@@ -10,9 +10,12 @@ module only draws it, from a frame hook.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+SCALE_CHECK_S = 1.0     # how often the calibration in use is compared with the device's own
 TEXT = "#000000"
 BACKGROUND = "#ffb000"   # amber: a warning, distinct from the red ceiling and the green band
 FONT_PX = 22
@@ -74,6 +77,7 @@ class Alerts:
         self.window = window
         self.banner = Banner(window.trace)
         self.zero = ZeroWatch()
+        self._scale_checked_at = -1e9  # time.monotonic() of the last look at the calibration in use
         window.frame_hooks.append(self.on_frame)
 
     def reset_zero(self) -> None:
@@ -88,6 +92,12 @@ class Alerts:
             stale = frame.stale or not frame.connected
             self.banner.set_line("zero", self.zero.update(frame.t, frame.value, frame.state, hi, p.unit, stale,
                                                           frame.times, frame.smoothed))
+        now = time.monotonic()
+        if now - self._scale_checked_at >= SCALE_CHECK_S:  # a lock in the reader: not every frame
+            from ..session.zero_watch import calibration_mismatch
+
+            self._scale_checked_at = now
+            self.banner.set_line("scale", calibration_mismatch(p.source))
         error = p.recorder_error
         self.banner.set_line("recorder", f"Recording stopped: {error}" if error else "")
 
