@@ -47,7 +47,7 @@ def register(sub) -> None:
         if action.dest == "unit":
             action.help = ("display unit: %s (default: the unit saved from the window's settings, "
                            "else the routine's own, else N)" % ", ".join(DISPLAY_UNITS))
-    p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else 1€)")
+    p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else one_euro_lead: the 1€ filter with a bounded lead)")
     p.add_argument("--strength", type=float, default=None, metavar="0..1",
                    help="filter strength, 0 light .. 1 heavy (default: the filter's own settings)")
     p.add_argument("--window", type=arg_types.seconds, default=None, metavar="SECONDS",
