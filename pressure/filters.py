@@ -393,7 +393,7 @@ class OneEuroLead(OneEuro):
 
     * The slope comes from the smoothed output, not from the 1€'s own derivative estimate: that
       one stays high for a third of a second after a press has stopped, and ``edx * tau`` tends
-      to ``1 / (2 pi beta)`` (3 N) however fast the press was.
+      to ``1 / (2 pi beta)`` (4 N) however fast the press was: a 10 N press overshot by ~4 N.
     * ``max_tau``: at rest the 1€ cutoff is low and ``tau`` long (0.3 s), so the slope's noise
       times ``tau`` would shake the readout just where it must hold still; on a hand's ramp
       ``tau`` is 25-75 ms, which the cap leaves alone.

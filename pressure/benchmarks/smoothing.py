@@ -166,7 +166,7 @@ def _key(prefix: str, name: str, rate: float, figure: str) -> str:
 
 
 def run(quick: bool = False) -> dict:
-    runs = 3 if quick else 5
+    runs = 3 if quick else 9
     seeds_inprocess = 10 if quick else 40
     result: dict = {"smoothing_default_filter": DEFAULT_FILTER[0], "smoothing_pty_runs": runs,
                     "smoothing_inprocess_runs": seeds_inprocess}
@@ -199,6 +199,11 @@ def run(quick: bool = False) -> dict:
     return result
 
 
+def _cell(fmt: str, value: float) -> str:
+    text = fmt.format(value)
+    return fmt.format(0.0) if float(text) == 0.0 else text  # no "-0.00" for a figure that rounds to 0
+
+
 def markdown_table(result: dict) -> str:
     """The figures as the table in docs/smoothing.md (``python -m pressure.benchmarks.smoothing``)."""
     cols = [("ramp_lag_ms", "ramp lag (ms)", "{:.1f}"), ("hold_p99_n", "hold error p99 (N)", "{:.3f}"),
@@ -210,8 +215,7 @@ def markdown_table(result: dict) -> str:
              "|---|---|" + "---|" * len(cols)]
     for name in COMPARED:
         for rate in RATES:
-            # + 0.0: a figure rounded to -0 prints as 0
-            cells = [fmt.format(result[_key("smoothing_", name, rate, k)] + 0.0) for k, _, fmt in cols]
+            cells = [_cell(fmt, result[_key("smoothing_", name, rate, k)]) for k, _, fmt in cols]
             lines.append(f"| {name} | {rate:g} | " + " | ".join(cells) + " |")
     lines.append("| *target* | 1000 / 80 | <= 15 / <= 40 | <= 0.3 | <= ±0.15 | <= 0.6 | <= 0.6 | | |")
     return "\n".join(lines)
