@@ -139,9 +139,19 @@ def test_duplicate_timestamps_do_not_divide_by_zero(name):
     assert np.all((y[2:] > y[1]) & (y[2:] < x[2:]))
 
 
+def test_lead_filter_survives_duplicate_timestamps():
+    t = np.array([0.0, 0.0, 0.001, 0.001, 0.001, 0.002, 0.0015, 0.003])
+    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+    y = make_filter("one_euro_lead", **SETTINGS["one_euro_lead"]).process(t, x)
+    assert np.isfinite(y).all()
+    assert y[1] == x[1]  # no interval known yet: a pass-through that restarts the state
+    plain = make_filter("one_euro", mincutoff=1.0, beta=0.1, dcutoff=1.0).process(t, x)
+    assert np.all(np.abs(y - plain) <= SETTINGS["one_euro_lead"]["limit"] + 1e-12)
+
+
 def test_first_sample_passes_through_and_rest_is_smoothed():
     t, x = _signal(1000)
-    for name in ("moving_average", "exponential", "one_euro"):
+    for name in ("moving_average", "exponential", "one_euro", "one_euro_lead"):
         y = make_filter(name, **SETTINGS[name]).process(t, x)
         assert y[0] == x[0]
         hold = slice(50, 300)  # a flat stretch before the step
