@@ -491,8 +491,8 @@ FILTERS: dict[str, type] = {
                                OneEuroLead)
 }
 
-# Chosen by measurement on a synthetic hand hold and on issue 22's known force through a pty
-# (docs/smoothing.md): the lead meets every figure the issue asks for at 1000 and 80 samples/s,
+# Chosen by measurement on a synthetic hand hold and on a known force (ramp, hold, press) through a pty
+# (docs/smoothing.md): the lead meets every target figure at 1000 and 80 samples/s,
 # at the plain 1€ default's steadiness and a third of its ramp lag.
 DEFAULT_FILTER: tuple[str, dict] = ("one_euro_lead", dict(OneEuroLead.DEFAULTS))
 

@@ -1,4 +1,4 @@
-"""The smoothing benchmark's definitions (issue 22), and its pty path against in-process filtering."""
+"""The smoothing benchmark's definitions, and its pty path against in-process filtering."""
 
 import numpy as np
 import pytest

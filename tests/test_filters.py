@@ -306,7 +306,7 @@ def test_default_filter_is_buildable():
     assert 0 < f.lag_hint_s < 0.5
 
 
-# -- the 1€ filter with a bounded lead (issue 22) ----------------------------------------------
+# -- the 1€ filter with a bounded lead -----------------------------------------------------
 
 @settings(max_examples=60, deadline=None)
 @given(data=split_signal(), limit=st.sampled_from([0.0, 0.05, 0.3, 2.0]))
@@ -349,7 +349,7 @@ def _ramp_into_hold(rate, seed):
 
 
 @pytest.mark.parametrize("rate, max_lag_s", [(1000.0, 0.015), (80.0, 0.040)])
-def test_default_meets_issue_22_on_a_ramp_into_a_hold_and_a_press(rate, max_lag_s):
+def test_default_meets_the_lag_targets_on_a_ramp_into_a_hold_and_a_press(rate, max_lag_s):
     name, params = DEFAULT_FILTER
     lag, p99, bias, corner, press = [], [], [], [], []
     for seed in (21, 22, 23):

@@ -1,4 +1,4 @@
-"""Smoothing figures on a known force: ramp lag, hold error, bias and overshoot (issue 22).
+"""Smoothing figures on a known force: ramp lag, hold error, bias and overshoot.
 
 The known force: 5 N for 1 s, a 5 N/s ramp to 30 N, a 30 N hold for 8 s, then a sudden
 10 N press held 2 s; on top, 0.3 N RMS white board noise and a 0.2 N tremor at 8 Hz (random
@@ -52,7 +52,7 @@ TREMOR_HZ = 8.0
 COUNTS_PER_N, OFFSET = 8560.0, 8400  # the simulated device's calibration
 START_US = 5_000_000                 # device clock at the first sample
 
-# What issue 22 asks of a lag-compensated smoothing, per rate: (figure, limit).
+# The targets a lag-compensated smoothing must meet, per rate: (figure, limit).
 TARGETS = {
     1000.0: {"ramp_lag_ms": 15.0, "hold_p99_n": 0.3, "bias_n": 0.15,
              "corner_overshoot_n": 0.6, "press_overshoot_n": 0.6},
@@ -195,7 +195,7 @@ def run(quick: bool = False) -> dict:
             for k in ("corner_overshoot_n", "press_overshoot_n"):
                 result[_key("smoothing_", name, rate, k + "_clean")] = round(clean[k], 4)
     for name in COMPARED:
-        result[f"smoothing_{name}_meets_issue22"] = meets[name]
+        result[f"smoothing_{name}_meets_targets"] = meets[name]
     return result
 
 
