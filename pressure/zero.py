@@ -30,7 +30,8 @@ STEADY_MIN_SAMPLES = 3  # a slow gauge (1-2 S/s) is measured on its last 3 sampl
 OFFSET_SHARE = 0.02     # a reading this far from zero at rest ...
 OFFSET_S = 2.0          # ... for this long means the zero is off
 SCALE_LIMIT = 0.20      # a new scale this far from the device's or the previous one asks first
-CHECK_LIMIT = 0.05      # a check weight read this far from its value: the calibration is off
+CHECK_GOOD = 0.02       # a check weight read within this of its value: good for treatment guidance
+CHECK_LIMIT = 0.05      # this far or further: the calibration is off
 
 
 class NotSteady(PressureError):

@@ -232,10 +232,11 @@ def sim_window(qtbot, monkeypatch):
     from pressure.session.pipeline import LiveSource, Pipeline
     from pressure.ui.main_window import MainWindow
 
-    # a weight of 10 N put on over 1 s after 0.2 s (the same 38 s cycle): a short test
+    # a weight of 10 N put on over 3 s after 0.2 s (the same 38 s cycle): a short test, and a
+    # ramp long enough that a slow frame does not miss it
     monkeypatch.setattr(model.Trapezoid, "_segments", lambda self, k: [
-        (0.2, 0.0, model._LIN), (1.0, 10.0, model._LIN), (20.0, 10.0, model._LIN), (1.0, 0.0, model._LIN),
-        (15.8, 0.0, model._LIN)])
+        (0.2, 0.0, model._LIN), (3.0, 10.0, model._LIN), (20.0, 10.0, model._LIN), (1.0, 0.0, model._LIN),
+        (13.8, 0.0, model._LIN)])
     host = start_builtin_simulator(profile="idle", rate=500, fmt="pressure", seed=7)
     buffer = RingBuffer(1 << 18)
     reader = Reader(host.url, buffer, fmt="pressure")
@@ -280,10 +281,10 @@ def test_the_calibration_wizard_from_the_menu_on_the_simulator(sim_window, qtbot
             seen.append(dialog.stored_label.text())
             dialog.tare_button.click()
             seen.append(dialog.status.text())
-            host.switch_profile("trapezoid")  # a 10 N weight goes on over 1 s
+            host.switch_profile("trapezoid")  # a 10 N weight goes on over 3 s
             dialog.weight.setValue(10.0)
             dialog.weight_unit.setCurrentText("N")
-            qtbot.waitUntil(lambda: 3.0 < frame_value() < 7.0, timeout=10000)
+            qtbot.waitUntil(lambda: 1.5 < frame_value() < 8.0, timeout=10000)
             dialog.measure_button.click()
             seen.append(dialog.status.text())
             qtbot.waitUntil(lambda: frame_value() > 9.5, timeout=10000)

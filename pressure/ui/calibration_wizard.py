@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import PressureError
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, from_unit, is_pressure_unit
-from ..zero import check_error, scale_warning
+from ..zero import CHECK_GOOD, check_error, scale_warning
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class CalibrationDialog(QDialog):
         self.check_weight, self.check_unit, row3 = _weight_row()
         self.check_button = QPushButton("Check")
         box3 = QFormLayout(step3)
-        box3.addRow(_label("Place a different known weight: it should read within 5 %."))
+        box3.addRow(_label("Place a different known weight: it should read within 2 %."))
         box3.addRow("Check weight", row3)
         box3.addRow(self.check_button)
 
@@ -214,7 +214,12 @@ class CalibrationDialog(QDialog):
             self._say(f"Not checked: {exc}")
             return
         self.checked = ok
-        verdict = "good" if ok else "off by more than 5 %: tare and measure again"
+        if abs(error) <= CHECK_GOOD:
+            verdict = "good"
+        elif ok:
+            verdict = "usable; is the weight centred and nothing else touching the sensor?"
+        else:
+            verdict = "off by more than 5 %: tare and measure again"
         self._say(f"Check: {value:g} {unit} ({expected:.2f} N) reads {reads:.2f} N, "
                   f"{error * 100:+.1f} %: {verdict}.")
 
