@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 8.0      # s: scan + connect + discover for a real device
 SIM_CONNECT_TIMEOUT = 3.0  # s: the same on the in-process link
+SAME_ADVERT_S = 0.03       # s: identical advertisements closer than this are one reading
 REPLY_WAIT = 0.5           # s: how long a Progressor question waits for its answer
 
 
@@ -54,6 +55,7 @@ class BlePort:
         self._reply = None  # asyncio.Event on the link's loop
         self._tasks: list = []
         self._last_advert = 0.0
+        self._advert_seen = b""
         self.notified_at: float | None = None  # monotonic of the newest notification (bench)
 
     # -- what the port loop uses ---------------------------------------------------------------
@@ -135,17 +137,25 @@ class BlePort:
                 self._lost = f"Bluetooth connection lost ({reason})"
             self._cond.notify_all()
 
+    def descriptor(self) -> str:
+        """The ``P`` frame: the protocol and the decoder's options, checked here (at open)."""
+        from ..wireformats.scale_adverts import AdvertLayout
+
+        p, options = self.profile, self.target.options
+        if p.protocol == "forceboard":
+            options = {"lbf_per_count": str(options.get("lbf_per_count",
+                                                          profiles.FORCE_BOARD_LBF_PER_COUNT))}
+            frames.lbf_per_count(options)
+            return f"forceboard lbf_per_count={options['lbf_per_count']}"
+        if p.protocol == "whc06":
+            return "whc06 " + AdvertLayout.from_words(options).describe()
+        return p.protocol
+
     async def _open(self, timeout: float) -> None:
         p = self.profile
+        self.descriptor()  # bad options: one clear line before any scanning
         found = await asyncio.wait_for(self.link.find(self.target.name, timeout, p.advertising), timeout)
-        descriptor = p.protocol
-        if p.protocol == "forceboard":
-            descriptor += f" lbf_per_count={self.target.options.get('lbf_per_count', profiles.FORCE_BOARD_LBF_PER_COUNT)}"
-        elif p.protocol == "whc06":
-            descriptor += " " + " ".join(f"{k}={v}" for k, v in self.target.options.items()
-                                         if k in ("company", "offset", "size", "order", "signed",
-                                                  "divisor", "unit"))
-        self._emit(b"P", descriptor.encode())
+        self._emit(b"P", self.descriptor().encode())
         info = {"model": p.protocol, "name": found.name or self.target.name, "address": found.address,
                 "rate": f"{p.rate_hz:g}", "link": "ble-sim" if self.target.emulated else "ble"}
         if p.tare is not None:
@@ -221,8 +231,15 @@ class BlePort:
             self._reply.set()
 
     def _on_advert(self, company: int, data: bytes) -> None:
-        self._last_advert = self.notified_at = time.monotonic()
-        self._emit(b"A", company.to_bytes(2, "little") + bytes(data))
+        now = time.monotonic()
+        payload = company.to_bytes(2, "little") + bytes(data)
+        # one advertisement can be reported twice (e.g. on two channels, or with its scan
+        # response): the same bytes within SAME_ADVERT_S are one reading, not two
+        if payload == self._advert_seen and now - self._last_advert < SAME_ADVERT_S:
+            return
+        self._advert_seen = payload
+        self._last_advert = self.notified_at = now
+        self._emit(b"A", payload)
 
     def _command(self, line: str) -> None:
         word = line.split(" ", 1)[0].upper()

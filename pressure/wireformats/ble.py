@@ -26,6 +26,7 @@ import struct
 
 import numpy as np
 
+from ..errors import PressureError
 from . import forceboard, progressor
 from .base import Parsed
 from .scale_adverts import AdvertLayout, weight
@@ -53,6 +54,18 @@ def words(text: str) -> dict[str, str]:
         if sep and key:
             out[key] = value
     return out
+
+
+def lbf_per_count(options: dict) -> float:
+    """The Force Board's pounds per count from the options (PressureError when not a number > 0)."""
+    text = options.get("lbf_per_count", "0.01")
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (0 < value < 1000):
+        raise PressureError(f"lbf_per_count={text} must be a number above 0")
+    return value
 
 
 class BleFrameParser:
@@ -113,10 +126,14 @@ class BleFrameParser:
                 return 1
             self.protocol = name
             opts = words(" ".join(text[1:]))
-            if name == "forceboard":
-                self._lbf_per_count = float(opts.get("lbf_per_count", self._lbf_per_count))
-            elif name == "whc06":
-                self._layout = AdvertLayout.from_words(opts)
+            try:  # the port checked these when it opened; a bad one here is a bad frame
+                if name == "forceboard":
+                    self._lbf_per_count = lbf_per_count(opts)
+                elif name == "whc06":
+                    self._layout = AdvertLayout.from_words(opts)
+            except PressureError as exc:
+                log.warning("Bluetooth protocol options: %s", exc)
+                return 1
             return 0
         if kind == b"I":
             return self._info(words(payload.decode("utf-8", "replace")), values, messages, positions)

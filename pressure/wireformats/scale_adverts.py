@@ -35,7 +35,7 @@ class AdvertLayout:
         base = cls()
         try:
             layout = cls(
-                company=int(words.get("company", base.company), 0),
+                company=int(str(words.get("company", base.company)), 0),
                 offset=int(words.get("offset", base.offset)),
                 size=int(words.get("size", base.size)),
                 order=str(words.get("order", base.order)).lower(),
