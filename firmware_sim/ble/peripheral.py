@@ -23,12 +23,14 @@ class EmulatedDevice:
     advertising_interval_ms = 50.0
 
     def __init__(self, world, *, profile: str = "hold", target_n: float = 30.0, seed: int = 0,
-                 rate: float = 80.0, noise_n: float = 0.02, name: str | None = None) -> None:
+                 rate: float = 80.0, noise_n: float = 0.02, name: str | None = None,
+                 profile_start: float = 0.0) -> None:
         self.world = world
         self.profile = make_profile(profile, seed=seed, target_n=target_n)
         self.rate = float(rate)
         self.noise_n = float(noise_n)
         self.rng = np.random.default_rng(seed)
+        self.profile_start = float(profile_start)  # the profile's time at device time 0
         self.name = name or self.name
         self.address = world.new_address(len(self.kind))
         self.device = None
@@ -46,7 +48,8 @@ class EmulatedDevice:
 
     def true_force_n(self, t) -> np.ndarray:
         """What the practitioner presses at device time ``t`` (no noise)."""
-        return np.asarray(self.profile.force(np.atleast_1d(np.asarray(t, dtype=float))), float)
+        t = np.atleast_1d(np.asarray(t, dtype=float)) + self.profile_start
+        return np.asarray(self.profile.force(t), float)
 
     def measured_n(self, t) -> np.ndarray:
         f = self.true_force_n(t)

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 # URL options the emulated devices take, and their types
 _SIM_OPTIONS = {"profile": str, "target": float, "seed": int, "rate": float, "micros_start": int,
                 "low_power_at": float, "battery_mv": int, "battery_pct": int, "lbf_per_count": float,
-                "noise": float, "batch": int, "instance": str}
+                "noise": float, "batch": int, "instance": str, "profile_start": float}
 
 
 @dataclass
