@@ -138,6 +138,7 @@ class EmulatedDevice:
                 await self.device.stop_advertising()
             self.world.link.remove_controller(self.controller)
 
-    def log_send(self, n: int) -> None:
+    def log_send(self, n: int, sent: float | None = None) -> None:
+        """``n`` samples went out at ``sent`` (monotonic, taken just before the send)."""
         if self.record_send_times:
-            self.send_log.append((n, time.monotonic()))
+            self.send_log.append((n, time.monotonic() if sent is None else sent))

@@ -116,7 +116,8 @@ class EmulatedProgressor(EmulatedDevice):
         for i in range(0, len(times), 2):  # 2 records (18 bytes) fit the default ATT MTU of 23
             chunk = b"".join(struct.pack("<fI", float(w - self.tare_kg), self.micros(t))
                              for w, t in zip(kg[i:i + 2], times[i:i + 2]))
+            sent = time.monotonic()
             await self.device.notify_subscribers(self.data_char, bytes([1, len(chunk)]) + chunk)
             self.records_sent += len(chunk) // 8
-            self.log_send(len(chunk) // 8)
+            self.log_send(len(chunk) // 8, sent)
         self.last_sent_at = time.monotonic()

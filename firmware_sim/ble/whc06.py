@@ -68,8 +68,9 @@ class EmulatedScale(EmulatedDevice):
             try:
                 if self.device.is_advertising:
                     await self.device.stop_advertising()
+                sent = time.monotonic()
                 await self.advertise()
                 self.readings_sent += 1
-                self.log_send(1)
+                self.log_send(1, sent)
             except Exception as exc:  # noqa: BLE001 - powered off meanwhile
                 log.debug("scale advertising: %s", exc)

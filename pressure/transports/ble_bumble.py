@@ -113,7 +113,12 @@ class BumbleLink:
 
         device = await self._central()
         self.connection = await device.connect(found.address)
-        self.connection.on("disconnection", lambda reason: on_lost(f"reason 0x{int(reason):02X}"))
+
+        def lost(reason) -> None:
+            self.connection = None  # gone: nothing to disconnect at close
+            on_lost(f"reason 0x{int(reason):02X}")
+
+        self.connection.on("disconnection", lost)
         self.peer = Peer(self.connection)
         await self.peer.discover_services()
         await self.peer.discover_characteristics()
