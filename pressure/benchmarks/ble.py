@@ -65,9 +65,9 @@ def _match(sends: np.ndarray, arrivals: np.ndarray) -> np.ndarray:
 
 
 def run(quick: bool = False) -> dict:
-    try:
-        import bumble  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("bumble") is None:
         return {"ble_skipped": "bumble not installed (pip install 'pressure[ble]')"}
     result = {"ble_load_avg_1min": round(os.getloadavg()[0], 2)}
     result.update(_latency("progressor", 2.0 if quick else 5.0))
