@@ -228,3 +228,14 @@ def test_without_bumble_or_bleak_the_port_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "bleak", None)
     with pytest.raises(PortError, match=r"pip install 'pressure\[ble\]'"):
         open_port("ble://Progressor_1")
+
+
+def test_the_sensor_dialog_offers_the_emulated_devices_and_says_why_no_scan(qtbot):
+    from pressure.ui.dialogs import PortDialog
+
+    dialog = PortDialog(None)
+    qtbot.addWidget(dialog)
+    urls = [dialog.list.item(i).data(256) for i in range(dialog.list.count())]
+    assert {"ble-sim://progressor", "ble-sim://forceboard", "ble-sim://whc06"} <= set(urls)
+    dialog.scan_bluetooth()  # no Bluetooth here: one line says why, nothing is listed
+    assert dialog.ble_note.text() and "\n" not in dialog.ble_note.text()
