@@ -22,6 +22,7 @@ from pressure.session.source import LiveSource  # noqa: E402
 G = 9.80665
 LBF = 4.4482216152605
 _instances = itertools.count()
+_started: list = []
 
 
 def open_sim(kind: str, **options):
@@ -36,6 +37,7 @@ def open_sim(kind: str, **options):
         if key in typed:
             typed["target_n"] = typed.pop(key)
     dev = world().device(kind, **typed)
+    _started.append(dev)
     return reader, rb, dev
 
 
@@ -71,6 +73,8 @@ def readers():
     for r in opened:
         r.stop()
         r.join(3.0)
+    while _started:  # off the air: an advertising scale would go on advertising all session
+        world().forget(_started.pop())
 
 
 def test_progressor_samples_values_and_times_across_the_32_bit_wrap(readers):

@@ -124,6 +124,9 @@ class BlePort:
         return asyncio.run_coroutine_threadsafe(coro, self.link.loop).result(timeout)
 
     def _emit(self, kind: bytes, payload: bytes = b"") -> None:
+        if len(payload) > frames.MAX_PAYLOAD:  # larger than any ATT value: not from a sensor
+            log.warning("%s: %d-byte %s dropped", self.name, len(payload), kind.decode())
+            return
         with self._cond:
             self._buf += frames.frame(kind, payload)
             self._cond.notify_all()
