@@ -5,13 +5,15 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
 
 from tests.test_e2e_helpers import ok, refused, rows_of, run, summary_of
 
-pytest.importorskip("bumble")
+if not os.environ.get("CI"):  # CI installs the test extra: there a missing bumble fails
+    pytest.importorskip("bumble")
 
 
 def test_stream_reads_an_emulated_progressor_across_its_clock_wrap(pressure_home):

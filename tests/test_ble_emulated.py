@@ -6,12 +6,14 @@ Each test asks for a fresh device (``instance=``) and reads one or two seconds o
 from __future__ import annotations
 
 import itertools
+import os
 import time
 
 import numpy as np
 import pytest
 
-pytest.importorskip("bumble")
+if not os.environ.get("CI"):  # CI installs the test extra: there a missing bumble fails
+    pytest.importorskip("bumble")
 
 from firmware_sim.ble import world  # noqa: E402
 from pressure.acquisition import Reader  # noqa: E402

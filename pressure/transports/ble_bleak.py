@@ -106,7 +106,10 @@ class BleakLink:
         await self.client.start_notify(char, lambda _sender, data: callback(bytes(data)))
 
     async def write(self, service: str, char: str, data: bytes) -> None:
-        await self.client.write_gatt_char(char, data, response=True)
+        found = self.client.services.get_characteristic(char)
+        # with response where the device offers it (the write is then confirmed), else without
+        response = found is None or "write" in found.properties
+        await self.client.write_gatt_char(char, data, response=response)
 
     async def read(self, service: str, char: str) -> bytes:
         return bytes(await self.client.read_gatt_char(char))
@@ -119,7 +122,10 @@ class BleakLink:
                 for company, data in adv.manufacturer_data.items():
                     callback(int(company), bytes(data))
 
-        self.scanner = bleak.BleakScanner(detection_callback=on_adv)
+        # every advertisement, not only changed ones (BlueZ drops repeats by default; a steady
+        # reading would look like a silent, gone scale)
+        self.scanner = bleak.BleakScanner(detection_callback=on_adv,
+                                          bluez={"filters": {"DuplicateData": True}})
         try:
             await self.scanner.start()
         except Exception as exc:  # noqa: BLE001
