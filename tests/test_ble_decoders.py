@@ -118,3 +118,24 @@ def test_the_reader_takes_the_ble_stream_only_for_ble_urls():
 
     with pytest.raises(PressureError, match="drop --format"):
         Reader("ble-sim://progressor", RingBuffer(10), fmt="pressure")
+
+
+def test_urls_and_what_a_scan_calls_a_force_sensor():
+    from pressure.ble.scan import classify
+    from pressure.ble.url import is_ble_url, parse
+
+    t = parse("ble://E4:5F:01:AA:BB:CC?protocol=progressor")
+    assert (t.name, t.protocol, t.emulated) == ("E4:5F:01:AA:BB:CC", "progressor", False)
+    assert parse("ble://Force%20Board?lbf_per_count=0.02").protocol == "forceboard"
+    assert parse("ble://IF_B7?offset=8").options == {"offset": "8"}
+    assert parse("BLE-SIM://Progressor").protocol == "progressor"
+    assert parse("ble://Nameless").protocol is None
+    assert is_ble_url(" ble://x") and not is_ble_url("/dev/ttyUSB0") and not is_ble_url(None)
+    for bad in ("ble://X?protcol=progressor", "ble://X?protocol=rocket", "socket://h:1", "ble://X?a"):
+        with pytest.raises(PressureError):
+            parse(bad)
+    scale = bytes(12)
+    assert classify("Progressor_1234", {}) == "progressor"
+    assert classify("Force Board 7", {}) == "forceboard"
+    assert classify("", {0x0100: scale}) == "whc06"
+    assert classify("Headphones", {0x004C: scale}) is None

@@ -14,6 +14,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ..errors import PressureError
 
 SCHEMES = ("ble", "ble-sim")
+#: what a ble:// URL may say: the protocol, and the decoder's options (the device takes none)
+REAL_OPTIONS = {"protocol", "lbf_per_count", "company", "offset", "size", "order", "signed",
+                "divisor", "unit"}
 
 
 def is_ble_url(url) -> bool:
@@ -53,6 +56,9 @@ def parse(url: str) -> BleTarget:
         if protocol not in PROFILES:
             raise PressureError(f"no emulated Bluetooth device {name!r}; choose {', '.join(PROFILES)}")
     else:
+        unknown = sorted(set(options) - REAL_OPTIONS)
+        if unknown:
+            raise PressureError(f"{url}: unknown option {unknown[0]!r}; choose {', '.join(sorted(REAL_OPTIONS))}")
         protocol = options.pop("protocol", None) or guess_protocol(name)
         if protocol is not None and protocol not in PROFILES:
             raise PressureError(f"unknown Bluetooth protocol {protocol!r}; choose {', '.join(PROFILES)}")
