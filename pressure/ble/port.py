@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 
 from ..errors import PressureError
 from ..wireformats import ble as frames
 from . import profiles
+from .frame_port import FramePort
 from .url import BleTarget
 
 log = logging.getLogger(__name__)
@@ -39,18 +39,12 @@ SAME_ADVERT_S = 0.03       # s: identical advertisements closer than this are on
 REPLY_WAIT = 0.5           # s: how long a Progressor question waits for its answer
 
 
-class BlePort:
+class BlePort(FramePort):
     def __init__(self, target: BleTarget, link, timeout: float = 0.05) -> None:
+        super().__init__(target.name, timeout)
         self.target = target
         self.profile = profiles.PROFILES[target.protocol]
         self.link = link
-        self.timeout = timeout
-        self.name = target.name
-        self._buf = bytearray()
-        self._cond = threading.Condition()
-        self._lost: str | None = None
-        self._cancel = False
-        self._closed = False
         self._last_command = 0
         self._reply = None  # asyncio.Event on the link's loop
         self._tasks: list = []
@@ -58,40 +52,12 @@ class BlePort:
         self._advert_seen = b""
         self.notified_at: float | None = None  # monotonic of the newest notification (bench)
 
-    # -- what the port loop uses ---------------------------------------------------------------
-
-    @property
-    def in_waiting(self) -> int:
-        with self._cond:
-            return len(self._buf)
-
-    def read(self, size: int = 1) -> bytes:
-        with self._cond:
-            if not self._buf and self._lost is None and not self._cancel:
-                self._cond.wait(self.timeout)
-            self._cancel = False
-            if self._buf:
-                out = bytes(self._buf[:size])
-                del self._buf[:size]
-                return out
-            if self._lost is not None:
-                raise OSError(self._lost)
-            return b""
-
     def write(self, data: bytes) -> int:
         if self._lost is not None or self._closed:
             raise OSError(f"{self.name} is not connected")
         for line in bytes(data).decode("ascii", "replace").splitlines():
             self._command(line.strip())
         return len(data)
-
-    def flush(self) -> None:
-        """Writes are handed to the link's loop at once; nothing waits here."""
-
-    def cancel_read(self) -> None:
-        with self._cond:
-            self._cancel = True
-            self._cond.notify_all()
 
     def close(self) -> None:
         if self._closed:
@@ -123,22 +89,8 @@ class BlePort:
     def _run(self, coro, timeout: float):
         return asyncio.run_coroutine_threadsafe(coro, self.link.loop).result(timeout)
 
-    def _emit(self, kind: bytes, payload: bytes = b"") -> None:
-        if len(payload) > frames.MAX_PAYLOAD:  # larger than any ATT value: not from a sensor
-            log.warning("%s: %d-byte %s dropped", self.name, len(payload), kind.decode())
-            return
-        with self._cond:
-            self._buf += frames.frame(kind, payload)
-            self._cond.notify_all()
-
     def _emit_info(self, **info) -> None:
         self._emit(b"I", " ".join(f"{k}={frames_word(v)}" for k, v in info.items()).encode())
-
-    def _connection_lost(self, reason: str) -> None:
-        with self._cond:
-            if self._lost is None:
-                self._lost = f"Bluetooth connection lost ({reason})"
-            self._cond.notify_all()
 
     def descriptor(self) -> str:
         """The ``P`` frame: the protocol and the decoder's options, checked here (at open)."""
