@@ -40,6 +40,14 @@ def _sim_options(options: dict) -> dict:
             out[key] = kind(value)
         except ValueError:
             raise PressureError(f"ble-sim: {key}={value!r} is not a {kind.__name__}") from None
+    import math
+
+    limits = {"rate": (0.5, 1000.0), "noise": (0.0, 1000.0), "low_power_at": (0.0, 1e6),
+              "batch": (1, 30), "battery_mv": (0, 10_000), "battery_pct": (0, 100),
+              "profile_start": (0.0, 1e6), "lbf_per_count": (1e-6, 1000.0)}
+    for key, (lo, hi) in limits.items():
+        if key in out and not (math.isfinite(out[key]) and lo <= out[key] <= hi):
+            raise PressureError(f"ble-sim: {key}={options[key]} must be from {lo:g} to {hi:g}")
     if "target" in out:
         out["target_n"] = out.pop("target")
     if "noise" in out:
