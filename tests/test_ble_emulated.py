@@ -248,3 +248,27 @@ def test_the_sensor_dialog_offers_the_emulated_devices_and_says_why_no_scan(qtbo
     assert {"ble-sim://progressor", "ble-sim://forceboard", "ble-sim://whc06"} <= set(urls)
     dialog.scan_bluetooth()  # no Bluetooth here: one line says why, nothing is listed
     assert dialog.ble_note.text() and "\n" not in dialog.ble_note.text()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_connection_wizard_test_reads_an_emulated_progressor(qtbot):
+    from pressure.ui.connect_wizard import SIMULATOR, ConnectWizard
+
+    wizard = ConnectWizard(None, SIMULATOR)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    urls = [wizard.choose.list.item(i).data(256) for i in range(wizard.choose.list.count())]
+    wizard.choose.list.setCurrentRow(urls.index("ble-sim://progressor"))
+    assert not wizard.choose.kind.isEnabled() and not wizard.choose.baud.isEnabled()
+    choice = wizard.choice()
+    assert choice.kind == "Bluetooth sensor" and choice.reader_options["fmt"] == "auto"
+    wizard.next()
+    qtbot.waitUntil(wizard.test.isComplete, timeout=10_000)
+    assert wizard.test.value.text().endswith(" N") and "Values arriving" in wizard.test.status.text()
+    wizard.reject()
+    wizard.choose.ble_note.clear()
+    from pressure.ui import ble_rows
+
+    ble_rows.scan_into(wizard.choose.list, 256, wizard.choose.ble_note)  # no Bluetooth here
+    assert wizard.choose.ble_note.text() and "\n" not in wizard.choose.ble_note.text()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import math
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import PressureError
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, FORCE_UNITS, is_pressure_unit
+from . import ble_rows
 from .settings_dialog import SettingsDialog  # noqa: F401 - its own module; imported from here too
 
 log = logging.getLogger(__name__)
@@ -48,12 +48,8 @@ class PortDialog(QDialog):
         refresh = QPushButton("Refresh", self)
         refresh.clicked.connect(self.refresh)
         layout.addWidget(refresh)
-        scan = QPushButton("Scan for Bluetooth sensors (3 s)", self)
-        scan.clicked.connect(self.scan_bluetooth)
+        scan, self.ble_note = ble_rows.scan_controls(self, self.list, 256)
         layout.addWidget(scan)
-        self.ble_note = QLabel("", self)
-        self.ble_note.setTextFormat(Qt.PlainText)  # the stack's own words
-        self.ble_note.setWordWrap(True)
         layout.addWidget(self.ble_note)
         layout.addWidget(_buttons(self))
         self.list.currentItemChanged.connect(self._picked)
@@ -76,33 +72,14 @@ class PortDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(256, p.device)
             self.list.addItem(item)
-        for kind, label in (("progressor", "Tindeq Progressor"), ("forceboard", "PitchSix Force Board"),
-                            ("whc06", "WH-C06 advertising scale")):
-            item = QListWidgetItem(f"Emulated Bluetooth {label} (no hardware)")
-            item.setData(256, f"ble-sim://{kind}")
-            self.list.addItem(item)
+        ble_rows.add_emulated(self.list, 256)
         sim = QListWidgetItem("Built-in simulated sensor (no hardware)")
         sim.setData(256, SIMULATOR)
         self.list.addItem(sim)
         self._select_current()
 
     def scan_bluetooth(self) -> None:
-        """Listen for Bluetooth force sensors and list them first (a short, blocking scan)."""
-        from PySide6.QtWidgets import QApplication
-
-        from ..ble.scan import scan_sensors
-
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            sensors, note = scan_sensors(3.0)
-        finally:
-            QApplication.restoreOverrideCursor()
-        for i, sensor in enumerate(sensors):
-            item = QListWidgetItem(f"★ {sensor.name or sensor.address} — {sensor.label} (Bluetooth)")
-            item.setData(256, sensor.url)
-            self.list.insertItem(i, item)
-        self.ble_note.setText(note or (f"{len(sensors)} Bluetooth force sensor(s) heard" if sensors
-                                       else "no Bluetooth force sensor heard"))
+        ble_rows.scan_into(self.list, 256, self.ble_note)
 
     def _select_current(self) -> None:
         """Preselect the sensor in use (else Qt makes the first row, often /dev/ttyS0, current
