@@ -80,18 +80,17 @@ def readers():
 
 
 def test_progressor_samples_values_and_times_across_the_32_bit_wrap(readers):
-    # the device clock wraps 1.0 s after power-up; the stream starts ~0.3 s after it
-    reader, rb, dev = open_sim("progressor", micros_start=2**32 - 1_000_000, profile="trapezoid",
-                               profile_start=2.5)
+    # the device clock wraps 0.5 s after the stream starts, however long connecting took
+    reader, rb, dev = open_sim("progressor", wrap_after=0.5, profile="trapezoid", profile_start=2.5)
     readers.append(reader)
-    got = Collector(rb).until(lambda b: len(b.t) and b.t[-1] >= 1.5)
+    got = Collector(rb).until(lambda b: len(b.t) and b.t[-1] >= 1.0)
     t, f = got.t, got.force_n
     assert np.all(np.abs(np.diff(t) - 1 / 80) < 1e-6), "one sample every 12.5 ms, wrap or not"
     assert not got.flags.any()
     # trapezoid ramp: 10 N/s from profile time 2 s, so device time = f/10 + 2 - 2.5
     k0 = int(round(np.mean(f / 10 - 0.5 - t) * 80))
     t_dev = k0 / 80 + t
-    assert t_dev[0] < 1.0 < t_dev[-1], "the data must straddle the device clock's wrap"
+    assert t_dev[0] < dev.wrap_time() < t_dev[-1], "the data must straddle the device clock's wrap"
     assert np.max(np.abs(f - dev.true_force_n(t_dev))) < 0.12  # float32 kg, 0.02 N noise
     assert np.ptp(f) > 10  # a ramp, not a constant that anything would match
     stats = reader.stats()

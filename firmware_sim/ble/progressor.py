@@ -4,7 +4,8 @@ Service 7e4e1701-..., data 7e4e1702 (notify), control 7e4e1703 (write). Commands
 byte: 0x64 tare, 0x65 start weight, 0x66 stop, 0x6B firmware, 0x6F battery, 0x70 device id.
 Notifications: tag, length, payload; weight records are float32 kg and the uint32 microsecond
 clock, little-endian, ``batch`` records per notification at ``rate`` records/s. The clock
-starts at ``micros_start`` (near 2**32 to see the wrap in a second or two) and wraps.
+starts at ``micros_start`` (near 2**32 to see the wrap in a second or two) and wraps;
+``wrap_after`` instead sets it to wrap that many seconds after the stream first starts.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ class EmulatedProgressor(EmulatedDevice):
 
     def __init__(self, world, *, micros_start: int = 0, batch: int = 2, battery_mv: int = 3950,
                  firmware: str = "1.2.3.sim", device_id: bytes = b"\x5e\x11\x00\x42\x13\x37",
-                 low_power_at: float | None = None, **options) -> None:
+                 low_power_at: float | None = None, wrap_after: float | None = None,
+                 **options) -> None:
         options.setdefault("rate", 80.0)
         super().__init__(world, **options)
         self.micros_start = int(micros_start) % (1 << 32)
@@ -40,6 +42,7 @@ class EmulatedProgressor(EmulatedDevice):
         self.firmware = firmware
         self.device_id = bytes(device_id)
         self.low_power_at = low_power_at
+        self.wrap_after = wrap_after  # s after the first start: set the clock to wrap then
         self.low_power_sent = False
         self.streaming = False
         self.tare_kg = 0.0
@@ -86,7 +89,15 @@ class EmulatedProgressor(EmulatedDevice):
     def _send(self, payload: bytes) -> None:
         asyncio.ensure_future(self.device.notify_subscribers(self.data_char, payload))
 
+    def wrap_time(self) -> float:
+        """The device time at which the 32-bit clock wraps (the first time)."""
+        return ((1 << 32) - self.micros_start) / 1e6
+
     def start_stream(self) -> None:
+        if self.wrap_after is not None:
+            wrap_at = self.device_time() + self.wrap_after
+            self.micros_start = (-int(round(wrap_at * 1e6))) % (1 << 32)
+            self.wrap_after = None
         self.streaming = True
         self._next_k = int(np.ceil(self.device_time() * self.rate))
         if self._task is None or self._task.done():

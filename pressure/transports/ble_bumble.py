@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 # URL options the emulated devices take, and their types
 _SIM_OPTIONS = {"profile": str, "target": float, "seed": int, "rate": float, "micros_start": int,
                 "low_power_at": float, "battery_mv": int, "battery_pct": int, "lbf_per_count": float,
-                "noise": float, "batch": int, "instance": str, "profile_start": float}
+                "noise": float, "batch": int, "instance": str, "profile_start": float, "wrap_after": float}
 
 
 @dataclass
@@ -44,7 +44,7 @@ def _sim_options(options: dict) -> dict:
 
     limits = {"rate": (0.5, 1000.0), "noise": (0.0, 1000.0), "low_power_at": (0.0, 1e6),
               "batch": (1, 30), "battery_mv": (0, 10_000), "battery_pct": (0, 100),
-              "profile_start": (0.0, 1e6), "lbf_per_count": (1e-6, 1000.0)}
+              "profile_start": (0.0, 1e6), "lbf_per_count": (1e-6, 1000.0), "wrap_after": (0.0, 4294.0)}
     for key, (lo, hi) in limits.items():
         if key in out and not (math.isfinite(out[key]) and lo <= out[key] <= hi):
             raise PressureError(f"ble-sim: {key}={options[key]} must be from {lo:g} to {hi:g}")
