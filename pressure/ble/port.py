@@ -22,6 +22,7 @@ A link runs its coroutines on ``link.loop`` (a running loop in another thread) a
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import time
 
@@ -77,7 +78,7 @@ class BlePort(FramePort):
         except PressureError:
             self.close()
             raise
-        except (asyncio.TimeoutError, TimeoutError):
+        except (asyncio.TimeoutError, TimeoutError, concurrent.futures.TimeoutError):
             self.close()
             raise PressureError(f"{self.name} did not answer within {timeout:g} s "
                                 f"(is it switched on and near?)") from None
@@ -87,7 +88,12 @@ class BlePort(FramePort):
         return self
 
     def _run(self, coro, timeout: float):
-        return asyncio.run_coroutine_threadsafe(coro, self.link.loop).result(timeout)
+        future = asyncio.run_coroutine_threadsafe(coro, self.link.loop)
+        try:
+            return future.result(timeout)
+        except BaseException:
+            future.cancel()  # a conversation given up on must not go on in the link's thread
+            raise
 
     def _emit_info(self, **info) -> None:
         self._emit(b"I", " ".join(f"{k}={frames_word(v)}" for k, v in info.items()).encode())
