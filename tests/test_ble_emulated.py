@@ -271,3 +271,23 @@ def test_the_connection_wizard_test_reads_an_emulated_progressor(qtbot):
 
     ble_rows.scan_into(wizard.choose.list, 256, wizard.choose.ble_note)  # no Bluetooth here
     assert wizard.choose.ble_note.text() and "\n" not in wizard.choose.ble_note.text()
+
+
+def test_a_device_out_of_range_is_one_line_and_a_waiting_reader_finds_it_later(readers, monkeypatch):
+    from pressure.ble import port
+    from pressure.transport import PortError
+
+    monkeypatch.setattr(port, "SIM_CONNECT_TIMEOUT", 0.3)
+    instance = f"away-{time.monotonic_ns()}"
+    dev = world().device("progressor", instance=instance)
+    _started.append(dev)
+    dev.drop(1.0)  # silent for a second
+    url = f"ble-sim://progressor?instance={instance}"
+    with pytest.raises(PortError, match="did not answer within 0.3 s"):
+        Reader(url, RingBuffer(100)).start()
+    rb = RingBuffer(1000)
+    reader = Reader(url, rb)
+    readers.append(reader)
+    reader.start(retry=True)  # a window waiting for its sensor
+    Collector(rb).until(lambda b: len(b.t) >= 5)
+    assert reader.stats().state == "streaming"
