@@ -139,3 +139,24 @@ def test_urls_and_what_a_scan_calls_a_force_sensor():
     assert classify("Force Board 7", {}) == "forceboard"
     assert classify("", {0x0100: scale}) == "whc06"
     assert classify("Headphones", {0x004C: scale}) is None
+
+
+def test_the_bleak_calls_the_adapter_makes_exist_in_the_installed_bleak():
+    """The bleak adapter cannot run here (no Bluetooth); at least its calls match bleak's API."""
+    import inspect
+
+    bleak = pytest.importorskip("bleak")
+    params = lambda f: set(inspect.signature(f).parameters)  # noqa: E731
+    assert {"name", "timeout"} <= params(bleak.BleakScanner.find_device_by_name)
+    assert {"device_identifier", "timeout"} <= params(bleak.BleakScanner.find_device_by_address)
+    assert {"timeout", "return_adv"} <= params(bleak.BleakScanner.discover)
+    assert {"detection_callback", "bluez"} <= params(bleak.BleakScanner.__init__)
+    assert "disconnected_callback" in params(bleak.BleakClient.__init__)
+    assert {"char_specifier", "data", "response"} <= params(bleak.BleakClient.write_gatt_char)
+    for name in ("connect", "disconnect", "start_notify", "read_gatt_char"):
+        assert callable(getattr(bleak.BleakClient, name))
+    from bleak.backends.scanner import AdvertisementData
+    from bleak.backends.service import BleakGATTServiceCollection
+
+    assert {"local_name", "manufacturer_data"} <= set(AdvertisementData._fields)
+    assert callable(BleakGATTServiceCollection.get_characteristic)
