@@ -19,7 +19,7 @@ from ..recording import Recording, open_recording
 from ..recording.outputs import check_output, write_atomic
 from ..samples import normalize_unit, to_unit
 from .cells import comment_text, json_one_cell, safe_cell
-from .numtext import EXACT_LIMIT, exact_decimals, fixed_columns, join_rows, text_columns
+from .numtext import EXACT_LIMIT, exact_decimals, fixed_columns, text_columns, write_rows
 from .table import EXPORT_TITLE
 from .zones import RecordedZones
 
@@ -108,7 +108,8 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
     columns = ["time_s", "raw", f"force_{unit}", f"smoothed_{unit}", "zone", "marker"]
 
     def write(f) -> None:
-        f.write("\n".join(h.replace("\n", " ").replace("\r", " ") for h in header) + "\n")
+        for h in header:  # line by line: no second copy of every event's text at once
+            f.write(h.replace("\n", " ").replace("\r", " ") + "\n")
         csv.writer(f, lineterminator="\n").writerow(columns)
         at = np.array(sorted(marker_at), dtype=np.int64)
         for a in range(0, len(rec), CHUNK_ROWS):
@@ -116,14 +117,13 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
             t, force_n = rec.t[a:b], rec.force_n[a:b]
             smoothed_n = flt.process(t, force_n)
             zone = zones.chunk(t, smoothed_n) or [""] * (b - a)
-            marker = [""] * (b - a)
-            for i in at[np.searchsorted(at, a):np.searchsorted(at, b)].tolist():
-                marker[i - a] = text_cell(marker_at[i])
-            f.write(join_rows([
+            marker = {i - a: text_cell(marker_at[i])
+                      for i in at[np.searchsorted(at, a):np.searchsorted(at, b)].tolist()}
+            write_rows(f.write, [
                 number_column(t, "%.6f"), number_column(rec.raw[a:b], None),
                 number_column(to_unit(force_n, unit, area), None),
                 number_column(to_unit(smoothed_n, unit, area), "%.6g"),
-                text_columns(zone), text_columns(marker)]))
+                text_columns(zone)], marker)
 
     write_atomic(out, write, force=force, what="CSV export", source=rec.path, newline="")
     return out
