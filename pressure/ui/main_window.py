@@ -520,6 +520,8 @@ class MainWindow(QMainWindow):
         self._pace_source()
         self._recording_path = recording_path
         self.status.set_recording(recording_path)
+        if old.recorder_error:  # the old recording failed as it closed (a full disk): where it went
+            self.status.showMessage(f"Recording failed: {old.recorder_error}")
         self._reset_view_state()
         self._apply_routine_look()
 
