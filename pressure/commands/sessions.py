@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from ..library import list_sessions
@@ -18,6 +19,29 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+# Labels come from files: a label holding ESC [2J clears the screen, OSC 52 writes the
+# clipboard, a newline breaks the table. Control characters (C0, DEL, C1), line separators and
+# bidirectional overrides are printed escaped (\x1b, \n, \u202e), never as they are.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return {9: "\\t", 10: "\\n", 13: "\\r"}.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def shown(text) -> str:
+    """``text`` safe for a terminal: control characters escaped."""
+    return _CONTROL.sub(_escape, str(text))
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def _duration(seconds: float) -> str:
     seconds = int(round(seconds))
     h, rest = divmod(seconds, 3600)
@@ -28,21 +52,23 @@ def _duration(seconds: float) -> str:
 def run(args) -> int:
     sessions = list_sessions(args.folder, search=args.search)
     for path, problem in sessions.problems:
-        print(f"pressure: skipped {path.name}: {problem}", file=sys.stderr)
-    if args.json:
-        print(json.dumps([s.to_json() for s in sessions], ensure_ascii=False, indent=1))
+        print(shown(f"pressure: skipped {path.name}: {problem}"), file=sys.stderr)
+    if args.json:  # json escapes C0 itself; C1 and the rest become \u escapes (still JSON)
+        text = json.dumps([s.to_json() for s in sessions], ensure_ascii=False, indent=1)
+        print(_JSON_UNSAFE.sub(_json_escape, text))
         return 0
     if not sessions:
-        print("no sessions" + (f" matching {args.search!r}" if args.search else ""))
+        print("no sessions" + (f" matching {shown(repr(args.search))}" if args.search else ""))
         return 0
     rows = [("started", "length", "kind", "source", "routine", "labels", "file")]
     for s in sessions:
         labels = ", ".join(f"{k}={v}" for k, v in s.labels.items())
         kind = s.kind + (" (interrupted)" if s.interrupted else "")
-        rows.append(((s.started_at or "?")[:19].replace("T", " "), _duration(s.duration_s), kind,
-                     s.origin, s.routine or "-", labels or "-",
-                     # what replay/report/export accept: a bare name in the sessions folder
-                     s.path.name if args.folder is None else str(s.path)))
+        rows.append(tuple(map(shown, (
+            (s.started_at or "?")[:19].replace("T", " "), _duration(s.duration_s), kind,
+            s.origin, s.routine or "-", labels or "-",
+            # what replay/report/export accept: a bare name in the sessions folder
+            s.path.name if args.folder is None else str(s.path)))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
