@@ -13,6 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
+from ..errors import PressureError
+
 log = logging.getLogger(__name__)
 
 from ..session.live import (  # noqa: F401 - the names the window's callers import from here
@@ -96,9 +98,14 @@ def run_window(app, window, *, seconds: float | None = None, screenshot: Path | 
     result = {"code": 0}
 
     def finish():
-        if screenshot is not None and not window.grab().save(str(screenshot)):
-            print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
-            result["code"] = 1
+        if screenshot is not None:
+            from .png import save_png
+
+            try:  # whole or not at all, 0600: it shows the client's name
+                save_png(window, screenshot)
+            except PressureError as exc:
+                print(f"pressure: error: cannot save the screenshot to {screenshot}: {exc}", file=sys.stderr)
+                result["code"] = 1
         window.close()
         app.quit()
 
