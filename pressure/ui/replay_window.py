@@ -60,6 +60,7 @@ class ReanalysisPanel(QWidget):
         self.apply_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.apply_button.clicked.connect(self.apply)
         self.message = QLabel("", self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote a routine file
         self.message.setWordWrap(True)
         form.addRow("filter", self.filter)
         form.addRow("strength 0..1", self.strength)
