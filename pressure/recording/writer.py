@@ -268,8 +268,8 @@ class RecordingWriter:
 
         waiting = self._pending_samples
         where = f"cannot write {self.path}: {_reason(error)}"
-        if not waiting and not self._pending_events and not self._meta_dirty:
-            return where
+        if self.samples_written == 0 or (not waiting and not self._pending_events and not self._meta_dirty):
+            return where  # nothing measured, or nothing that is not already in the file
         with self._lock:
             blocks, events = list(self._pending), list(self._pending_events)
             meta = self._snapshot_meta()
