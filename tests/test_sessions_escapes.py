@@ -34,3 +34,22 @@ def test_control_characters_in_labels_are_printed_escaped(capsys):
     out = capsys.readouterr().out
     assert not any(c in out for c in "\x1b\x07\r\x9b\u202e")
     assert json.loads(out)[0]["labels"]["site"] == HOSTILE["site"]
+
+
+def test_report_prints_a_routine_name_escaped(tmp_path, capsys):
+    from pressure.routine import single_hold
+
+    routine = single_hold(0.5, hold=1).to_dict()
+    routine["name"] = "R\x1b[2Jname\x9b"
+    path = tmp_path / "s.pressure"
+    with RecordingWriter(path, {"routine": routine, "labels": HOSTILE}) as w:
+        t = np.arange(3000) / 1000.0
+        w.append(Block.make(t, t, np.minimum(t, 0.5)))
+    assert main(["report", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "R\\x1b[2Jname\\x9b" in out and not any(c in out for c in "\x1b\x9b")
+    assert len(out.splitlines()) > 3  # its own line breaks stay
+    assert main(["report", str(path), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in "\x1b\x9b\x07")
+    assert json.loads(out)["routine"] == routine["name"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 
 from ..library import list_sessions
+from ._terminal import json_shown, shown
 
 
 def register(sub) -> None:
@@ -17,29 +17,6 @@ def register(sub) -> None:
     p.add_argument("--folder", metavar="DIR", help="another folder of recordings")
     p.add_argument("--json", action="store_true", help="print one JSON list")
     p.set_defaults(func=run)
-
-
-# Labels come from files: a label holding ESC [2J clears the screen, OSC 52 writes the
-# clipboard, a newline breaks the table. Control characters (C0, DEL, C1), line separators and
-# bidirectional overrides are printed escaped (\x1b, \n, \u202e), never as they are.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    return {9: "\\t", 10: "\\n", 13: "\\r"}.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-
-
-def shown(text) -> str:
-    """``text`` safe for a terminal: control characters escaped."""
-    return _CONTROL.sub(_escape, str(text))
-
-
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
-
-
-def _json_escape(match: re.Match) -> str:
-    return f"\\u{ord(match.group()):04x}"
 
 
 def _duration(seconds: float) -> str:
@@ -53,9 +30,9 @@ def run(args) -> int:
     sessions = list_sessions(args.folder, search=args.search)
     for path, problem in sessions.problems:
         print(shown(f"pressure: skipped {path.name}: {problem}"), file=sys.stderr)
-    if args.json:  # json escapes C0 itself; C1 and the rest become \u escapes (still JSON)
+    if args.json:  # labels come from files: no escape sequence reaches the terminal
         text = json.dumps([s.to_json() for s in sessions], ensure_ascii=False, indent=1)
-        print(_JSON_UNSAFE.sub(_json_escape, text))
+        print(json_shown(text))
         return 0
     if not sessions:
         print("no sessions" + (f" matching {shown(repr(args.search))}" if args.search else ""))
