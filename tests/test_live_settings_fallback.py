@@ -80,6 +80,7 @@ def test_a_saved_trace_length_out_of_the_window_range_falls_back(caplog, monkeyp
 
     def fake_run_live(pipeline, path, config, window_seconds, **kw):
         seen["window"] = window_seconds
+        seen["notes"] = kw.get("notes")
         return 0
 
     import pressure.ui.app as app
@@ -89,4 +90,5 @@ def test_a_saved_trace_length_out_of_the_window_range_falls_back(caplog, monkeyp
     with caplog.at_level(logging.WARNING):
         assert main(["live", "--no-record", "--no-sound"]) == 0
     assert seen["window"] == 20.0
+    assert len(seen["notes"]) == 1 and seen["notes"][0].startswith("display/window_seconds=500")  # the window says it
     assert any("display/window_seconds=500" in w and "ignored" in w for w in warnings(caplog))

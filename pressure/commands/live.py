@@ -113,7 +113,7 @@ def routine_and_filter(args, settings):
             raise
         # The saved unit (e.g. kPa with display/area_cm2 = 0) is what failed, not an option
         # anybody typed: say which setting is ignored and go on with the routine's unit.
-        _ignored("display/unit", saved_unit, _unit_problem(saved_unit, exc))
+        _ignored(args, "display/unit", saved_unit, _unit_problem(saved_unit, exc))
         saved_unit = ""
         choose_unit(False)
         routine = routine_from_args(args)
@@ -139,7 +139,7 @@ def routine_and_filter(args, settings):
 
     saved_filter = (settings.get("filter/name") if settings else "") if args.filter is None else ""
     if saved_filter and saved_filter not in FILTERS:
-        _ignored("filter/name", saved_filter, f"no such filter; one of {', '.join(FILTERS)}")
+        _ignored(args, "filter/name", saved_filter, "no such filter")
         saved_filter = ""
     name = args.filter or saved_filter or DEFAULT_FILTER[0]
     if name not in FILTERS:
@@ -155,7 +155,7 @@ def routine_and_filter(args, settings):
         try:
             make_filter(name, **params)
         except PressureError as exc:
-            _ignored("filter/strength", params["strength"], exc)
+            _ignored(args, "filter/strength", params["strength"], exc)
             params = default_params()
     else:
         params = default_params()
@@ -173,9 +173,11 @@ def _unit_problem(unit: str, exc: Exception) -> str:
     return "a pressure needs display/area_cm2 greater than 0" if pressure else str(exc)
 
 
-def _ignored(key: str, value, why) -> None:
-    """A value in window.ini that cannot be used: one line naming it, then the default."""
+def _ignored(args, key: str, value, why) -> None:
+    """A value in window.ini that cannot be used: one line naming it (on stderr, and in the
+    window's status bar: ``args.ignored_settings``), then the default."""
     log.warning("setting %s=%s in window.ini ignored (%s); using the default", key, value, why)
+    args.__dict__.setdefault("ignored_settings", []).append(f"{key}={value} ({why})")
 
 
 def run(args) -> int:
@@ -202,7 +204,7 @@ def run(args) -> int:
     routine, filter_name, filter_params = routine_and_filter(args, settings)
     window = args.window or settings.get("display/window_seconds")
     if args.window is None and not MIN_WINDOW_S <= window <= MAX_WINDOW_S:
-        _ignored("display/window_seconds", window, f"not between {MIN_WINDOW_S:g} and {MAX_WINDOW_S:g} s")
+        _ignored(args, "display/window_seconds", window, f"not between {MIN_WINDOW_S:g} and {MAX_WINDOW_S:g} s")
         window = 20.0  # ui.settings DEFAULTS["display/window_seconds"]
     if not MIN_WINDOW_S <= window <= MAX_WINDOW_S:
         raise PressureError(f"--window must be between {MIN_WINDOW_S:g} and {MAX_WINDOW_S:g} seconds, not {window:g}")
@@ -246,7 +248,7 @@ def run(args) -> int:
                         y_max=args.y_max or settings.get("display/y_max"), seconds=args.seconds,
                         screenshot=args.screenshot, fullscreen=args.fullscreen, settings=settings,
                         sound=not args.no_sound, error_tone=bool(settings.get("sound/error_tone")),
-                        wizard=wizard)
+                        wizard=wizard, notes=getattr(args, "ignored_settings", []))
     finally:  # whatever happened in the window: the recording is closed, the sensor released
         pipeline.close()
         pipeline.source.stop()

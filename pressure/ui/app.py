@@ -49,8 +49,10 @@ def spin(seconds: float) -> None:
 def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_seconds: float,
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
              fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False,
-             wizard: str | None = None) -> int:
+             wizard: str | None = None, notes=()) -> int:
     """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code.
+
+    ``notes``: lines the window says once it shows (settings that were ignored).
 
     ``wizard``: open the connection wizard once the window shows, with this message ("" for
     none); None: do not."""
@@ -100,6 +102,8 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
         window.showFullScreen()
     else:
         window.show()
+    if notes:
+        window.status.showMessage("window.ini: ignored " + "; ".join(notes) + "; the defaults are used", 20000)
     if wizard is not None:  # the first start, or the saved sensor would not open
         from PySide6.QtCore import QTimer
 
