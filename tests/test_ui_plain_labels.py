@@ -112,3 +112,28 @@ def test_replay_window_shows_routine_texts_as_plain_text(qtbot, tmp_path):
     qtbot.waitUntil(lambda: any(NAME in t for t in shown(window)), timeout=5000)
     bad = rich_places(window)
     assert not bad, "\n".join(bad)
+
+
+def test_a_routine_file_error_is_shown_as_plain_text(qtbot, tmp_path, monkeypatch):
+    from pressure.session.pipeline import Pipeline
+    from pressure.session.scripted import ManualClock, ScriptedSource
+    from pressure.ui.main_window import MainWindow
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\n"<img src=x><b>key</b>" = 1\n[[steps]]\nkind = "rest"\nduration = 1\n')
+    shown_boxes = []
+
+    def exec_(box):
+        shown_boxes.append((box.text(), box.textFormat()))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown_boxes.append((a[2], Qt.TextFormat.AutoText)))
+    source = ScriptedSource(ManualClock(), rate=100.0)
+    window = MainWindow(Pipeline(source, hostile_routine(), make_filter("none")), window_seconds=10.0)
+    qtbot.addWidget(window)
+    window.load_routine(str(path))
+    assert len(shown_boxes) == 1
+    text, fmt = shown_boxes[0]
+    assert "<img src=x><b>key</b>" in text and fmt == Qt.TextFormat.PlainText
