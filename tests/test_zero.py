@@ -200,7 +200,7 @@ def test_record_exits_1_when_its_recorder_fails(tmp_path, capsys, monkeypatch):
         host.stop()
     err = capsys.readouterr().err
     assert rc == 1
-    assert "pressure: error: recording stopped: boom in append" in err
+    assert "pressure: error: recording failed: boom in append" in err
     assert "Traceback" not in err
 
 

@@ -106,15 +106,14 @@ def run(args) -> int:
         source.stop()  # first: the recorder then writes every sample the sensor sent
         pipeline.close()
         close_station(station)
-    if pipeline.recorder_error:  # e.g. the disk stayed full: the line says how many samples are where
-        raise PressureError(f"recording failed: {pipeline.recorder_error}")
+    error = pipeline.recorder_error or recorder.error  # the recorder's own: its thread may fail after the last tick
+    if error:  # e.g. the disk stayed full: the line says how many samples are where
+        raise PressureError(f"recording failed: {error}")
     status.update(recorder.status)  # samples lost while the disk was full are said at the end
     stats = reader.stats()
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "
           f"{stats.reconnects} reconnects)", file=sys.stderr)
     print(out)
-    if recorder.error:
-        raise PressureError(f"recording stopped: {recorder.error} ({out} keeps what was written before)")
     if recorder.samples == 0:
         raise PressureError(f"no samples arrived from {args.port}; {out} holds none")
     if lost is not None:  # the session ended without the sensor: the file says where it went
