@@ -69,6 +69,18 @@ def test_tare_reading_refuses_a_disconnected_or_silent_sensor_and_a_ramp():
         tare_reading(pipeline, 66.0)
 
 
+def test_a_slow_gauge_is_fresh_for_a_few_of_its_intervals():
+    pipeline, source, clock = make()
+    source.rate = 1.0  # a gauge polled once a second
+    source.push([0.0, 0.0, 0.0, 0.0, 0.0])
+    pipeline.tick()
+    clock.now += 0.9  # its next sample is not due yet: not stale
+    assert tare_reading(pipeline, 66.0) == 0.0
+    clock.now += 3.0
+    with pytest.raises(NotSteady, match="no reading from the sensor for 3.9 s"):
+        tare_reading(pipeline, 66.0)
+
+
 def test_a_scale_far_from_the_device_or_the_previous_one_asks():
     device = 1 / 8560.0
     assert scale_warning(device * 1.1, device, device) is None

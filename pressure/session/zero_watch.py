@@ -17,7 +17,8 @@ from ..samples import to_unit
 from ..zero import (FRESH_S, OFFSET_S, OFFSET_SHARE, STEADY_S, NotSteady, at_rest_message, away_from_zero, below_floor, full_scale,
                     scale_mismatch, steady_mean)
 
-REST_KINDS = ("release", "rest")  # steps in which nothing should press the sensor
+REST_KINDS = ("release", "rest")
+FRESH_INTERVALS = 2.5  # a slow sensor's newest sample may be this many of its intervals old  # steps in which nothing should press the sensor
 
 
 def range_in_newtons(pipeline, scale_top: float) -> float:
@@ -34,13 +35,15 @@ def tare_reading(pipeline, scale_top: float, seconds: float = STEADY_S, stale_af
     source = pipeline.source
     if not source.connected:
         raise NotSteady("the sensor is disconnected: reconnect it, then tare again")
+    t, raw, force_n = pipeline.counts.window(pipeline.counts.last_t - max(seconds, 4.0))
     if source.is_live:
         age = pipeline._clock() - pipeline.last_arrival if math.isfinite(pipeline.last_arrival) else math.inf
+        if t.size >= 2:  # a gauge polled once a second is fresh for longer than a 1000 S/s cell
+            stale_after = max(stale_after, FRESH_INTERVALS * float(np.median(np.diff(t[-6:]))))
         if not age <= stale_after:
             if math.isinf(age):
                 raise NotSteady("no reading from the sensor yet: nothing to tare")
             raise NotSteady(f"no reading from the sensor for {age:.1f} s: is it connected?")
-    t, raw, force_n = pipeline.counts.window(pipeline.counts.last_t - max(seconds, 4.0))
     return steady_mean(t, raw, force_n, range_in_newtons(pipeline, scale_top), seconds)
 
 
