@@ -38,7 +38,7 @@ def test_valid_messages_update_the_station():
     room = _room()
     assert room.receive("pressure/v1/r/s1/live", protocol.encode({"t": 1.0, "value": 12.5, "unit": "N", "zone": "in",
                                                                     "step": "hold", "in_band_s": 3, "run_s": 4}))
-    assert room.rows() == [{"station": "s1", "trainee": "", "online": True, "value": 12.5, "unit": "N",
+    assert room.rows() == [{"station": "s1", "trainee": "", "online": True, "stale": False, "value": 12.5, "unit": "N",
                             "zone": "in", "step": "hold", "time_in_band_pct": 75.0}]
 
 

@@ -6,75 +6,20 @@ window reads it on a 10 Hz timer under its lock, so no Qt object is touched from
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QLineEdit, QMainWindow,
-                               QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLayout, QLineEdit, QMainWindow, QPushButton,
+                               QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..classroom.table import COLUMNS, cell_text, class_rows, to_csv, to_html
 from ..errors import PressureError
-from .theme import STALE, ZONES, zone_key
+from .classroom_tile import Tile, plain_label
 
 REFRESH_MS = 100
 TILE_COLUMNS = 6
-
-
-class Tile(QFrame):
-    clicked = Signal(str)
-
-    def __init__(self, station: str):
-        super().__init__()
-        self.station = station
-        self.setObjectName("tile")
-        self.setFrameShape(QFrame.StyledPanel)
-        self.setCursor(Qt.PointingHandCursor)
-        lay = QVBoxLayout(self)
-        self.name = QLabel(station)
-        self.name.setStyleSheet("font-weight: bold")
-        self.value = QLabel("--")
-        self.value.setAlignment(Qt.AlignCenter)
-        self.value.setStyleSheet("font-size: 28px")
-        self.spark = pg.PlotWidget()
-        self.spark.setFixedHeight(60)
-        self.spark.hideAxis("left")
-        self.spark.hideAxis("bottom")
-        self.spark.setMouseEnabled(False, False)
-        self.spark.setMenuEnabled(False)
-        self.curve = self.spark.plot(pen=pg.mkPen("#ffffff", width=1))
-        self.step = QLabel("")
-        self.band = QLabel("")
-        for w in (self.name, self.value, self.spark, self.step, self.band):
-            lay.addWidget(w)
-        self.online = True
-        self.zone = ""
-
-    def mousePressEvent(self, event):  # noqa: N802 (Qt's name)
-        self.clicked.emit(self.station)
-        super().mousePressEvent(event)
-
-    def show_view(self, v) -> None:
-        self.online = v.online
-        self.name.setText(f"{v.station} - {v.trainee}" if v.trainee else v.station)
-        if math.isfinite(v.value):
-            self.value.setText(f"{v.value:.1f} {v.unit}")
-        else:
-            self.value.setText(f"-- {v.unit}")
-        self.zone = zone_key(v.zone) if v.online else STALE
-        style = ZONES.get(self.zone, ZONES[STALE])
-        self.value.setStyleSheet(f"font-size: 28px; background: {style.background}; color: {style.text}")
-        self.value.setToolTip(style.label)
-        countdown = f"  {v.remaining:.0f} s" if v.remaining is not None else ""
-        self.step.setText(("OFFLINE  " if not v.online else "") + (v.step or "") + countdown)
-        pct = v.time_in_band_pct
-        self.band.setText(f"in band {pct:.0f} %" if pct is not None else "in band --")
-        self.setStyleSheet("" if v.online else "QFrame#tile { background: #555555; } QLabel { color: #bbbbbb; }")
-        pts = v.sparkline()
-        self.curve.setData([p[0] for p in pts], [p[1] if p[1] is not None else math.nan for p in pts],
-                           connect="finite")
+NEW_TILES_PER_FRAME = 6  # a tile is a plot widget: a burst of new stations is laid out over a few frames
 
 
 class ClassroomWindow(QMainWindow):
@@ -87,8 +32,7 @@ class ClassroomWindow(QMainWindow):
         central = QWidget()
         outer = QVBoxLayout(central)
         bar = QHBoxLayout()
-        self.hint = QLabel(f"Stations: live --classroom {broker_url} --station NAME" if broker_url else
-                           f"Room {room.url.public()}")
+        self.hint = plain_label(f"Stations: {broker_url}" if broker_url else f"Room {room.url.public()}")
         self.hint.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.routine = QLineEdit()
         self.routine.setPlaceholderText("routine (empty: the stations' own)")
@@ -133,38 +77,53 @@ class ClassroomWindow(QMainWindow):
         # platforms without size hints (offscreen, some Wayland) warn on every push.
         self.layout().setSizeConstraint(QLayout.SetNoConstraint)
         self._shown_table = False
-        self._invalid_shown = 0
+        self._invalid_shown = (0, 0)
+        self._followed_version = -1
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(REFRESH_MS)
 
     def refresh(self) -> None:
+        """One frame: only tiles whose station changed are redrawn, a few new tiles at most."""
         self.room.refresh()
         with self.room.lock:
             views = sorted(self.room.stations.values(), key=lambda v: v.station)
+            new = 0
             for v in views:
                 tile = self.tiles.get(v.station)
                 if tile is None:
+                    if new >= NEW_TILES_PER_FRAME:
+                        continue
+                    new += 1
                     tile = self.tiles[v.station] = Tile(v.station)
                     tile.clicked.connect(self.follow)
                     n = len(self.tiles) - 1
                     self.grid.addWidget(tile, n // TILE_COLUMNS, n % TILE_COLUMNS)
-                tile.show_view(v)
+                if tile.shown_version != v.version:
+                    tile.show_view(v)
             followed = self.room.stations.get(self.following) if self.following else None
-            if followed is not None:
-                pts = list(followed.trace)
-                self.follow_curve.setData([p[0] for p in pts], [math.nan if p[1] is None else p[1] for p in pts],
-                                          connect="finite")
+            if followed is not None and followed.version != self._followed_version:
+                self._followed_version = followed.version
+                t, y = followed.trace.arrays()
+                self.follow_curve.setData(t, y, connect="finite")
             done = views and all(v.final for v in views if v.online) and any(v.final for v in views)
-        if self.room.invalid and self.room.invalid != self._invalid_shown:  # someone sends garbage
-            self._invalid_shown = self.room.invalid
-            self.statusBar().showMessage(f"ignored {self.room.invalid} invalid messages")
+        shown = (self.room.invalid, self.room.refused)
+        if any(shown) and shown != self._invalid_shown:  # someone sends garbage, or floods the room
+            self._invalid_shown = shown
+            parts = []
+            if self.room.invalid:
+                parts.append(f"ignored {self.room.invalid} invalid messages")
+            if self.room.refused:
+                parts.append(f"ignored {self.room.refused} messages from stations beyond the "
+                             f"{len(self.room.stations)} shown")
+            self.statusBar().showMessage("; ".join(parts))
         if done and not self._shown_table:  # the end of the routine: the class table comes up
             self._shown_table = True
             self.show_table()
 
     def follow(self, station: str) -> None:
         self.following = station
+        self._followed_version = -1
         self.follow_plot.setTitle(f"{station}: full trace")
         self.refresh()
 
