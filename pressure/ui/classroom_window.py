@@ -32,7 +32,9 @@ class ClassroomWindow(QMainWindow):
         central = QWidget()
         outer = QVBoxLayout(central)
         bar = QHBoxLayout()
-        self.hint = plain_label(f"Stations: {broker_url}" if broker_url else f"Room {room.url.public()}")
+        # The stations' URL carries their password: shown here to be handed out, never on a command line.
+        self.hint = plain_label(f"Stations: PRESSURE_CLASSROOM='{broker_url}', then live --classroom --station NAME"
+                                if broker_url else f"Room {room.url.public()}")
         self.hint.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.routine = QLineEdit()
         self.routine.setPlaceholderText("routine (empty: the stations' own)")
