@@ -204,17 +204,24 @@ def test_commands_need_the_room_secret(broker):
         station.close(0.5)
 
 
-def test_the_broker_acl_lets_only_the_instructor_command(tmp_path):
+def documented_acl() -> str:
+    """The ACL docs/mosquitto.conf gives (between its acl-begin and acl-end markers)."""
+    with open(os.path.join(REPO, "docs", "mosquitto.conf")) as f:
+        text = f.read()
+    block = text.split("# acl-begin\n", 1)[1].split("# acl-end", 1)[0]
+    return "\n".join(line[1:].strip() for line in block.splitlines()) + "\n"
+
+
+def test_the_documented_acl_lets_only_the_instructor_command(tmp_path):
     need_mosquitto()
-    acl = ("user teacher\ntopic readwrite pressure/v1/#\n\n"
-           "user station\ntopic write pressure/v1/+/+/+\ntopic read pressure/v1/+/cmd\n")
-    b = Mosquitto(tmp_path, passwords={"teacher": "t-pass", "station": "s-pass"}, acl=acl).start()
+    b = Mosquitto(tmp_path, passwords={"teacher": "t-pass", "s1": "s1-pass", "s2": "s2-pass"}, acl=documented_acl()).start()
     try:
-        station = Station(parse_url(b.url(auth="station:s-pass@")), "s1", secret="k").start()
-        student = Classroom(parse_url(b.url(auth="station:s-pass@")), secret="k").start()  # knows the secret
+        station = Station(parse_url(b.url(auth="s1:s1-pass@")), "s1", secret="k").start()
+        student = Classroom(parse_url(b.url(auth="s2:s2-pass@")), secret="k").start()  # knows the secret
         teacher = Classroom(parse_url(b.url(auth="teacher:t-pass@")), secret="k").start()
         wait_until(lambda: teacher.stations.get("s1") and teacher.stations["s1"].run, 10, "the station's run seen")
-        student.stations["s1"] = teacher.stations["s1"]  # the student cannot read it: give it the run id
+        assert "s1" not in student.stations  # a station's account cannot read the room
+        student.stations["s1"] = teacher.stations["s1"]  # give it the run id anyway
         student.start_routine("from-a-student")
         teacher.start_routine("ppt")
         wait_until(lambda: station.commands_accepted == 1, 10, "the instructor's command")
@@ -222,6 +229,31 @@ def test_the_broker_acl_lets_only_the_instructor_command(tmp_path):
         for c in (student, teacher):
             c.close()
         station.close(0.5)
+    finally:
+        b.stop()
+
+
+def test_the_documented_acl_stops_a_station_publishing_as_another(tmp_path):
+    need_mosquitto()
+    b = Mosquitto(tmp_path, passwords={"teacher": "t-pass", "s1": "s1-pass", "s2": "s2-pass"}, acl=documented_acl()).start()
+    try:
+        teacher = Classroom(parse_url(b.url(auth="teacher:t-pass@"))).start()
+        s2 = Station(parse_url(b.url(auth="s2:s2-pass@")), "s2", "Ben").start()
+        rogue = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)  # s1's account, writing as s2
+        rogue.username_pw_set("s1", "s1-pass")
+        rogue.connect("127.0.0.1", b.port)
+        rogue.loop_start()
+        forged = protocol.encode({"t": 1.0, "value": 99.0, "unit": "N", "zone": "over"})
+        rogue.publish("pressure/v1/room/s2/live", forged, qos=1).wait_for_publish(5)
+        rogue.publish("pressure/v1/room/s1/live", protocol.encode({"t": 1.0, "value": 5.0}), qos=1).wait_for_publish(5)
+        wait_until(lambda: teacher.stations.get("s1") and teacher.stations["s1"].value == 5.0, 10, "s1's own value")
+        s2.live(2.0, 12.0, "N", "in")
+        wait_until(lambda: teacher.stations.get("s2") and teacher.stations["s2"].value == 12.0, 10, "s2's own value")
+        assert 99.0 not in [p[1] for p in zip(*teacher.stations["s2"].trace.arrays())]
+        rogue.disconnect()
+        rogue.loop_stop()
+        s2.close(0.5)
+        teacher.close()
     finally:
         b.stop()
 

@@ -8,6 +8,8 @@ dashboard in a process of its own (so its CPU is its own).
 * ``classroom_broker_cpu_percent``: the broker process (the embedded amqtt one by default).
 * ``classroom_stations``: stations the dashboard saw.
 The same with ``classroom_mosquitto_`` in front for a mosquitto broker, where one is installed.
+The brokers run open here (anonymous, plain TCP) so the figures compare with earlier runs.
+``classroom_flood_*``: the instructor's window under a 2,000-station flood (classroom_flood.py).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def _start_broker(kind: str, tmp: str):
         cmd = [shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", conf]
     else:
         cmd = [sys.executable, "-c", "import sys; from pressure.cli import main; sys.exit(main(sys.argv[1:]))",
-               "classroom", "broker", "--host", "127.0.0.1", "--port", str(port)]
+               "classroom", "broker", "--host", "127.0.0.1", "--port", str(port), "--anonymous", "--no-tls"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     import socket
 
@@ -168,6 +170,9 @@ def run(quick: bool = False) -> dict:
     out = {f"classroom_{k}": v for k, v in _run_one("amqtt", seconds).items()}
     if shutil.which("mosquitto") or os.path.exists("/usr/sbin/mosquitto"):
         out.update({f"classroom_mosquitto_{k}": v for k, v in _run_one("mosquitto", seconds).items()})
+    from .classroom_flood import run as run_flood
+
+    out.update(run_flood(quick))
     return out
 
 
