@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
+from .sparkline import Sparkline
 from .theme import STALE, ZONES, zone_key
 
 
@@ -39,13 +39,7 @@ class Tile(QFrame):
         self.value = plain_label("--")
         self.value.setAlignment(Qt.AlignCenter)
         self.value.setStyleSheet("font-size: 28px")
-        self.spark = pg.PlotWidget()
-        self.spark.setFixedHeight(60)
-        self.spark.hideAxis("left")
-        self.spark.hideAxis("bottom")
-        self.spark.setMouseEnabled(False, False)
-        self.spark.setMenuEnabled(False)
-        self.curve = self.spark.plot(pen=pg.mkPen("#ffffff", width=1))
+        self.spark = self.curve = Sparkline("#ffffff", 60)
         self.step = plain_label("")
         self.band = plain_label("")
         for w in (self.name, self.value, self.spark, self.step, self.band):
@@ -58,6 +52,12 @@ class Tile(QFrame):
         self.clicked.emit(self.station)
         super().mousePressEvent(event)
 
+    @staticmethod
+    def _style(widget, sheet: str) -> None:
+        # A style sheet set again, even the same, restyles the widget: the costliest part of a redraw.
+        if widget.styleSheet() != sheet:
+            widget.setStyleSheet(sheet)
+
     def show_view(self, v) -> None:
         """Draw the station's view (the caller holds the model's lock)."""
         self.shown_version = v.version
@@ -68,13 +68,13 @@ class Tile(QFrame):
         self.value.setText(f"{v.value:.1f} {v.unit}" if fresh and math.isfinite(v.value) else f"-- {v.unit}")
         self.zone = zone_key(v.zone) if fresh else STALE
         style = ZONES.get(self.zone, ZONES[STALE])
-        self.value.setStyleSheet(f"font-size: 28px; background: {style.background}; color: {style.text}")
+        self._style(self.value, f"font-size: 28px; background: {style.background}; color: {style.text}")
         self.value.setToolTip(style.label)
         countdown = f"  {v.remaining:.0f} s" if v.remaining is not None and fresh else ""
         state = "OFFLINE  " if not v.online else ("NO LIVE VALUES  " if v.stale else "")
         self.step.setText(state + (v.step or "") + countdown)
         pct = v.time_in_band_pct
         self.band.setText(f"in band {pct:.0f} %" if pct is not None else "in band --")
-        self.setStyleSheet("" if v.online else "QFrame#tile { background: #555555; } QLabel { color: #bbbbbb; }")
+        self._style(self, "" if v.online else "QFrame#tile { background: #555555; } QLabel { color: #bbbbbb; }")
         t, y = v.sparkline()
-        self.curve.setData(t, y, connect="finite")
+        self.curve.setData(t, y)
