@@ -53,7 +53,7 @@ def test_names_and_steps_from_the_network_show_as_plain_text(window_of, qtbot):
     qtbot.waitUntil(lambda: "s1" in window.tiles and HACK in window.tiles["s1"].step.text())
     tile = window.tiles["s1"]
     assert tile.name.text() == f"s1 - {HACK}"
-    for label in (tile.name, tile.value, tile.step, tile.band, window.hint):
+    for label in (tile.name, tile.value, tile.step, tile.band):
         assert label.textFormat() == Qt.PlainText, label.text()
     # Rendered as text, the name is as wide as its characters, not a 40 px red word and an image.
     assert tile.name.fontMetrics().horizontalAdvance(tile.name.text()) > 300

@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout
 
 from .sparkline import Sparkline
 from .theme import STALE, ZONES, zone_key
+
+
+TILE_WIDTH = 200
 
 
 def plain_label(text: str = "") -> QLabel:
@@ -33,15 +36,20 @@ class Tile(QFrame):
         self.setObjectName("tile")
         self.setFrameShape(QFrame.StyledPanel)
         self.setCursor(Qt.PointingHandCursor)
+        self.setFixedWidth(TILE_WIDTH)
         lay = QVBoxLayout(self)
         self.name = plain_label(station)
         self.name.setStyleSheet("font-weight: bold")
+
         self.value = plain_label("--")
         self.value.setAlignment(Qt.AlignCenter)
         self.value.setStyleSheet("font-size: 28px")
         self.spark = self.curve = Sparkline("#ffffff", 60)
         self.step = plain_label("")
         self.band = plain_label("")
+        for label in (self.name, self.step):
+            # A long name or step (anyone can send one) is cut at the tile's edge, never widens it.
+            label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         for w in (self.name, self.value, self.spark, self.step, self.band):
             lay.addWidget(w)
         self.online = True

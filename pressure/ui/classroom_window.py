@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLayout, Q
 
 from ..classroom.table import COLUMNS, cell_text, class_rows, to_csv, to_html
 from ..errors import PressureError
-from .classroom_tile import Tile, plain_label
+from .classroom_tile import Tile
 
 REFRESH_MS = 100
 TILE_COLUMNS = 6
@@ -33,21 +33,26 @@ class ClassroomWindow(QMainWindow):
         outer = QVBoxLayout(central)
         bar = QHBoxLayout()
         # The stations' URL carries their password: shown here to be handed out, never on a command line.
-        self.hint = plain_label(f"Stations: PRESSURE_CLASSROOM='{broker_url}', then live --classroom --station NAME"
-                                if broker_url else f"Room {room.url.public()}")
-        self.hint.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        # A read-only line: plain text by nature, scrolls instead of widening the window, easy to copy.
+        self.hint = QLineEdit(f"PRESSURE_CLASSROOM='{broker_url}'" if broker_url else f"Room {room.url.public()}")
+        self.hint.setReadOnly(True)
+        self.hint.setCursorPosition(0)
+        self.hint.setToolTip("the stations' URL: set PRESSURE_CLASSROOM to it, then live --classroom --station NAME"
+                             if broker_url else "the room this dashboard shows")
         self.routine = QLineEdit()
         self.routine.setPlaceholderText("routine (empty: the stations' own)")
         self.start_button = QPushButton("Start routine on all stations")
         self.start_button.clicked.connect(self.start_routine)
         self.table_button = QPushButton("Class table")
         self.table_button.clicked.connect(self.show_table)
-        for w in (self.hint, self.routine, self.start_button, self.table_button):
+        bar.addWidget(self.hint, 3)
+        for w in (self.routine, self.start_button, self.table_button):
             bar.addWidget(w)
         outer.addLayout(bar)
         split = QSplitter(Qt.Vertical)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
+        self.grid.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_host)
@@ -73,6 +78,9 @@ class ClassroomWindow(QMainWindow):
         self.table_box = table_box
         table_box.hide()
         split.addWidget(table_box)
+        split.setStretchFactor(0, 3)  # the tiles first; the followed trace below
+        split.setStretchFactor(1, 2)
+        split.setSizes([480, 320, 0])
         outer.addWidget(split)
         self.setCentralWidget(central)
         # No minimum size pushed onto the window from its contents: the tiles scroll anyway, and

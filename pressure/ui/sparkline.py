@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QWidget
 
 
 class Sparkline(QWidget):
-    def __init__(self, colour: str = "#ffffff", height: int = 60):
+    def __init__(self, colour: str = "#ffffff", height: int = 60, background: str = "#15181d"):
         super().__init__()
+        self._background = QColor(background)  # the plots' own background
         self.setFixedHeight(height)
         self._pen = QPen(QColor(colour), 1)
         self._t = np.empty(0)
@@ -28,16 +29,18 @@ class Sparkline(QWidget):
         return self._t, self._y
 
     def paintEvent(self, event):  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self._background)
         t, y = self._t, self._y
         ok = np.isfinite(t) & np.isfinite(y)
         if ok.sum() < 2:
+            painter.end()
             return
         t0, t1 = t[ok].min(), t[ok].max()
         y0, y1 = y[ok].min(), y[ok].max()
         w, h = max(1, self.width() - 2), max(1, self.height() - 2)
         xs = 1 + (t - t0) / ((t1 - t0) or 1.0) * w
         ys = 1 + h - (y - y0) / ((y1 - y0) or 1.0) * h
-        painter = QPainter(self)
         painter.setPen(self._pen)
         # A gap (a non-finite value) breaks the line, as connect="finite" does in the plots.
         breaks = np.flatnonzero(~ok)
