@@ -87,3 +87,24 @@ def test_without_the_classroom_extra_the_broker_is_one_line(monkeypatch, capsys)
     assert err.count("\n") == 1 and "pip install 'pressure[classroom]'" in err and "Traceback" not in err, err
     assert main(["classroom", "--json", "--seconds", "1"]) == 1
     assert "pressure[classroom]" in capsys.readouterr().err
+
+
+def test_a_connected_stations_name_cannot_be_taken_over(secure):
+    station_url, teacher_url = secure.broker.room_url("station"), secure.broker.room_url("teacher")
+    s1 = Station(station_url, "s1", secret="k").start()
+    teacher = Classroom(teacher_url, secret="k").start()
+    try:
+        wait_until(lambda: teacher.stations.get("s1") and teacher.stations["s1"].run, 10, "s1 seen")
+        for url, clean in ((station_url, True), (dataclasses.replace(station_url, password="guess"), True),
+                           (dataclasses.replace(station_url, username="x"), False)):
+            rogue = make_client(url, "pressure-room-s1")  # s1's own client id
+            rogue._clean_session = clean  # False: amqtt's persistent-session path
+            with pytest.raises(PressureError):
+                connect(rogue, url, timeout=2.0)
+            rogue.loop_stop()
+        assert s1.client.is_connected()
+        teacher.start_routine("ppt")  # s1 still has its subscription to the commands
+        wait_until(lambda: s1.commands_accepted == 1, 10, "the command after the attempts")
+    finally:
+        s1.close(0.5)
+        teacher.close()

@@ -7,6 +7,8 @@ frames. Figures, in a process of its own so its memory is its own:
 
 * ``classroom_flood_worst_frame_ms``: the longest window refresh during the flood and 2 s after.
 * ``classroom_flood_frame_ms_p50``: the median refresh.
+* ``classroom_flood_longest_gap_ms``: the longest time between two refreshes (due every 100 ms):
+  how long the window did not answer, painting and layout included.
 * ``classroom_flood_rss_growth_mb``: resident memory after the flood minus before it.
 * ``classroom_flood_stations_shown``: tiles on screen at the end (the room's bound).
 * ``classroom_flood_feed_s``: how long the flood took to hand over.
@@ -51,11 +53,12 @@ def _flood_process(stations: int, messages: int) -> None:
     window = ClassroomWindow(room)
     window.resize(1280, 800)
     window.show()
-    frames = []
+    frames, starts = [], []
     refresh = window.refresh
 
     def timed_refresh():
         t0 = time.perf_counter()
+        starts.append(t0)
         refresh()
         frames.append(time.perf_counter() - t0)
 
@@ -65,6 +68,7 @@ def _flood_process(stations: int, messages: int) -> None:
         app.processEvents()
     rss0 = _rss_mb()
     frames.clear()
+    starts.clear()
     done = threading.Event()
     fed = {}
 
@@ -98,6 +102,7 @@ def _flood_process(stations: int, messages: int) -> None:
     ms = np.array(frames) * 1000
     out = {"worst_frame_ms": round(float(ms.max()), 1) if ms.size else None,
            "frame_ms_p50": round(float(np.median(ms)), 1) if ms.size else None,
+           "longest_gap_ms": round(float(np.diff(starts).max()) * 1000, 1) if len(starts) > 1 else None,
            "rss_growth_mb": round(rss1 - rss0, 1), "stations_shown": len(window.tiles),
            "feed_s": round(fed["s"], 2), "frames": int(ms.size)}
     window.close()

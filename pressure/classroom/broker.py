@@ -72,41 +72,10 @@ class EmbeddedBroker:
         self._broker = None
 
     def start(self) -> "EmbeddedBroker":
-        from amqtt.broker import Broker
-        from amqtt.contexts import Action
+        from .broker_amqtt import room_broker_class
 
-        writers = self._writers = set()
-
-        class TrackingBroker(Broker):
-            # amqtt 0.12 leaves the sockets of clients still connected at shutdown open; keep
-            # them to close ourselves (else each one leaks a file descriptor per broker run).
-            async def stream_connected(self, reader, writer, listener_name):
-                writers.add(writer)
-                try:
-                    await super().stream_connected(reader, writer, listener_name)
-                finally:
-                    writers.discard(writer)
-                    writer.close()
-
-            async def _publish_retained_messages_for_subscription(self, subscription, session):
-                # amqtt 0.12 calls this at every connect with every client's subscriptions, so a
-                # new client got the retained messages (stations' names) of the instructor's
-                # filter. Only the session's own subscriptions, and only what it may receive.
-                topic_filter, qos = subscription
-                if not any(s is session or s.client_id == session.client_id
-                           for s, _ in self._subscriptions.get(topic_filter, ())):
-                    return
-                handler = self._get_handler(session)
-                if handler is None:
-                    return
-                sends = []
-                for topic, retained in list(self._retained_messages.items()):
-                    if self._matches(topic, topic_filter) and await self._topic_filtering(
-                            session, topic=topic, action=Action.RECEIVE):
-                        sends.append(asyncio.ensure_future(handler.mqtt_publish(
-                            retained.topic, retained.data, min(qos, retained.qos or qos), retain=True)))
-                if sends:
-                    await asyncio.wait(sends)
+        self._writers = set()
+        TrackingBroker = room_broker_class(self._writers, self.anonymous)  # noqa: N806 (a class)
 
         listener = {"type": "tcp", "bind": f"{self.host}:{self.port}", "max_connections": 200}
         if self.tls:

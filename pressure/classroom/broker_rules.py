@@ -20,13 +20,18 @@ from . import protocol
 
 
 class RoomAuth(BaseAuthPlugin):
+    """The room's two accounts (a connected station's name is kept from a newcomer by the broker
+    itself, broker.py, before amqtt would hand it over)."""
+
     async def authenticate(self, *, session) -> bool:
-        users = self.context.config.users
-        if self.context.config.anonymous:
+        cfg = self.context.config
+        if cfg.anonymous:
             return True
-        if not session or not session.username or session.username not in users:
+        if not session or not session.username or session.username not in cfg.users:
             return False
-        return hmac.compare_digest((session.password or "").encode(), users[session.username].encode())
+        if not hmac.compare_digest((session.password or "").encode(), cfg.users[session.username].encode()):
+            return False
+        return True
 
     @dataclass
     class Config:
