@@ -7,9 +7,12 @@ which is where the URL the instructor hands out goes, exactly as printed.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from ..errors import PressureError
+
+log = logging.getLogger(__name__)
 
 URL_ENV = "PRESSURE_CLASSROOM"
 FROM_ENV = "\0env"  # the value of a URL option given without a URL
@@ -53,11 +56,17 @@ def station_from_args(args, labels: dict, on_command=None):
     url = broker_url(args.classroom, "--classroom")
     if not args.station:
         raise PressureError("--classroom needs --station NAME (this station's name in the class)")
+    from ..classroom.broker import STATION
     from ..classroom.station import Station
 
     secret = args.room_secret or os.environ.get("PRESSURE_ROOM_SECRET", "")
     trainee = labels.get("trainee") or labels.get("student") or ""
-    return Station(url, args.station, trainee, secret=secret, on_command=on_command, cafile=args.cafile).start()
+    station = Station(url, args.station, trainee, secret=secret, on_command=on_command, cafile=args.cafile).start()
+    if url.username not in (None, STATION, args.station):
+        # A school's mosquitto with the documented ACL lets an account write only under its own name.
+        log.warning("--station %s differs from the broker account %s: a broker with one account per station "
+                    "drops what this station publishes", args.station, url.username)
+    return station
 
 
 def close_station(station) -> None:
