@@ -103,6 +103,23 @@ def test_a_flood_of_stations_and_events_is_bounded():
     assert len(room.stations["fake0"].trace) <= TRACE_POINTS // 100 + 1
 
 
+def test_after_a_flood_real_stations_get_their_tiles_back(window_of, qtbot):
+    now = [10.0]
+    room = _room(now)
+    window = window_of(room)
+    for i in range(MAX_STATIONS):
+        _status(room, f"fake{i:03d}")
+    qtbot.waitUntil(lambda: len(window.tiles) == MAX_STATIONS)
+    _live(room, "real", 1.0)  # during the flood: no room
+    assert "real" not in room.stations and room.refused == 1
+    now[0] += 3.0  # the flood stopped: the fakes go offline
+    _live(room, "fake000", 2.0)  # one of them still talks: it stays
+    room.refresh()
+    _live(room, "real", 2.0)
+    assert "real" in room.stations and "fake000" in room.stations and len(room.stations) == MAX_STATIONS
+    qtbot.waitUntil(lambda: "real" in window.tiles and len(window.tiles) == MAX_STATIONS)
+
+
 def test_a_flood_of_stations_adds_a_few_tiles_a_frame(window_of, qtbot):
     from pressure.ui.classroom_window import NEW_TILES_PER_FRAME
 

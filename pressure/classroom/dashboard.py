@@ -74,7 +74,7 @@ class Classroom:
                 if kind == "status" and (msg["state"] == "offline" or
                                          (retained and abs(time.time() - msg["t"]) > OFFLINE_AFTER_S)):
                     return True  # a goodbye, or an old "online" whose will the broker lost: an earlier class
-                if len(self.stations) >= MAX_STATIONS:
+                if len(self.stations) >= MAX_STATIONS and not self._make_room():
                     self.refused += 1
                     return True
                 view = self.stations[name] = StationView(name)
@@ -101,6 +101,15 @@ class Classroom:
             view.online = True
         if kind == "live" and self.on_live is not None:
             self.on_live(name, msg, payload)
+        return True
+
+    def _make_room(self) -> bool:
+        """At the bound: forget the station offline longest that left no score (a flood's fakes
+        go offline when it stops, and real stations get their tiles back). False: none to forget."""
+        gone = [v for v in self.stations.values() if not v.online and not v.scores]
+        if not gone:
+            return False
+        del self.stations[min(gone, key=lambda v: v.last_seen).station]
         return True
 
     def refresh(self) -> None:

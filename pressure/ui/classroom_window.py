@@ -98,6 +98,7 @@ class ClassroomWindow(QMainWindow):
         self.room.refresh()
         with self.room.lock:
             views = sorted(self.room.stations.values(), key=lambda v: v.station)
+            self._drop_forgotten_tiles()
             new = 0
             for v in views:
                 tile = self.tiles.get(v.station)
@@ -130,6 +131,18 @@ class ClassroomWindow(QMainWindow):
         if done and not self._shown_table:  # the end of the routine: the class table comes up
             self._shown_table = True
             self.show_table()
+
+    def _drop_forgotten_tiles(self) -> None:
+        """Tiles of stations the model forgot (offline, at the room's bound) go; the rest close up."""
+        gone = [name for name in self.tiles if name not in self.room.stations]
+        if not gone:
+            return
+        for name in gone:
+            tile = self.tiles.pop(name)
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+        for n, tile in enumerate(self.tiles.values()):
+            self.grid.addWidget(tile, n // TILE_COLUMNS, n % TILE_COLUMNS)
 
     def follow(self, station: str) -> None:
         self.following = station
