@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLayout, Q
 
 from ..classroom.table import COLUMNS, cell_text, class_rows, to_csv, to_html
 from ..errors import PressureError
+from ..recording.outputs import write_atomic
 from .classroom_tile import Tile
 
 REFRESH_MS = 100
 TILE_COLUMNS = 6
-NEW_TILES_PER_FRAME = 6  # a tile is a plot widget: a burst of new stations is laid out over a few frames
+NEW_TILES_PER_FRAME = 6  # a burst of new stations is laid out over a few frames
 
 
 class ClassroomWindow(QMainWindow):
@@ -178,10 +179,10 @@ class ClassroomWindow(QMainWindow):
                 return None
         text = to_csv(self.rows()) if kind == "csv" else to_html(self.rows(), self.room.url.room)
         out = Path(path)
-        try:
-            out.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            self.statusBar().showMessage(f"cannot write {out}: {exc.strerror}")
+        try:  # whole or not at all, 0600 (trainee names); the dialog already asked to replace
+            write_atomic(out, lambda fh: fh.write(text), force=True, what="class table", newline="")
+        except PressureError as exc:
+            self.statusBar().showMessage(str(exc))
             return None
         self.statusBar().showMessage(f"saved {out}")
         return out
