@@ -251,3 +251,32 @@ def test_the_live_score_panel_gives_no_cv_for_a_hold_read_below_zero():
     assert live_cv(good) is not None and live_cv(good) < 5
     wrong = np.where(t < 3, 10 * t, np.where(t < 6, 30.0, -30.0)) + rng.normal(0, 0.2, t.size)
     assert live_cv(wrong) is None  # was 300 % and more on the panel
+
+
+def test_report_text_html_json_and_f9_say_the_zero_is_suspect(tmp_path, capsys):
+    """A session recorded after a tare under 30 N: the text, JSON and HTML reports and the F9
+    summary say "zero suspect" and give no CV."""
+    import json as jsonlib
+
+    from pressure.cli import main
+    from pressure.samples import Block
+    from pressure.scoring import score_recording
+
+    routine = single_hold(30.0, "10%", 10.0)
+    t = np.arange(0.0, 20.0, 0.01)
+    force = np.where(t < 3, 10 * t, np.where(t < 6, 30.0, -30.0)) + np.random.default_rng(2).normal(0, 0.3, t.size)
+    path = tmp_path / "wrong-zero.pressure"
+    with RecordingWriter(path, {"routine": routine.to_dict()}) as w:
+        w.append(Block.make(t, force, force))
+    assert main(["report", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "zero suspect: the force read -30.0 N" in text
+    assert main(["report", "--json", str(path)]) == 0
+    data = jsonlib.loads(capsys.readouterr().out)
+    assert "zero suspect" in data["zero_suspect"] and data["summary"]["cv_pct"] is None
+    html_path = tmp_path / "r.html"
+    assert main(["report", "--html", str(html_path), str(path)]) == 0
+    assert "zero suspect" in html_path.read_text()
+    from pressure.ui.summary import summary_html  # what F9 shows
+
+    assert "zero suspect" in summary_html(score_recording(open_recording(path)))
