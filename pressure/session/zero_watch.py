@@ -14,11 +14,13 @@ import numpy as np
 
 from ..errors import PressureError
 from ..samples import to_unit
-from ..zero import (FRESH_S, OFFSET_S, OFFSET_SHARE, STEADY_S, NotSteady, at_rest_message, away_from_zero, below_floor, full_scale,
-                    scale_mismatch, steady_mean)
+from ..zero import (
+    FRESH_S, OFFSET_S, OFFSET_SHARE, STEADY_S, NotSteady, at_rest_message, away_from_zero, below_floor,
+    full_scale, scale_mismatch, steady_mean,
+)
 
-REST_KINDS = ("release", "rest")
-FRESH_INTERVALS = 2.5  # a slow sensor's newest sample may be this many of its intervals old  # steps in which nothing should press the sensor
+REST_KINDS = ("release", "rest")  # steps in which nothing should press the sensor
+FRESH_INTERVALS = 2.5  # a slow sensor's newest sample may be this many of its intervals old
 
 
 def range_in_newtons(pipeline, scale_top: float) -> float:

@@ -12,66 +12,17 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import datetime
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QMessageBox, QPushButton, QVBoxLayout,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QMessageBox, QPushButton, QVBoxLayout,
 )
 
 from ..errors import PressureError
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, from_unit, is_pressure_unit
 from ..zero import CHECK_GOOD, check_error, scale_warning
+from .calibration_parts import calibration_text, label as _label, weight_row as _weight_row
 
 log = logging.getLogger(__name__)
-
-WEIGHT_UNITS = ["kgf", "N", "lbf", "gf"]
-
-
-HOW = {"known-weight": "with a known weight", "tare": "by a tare", "device": "from the device",
-       "default": "from the unit", "stored": ""}
-
-
-def calibration_text(cal, what: str = "stored calibration", dated: bool = True) -> str:
-    """One line about a calibration: its scale, zero, how it was made and when."""
-    if cal is None:
-        return f"No {what} for this sensor."
-    if cal.raw_unit == "counts":
-        scale = f"{1.0 / cal.scale:.6g} counts per N"
-    else:
-        scale = f"{cal.scale:.6g} N per {cal.raw_unit}"
-    text = f"{what[0].upper()}{what[1:]}: {scale}, zero at {cal.zero:.6g}"
-    if not dated:
-        return text
-    when = "date not recorded"
-    if cal.created:
-        try:
-            when = datetime.fromisoformat(cal.created).strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            when = cal.created
-    how = HOW.get(cal.source, "")
-    return f"{text}; made {how + ' ' if how else ''}on {when}" if cal.created else f"{text}; {when}"
-
-
-def _label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # a sensor id from the device
-    label.setWordWrap(True)
-    return label
-
-
-def _weight_row(default_unit: str = "kgf") -> tuple[QDoubleSpinBox, QComboBox, QHBoxLayout]:
-    spin = QDoubleSpinBox()
-    spin.setRange(0.0, 100000.0)
-    spin.setDecimals(3)
-    unit = QComboBox()
-    unit.addItems(WEIGHT_UNITS)
-    unit.setCurrentText(default_unit)
-    row = QHBoxLayout()
-    row.addWidget(spin, 2)
-    row.addWidget(unit, 1)
-    return spin, unit, row
 
 
 class CalibrationDialog(QDialog):
@@ -263,24 +214,3 @@ class CalibrationDialog(QDialog):
             log.warning("calibration kept against the warning: %s", self.warning)
         super().accept()
 
-
-def steady_measure(window):
-    """``measure(seconds)`` for the dialog: the window's pipeline through the T key's rule
-    (live, connected, steady over the display range)."""
-    from ..session.zero_watch import tare_reading
-    def measure(seconds: float) -> float:
-        _, hi = window.trace.y_range
-        return tare_reading(window.pipeline, hi, seconds)
-
-    return measure
-
-
-def stored_calibration(sensor_id: str):
-    """The stored calibration of ``sensor_id`` (None: none, or the file cannot be read)."""
-    from ..calibration import CalibrationStore
-
-    try:
-        return CalibrationStore().load(sensor_id)
-    except PressureError as exc:
-        log.warning("cannot show the stored calibration: %s", exc)
-        return None

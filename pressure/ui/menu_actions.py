@@ -66,7 +66,8 @@ def choose_sensor(window, message: str = "") -> None:
 
 def calibrate(window) -> None:
     from ..session.zero_watch import range_in_newtons
-    from .calibration_wizard import CalibrationDialog, steady_measure, stored_calibration
+    from .calibration_parts import steady_measure, stored_calibration
+    from .calibration_wizard import CalibrationDialog
 
     source = window.pipeline.source
     if not source.can_tare:
