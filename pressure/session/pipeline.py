@@ -35,6 +35,7 @@ from .recording_link import RecordingLink
 from .runs import Run, Runs
 from .source import LiveSource, Source, SourceStats  # noqa: F401 - the names the pipeline's users import
 from .trace import SessionTrace
+from .zero_watch import zero_cue
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class Pipeline(Runs, Marks, RecordingLink):
         self.trace.append(block.t, smooth_n)
         self.history.append(block.t, raw, smooth)
         self.overview.append(block.t, smooth)
-        self.counts.append(block.t, block.raw, block.raw)
+        self.counts.append(block.t, block.raw, block.force_n)  # raw for a tare, force for its steadiness
         self.samples += len(block)
         self.gaps.limits(block.t[np.isfinite(block.t)])
         arrival = block.arrival[np.isfinite(block.arrival)]
@@ -182,6 +183,7 @@ class Pipeline(Runs, Marks, RecordingLink):
         """Every sample goes to the coach (one call per tick), so its hold timer is as exact as the data."""
         ok = np.isfinite(values)  # NaN: a sample the filter skipped; the coach sees the next real one
         state = self.coach.update(t if ok.all() else t[ok], values if ok.all() else values[ok])
+        state = zero_cue(state, self.routine)  # below zero: never an in-band cue such as HOLD
         self.state = state
         frame.events.extend(state.events)
         pacer = state.pacer
