@@ -59,7 +59,7 @@ def test_a_press_queued_ahead_of_the_samples_takes_the_peak_up_to_its_time():
     assert event.data["at_press"] < 320.0
 
 
-def test_the_demo_presses_p_at_the_patients_threshold_before_letting_go(tmp_path):
+def test_the_demo_presses_p_at_the_patients_threshold_before_letting_go(tmp_path, capsys):
     """Through the session pipeline with a recorder: thresholds simulated at +-10 % read back as
     those thresholds (CV read 15.8 % before), pressed before the release, and the recording and
     its report keep both the peak and the value at the press."""
@@ -99,3 +99,11 @@ def test_the_demo_presses_p_at_the_patients_threshold_before_letting_go(tmp_path
     assert [d["value"] for d in scores.thresholds] == pytest.approx(p.state.thresholds)
     assert all(d["at_press"] is not None for d in scores.thresholds)
     json.dumps(scores.to_dict())
+    from pressure.cli import main
+
+    assert main(["report", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "at the P press" in text and f"{p.state.thresholds[0]:.1f}" in text
+    assert main(["report", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["at_press"] for d in data["thresholds"]] == pytest.approx([e.data["at_press"] for e in events], abs=1e-3)

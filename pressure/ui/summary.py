@@ -58,8 +58,12 @@ def summary_html(scores, comparison=None) -> str:
         out.append(f"<p>Overall: time in band {_num(summary.get('time_in_band_pct'))} %, "
                    f"CV {_num(summary.get('cv_pct'))} %, mean error {_num(summary.get('mae_pct'))} %.</p>")
     if scores.thresholds:
-        out.append(f"<p>Pain thresholds: {', '.join(_num(d['value']) for d in scores.thresholds)} "
-                   f"{e(scores.unit)} (mean {_num(scores.threshold_mean)}, CV {_num(scores.threshold_cv_pct)} %)</p>")
+        pressed = [d.get("at_press") for d in scores.thresholds]
+        at_press = (f"; at the P press: {', '.join(_num(v) for v in pressed)}"
+                    if any(v is not None for v in pressed) else "")  # the threshold is the peak before it
+        out.append(f"<p>Pain thresholds (peaks): {', '.join(_num(d['value']) for d in scores.thresholds)} "
+                   f"{e(scores.unit)} (mean {_num(scores.threshold_mean)}, CV {_num(scores.threshold_cv_pct)} %)"
+                   f"{at_press}</p>")
     w = scores.worst
     if w:
         out.append(f"<p>Worst moment: <b>{_num(w['value'])} {e(scores.unit)}</b> at {_num(w['t_s'])} s "
