@@ -1,0 +1,68 @@
+"""The routine as the live window shows it: the vertical range, ceiling line, unit, title, and
+loading a routine from the Routine menu or a file (a part of
+:class:`~pressure.ui.main_window.MainWindow`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from ..errors import PressureError
+from .readout import decimals_for
+
+log = logging.getLogger(__name__)
+
+
+def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
+    """Fixed vertical range: 0 .. max(ceiling, 1.5 x the largest target), or the setting."""
+    if y_max and y_max > 0:
+        hi = y_max
+    else:
+        targets = [s.target for s in routine.steps if s.target is not None]
+        pacer_caps = [s.rate * (s.duration or 20.0) for s in routine.steps if s.kind == "threshold"]
+        hi = max([1.5 * t for t in targets] + [routine.ceiling or 0.0] + pacer_caps + [0.0])
+        if not hi > 0:
+            hi = 1.0
+        if routine.ceiling:
+            hi = max(hi, routine.ceiling * 1.1)
+    return -0.05 * hi, hi
+
+
+class RoutineLook:
+    """Show and change the window's routine (a mixin of MainWindow)."""
+
+    def _apply_routine_look(self) -> None:
+        p = self.pipeline
+        routine = p.routine
+        self.routine_panel.set_routine(routine.name)
+        self.trace.set_y_range(*y_range_for(routine, self.y_max))
+        self.trace.set_ceiling(routine.ceiling)
+        self.trace.set_unit(p.unit)
+        self.readout.decimals = decimals_for(self.trace.y_range[1])
+        self._shown_band = object()
+        self.setWindowTitle(f"pressure — {self.title_kind} — {routine.name}")
+
+    def set_routine(self, routine) -> None:
+        """Start ``routine`` from its first step (the recording notes the change)."""
+        self.pipeline.set_routine(routine)
+        self._apply_routine_look()
+        self.status.showMessage(f"routine: {routine.name}", 5000)
+
+    def load_routine(self, name_or_path: str) -> None:
+        from ..routine import get_routine
+
+        try:
+            routine = get_routine(name_or_path).converted(self.pipeline.unit, self.pipeline.area_cm2)
+        except PressureError as exc:
+            QMessageBox.warning(self, "Routine", str(exc))
+            return
+        self.set_routine(routine)
+        if self.settings is not None:
+            self.settings.set("routine/name", name_or_path)
+
+    def open_routine_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open routine", "", "Routines (*.toml);;All files (*)")
+        if path:
+            self.load_routine(path)
