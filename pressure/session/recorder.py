@@ -29,12 +29,13 @@ FOLLOW_SENSOR_S = 0.5  # how often the sensor's identity and calibration are com
 class Recorder:
     """Record ``source`` (its :meth:`~Source.tap`) into ``writer`` until :meth:`close`."""
 
-    def __init__(self, writer, source, *, clock=None, start: bool = True):
+    def __init__(self, writer, source, *, clock=None, start: bool = True, from_now: bool = False):
         import time
 
         self.writer = writer
         self.source = source
-        self._tap = source.tap()
+        # from_now: REC on mid-session records what comes next, not what the ring still holds
+        self._tap = source.tap(from_now=from_now)
         if self._tap is None:
             raise PressureError("this source has nothing to record")
         self._clock = clock or time.monotonic

@@ -1,8 +1,8 @@
 """Start the windows: the Qt application, the live and replay windows, and the timed run for
 screenshots.
 
-``commands/live.py`` checks every option first (bad input never opens a window), starts the
-session (:func:`pressure.session.live.start_session`, Qt-free) and calls :func:`run_live`.
+``commands/live.py`` checks every option first (bad input never opens a window), opens the
+session (:func:`pressure.session.live.open_session`, Qt-free) and calls :func:`run_live`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 from ..session.live import (  # noqa: F401 - the names the window's callers import from here
-    READ_INTERVAL_S, RING_CAPACITY, SIM_RATE_HZ, SessionConfig, sim_profile_for, start_session,
+    READ_INTERVAL_S, RING_CAPACITY, SIM_RATE_HZ, SessionConfig, open_session, sim_profile_for, start_session,
 )
 
 
@@ -44,7 +44,7 @@ def spin(seconds: float) -> None:
     loop.exec()
 
 
-def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_seconds: float,
+def run_live(first_session, config: SessionConfig, *, window_seconds: float,
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
              fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False) -> int:
     """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code."""
@@ -57,16 +57,18 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
         audio.set_muted(bool(settings.get("sound/muted")))
 
     def new_session(url: str, record: bool | None = None, labels: dict | None = None):
+        """File > Sensor and New session: a session like the first (the window hands the
+        classroom station over to it)."""
         import dataclasses
 
         if labels is not None:  # the session bar's client/trainee; other --label values stay
             labels = {k: v for k, v in config.labels.items() if k not in ("client", "trainee")} | labels
         changed = {k: v for k, v in (("record", record), ("labels", labels)) if v is not None}
-        return start_session(None if url == "sim" else url, dataclasses.replace(config, **changed))
+        return open_session(None if url == "sim" else url,
+                            dataclasses.replace(config, station=None, out=None, **changed))
 
-    window = MainWindow(first_pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
-                        y_max=y_max, session_factory=new_session, recording_path=recording_path,
-                        error_tone=error_tone)
+    window = MainWindow(first_session, settings=settings, audio=audio, window_seconds=window_seconds,
+                        y_max=y_max, session_factory=new_session, error_tone=error_tone)
     from .training import install_training
 
     install_training(window)  # score panel, end-of-routine summary, reference ghost, progress

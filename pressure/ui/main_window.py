@@ -46,19 +46,32 @@ log = logging.getLogger(__name__)
 FRAME_INTERVAL_MS = 16          # ~60 Hz display timer
 
 
+def as_session(session_or_pipeline, recording_path=None):
+    """A Session for the window: itself, or a bare pipeline (a replay, tests) wrapped in one."""
+    from ..session.session import Session
+
+    if isinstance(session_or_pipeline, Session):
+        return session_or_pipeline
+    return Session.of(session_or_pipeline, recording_path)
+
+
 class MainWindow(KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow):
-    """The live window around one :class:`~pressure.session.pipeline.Pipeline`."""
+    """The live window around one :class:`~pressure.session.session.Session` (or a bare
+    :class:`~pressure.session.pipeline.Pipeline`, which it wraps in one)."""
 
     #: what the window title says it is: "pressure — <title_kind> — <routine>" (replay overrides)
     title_kind = "live"
 
-    def __init__(self, pipeline, *, settings=None, audio=None, window_seconds: float = 20.0,
+    def __init__(self, session, *, settings=None, audio=None, window_seconds: float = 20.0,
                  y_max: float = 0.0, session_factory=None, recording_path: str | None = None,
                  error_tone: bool = False, sensor_controls: bool = True):
         super().__init__()
-        self.pipeline = pipeline
+        self.session = as_session(session, recording_path)
+        pipeline = self.session.pipeline
+        recording_path = self.session.recording_path
         self.settings = settings
-        self.session_factory = session_factory  # url -> (pipeline, recording_path); File > Sensor
+        # (url, record=None, labels=None) -> Session: File > Sensor and New session
+        self.session_factory = session_factory
         self.frame_hooks: list = []  # callables(frame) after each drawn tick (tests, benchmarks)
         self.frames = 0
         self.tick_started = math.nan  # time.monotonic() when the newest tick began (benchmarks)
@@ -92,6 +105,11 @@ class MainWindow(KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow
         self.timer.timeout.connect(self._tick)
         self._pace_source()
         self.timer.start()
+
+    @property
+    def pipeline(self):
+        """The session's pipeline: what the window draws and its keys act on."""
+        return self.session.pipeline
 
     def _pace_source(self) -> None:
         """Tell a live source when the timer reads it next: its reader hands samples on just in
@@ -177,17 +195,26 @@ class MainWindow(KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow
     def choose_sensor(self) -> None:
         menu_actions.choose_sensor(self)
 
-    def replace_pipeline(self, pipeline, recording_path: str | None = None) -> None:
-        """A new sensor is a new session: close the old one (its recording), start fresh."""
-        old = self.pipeline
-        old.source.stop()  # first: the recorder then writes every sample the sensor sent
+    def replace_session(self, session) -> None:
+        """A new sensor or New session: the new session takes over the classroom station, the
+        old one closes (its recording), the window starts fresh on the new one."""
+        old = self.session
+        old.hand_station_to(session)
         old.close()
-        self.pipeline = pipeline
+        self.session = session
         self._pace_source()
-        self._recording_path = recording_path
-        self.status.set_recording(recording_path)
+        self.recording_changed()
         self._reset_view_state()
         self._apply_routine_look()
+
+    def replace_pipeline(self, pipeline, recording_path: str | None = None) -> None:
+        """:meth:`replace_session` with a pipeline made by hand (a replay's next file)."""
+        self.replace_session(as_session(pipeline, recording_path))
+
+    def recording_changed(self) -> None:
+        """The status bar follows the session's recording (REC off/on, a new session)."""
+        self._recording_path = self.session.recording_path
+        self.status.set_recording(self._recording_path)
 
     def calibrate(self) -> None:
         menu_actions.calibrate(self)
@@ -201,8 +228,7 @@ class MainWindow(KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow
         self.timer.stop()
         if self.pedal is not None:
             self.pedal.release()
-        self.pipeline.source.stop()  # first: the recorder then writes every sample the sensor sent
-        self.pipeline.close()
+        self.session.close()  # the one close of every shell (station, source, recording)
         self.audio.close()
         if self.settings is not None:
             self.settings.set("window/geometry", bytes(self.saveGeometry().data()))

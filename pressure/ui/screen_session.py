@@ -66,6 +66,7 @@ class Live:
         from ..session.pipeline import Pipeline
         from ..session.recorder import Recorder
         from ..session.scripted import ManualClock
+        from ..session.session import Session
         from .audio import Silent
         from .demo_keys import install_demo_keys
         from .main_window import MainWindow
@@ -83,8 +84,8 @@ class Live:
         meta["started_at"] = STARTED_AT
         recorder = Recorder(RecordingWriter(self.path, meta), self.source)
         self.pipeline = Pipeline(self.source, routine, filt, recorder=recorder, clock=self.clock)
-        self.window = MainWindow(self.pipeline, audio=Silent("no sound in screen renders"),
-                                 window_seconds=30.0, recording_path=str(self.path))
+        self.session = Session(self.pipeline, recording_path=self.path)  # what every shell runs
+        self.window = MainWindow(self.session, audio=Silent("no sound in screen renders"), window_seconds=30.0)
         self.window.timer.stop()  # frames are drawn by hand below, one per STEP_S of samples
         self.window.readout.number_interval_s = 0.0
         self.training = install_training(self.window)
@@ -108,7 +109,7 @@ class Live:
             if dialog is not None:
                 dialog.close()
         self.window.close()
-        self.pipeline.close()
+        self.session.close()  # closed by the window already; a second close does nothing
 
 
 def draw_frame(window) -> None:

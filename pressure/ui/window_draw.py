@@ -47,6 +47,8 @@ class FrameDrawing:
             else:  # a replay's markers, or a new list: all in one call
                 self.trace.set_markers([m.t for m in p.markers], [m.text for m in p.markers])
             self._markers_drawn = len(p.markers)
+        if p.routine is not self._shown_routine:  # changed by Settings, the instructor, a key
+            self._apply_routine_look()
         state = frame.state
         band = state.band if state is not None else None
         if band != self._shown_band:

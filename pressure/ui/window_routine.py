@@ -34,8 +34,12 @@ class RoutineLook:
     """Show and change the window's routine (a mixin of MainWindow)."""
 
     def _apply_routine_look(self) -> None:
+        """Axis, ceiling line, unit, decimals and title for the routine that runs now (drawn
+        again whenever the session's routine changes, whoever changed it: a menu, Settings,
+        the instructor's start)."""
         p = self.pipeline
         routine = p.routine
+        self._shown_routine = routine
         self.routine_panel.set_routine(routine.name)
         self.trace.set_y_range(*y_range_for(routine, self.y_max))
         self.trace.set_ceiling(routine.ceiling)
@@ -46,19 +50,31 @@ class RoutineLook:
 
     def set_routine(self, routine) -> None:
         """Start ``routine`` from its first step (the recording notes the change)."""
-        self.pipeline.set_routine(routine)
+        self.session.set_routine(routine)
         self._apply_routine_look()
         self.status.showMessage(f"routine: {routine.name}", 5000)
 
-    def load_routine(self, name_or_path: str) -> None:
-        from ..routine import get_routine
+    def change_routine(self, routine) -> str:
+        """Settings OK or a new unit: the running step goes on when the routine keeps its steps
+        (a new ceiling, target, tolerance, hold or unit); another routine starts a new run."""
+        how = self.session.change_routine(routine)
+        self._apply_routine_look()
+        if how == "amended":
+            self.status.showMessage(f"routine: {routine.name} (the running step goes on)", 5000)
+        elif how:
+            self.status.showMessage(f"routine: {routine.name}", 5000)
+        return how
 
+    def load_routine(self, name_or_path: str) -> None:
+        """The Routine menu and a routine file: the session's one path (the instructor's start
+        takes it too)."""
         try:
-            routine = get_routine(name_or_path).converted(self.pipeline.unit, self.pipeline.area_cm2)
+            routine = self.session.load_routine(name_or_path)
         except PressureError as exc:
             QMessageBox.warning(self, "Routine", str(exc))
             return
-        self.set_routine(routine)
+        self._apply_routine_look()
+        self.status.showMessage(f"routine: {routine.name}", 5000)
         if self.settings is not None:
             self.settings.set("routine/name", name_or_path)
 
