@@ -43,10 +43,12 @@ def recording_runs(rec, routine) -> list[RunSpan]:
 
 
 def _amends(e) -> bool:
-    """A ``meta_change`` that gave the running run new targets (Pipeline.amend_routine)."""
+    """A ``meta_change`` that gave the running run new targets (Pipeline.amend_routine, which
+    names the run; the writer's own note of the metadata change names none)."""
     data = e.data if isinstance(e.data, dict) else {}
     changes = data.get("changes")
-    return e.kind == "meta_change" and isinstance(changes, dict) and isinstance(changes.get("routine"), dict)
+    return (e.kind == "meta_change" and "run" in data and isinstance(changes, dict)
+            and isinstance(changes.get("routine"), dict))
 
 
 def _routine_or(data, fallback, cls):
