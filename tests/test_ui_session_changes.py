@@ -97,3 +97,50 @@ def test_the_classroom_keeps_receiving_after_rec_off_and_on_in_the_window(qtbot,
         station.close(0.5)
         room.close()
         broker.stop()
+
+
+def test_f9_and_the_replay_window_show_every_run_of_a_routine_change(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from pressure.session.replay_setup import open_replay
+    from pressure.ui.audio import Silent
+    from pressure.ui.main_window import MainWindow
+    from pressure.ui.replay_window import ReplayWindow
+    from pressure.ui.training import install_training
+    from test_session_changes import make_session
+    from test_session_runs import FIRST, SECOND
+
+    session, source = make_session(tmp_path, FIRST)
+    window = MainWindow(session, audio=Silent("test"), window_seconds=10.0)
+    qtbot.addWidget(window)
+    training = install_training(window, summary_at_end=False)
+    window.show()
+    qtbot.waitExposed(window)
+    drawn(window, qtbot, source, 10.0, 5.0)
+    drawn(window, qtbot, source, 0.0, 1.0)
+    switch_t = window.pipeline.last_t
+    window.set_routine(SECOND)  # what Routine > (another routine) does, once converted
+    assert SECOND.name in window.windowTitle()
+    drawn(window, qtbot, source, 20.0, 5.0)
+    drawn(window, qtbot, source, 0.0, 1.0)
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: training.summary is not None and training.summary.isVisible(), timeout=3000)
+    text = training.summary.text.toPlainText()
+    assert "Run 1 of 2" in text and "Run 2 of 2" in text and FIRST.name in text and SECOND.name in text
+    training.summary.close()
+    path = session.files[0]
+    window.close()
+
+    replay = ReplayWindow(open_replay(path, playing=False), audio=Silent("test"))
+    qtbot.addWidget(replay)
+    replay.show()
+    qtbot.waitExposed(replay)
+    replay.pipeline.analysis.run()
+    for t, routine, band in ((2.0, FIRST, (9.0, 11.0)), (switch_t + 2.0, SECOND, (18.0, 22.0))):
+        replay.seek(t)
+        qtbot.waitUntil(lambda r=routine: r.name in replay.windowTitle(), timeout=3000)
+        assert replay.routine_panel.routine_label.text() == routine.name
+        assert replay.pipeline.state.band == pytest.approx(band)
+        assert replay.routine_panel.step_label.text().startswith("step 2 / 3")
+        assert not replay.readout.stale
+    replay.close()
