@@ -135,7 +135,8 @@ class SessionBar(QToolBar):
             QMessageBox.warning(self.window, "Recording", str(exc))
             self.sync()
             return
-        self.apply_labels()  # the client/trainee typed while REC was off
+        if self.labels():
+            self.apply_labels()  # the client/trainee typed while REC was off
         self.window.recording_changed()
         self.window.status.showMessage(f"recording to {path}", 4000)
         self.sync()
