@@ -206,3 +206,42 @@ def test_the_station_keeps_publishing_after_rec_off_on_and_a_new_session(tmp_pat
         assert other.station is None  # closed with the last session: the class heard goodbye
     finally:
         station.close(0.5)
+
+
+class _Station:
+    """What a session needs of a station, without a broker: its commands and what it publishes."""
+
+    def __init__(self):
+        import collections
+
+        self.commands = collections.deque()
+        self.values, self.closed = [], False
+
+    def live(self, t, value, unit, *rest):
+        self.values.append((t, value, unit))
+
+    def event(self, *args):
+        pass
+
+    def score(self, *args, **kwargs):
+        pass
+
+    def close(self, *args):
+        self.closed = True
+
+
+def test_the_instructors_start_command_is_converted_like_the_routine_menu(tmp_path):
+    routine = single_hold(300.0, "10%", 30.0, unit="kPa", area_cm2=1.0)
+    session, source = make_session(tmp_path, routine, record=False)
+    station = _Station()
+    session.attach_station(station)
+    play(session, source, 3.0, 0.3)
+    station.commands.append({"action": "start", "routine": "ischemic"})
+    play(session, source, 3.0, 0.1)
+    assert session.routine == get_routine("ischemic").converted("kPa", 1.0)
+    assert station.values[-1][2] == "kPa" and station.values[-1][1] == pytest.approx(30.0)  # 3 N on 1 cm2
+    station.commands.append({"action": "start", "routine": "ppt"})  # a kPa routine stays in kPa
+    play(session, source, 3.0, 0.1)
+    assert session.routine.unit == "kPa" and len(session.pipeline.runs) == 3
+    session.close()
+    assert station.closed
