@@ -1,8 +1,8 @@
 """The Session: one treatment, from the first sample to the close, whatever changes in between.
 
 A session owns the source (the sensor and its reader), the :class:`~pressure.session.pipeline.Pipeline`
-(filter, unit, the coach and every run of a routine), the recorder of the moment and the
-classroom station that publishes it. Every shell -- the window, ``record``, ``stream``, the
+(filter, unit, the coach and every run of a routine), the recorder of the moment, its live
+scorer (:attr:`Session.score`) and the classroom station that publishes it. Every shell -- the window, ``record``, ``stream``, the
 screens -- gets one from :func:`pressure.session.live.open_session` (or wraps a pipeline it made
 itself with :meth:`Session.of`) and ends it with :meth:`Session.close`, so all close the same way.
 
@@ -44,6 +44,11 @@ class Session:
         self._station_link = None
         self.closed = False
         self.lost_at: float | None = None  # session time the sensor was gone for good at the close
+        from .live_score import LiveScore
+
+        # the session's running hold numbers (the window's score panel feeds and shows them;
+        # they go with the session, not with a panel)
+        self.score = LiveScore()
         if station is not None:
             self.attach_station(station)
 
