@@ -42,6 +42,7 @@ class SessionConfig:
     sensor_name: str = ""       # what the sensor is called (default its URL)
     first_samples_wait_s: float = 0.0  # wait this long for the first samples before the file
     read_interval: float | None = READ_INTERVAL_S  # the reader's gathering (None: the reader's own)
+    meta: dict = field(default_factory=dict)  # metadata every file of the session starts with (screens: a fixed start)
 
 
 def sim_profile_for(routine) -> str:
@@ -124,10 +125,6 @@ def open_session(url: str | None, config: SessionConfig):
     opened, file cannot be created) with nothing left running.
     """
     from ..buffer import RingBuffer
-    from ..filters import make_filter
-    from ..session.pipeline import Pipeline
-    from ..session.recorder import Recorder
-    from ..session.session import Session
     from ..session.source import SIMULATOR_NAME, LiveSource
 
     routine = config.routine
@@ -153,23 +150,37 @@ def open_session(url: str | None, config: SessionConfig):
             buffer.wait(0, config.first_samples_wait_s)
         name = SIMULATOR_NAME if host is not None else (config.sensor_name or url)
         source = LiveSource(reader, buffer, sensor=name, on_stop=stops[1:])
-        filt = make_filter(config.filter_name, **config.filter_params)
-        open_writer = _writer_opener(url, routine, filt, config, reader, simulated=host is not None) \
-            if config.can_record else None
-        recorder, path = None, None
-        if config.record and open_writer is not None:
-            writer, path = open_writer({})
-            recorder = Recorder(writer, source)
-        pipeline = Pipeline(source, routine, filt, recorder=recorder)
-        pipeline.record_steps = config.record_steps
+        session = session_on(source, config, url=url, reader=reader, simulated=host is not None)
         if host is not None:
-            pipeline.subscribe(SimFollower(pipeline, host, config.sim_profile).on_frame)
-        session = Session(pipeline, open_writer=open_writer, recording_path=path, station=config.station)
+            session.pipeline.subscribe(SimFollower(session.pipeline, host, config.sim_profile).on_frame)
     except BaseException:
         for stop in stops:
             stop()
         raise
     return session
+
+
+def session_on(source, config: SessionConfig, *, url: str = "", reader=None, simulated: bool = False,
+               clock=None):
+    """The session around a source that is already running: filter, pipeline, recorder (if
+    ``config.record``), station. :func:`open_session` calls it on a sensor; ``make screens``
+    on its scripted simulator, so every shell's session is put together here."""
+    from ..filters import make_filter
+    from ..session.pipeline import Pipeline
+    from ..session.recorder import Recorder
+    from ..session.session import Session
+
+    routine = config.routine
+    filt = make_filter(config.filter_name, **config.filter_params)
+    open_writer = _writer_opener(url, routine, filt, config, reader, simulated=simulated) \
+        if config.can_record else None
+    recorder, path = None, None
+    if config.record and open_writer is not None:
+        writer, path = open_writer({})
+        recorder = Recorder(writer, source)
+    pipeline = Pipeline(source, routine, filt, recorder=recorder, **({"clock": clock} if clock else {}))
+    pipeline.record_steps = config.record_steps
+    return Session(pipeline, open_writer=open_writer, recording_path=path, station=config.station)
 
 
 def start_session(url: str | None, config: SessionConfig):
@@ -197,6 +208,7 @@ def _writer_opener(url: str, routine, filt, config: SessionConfig, reader, simul
                             source="simulator" if simulated else "sensor", url=url, reader=reader, fmt=config.fmt)
         if not config.record_steps:
             changes = {k: v for k, v in changes.items() if k != "routine"}
+        meta.update(config.meta)
         meta.update(changes)
         return RecordingWriter(path, meta), str(path)
 
