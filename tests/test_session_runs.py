@@ -41,7 +41,7 @@ def test_the_live_scores_cover_every_run(two_runs):
     text = summary_html(scores)  # what F9 shows
     assert "Run 1 of 2" in text and "Run 2 of 2" in text
     assert FIRST.name in text and SECOND.name in text
-    assert "9.0–11.0" in text and "18.0–22.0" in text  # each run's own band
+    assert "9.0 – 11.0" in text and "18.0 – 22.0" in text  # each run's own band
     session.close()
 
 

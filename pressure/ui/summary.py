@@ -72,7 +72,7 @@ def run_html(scores, heading: str = "") -> str:
         cells = "".join(f"<td>{_num(s.metrics.get(k))}</td>" for k, _ in STEP_COLUMNS)
         name = f"{s.index + 1}" + (f" {e(s.label)}" if s.label else "")
         kind = e(s.kind) + (" (skipped)" if s.skipped else "")  # not a step done
-        band = f"{_num(s.lower)}–{_num(s.upper)}" if s.lower is not None and s.upper is not None else "—"
+        band = f"{_num(s.lower)} – {_num(s.upper)}" if s.lower is not None and s.upper is not None else "—"
         out.append(f"<tr><td>{name}</td><td>{kind}</td><td>{band}</td><td>{_num(s.end_s - s.start_s)}</td>"
                    f"<td><b>{_num(s.score, 0)}</b></td>{cells}</tr>")
     out.append("</table>")
