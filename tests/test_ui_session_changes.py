@@ -73,7 +73,15 @@ def test_the_classroom_keeps_receiving_after_rec_off_and_on_in_the_window(qtbot,
     try:
         session, source = make_session(tmp_path, single_hold(30.0, "10%", 60.0))
         session.attach_station(station)
-        window = MainWindow(session, audio=Silent("test"), window_seconds=10.0)
+        made = []
+
+        def factory(url, record=None, labels=None):  # New session: another one on the same sensor
+            folder = tmp_path / f"n{len(made)}"
+            folder.mkdir()
+            made.append(make_session(folder, single_hold(30.0, "10%", 60.0), record=bool(record)))
+            return made[-1][0]
+
+        window = MainWindow(session, audio=Silent("test"), window_seconds=10.0, session_factory=factory)
         qtbot.addWidget(window)
         bar = install_session_bar(window)
         window.show()
@@ -81,7 +89,7 @@ def test_the_classroom_keeps_receiving_after_rec_off_and_on_in_the_window(qtbot,
 
         def shown_on_the_dashboard(value):
             station._next_live = 0.0
-            drawn(window, qtbot, source, value, 0.2)
+            drawn(window, qtbot, made[-1][1] if made else source, value, 0.2)
             wait_until(lambda: "bench1" in room.stations and room.stations["bench1"].value == pytest.approx(value),
                        10, f"{value} on the dashboard")
 
@@ -92,7 +100,11 @@ def test_the_classroom_keeps_receiving_after_rec_off_and_on_in_the_window(qtbot,
         bar.rec.trigger()  # on: a second file, the same session and station
         assert window.session is session and len(session.files) == 2
         shown_on_the_dashboard(21.0)
+        bar.new_session.trigger()  # the new session takes the station over
+        assert window.session is made[-1][0] and window.session.station is station and session.closed
+        shown_on_the_dashboard(12.5)
         window.close()
+        assert window.session.station is None  # the last session said goodbye to the class
     finally:
         station.close(0.5)
         room.close()
