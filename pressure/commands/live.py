@@ -46,7 +46,7 @@ def register(sub) -> None:
         if action.dest == "unit":
             action.help = ("display unit: %s (default: the unit saved from the window's settings, "
                            "else the routine's own, else N)" % ", ".join(DISPLAY_UNITS))
-    p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else 1€)")
+    p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else one_euro_lead: the 1€ filter with a bounded lead)")
     p.add_argument("--strength", type=float, default=None, metavar="0..1",
                    help="filter strength, 0 light .. 1 heavy (default: the filter's own settings)")
     p.add_argument("--window", type=arg_types.seconds, default=None, metavar="SECONDS",
@@ -159,7 +159,19 @@ def run(args) -> int:
         raise PressureError(f"--window must be between {MIN_WINDOW_S:g} and {MAX_WINDOW_S:g} seconds, not {window:g}")
     record = not args.no_record and bool(settings.get("record/enabled"))
 
+    # Without --port a window someone works in opens on the sensor chosen last time (File >
+    # Sensor), with its kind and baud rate; the first start opens the connection wizard.
+    interactive = args.seconds is None and args.screenshot is None
+    saved_port = settings.get("sensor/port") if args.port is None and interactive else ""
+    wizard = "" if interactive and args.port is None and not settings.get("wizard/seen") else None
+
     def make_reader(url, buffer):
+        if saved_port and url == saved_port:
+            from ..acquisition import Reader
+            from ..sensor_kinds import saved_reader_options
+
+            options = saved_reader_options(settings.get("sensor/kind"), settings.get("sensor/baud"))
+            return Reader(url, buffer, **options)
         if args.port is None:  # the built-in simulator speaks the project's own protocol
             args_for_sim = argparse.Namespace(**{**vars(args), "port": url, "format": "pressure"})
             return reader_from_args(args_for_sim, buffer)
@@ -169,7 +181,15 @@ def run(args) -> int:
                            record=record, labels=labels, sim_profile=args.sim_profile,
                            make_reader=make_reader, sim_faults=args.sim_faults, station=station, fmt=args.format)
     try:
-        session = open_session(args.port, config)
+        try:
+            session = open_session(args.port or saved_port or None, config)
+        except PressureError as exc:
+            if not saved_port:
+                raise
+            # the sensor of the last session is not plugged in: say so in the wizard, meanwhile
+            # the simulator (the window says "simulated") rather than no window at all
+            wizard = f"The sensor used last time did not open ({exc}). Plug it in and choose it, or choose another."
+            session = open_session(None, config)
     except BaseException:
         if station is not None:
             station.close()
@@ -180,6 +200,7 @@ def run(args) -> int:
         return run_live(session, config, window_seconds=window,
                         y_max=args.y_max or settings.get("display/y_max"), seconds=args.seconds,
                         screenshot=args.screenshot, fullscreen=args.fullscreen, settings=settings,
-                        sound=not args.no_sound, error_tone=bool(settings.get("sound/error_tone")))
+                        sound=not args.no_sound, error_tone=bool(settings.get("sound/error_tone")),
+                        wizard=wizard)
     finally:  # whatever happened in the window: the session is closed (the window's may differ)
         session.close()

@@ -52,9 +52,9 @@ def check_output(path, *, force: bool, what: str = "output", source=None) -> Pat
 
 
 def write_atomic(path, write: Callable, *, force: bool, what: str = "output", source=None,
-                 mode: int = 0o600, newline: str | None = None) -> Path:
+                 mode: int = 0o600, newline: str | None = None, binary: bool = False) -> Path:
     """Write a text file whole or not at all: ``write(fh)`` fills a temporary file in the same
-    folder, which then takes the name (replacing an existing file only with ``force``; never
+    folder (``binary``: a byte stream), which then takes the name (replacing an existing file only with ``force``; never
     a recording). Mode 0600: outputs carry the same client names as the recordings."""
     path = check_output(path, force=force, what=what, source=source)
     folder = path.parent if str(path.parent) else Path(".")
@@ -63,7 +63,8 @@ def write_atomic(path, write: Callable, *, force: bool, what: str = "output", so
     except OSError as exc:
         raise PressureError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+        with (os.fdopen(fd, "wb") if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline=newline)) as fh:
             write(fh)
         os.chmod(tmp, mode)
         # Checked again just before the rename: a recording may have appeared meanwhile.

@@ -46,8 +46,12 @@ def spin(seconds: float) -> None:
 
 def run_live(first_session, config: SessionConfig, *, window_seconds: float,
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
-             fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False) -> int:
-    """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code."""
+             fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False,
+             wizard: str | None = None) -> int:
+    """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code.
+
+    ``wizard``: open the connection wizard once the window shows, with this message ("" for
+    none); None: do not."""
     from .audio import make_audio
     from .main_window import MainWindow
 
@@ -56,7 +60,8 @@ def run_live(first_session, config: SessionConfig, *, window_seconds: float,
     if settings is not None and audio.available:
         audio.set_muted(bool(settings.get("sound/muted")))
 
-    def new_session(url: str, record: bool | None = None, labels: dict | None = None):
+    def new_session(url: str, record: bool | None = None, labels: dict | None = None,
+                    reader_options: dict | None = None):
         """File > Sensor and New session: a session like the first (the window hands the
         classroom station over to it)."""
         import dataclasses
@@ -64,8 +69,16 @@ def run_live(first_session, config: SessionConfig, *, window_seconds: float,
         if labels is not None:  # the session bar's client/trainee; other --label values stay
             labels = {k: v for k, v in config.labels.items() if k not in ("client", "trainee")} | labels
         changed = {k: v for k, v in (("record", record), ("labels", labels)) if v is not None}
-        return open_session(None if url == "sim" else url,
-                            dataclasses.replace(config, station=None, out=None, **changed))
+        changed.update(station=None, out=None)  # the station is handed over; --out names the first file only
+        if url == "sim":  # the built-in simulator speaks the project's own protocol
+            changed["make_reader"] = _reader_with({"fmt": "pressure"})
+            return open_session(None, dataclasses.replace(config, **changed))
+        if reader_options is not None:  # the connection wizard's kind and baud rate, kept for
+            sensor_reader[0] = _reader_with(reader_options)  # later sessions on this sensor
+        changed["make_reader"] = sensor_reader[0]
+        return open_session(url, dataclasses.replace(config, **changed))
+
+    sensor_reader = [config.make_reader]  # how the real sensor in use is read
 
     window = MainWindow(first_session, settings=settings, audio=audio, window_seconds=window_seconds,
                         y_max=y_max, session_factory=new_session, error_tone=error_tone)
@@ -87,7 +100,21 @@ def run_live(first_session, config: SessionConfig, *, window_seconds: float,
         window.showFullScreen()
     else:
         window.show()
+    if wizard is not None:  # the first start, or the saved sensor would not open
+        from PySide6.QtCore import QTimer
+
+        from . import menu_actions
+
+        QTimer.singleShot(0, lambda: menu_actions.choose_sensor(window, wizard))
     return run_window(app, window, seconds=seconds, screenshot=screenshot)
+
+
+def _reader_with(options: dict):
+    def make_reader(url, buffer):
+        from ..acquisition import Reader
+
+        return Reader(url, buffer, **options)
+    return make_reader
 
 
 def run_window(app, window, *, seconds: float | None = None, screenshot: Path | None = None) -> int:
