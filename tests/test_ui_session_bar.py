@@ -104,6 +104,7 @@ def test_new_session_ends_the_recording_and_starts_another(session):
     s = session
     feed(s)
     first = s.window.pipeline
+    assert s.window.menus["file"].actions()[0] is s.bar.new_session  # File > New session: the fresh start
     s.bar.new_session.trigger()
     assert s.window.pipeline is not first and first.recorder is None
     assert len(open_recording(s.path)) > 0

@@ -60,7 +60,11 @@ class SessionBar(QToolBar):
         self.rec.setToolTip("recording on/off: off closes the recording, on continues this session into a new file")
         self.widgetForAction(self.rec).setStyleSheet(REC_STYLE)
         self.new_session = self.addAction("New session")
-        self.new_session.setToolTip("end this recording and start a new session on the same sensor")
+        self.new_session.setToolTip("the fresh start: end this session (its recording) and start a new one "
+                                    "on the same sensor, routine from its first step")
+        file_menu = window.menus["file"]  # File > New session, first: the explicit fresh start
+        file_menu.insertAction(file_menu.actions()[0], self.new_session)
+        file_menu.insertSeparator(file_menu.actions()[1])
         self.client.editingFinished.connect(self.apply_labels)
         self.trainee.lineEdit().editingFinished.connect(self.apply_labels)
         self.trainee.activated.connect(lambda _i: self.apply_labels())

@@ -29,6 +29,7 @@ class WindowMenus:
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.menus = {"file": file_menu}  # for parts installed later (the session bar's New session)
         if self._sensor_controls:
             self._action("Sensor…", self.choose_sensor, menu=file_menu)
             self._action("Calibration…", self.calibrate, menu=file_menu)
