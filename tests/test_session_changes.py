@@ -119,6 +119,7 @@ def test_rec_off_keeps_the_routine_running_and_rec_on_says_where_the_new_file_be
     where = two.meta["continues"]
     assert where["previous_file"] == "part0.pressure" and where["run"] == 0
     assert where["step"] == state.step_index and where["step_label"] == (state.step.label or "hold")
+    assert 22.0 < where["step_remaining_s"] < 25.0  # the hold's time left when REC came on
     assert where["session_t_s"] == pytest.approx(two.t[0] - 1 / RATE, abs=0.2)
 
 
