@@ -183,12 +183,6 @@ def session_on(source, config: SessionConfig, *, url: str = "", reader=None, sim
     return Session(pipeline, open_writer=open_writer, recording_path=path, station=config.station)
 
 
-def start_session(url: str | None, config: SessionConfig):
-    """``(pipeline, recording_path)`` of :func:`open_session` (for callers that want the parts)."""
-    session = open_session(url, config)
-    return session.pipeline, session.recording_path
-
-
 def _writer_opener(url: str, routine, filt, config: SessionConfig, reader, simulated: bool):
     """``open_writer(meta_changes) -> (writer, path)``: the session's files, all with the same
     metadata (the first one at ``config.out`` when given, never replacing a file)."""

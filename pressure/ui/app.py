@@ -16,7 +16,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 from ..session.live import (  # noqa: F401 - the names the window's callers import from here
-    READ_INTERVAL_S, RING_CAPACITY, SIM_RATE_HZ, SessionConfig, open_session, sim_profile_for, start_session,
+    READ_INTERVAL_S, RING_CAPACITY, SIM_RATE_HZ, SessionConfig, open_session, sim_profile_for,
 )
 
 
