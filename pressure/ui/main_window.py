@@ -10,8 +10,8 @@ open over it), so they act with a dialog open too.
 
 The window only *shows* the coach's decisions (zone, cue, hold timer, step changes); the
 rules live in ``pressure.coach``. This module builds the window and runs its timer; its parts,
-one module each: drawing a frame (``window_draw``), the keys (``window_keys``), the menus
-(``window_menus``) and the routine's look (``window_routine``).
+one module each: the session it shows (``window_session``), drawing a frame (``window_draw``),
+the keys (``window_keys``), the menus (``window_menus``) and the routine's look (``window_routine``).
 """
 
 from __future__ import annotations
@@ -40,22 +40,14 @@ from .window_keys import (  # noqa: F401 - the names the window's users import f
 )
 from .window_menus import WindowMenus
 from .window_routine import RoutineLook, y_range_for  # noqa: F401 - re-exported
+from .window_session import SessionView, as_session
 
 log = logging.getLogger(__name__)
 
 FRAME_INTERVAL_MS = 16          # ~60 Hz display timer
 
 
-def as_session(session_or_pipeline, recording_path=None):
-    """A Session for the window: itself, or a bare pipeline (a replay, tests) wrapped in one."""
-    from ..session.session import Session
-
-    if isinstance(session_or_pipeline, Session):
-        return session_or_pipeline
-    return Session.of(session_or_pipeline, recording_path)
-
-
-class MainWindow(KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow):
+class MainWindow(SessionView, KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow):
     """The live window around one :class:`~pressure.session.session.Session` (or a bare
     :class:`~pressure.session.pipeline.Pipeline`, which it wraps in one)."""
 
@@ -105,11 +97,6 @@ class MainWindow(KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow
         self.timer.timeout.connect(self._tick)
         self._pace_source()
         self.timer.start()
-
-    @property
-    def pipeline(self):
-        """The session's pipeline: what the window draws and its keys act on."""
-        return self.session.pipeline
 
     def _pace_source(self) -> None:
         """Tell a live source when the timer reads it next: its reader hands samples on just in
@@ -194,27 +181,6 @@ class MainWindow(KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow
     # --- dialogs ---------------------------------------------------------------------------------
     def choose_sensor(self) -> None:
         menu_actions.choose_sensor(self)
-
-    def replace_session(self, session) -> None:
-        """A new sensor or New session: the new session takes over the classroom station, the
-        old one closes (its recording), the window starts fresh on the new one."""
-        old = self.session
-        old.hand_station_to(session)
-        old.close()
-        self.session = session
-        self._pace_source()
-        self.recording_changed()
-        self._reset_view_state()
-        self._apply_routine_look()
-
-    def replace_pipeline(self, pipeline, recording_path: str | None = None) -> None:
-        """:meth:`replace_session` with a pipeline made by hand (a replay's next file)."""
-        self.replace_session(as_session(pipeline, recording_path))
-
-    def recording_changed(self) -> None:
-        """The status bar follows the session's recording (REC off/on, a new session)."""
-        self._recording_path = self.session.recording_path
-        self.status.set_recording(self._recording_path)
 
     def calibrate(self) -> None:
         menu_actions.calibrate(self)
