@@ -109,18 +109,23 @@ def test_rec_off_keeps_the_routine_running_and_rec_on_says_where_the_new_file_be
     state = session.pipeline.state
     assert state.step.kind == "hold" and 23.0 < state.hold_remaining < 25.0
     second = session.start_recording()
-    play(session, source, 30.0, 2.0)
+    play(session, source, 30.0, 1.0)
+    marker = session.pipeline.add_marker("pain reported")
+    play(session, source, 30.0, 1.0)
     t_on = session.pipeline.last_t
     session.close()
     assert second != first and session.files == [first, second]
     one, two = open_recording(first), open_recording(second)
-    assert one.t[-1] < 32.5 and two.t[0] > one.t[-1] + 4.0  # nothing recorded while REC was off
-    assert two.t[-1] == pytest.approx(t_on)
     where = two.meta["continues"]
+    offset = where["session_t_s"]  # the session time of the second file's zero
+    assert 0 < two.t[0] <= 0.02 and two.meta["duration_s"] == pytest.approx(2.0, abs=0.05)
+    assert one.t[-1] < 32.5 and two.t[0] + offset > one.t[-1] + 4.0  # nothing recorded while REC was off
+    assert two.t[-1] + offset == pytest.approx(t_on)
+    assert [e.t + offset for e in two.events if e.kind == "marker"] == pytest.approx([marker.t])
     assert where["previous_file"] == "part0.pressure" and where["run"] == 0
     assert where["step"] == state.step_index and where["step_label"] == (state.step.label or "hold")
     assert 22.0 < where["step_remaining_s"] < 25.0  # the hold's time left when REC came on
-    assert where["session_t_s"] == pytest.approx(two.t[0] - 1 / RATE, abs=0.2)
+    assert offset == pytest.approx(one.t[-1] + 5.0, abs=0.02)
 
 
 def test_the_instructors_start_takes_the_routine_menus_path(tmp_path):

@@ -11,7 +11,8 @@ What a practitioner changes during a treatment stays inside the session:
 * Settings (a new ceiling, target, tolerance, hold or unit) go on with the running step
   (:meth:`change_routine` amends the run); only another routine, or Restart, starts a new run.
 * REC off closes the file and the routine runs on; REC on continues the same session into a new
-  file whose metadata (``continues``) says where in the routine it begins.
+  file whose metadata (``continues``) says where in the routine it begins; its times start at 0
+  there (``continues.session_t_s`` is the session time of its zero).
 * The station is a listener of the session: it keeps publishing across REC off/on, and a new
   session (New session, another sensor) takes it over with :meth:`hand_station_to`.
 
@@ -129,8 +130,11 @@ class Session:
             return self.recording_path
         from .recorder import Recorder
 
-        writer, path = self._open_writer(self._where_now())
-        self.pipeline.attach_recorder(Recorder(writer, self.source, from_now=True))
+        where = self._where_now()
+        writer, path = self._open_writer(where)
+        # the file's own time axis starts at 0 where it continues the session
+        offset = where.get("continues", {}).get("session_t_s", 0.0)
+        self.pipeline.attach_recorder(Recorder(writer, self.source, from_now=True, t_offset=offset))
         self.recording_path = str(path)
         self.files.append(self.recording_path)
         return self.recording_path
