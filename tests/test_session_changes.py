@@ -251,3 +251,26 @@ def test_the_instructors_start_command_is_converted_like_the_routine_menu(tmp_pa
     assert session.routine.unit == "kPa" and len(session.pipeline.runs) == 3
     session.close()
     assert station.closed
+
+
+def test_a_continued_file_replays_and_scores_from_where_it_begins(tmp_path):
+    from pressure.session.replay_setup import open_replay
+
+    session, source = in_hold(tmp_path)
+    session.stop_recording()
+    play(session, source, 30.0, 2.0)
+    session.start_recording()
+    left = session.pipeline.state.hold_remaining
+    play(session, source, 30.0, 3.0)
+    session.close()
+    two = open_recording(session.files[1])
+    assert two.meta["continues"]["step"] == 1 and two.meta["continues"]["step_remaining_s"] == pytest.approx(left)
+    replay = open_replay(two, playing=False)
+    replay.analysis.run()
+    replay.seek(1.0)
+    state = replay.state
+    assert state.step.kind == "hold" and state.hold_remaining == pytest.approx(left - 1.0, abs=0.05)
+    assert replay.routine.steps[0].duration == pytest.approx(left)  # the hold's time left, not 60 s again
+    scores = score_recording(two)
+    hold = scores.steps[0]
+    assert hold.kind == "hold" and hold.metrics["time_in_band_pct"] > 99

@@ -39,6 +39,10 @@ def recording_runs(rec, routine) -> list[RunSpan]:
         runs.append(RunSpan(start, float(e.t), current))
         start, current = float(e.t), _routine_or((e.data or {}).get("routine"), routine, Routine)
     runs.append(RunSpan(start, math.inf, current))
+    from .continued import continued_routine
+
+    # a file that continues a session begins in its first run's middle
+    runs[0].routine = continued_routine(runs[0].routine, rec.meta.get("continues"))
     return runs
 
 

@@ -39,7 +39,9 @@ def _replay_scores(pipeline, whole: bool):
             an.step(200_000)
         from ..scoring import score_recording
 
-        if (routine.to_dict() == rec.meta.get("routine")
+        from ..scoring import routine_of_recording
+
+        if (routine == routine_of_recording(rec)
                 and pipeline.filter.describe() == rec.meta.get("filter")):
             return score_recording(rec)  # the file as it was recorded: exactly what report says, run by run
         return score_trace(rec.t, an.smooth, routine, events=an.coach.events,

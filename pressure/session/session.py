@@ -155,6 +155,7 @@ class Session:
                     "step": None if state is None or state.finished else int(state.step_index),
                     "step_label": "" if state is None or state.step is None else (state.step.label or state.step.kind),
                     "finished": bool(state is not None and state.finished),
+                    "waiting_for_key": bool(state is not None and state.waiting_for_key),
                     # a hold's time left (its timer), else a timed step's, at the file's start
                     "step_remaining_s": None if state is None or state.step_remaining is None
                     else round(float(state.step_remaining), 3),
