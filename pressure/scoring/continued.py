@@ -29,7 +29,7 @@ def continued_routine(routine, continues):
     left = continues.get("step_remaining_s")
     if first.kind in ("hold", "rest") and isinstance(left, (int, float)) and not isinstance(left, bool) \
             and 0 < left < (first.duration or 0):
-        changes["duration"] = float(left)
+        changes["duration"] = max(round(float(left), 1), 0.1)  # "hold 25 s", not "hold 25.01 s"
     try:
         first = dataclasses.replace(first, **changes)
         return dataclasses.replace(routine, steps=(first, *routine.steps[k + 1:]))
