@@ -40,7 +40,8 @@ def make_wizard(qtbot, current="", **kwargs):
 
 def test_likely_sensors_first_and_no_legacy_port_unless_asked(qtbot, ports):
     wizard = make_wizard(qtbot, SIMULATOR)
-    assert shown_urls(wizard) == ["/dev/ttyACM0", "/dev/ttyUSB3", SIMULATOR]
+    emulated = ["ble-sim://progressor", "ble-sim://forceboard", "ble-sim://whc06"]  # demos, last
+    assert shown_urls(wizard) == ["/dev/ttyACM0", "/dev/ttyUSB3", *emulated, SIMULATOR]
     assert wizard.choose.list.currentItem().data(256) == SIMULATOR  # the sensor in use
     assert "1 more" in wizard.choose.show_all.text()
     wizard.choose.show_all.setChecked(True)

@@ -87,6 +87,8 @@ def run(args) -> int:
                 status.update(recorder.status)
     finally:
         lost = session.close()  # the one close: a lost sensor noted, source stopped, file closed
+    if session.pipeline.recorder_error:  # e.g. the disk stayed full: the line says how many samples are where
+        raise PressureError(f"recording failed: {session.pipeline.recorder_error}")
     status.update(recorder.status)  # samples lost while the disk was full are said at the end
     stats = source.reader.stats()
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "

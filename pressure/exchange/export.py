@@ -22,7 +22,7 @@ from ..recording import Recording, open_recording
 from ..recording.outputs import check_output, write_atomic
 from ..samples import normalize_unit, to_unit
 from .cells import safe_cell
-from .numtext import EXACT_LIMIT, exact_decimals, fixed_columns, join_rows, text_columns
+from .numtext import EXACT_LIMIT, exact_decimals, fixed_columns, text_columns, write_rows
 from .table import SIDECAR_FORMAT, sidecar_path
 from .zones import RecordedZones
 
@@ -156,10 +156,12 @@ def export_csv(source, out, *, unit: str | None = None, area_cm2: float | None =
     def write(f) -> None:
         csv.writer(f, lineterminator="\n").writerow(plan.columns)
         for t, raw, force_u, smoothed_u, zone, marker in plan.chunks(marker_cell=text_cell):
-            f.write(join_rows([
+            # markers are spliced into their rows (numtext.write_rows): one long marker must
+            # not widen every row of the chunk
+            write_rows(f.write, [
                 number_column(t, "%.6f"), number_column(raw, None),
                 number_column(force_u, FORCE_SPEC), number_column(smoothed_u, FORCE_SPEC),
-                text_columns(zone), text_columns(marker)]))
+                text_columns(zone)], {i: m for i, m in enumerate(marker) if m})
 
     write_atomic(out, write, force=force, what="CSV export", source=rec.path, newline="")
     write_atomic(side_out, lambda f: json.dump(plan.side, f, ensure_ascii=False, indent=1),

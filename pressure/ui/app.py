@@ -13,6 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
+from ..errors import PressureError
+
 log = logging.getLogger(__name__)
 
 from ..session.live import (  # noqa: F401 - the names the window's callers import from here
@@ -47,8 +49,10 @@ def spin(seconds: float) -> None:
 def run_live(first_session, config: SessionConfig, *, window_seconds: float,
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
              fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False,
-             wizard: str | None = None) -> int:
+             wizard: str | None = None, notes=()) -> int:
     """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code.
+
+    ``notes``: lines the window says once it shows (settings that were ignored).
 
     ``wizard``: open the connection wizard once the window shows, with this message ("" for
     none); None: do not."""
@@ -100,6 +104,8 @@ def run_live(first_session, config: SessionConfig, *, window_seconds: float,
         window.showFullScreen()
     else:
         window.show()
+    if notes:
+        window.status.showMessage("window.ini: ignored " + "; ".join(notes) + "; the defaults are used", 20000)
     if wizard is not None:  # the first start, or the saved sensor would not open
         from PySide6.QtCore import QTimer
 
@@ -125,9 +131,14 @@ def run_window(app, window, *, seconds: float | None = None, screenshot: Path | 
     result = {"code": 0}
 
     def finish():
-        if screenshot is not None and not window.grab().save(str(screenshot)):
-            print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
-            result["code"] = 1
+        if screenshot is not None:
+            from .png import save_png
+
+            try:  # whole or not at all, 0600: it shows the client's name
+                save_png(window, screenshot)
+            except PressureError as exc:
+                print(f"pressure: error: cannot save the screenshot to {screenshot}: {exc}", file=sys.stderr)
+                result["code"] = 1
         window.close()
         app.quit()
 

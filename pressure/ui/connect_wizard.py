@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import PressureError
 from ..sensor_kinds import BAUD_RATES, KINDS
+from . import ble_rows
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,9 @@ class ChoosePage(QWizardPage):
         layout.addWidget(self.show_all)
         layout.addWidget(self.url_edit)
         layout.addWidget(refresh)
+        scan, self.ble_note = ble_rows.scan_controls(self, self.list, URL_ROLE)
+        layout.addWidget(scan)
+        layout.addWidget(self.ble_note)
         layout.addLayout(form)
         layout.addWidget(self.note)
         self.current = current or SIMULATOR
@@ -121,6 +125,7 @@ class ChoosePage(QWizardPage):
             item.setData(URL_ROLE, p.device)
             item.setData(URL_ROLE + 1, p.kind)
             self.list.addItem(item)
+        ble_rows.add_emulated(self.list, URL_ROLE)
         sim = QListWidgetItem("Built-in simulated sensor (no hardware)")
         sim.setData(URL_ROLE, SIMULATOR)
         self.list.addItem(sim)
@@ -135,7 +140,7 @@ class ChoosePage(QWizardPage):
             return
         value = item.data(URL_ROLE)
         self.url_edit.setText("" if value == SIMULATOR else value)
-        self._simulated(value == SIMULATOR)
+        self._simulated(value == SIMULATOR or ble_rows.is_bluetooth(value))  # nothing to set
         if item.data(URL_ROLE + 1) == "force gauge" and self.kind.currentIndex() == 0:
             self.kind.setCurrentIndex(len(KINDS) - 1)  # a gauge by name: "other force gauge"
         self.completeChanged.emit()
@@ -146,7 +151,7 @@ class ChoosePage(QWizardPage):
         self.baud.setEnabled(not yes)
 
     def _url_typed(self, text: str) -> None:
-        self._simulated(not text.strip())
+        self._simulated(not text.strip() or ble_rows.is_bluetooth(text))
         self.completeChanged.emit()
 
     def _kind_changed(self, index: int) -> None:
@@ -161,6 +166,8 @@ class ChoosePage(QWizardPage):
         url = self.url()
         if url == SIMULATOR:
             return SensorChoice(SIMULATOR)
+        if ble_rows.is_bluetooth(url):  # speaks its own protocol: no format or baud rate to choose
+            return SensorChoice(url, ble_rows.KIND, KINDS[0].reader_options())
         kind = KINDS[self.kind.currentIndex()]
         try:
             baud = int(self.baud.currentText())

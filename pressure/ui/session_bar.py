@@ -121,9 +121,14 @@ class SessionBar(QToolBar):
             self.stop_recording()
 
     def stop_recording(self) -> None:
-        self.window.session.stop_recording()  # every sample and event committed; the session goes on
+        session = self.window.session
+        session.stop_recording()  # every sample and event committed; the session goes on
+        failed = session.pipeline.recorder_error  # e.g. the disk stayed full: where the samples went
         self.window.recording_changed()
-        self.window.status.showMessage("recording stopped", 3000)
+        if failed:
+            self.window.status.set_recording(None, stopped=failed)
+        self.window.status.showMessage(f"Recording failed: {failed}" if failed else "recording stopped",
+                                       0 if failed else 3000)
         self.sync()
 
     def start_recording(self) -> None:

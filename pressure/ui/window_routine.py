@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from ..errors import PressureError
+from .plain_message import warn_plain
 from .readout import decimals_for
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class RoutineLook:
         try:
             routine = self.session.load_routine(name_or_path)
         except PressureError as exc:
-            QMessageBox.warning(self, "Routine", str(exc))
+            warn_plain(self, "Routine", str(exc))  # it may quote the file: never HTML
             return
         self._apply_routine_look()
         self.status.showMessage(f"routine: {routine.name}", 5000)

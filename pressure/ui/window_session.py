@@ -32,6 +32,9 @@ class SessionView:
         self.session = session
         self._pace_source()
         self.recording_changed()
+        failed = old.pipeline.recorder_error
+        if failed:  # the old recording failed as it closed (a full disk): where it went
+            self.status.showMessage(f"Recording failed: {failed}")
         self._reset_view_state()
         self._apply_routine_look()
 
