@@ -67,12 +67,12 @@ def run(args) -> int:
         make_reader=lambda url, buffer: reader_from_args(args, buffer), record_steps=routine is not None,
         out=out, fmt=args.format, sensor_name=args.port, read_interval=None,
         first_samples_wait_s=min(FIRST_SAMPLES_WAIT_S, args.seconds or FIRST_SAMPLES_WAIT_S))
-    started = time.monotonic()
     try:
         session = open_session(args.port, config)  # an unreachable port fails here, before any file
     except BaseException:
         close_station(station)
         raise
+    started = session.started  # --seconds count from when the sensor opened
     source, recorder = session.source, session.recorder
     status = StatusLine()  # "disk full ..." once when it happens, once when it is over
     try:

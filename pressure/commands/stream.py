@@ -102,7 +102,7 @@ def run(args) -> int:
     limit = args.seconds
     with stop_on_signals() as stop:
         session = open_session(args.port, config)  # PortError here: one line and exit 1
-        started = time.monotonic()
+        started = session.started
         source, pipeline = session.source, session.pipeline
         reader, smoother = source.reader, pipeline.filter
         try:

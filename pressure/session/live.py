@@ -6,6 +6,7 @@ window, or New session, makes a new one.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +144,7 @@ def open_session(url: str | None, config: SessionConfig):
         if config.read_interval is not None:
             reader.read_interval = config.read_interval
         reader.start()  # an unreachable port fails here, before any file
+        started = time.monotonic()  # the sensor is open: the session's wall clock starts
         stops.insert(0, reader.stop)
         if config.first_samples_wait_s > 0:
             # The reader hands over its first samples once the device said who it is (or did
@@ -151,6 +153,7 @@ def open_session(url: str | None, config: SessionConfig):
         name = SIMULATOR_NAME if host is not None else (config.sensor_name or url)
         source = LiveSource(reader, buffer, sensor=name, on_stop=stops[1:])
         session = session_on(source, config, url=url, reader=reader, simulated=host is not None)
+        session.started = started
         if host is not None:
             session.pipeline.subscribe(SimFollower(session.pipeline, host, config.sim_profile).on_frame)
     except BaseException:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 
 from ..errors import PressureError
 
@@ -44,6 +45,7 @@ class Session:
         self.station = None
         self._station_link = None
         self.closed = False
+        self.started = time.monotonic()  # wall clock of the start (open_session: when the sensor opened)
         self.lost_at: float | None = None  # session time the sensor was gone for good at the close
         from .live_score import LiveScore
 
