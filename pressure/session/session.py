@@ -1,10 +1,12 @@
 """The Session: one treatment, from the first sample to the close, whatever changes in between.
 
-A session owns the source (the sensor and its reader), the :class:`~pressure.session.pipeline.Pipeline`
-(filter, unit, the coach and every run of a routine), the recorder of the moment, its live
-scorer (:attr:`Session.score`) and the classroom station that publishes it. Every shell -- the window, ``record``, ``stream``, the
-screens -- gets one from :func:`pressure.session.live.open_session` (or wraps a pipeline it made
-itself with :meth:`Session.of`) and ends it with :meth:`Session.close`, so all close the same way.
+A session owns the source (the sensor and its reader), the
+:class:`~pressure.session.pipeline.Pipeline` (filter, unit, the coach and every run of a routine),
+the recorder of the moment, its live scorer (:attr:`Session.score`) and the classroom station
+that publishes it. Every shell -- the window, ``record``, ``stream``, the screens -- gets one from
+:func:`pressure.session.live.open_session` (the screens: ``session_on``; a replay or a test wraps
+a pipeline it made itself with :meth:`Session.of`) and ends it with :meth:`Session.close`, so
+all close the same way.
 
 What a practitioner changes during a treatment stays inside the session:
 
@@ -35,7 +37,7 @@ class Session:
 
     ``open_writer(meta_changes) -> (writer, path)``: how this session opens a recording file
     (REC on); None when it cannot record (a replay, a test's hand-made pipeline).
-    ``stops``: what else to stop at the close, after the source (nothing by default)."""
+    ``recording_path``: the file the pipeline's recorder writes now, if any."""
 
     def __init__(self, pipeline, *, open_writer=None, recording_path=None, station=None):
         self.pipeline = pipeline
