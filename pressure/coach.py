@@ -204,25 +204,6 @@ class Coach:
         self._actions = list(snapshot.actions)
         self._history = deque(snapshot.history)
 
-    def retarget(self, routine: Routine, factor: float = 1.0) -> None:
-        """Go on with ``routine`` (the same steps with another ceiling, target, tolerance,
-        duration or unit) from where this coach is: the running step and its hold time stay.
-        ``factor``: new unit per old unit, for the values this coach remembers."""
-        if [s.kind for s in routine.steps] != [s.kind for s in self._steps]:
-            raise ValueError("a coach is retargeted only to a routine with the same steps")
-        fresh = Coach(routine)
-        self.routine, self._steps = routine, routine.steps
-        self._ceiling, self._ceiling_clear = fresh._ceiling, fresh._ceiling_clear
-        self._release_floor = fresh._release_floor
-        self._over = self._over and self._ceiling is not None
-        scale = (lambda x: x if x is None else x * factor)
-        self._last_v, self._step_v0, self._ref_level = map(scale, (self._last_v, self._step_v0, self._ref_level))
-        self._thresholds = [x * factor for x in self._thresholds]
-        self._history = deque((t, v * factor) for t, v in self._history)
-        if self._event_band is not None and not self._finished:
-            self._event_band = self._steps[self._index].band()
-        self._state = self._make_state(())
-
     def advance(self, t: float) -> None:
         """The advance key: start the step that waits for it, or skip the current step."""
         self._key(float(t), "advance")

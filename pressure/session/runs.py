@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..samples import to_unit
+from .retarget import retarget
 
 
 @dataclass
@@ -63,7 +64,7 @@ class Runs:
             return
         previous = self.routine
         factor = self._rescale_for(routine)
-        self.coach.retarget(routine, factor)
+        retarget(self.coach, routine, factor)
         self.state = self.coach.state if self.state is not None else None
         self.routine = routine
         self._units_per_newton = float(to_unit(1.0, routine.unit, routine.area_cm2))
