@@ -40,7 +40,7 @@ class Recorder:
         # own time axis from 0; its metadata says the offset). Everything written is shifted.
         self.t_offset = float(t_offset)
         # from_now: REC on mid-session records what comes next, not what the ring still holds
-        self._tap = source.tap(from_now=from_now)
+        self._tap = source.tap(from_now=True) if from_now else source.tap()
         if self._tap is None:
             raise PressureError("this source has nothing to record")
         self._clock = clock or time.monotonic
