@@ -85,10 +85,13 @@ def run(args) -> int:
                 elif source.stats().state == "stopped":
                     break
                 status.update(recorder.status)
+                if recorder.error:  # the recorder's thread failed: never a silent stop
+                    break
     finally:
         lost = session.close()  # the one close: a lost sensor noted, source stopped, file closed
-    if session.pipeline.recorder_error:  # e.g. the disk stayed full: the line says how many samples are where
-        raise PressureError(f"recording failed: {session.pipeline.recorder_error}")
+    error = session.pipeline.recorder_error or recorder.error  # the recorder's own: its thread may fail after the last tick
+    if error:  # e.g. the disk stayed full: the line says how many samples are where
+        raise PressureError(f"recording failed: {error}")
     status.update(recorder.status)  # samples lost while the disk was full are said at the end
     stats = source.reader.stats()
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "

@@ -31,13 +31,13 @@ from . import menu_actions
 from .readout import Readout
 from .pedal_keys import install_pedal_keys
 from .threshold_key import ThresholdKey
+from .tare_key import TareKey
+from .alerts import install_alerts
 from .routine_panel import RoutinePanel
 from .status import StatusBar
 from .trace_view import TraceView
 from .window_draw import FrameDrawing, OVERVIEW_INTERVAL_S, STATS_INTERVAL_S  # noqa: F401 - re-exported
-from .window_keys import (  # noqa: F401 - the names the window's users import from here
-    KEY_HELP, MARKER_KEYS, TARE_CONFIRM_S, TARE_FREE_SHARE, WINDOW_STEPS, KeyActions,
-)
+from .window_keys import KEY_HELP, MARKER_KEYS, WINDOW_STEPS, KeyActions  # noqa: F401 - re-exported
 from .window_menus import WindowMenus
 from .window_routine import RoutineLook, y_range_for  # noqa: F401 - re-exported
 from .window_session import SessionView, as_session
@@ -81,6 +81,8 @@ class MainWindow(SessionView, KeyActions, WindowMenus, FrameDrawing, RoutineLook
         # double/long press to skip a running step. A replay's Space is play/pause instead.
         self.pedal = None if pipeline.source.can_seek else install_pedal_keys(self)
         self.threshold_key = ThresholdKey(self)
+        self.tare_key = TareKey(self)  # T: only a live, steady reading becomes the zero
+        self.alerts = install_alerts(self)  # a banner: the zero is off at rest, the recording stopped
         self.trace.window_seconds = float(window_seconds)
         self.status.set_recording(recording_path)
         self._recording_path = recording_path
@@ -158,7 +160,6 @@ class MainWindow(SessionView, KeyActions, WindowMenus, FrameDrawing, RoutineLook
         self._shown_step = None
         self._markers_drawn = 0
         self._frame = None
-        self._tare_asked_at = -math.inf  # when a tare under load last asked for its second press
         self._sound_zone = ""
         self.trace.clear_markers()
 

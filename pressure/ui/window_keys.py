@@ -2,22 +2,15 @@
 sound, fullscreen and the trace's length (a part of :class:`~pressure.ui.main_window.MainWindow`).
 
 Every key acts on the session through the window's pipeline (``pressure.session``); this only
-asks and answers (status messages, a second press for a tare under load).
+asks and answers (status messages; the tare's rules are in ``tare_key``).
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import time
-
-from ..errors import PressureError
-from .window_routine import y_range_for
 
 log = logging.getLogger(__name__)
 
-TARE_CONFIRM_S = 2.0            # a tare under load needs a second T within this time
-TARE_FREE_SHARE = 0.02          # below this share of the display range a tare needs no confirming
 WINDOW_STEPS = (5.0, 10.0, 20.0, 30.0, 60.0, 120.0)  # +/- cycle through these trace lengths
 
 # Marker keys during treatment: key -> text stored in the recording and shown on the trace.
@@ -73,43 +66,7 @@ class KeyActions:
         self.threshold_key.press()  # a low or negative threshold asks first / is refused
 
     def tare(self) -> None:
-        """T: zero the sensor for this session. Under load or during a hold a single press (a
-        bumped pedal) must not move the zero: it asks for a second press within TARE_CONFIRM_S."""
-        source = self.pipeline.source
-        if not source.can_tare:
-            self.status.showMessage("tare needs a live sensor", 3000)
-            return
-        value, unit = self._tare_load()
-        now = time.monotonic()
-        if value is not None and now - self._tare_asked_at > TARE_CONFIRM_S:
-            self._tare_asked_at = now
-            self.status.showMessage(f"the sensor reads {value:.1f} {unit}: press T again within "
-                                    f"{TARE_CONFIRM_S:g} s to make this the zero", int(TARE_CONFIRM_S * 1000))
-            return
-        self._tare_asked_at = -math.inf
-        try:
-            cal = source.tare(self.pipeline.raw_mean(0.5))
-        except PressureError as exc:
-            self.status.showMessage(f"tare failed: {exc}", 5000)
-            return
-        self.pipeline.note_tare(cal.zero if cal is not None else math.nan)
-        self.status.showMessage("tared for this session: the sensor reads zero now "
-                                "(the stored calibration is unchanged)", 4000)
-
-    def _tare_load(self) -> tuple[float | None, str]:
-        """The value that makes a tare need confirming (None: at rest, a tare is harmless): more
-        than TARE_FREE_SHARE of the display range, or any value while a hold runs."""
-        frame, unit = self._frame, self.pipeline.unit
-        value = frame.value if frame is not None else math.nan  # None: no frame drawn yet
-        if not math.isfinite(value):
-            return None, unit
-        lo, hi = y_range_for(self.pipeline.routine, self.y_max)
-        state = frame.state
-        holding = (state is not None and state.step is not None and state.step.kind == "hold"
-                   and not state.waiting_for_key and not state.finished)
-        if holding or abs(value) > TARE_FREE_SHARE * (hi - lo):
-            return value, unit
-        return None, unit
+        self.tare_key.press()  # under load it asks first; a stale or moving reading is refused
 
     def toggle_mute(self) -> None:
         self.audio.set_muted(not self.audio.muted)

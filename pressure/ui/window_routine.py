@@ -18,16 +18,9 @@ log = logging.getLogger(__name__)
 
 def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
     """Fixed vertical range: 0 .. max(ceiling, 1.5 x the largest target), or the setting."""
-    if y_max and y_max > 0:
-        hi = y_max
-    else:
-        targets = [s.target for s in routine.steps if s.target is not None]
-        pacer_caps = [s.rate * (s.duration or 20.0) for s in routine.steps if s.kind == "threshold"]
-        hi = max([1.5 * t for t in targets] + [routine.ceiling or 0.0] + pacer_caps + [0.0])
-        if not hi > 0:
-            hi = 1.0
-        if routine.ceiling:
-            hi = max(hi, routine.ceiling * 1.1)
+    from ..zero import full_scale
+
+    hi = y_max if y_max and y_max > 0 else full_scale(routine)
     return -0.05 * hi, hi
 
 
