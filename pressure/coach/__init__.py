@@ -5,9 +5,9 @@ practitioner needs to see and hear: the zone, a direction cue, the hold timer, t
 discrete events the window turns into tones. No clock, no thread, no Qt: the same samples give
 the same answers, live, in replay and in tests, however they are split into chunks.
 
-Its parts: machine.py (the per-sample rules and step changes), keys.py (key presses),
+Its parts: machine.py (the per-sample rules), steps.py (step changes), keys.py (key presses),
 display.py (the state shown), state.py (Event, CoachState), snapshot.py (checkpoints),
-rules.py (its numbers).
+rules.py (its numbers), notes.py (the words of its one-off notes).
 """
 
 from .machine import Coach

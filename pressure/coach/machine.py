@@ -40,6 +40,7 @@ from ..samples import to_unit
 from . import snapshot as _snapshot
 from .display import Display
 from .keys import KeyPresses
+from .steps import StepChanges
 from .rules import (BAND_HYSTERESIS, CEILING_HYSTERESIS, COUNTDOWN_FROM, COUNTDOWN_S, EPS, GAP_S,
                     RELEASE_FLOOR_N, RELEASE_FRACTION)
 from .snapshot import CoachSnapshot
@@ -48,7 +49,7 @@ from .state import CoachState, Event
 log = logging.getLogger(__name__)
 
 
-class Coach(KeyPresses, Display):
+class Coach(StepChanges, KeyPresses, Display):
     """Runs one routine. Feed it with :meth:`update`; read :attr:`state` and :attr:`events`."""
 
     def __init__(self, routine: Routine, start_t: float | None = None, sample_interval: float | None = None):
@@ -244,65 +245,3 @@ class Coach(KeyPresses, Display):
     def _release_level(self) -> float:
         ref = self._ref_level
         return max(RELEASE_FRACTION * ref, self._release_floor) if ref else self._release_floor
-
-    # -- step changes ----------------------------------------------------------------------
-    def _end(self, t: float, v: float, **data) -> None:
-        step = self._steps[self._index]
-        if step.kind in ("ramp", "hold") and not data.get("skipped"):
-            self._ref_level = step.target
-        data = {"kind": step.kind, **data}
-        if step.kind == "hold":
-            data["hold_elapsed"] = self._hold_elapsed
-        self._emit(t, "step_end", data)
-        self._begin(self._index + 1, t, v)
-
-    def _begin(self, index: int, t: float, v: float, by_key: bool = False) -> None:
-        """Start step ``index`` at ``t`` (or wait for the key); steps whose end condition already
-        holds (a ramp already in its band, a release already let go) end at once, in a loop."""
-        while True:
-            self._index = index
-            if index >= len(self._steps):
-                self._finished = True
-                self._waiting = False
-                self._in_band, self._event_band = False, None
-                self._emit(t, "routine_done", {"thresholds": list(self._thresholds)})
-                return
-            step = self._steps[index]
-            if step.advance == "key" and not by_key:
-                self._waiting = True
-                self._in_band, self._event_band = False, None
-                self._emit(t, "key_wait", {"next": index})
-                return
-            by_key = False
-            self._start(step, t, v)
-            if step.kind == "ramp" and self._ramp_reached(step, t, v):
-                self._ref_level = step.target
-                self._emit(t, "step_end", {"kind": "ramp"})
-            elif step.kind == "release" and v < self._release_level():
-                self._emit(t, "step_end", {"kind": "release"})
-            else:
-                return
-            index += 1
-
-    def _start(self, step: Step, t: float, v: float) -> None:
-        self._waiting = False
-        self._step_t0, self._step_v0 = t, v
-        self._hold_elapsed = 0.0
-        self._overdue = False
-        self._countdown_done = set()
-        band = step.band()
-        if band != self._event_band:
-            self._in_band = False
-        self._event_band = band
-        self._ramp_down = band is not None and v > band[1]
-        self._peak_t, self._peak_v = [], []
-        if step.kind == "threshold" and math.isfinite(v):
-            self._peak_t.append(t)
-            self._peak_v.append(v)
-        self._emit(t, "step_start", {"kind": step.kind, "label": step.label})
-        if step.kind == "hold":
-            inside = band[0] <= v <= band[1]
-            self._hold_started = inside
-            if inside and not self._in_band:
-                self._in_band = True
-                self._emit(t, "enter_band", {"value": v})
