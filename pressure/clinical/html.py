@@ -104,7 +104,7 @@ def render(data: dict, *, images: str = "inline") -> str:
     svg, off_map = body_map(data.get("sites") or [], fmt)
     drawn = chart(data)
     out.append("<div class='figs'><h2>Body map</h2>")
-    out.append(svg if images == "inline" else "<img src='bodymap.svg' width='520'>")
+    out.append(svg if images == "inline" else "<p><img src='bodymap.svg' width='330'></p>")
     if off_map:
         out.append(f"<p class='note'>not on the map: {_e(', '.join(off_map))}</p>")
     out.append("</div>")
@@ -138,7 +138,7 @@ def render(data: dict, *, images: str = "inline") -> str:
         out.append("</table><p class='note'>difference = (left − right) / mean of both × 100</p>")
     if drawn:
         out.append("<div class='figs'><h2>Across visits</h2>")
-        out.append(drawn[0] if images == "inline" else "<img src='chart.svg' width='600'>")
+        out.append(drawn[0] if images == "inline" else "<p><img src='chart.svg' width='500'></p>")
         out.append(f"<p class='note'>{drawn[1]}</p></div>")
     out.append(f"<h2>Trials</h2><table><tr><th class='l'>visit</th><th class='l'>site</th><th class='l'>side</th>"
                f"<th class='l'>phase</th><th>trials ({unit})</th><th>mean</th><th>SD</th><th>CV %</th>"
@@ -172,4 +172,7 @@ def render(data: dict, *, images: str = "inline") -> str:
     if data.get("problems"):
         out.append(f"<p class='note'>left out: {_e('; '.join(data['problems']))}</p>")
     out.append("</body></html>")
-    return "".join(out)
+    page = "".join(out)
+    if images != "inline":  # Qt's rich text sizes a table to its content unless told the width
+        page = page.replace("<table>", "<table width='100%' cellspacing='0' cellpadding='2' border='1'>")
+    return page
