@@ -39,7 +39,7 @@ def _text(data: dict) -> str:
 def run_client(args) -> int:
     from ..clinical.html import render
     from ..clinical.report import client_report
-    from .report import write_new_file
+    from ..recording.outputs import check_output, write_atomic
 
     if args.file is not None:
         raise PressureError("give either FILE or --client NAME, not both")
@@ -47,15 +47,14 @@ def run_client(args) -> int:
         raise PressureError("--trainee/--store are for one session, not --client")
     if args.mdc is not None and not (math.isfinite(args.mdc) and args.mdc > 0):
         raise PressureError("--mdc must be a positive number")
-    if args.html:
-        write_new_file(Path(args.html), "", force=args.force)
+    if args.html:  # before the work, not after
+        check_output(Path(args.html), force=args.force, what="report")
     if args.pdf:
-        from ..recording.outputs import check_output
-
         check_output(Path(args.pdf), force=args.force, what="PDF report")
     data = client_report(args.client, drop_first=args.drop_first, fixed_mdc=args.mdc)
     if args.html:
-        write_new_file(Path(args.html), render(data), args.force)
+        page = render(data)
+        write_atomic(Path(args.html), lambda fh: fh.write(page), force=args.force, what="report")
     if args.pdf:
         from ..ui.clinical_pdf import write_pdf
 
