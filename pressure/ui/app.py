@@ -60,7 +60,8 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
         import dataclasses
 
         if labels is not None:  # the session bar's client/trainee; other --label values stay
-            labels = {k: v for k, v in config.labels.items() if k not in ("client", "trainee")} | labels
+            labels = {k: v for k, v in config.labels.items()
+                      if k not in ("client", "trainee", "client_id", "site", "side", "phase")} | labels
         changed = {k: v for k, v in (("record", record), ("labels", labels)) if v is not None}
         return start_session(None if url == "sim" else url, dataclasses.replace(config, **changed))
 
@@ -76,6 +77,9 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     from .session_bar import install_session_bar
 
     install_session_bar(window)  # client/trainee, REC on/off, new session
+    from .clinical_bar import install_clinical_bar
+
+    install_clinical_bar(window)  # site/side/phase, pain ratings, notes, PPT summary, client report
     geometry = settings.get("window/geometry") if settings is not None else b""
     if geometry and screenshot is None:
         window.restoreGeometry(geometry)

@@ -1,0 +1,301 @@
+"""Where it hurt, in the window: body site, side and phase beside the client, a pain rating
+by key, session notes, the per-site PPT summary, and the client's report.
+
+The site, side and phase go into the recording's labels and, each time they change, into a
+``site`` event, so every PPT trial and hold carries its place (docs/clinical.md). Pain: **N**
+opens a short "rate pain" mode (4 s) in which **0**-**9** (and **1** then **0** for 10) rate the
+trial or hold just done, **Esc** cancels; outside that mode 1-4 stay marker keys, and the
+pedal's keys (Space, T, M, P) are never taken. Nothing here ever waits for an answer: the
+routine goes on whether a rating comes or not.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QToolBar, QVBoxLayout,
+)
+
+from ..clinical.sites import PHASES, SIDES, SITES, Place, clean_site
+from ..errors import PressureError
+
+log = logging.getLogger(__name__)
+
+PAIN_MODE_MS = 4000   # how long N waits for a digit
+TEN_WAIT_MS = 900     # after "1": how long a "0" may follow to make 10
+CLINICAL_KEYS = ("client_id", "site", "side", "phase")
+FAINT = "color: #8a8a8a;"
+
+
+class ClinicalBar(QToolBar):
+    def __init__(self, window):
+        super().__init__("Clinical", window)
+        self.window = window
+        self.setObjectName("clinical_bar")
+        self.site = QComboBox(self)
+        self.site.setEditable(True)
+        self.site.addItems(["", *SITES])
+        self.site.lineEdit().setPlaceholderText("body site")
+        self.site.setMinimumWidth(170)
+        self.site.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.site.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.side = QComboBox(self)
+        self.side.addItems(["", *SIDES])
+        self.phase = QComboBox(self)
+        self.phase.addItems(["", *PHASES])
+        for w in (self.site, self.side, self.phase):  # the pedal's Space must never open a list
+            w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        for text, w in ((" site ", self.site), (" side ", self.side), (" phase ", self.phase)):
+            self.addWidget(QLabel(text, self))
+            self.addWidget(w)
+        self.addSeparator()
+        self.notes_action = self.addAction("Notes…")
+        self.notes_action.setToolTip("session notes, kept in the recording")
+        self.report_action = self.addAction("Client report…")
+        self.report_action.setToolTip("the client's PPT record across visits as PDF and HTML")
+        self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.previous = QLabel(self)
+        self.previous.setTextFormat(Qt.TextFormat.PlainText)
+        self.previous.setStyleSheet(FAINT)  # the client's earlier values: a faint reference
+        self.addSeparator()
+        self.addWidget(self.summary)
+        self.addWidget(QLabel("  ", self))
+        self.addWidget(self.previous)
+        self._place = Place()
+        self._summary = None
+        self._summary_key = None
+        self._pain_digits = ""
+        self._pain_timer = QTimer(self)
+        self._pain_timer.setSingleShot(True)
+        self._pain_timer.timeout.connect(self._pain_timeout)
+        self.rate_action = self._window_action("Rate pain (N, then 0-10)", self.start_pain_mode, "N")
+        self.digit_actions = [self._window_action(f"pain {d}", lambda d=d: self.pain_digit(d), str(d))
+                              for d in range(10)]
+        self.cancel_action = self._window_action("cancel the pain rating", self.cancel_pain, "Esc")
+        for a in (*self.digit_actions, self.cancel_action):
+            a.setEnabled(False)
+        self.site.lineEdit().editingFinished.connect(self.apply)
+        self.site.activated.connect(lambda _i: self.apply())
+        self.side.activated.connect(lambda _i: self.apply())
+        self.phase.activated.connect(lambda _i: self.apply())
+        self.notes_action.triggered.connect(self.edit_notes)
+        self.report_action.triggered.connect(self.client_report)
+        window.addToolBarBreak()
+        window.addToolBar(self)
+        window.frame_hooks.append(self.on_frame)
+        self._load_labels()
+
+    def _window_action(self, text, slot, key) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    # --- place ---------------------------------------------------------------------------------
+    def _load_labels(self) -> None:
+        recorder = self.window.pipeline.recorder
+        labels = dict(recorder.meta.get("labels") or {}) if recorder is not None else {}
+        self.site.setEditText(labels.get("site") or labels.get("muscle") or "")
+        for box, key in ((self.side, "side"), (self.phase, "phase")):
+            i = box.findText(labels.get(key) or "")
+            box.setCurrentIndex(max(i, 0))
+        self._place = self.place()
+        self.refresh_summary()
+
+    def place(self) -> Place:
+        try:
+            site = clean_site(self.site.currentText())
+        except PressureError:
+            site = ""
+        return Place(site, self.side.currentText(), self.phase.currentText())
+
+    def labels(self) -> dict[str, str]:
+        """What the session bar adds to a recording's labels (also for a new session)."""
+        where = self.place()
+        out = {"site": where.site, "side": where.side, "phase": where.phase}
+        cid = self.client_id()
+        if cid:
+            out["client_id"] = cid
+        return {k: v for k, v in out.items() if v}
+
+    def client_name(self) -> str:
+        bar = getattr(self.window, "session_bar", None)
+        return bar.client.text().strip() if bar is not None else ""
+
+    def client_id(self) -> str:
+        name = self.client_name()
+        if not name:
+            return ""
+        from ..clinical.clients import get_client
+
+        try:
+            return get_client(name).id
+        except PressureError:
+            return ""  # a name not in the client list: the recording keeps the name only
+
+    def apply(self) -> None:
+        """A new place: into the labels, and a ``site`` event from now on."""
+        where = self.place()
+        if where == self._place:
+            return
+        self._place = where
+        p = self.window.pipeline
+        recorder = p.recorder
+        if recorder is not None:
+            before = dict(recorder.meta.get("labels") or {})
+            after = {k: v for k, v in before.items() if k not in ("site", "side", "phase")}
+            after.update({"site": where.site, "side": where.side, "phase": where.phase})
+            recorder.update_meta(labels=after)
+            t = p.last_t if math.isfinite(p.last_t) else 0.0
+            recorder.add_event(t, "site", where.site, where.to_dict())
+        self.window.status.showMessage(f"site: {where.site or '—'} {where.side} {where.phase}".strip(), 3000)
+        self.refresh_summary()
+
+    def client_changed(self) -> None:
+        self._summary = None  # another client: other previous values
+        self.refresh_summary()
+
+    # --- pain ----------------------------------------------------------------------------------
+    def start_pain_mode(self) -> None:
+        # 1-4 rate pain now, not mark; Esc cancels, not leaves fullscreen
+        markers = [a for k, a in self.window.actions.items()
+                   if (k.startswith("marker:") and k[7:].isdigit()) or k == "leave_fullscreen"]
+        for a in markers:
+            a.setEnabled(False)
+        self._markers_off = markers
+        for a in (*self.digit_actions, self.cancel_action):
+            a.setEnabled(True)
+        self._pain_digits = ""
+        self._pain_timer.start(PAIN_MODE_MS)
+        self.window.status.showMessage("rate pain: 0-10 (1 then 0 for 10), Esc to cancel", PAIN_MODE_MS)
+
+    def _end_pain_mode(self) -> None:
+        self._pain_timer.stop()
+        for a in (*self.digit_actions, self.cancel_action):
+            a.setEnabled(False)
+        for a in getattr(self, "_markers_off", []):
+            a.setEnabled(True)
+        self._markers_off = []
+        self._pain_digits = ""
+
+    @property
+    def pain_mode(self) -> bool:
+        return self.cancel_action.isEnabled()
+
+    def pain_digit(self, d: int) -> None:
+        if self._pain_digits == "1" and d == 0:
+            self.record_pain(10)
+        elif self._pain_digits == "1":
+            self.record_pain(1)
+            return
+        elif d == 1:
+            self._pain_digits = "1"
+            self._pain_timer.start(TEN_WAIT_MS)
+        else:
+            self.record_pain(d)
+
+    def _pain_timeout(self) -> None:
+        if self._pain_digits == "1":
+            self.record_pain(1)
+        else:
+            self._end_pain_mode()
+            self.window.status.showMessage("no pain rating", 2000)
+
+    def cancel_pain(self) -> None:
+        self._end_pain_mode()
+        self.window.status.showMessage("pain rating cancelled", 2000)
+
+    def record_pain(self, nrs: int) -> None:
+        self._end_pain_mode()
+        p = self.window.pipeline
+        if p.recorder is None:
+            self.window.status.showMessage("pain rating not kept: not recording", 3000)
+            return
+        t = p.last_t if math.isfinite(p.last_t) else 0.0
+        p.recorder.add_event(t, "pain", f"{nrs}/10", {"nrs": int(nrs)})
+        self.window.status.showMessage(f"pain {nrs}/10 recorded", 3000)
+
+    # --- notes ---------------------------------------------------------------------------------
+    def edit_notes(self) -> None:
+        recorder = self.window.pipeline.recorder
+        labels = dict(recorder.meta.get("labels") or {}) if recorder is not None else {}
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle("Session notes")
+        text = QPlainTextEdit(dialog)
+        text.setPlainText(labels.get("notes") or "")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        self._notes_dialog = dialog
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_notes(text.toPlainText())
+
+    def set_notes(self, notes: str) -> None:
+        recorder = self.window.pipeline.recorder
+        if recorder is None:
+            self.window.status.showMessage("notes not kept: not recording", 3000)
+            return
+        labels = dict(recorder.meta.get("labels") or {})
+        labels["notes"] = notes.strip()
+        recorder.update_meta(labels=labels)
+
+    # --- summary -------------------------------------------------------------------------------
+    def _ensure_summary(self):
+        from ..clinical.live import LiveSummary, client_history
+
+        key = (self.client_name(), self.window.pipeline.unit, id(self.window.pipeline))
+        if self._summary is None or key != self._summary_key:
+            history = client_history(key[0], key[1], exclude=[getattr(self.window, "_recording_path", None)]) \
+                if key[0] else []
+            self._summary = LiveSummary(key[1], date.today().isoformat(), history)
+            self._summary_key = key
+        return self._summary
+
+    def on_frame(self, frame) -> None:
+        for e in frame.events:
+            if e.kind == "threshold" and isinstance(e.data, dict) and e.data.get("value") is not None:
+                self._ensure_summary().add(float(e.data["value"]), self.place())
+                self.refresh_summary()
+                self.window.status.showMessage("N: rate pain for this trial", 3000)
+
+    def refresh_summary(self) -> None:
+        try:
+            text, faint = self._ensure_summary().lines(self.place())
+        except PressureError as exc:
+            text, faint = f"summary unavailable: {exc}", ""
+        self.summary.setText(text)
+        self.previous.setText(faint)
+
+    # --- report --------------------------------------------------------------------------------
+    def client_report(self) -> None:
+        from .clinical_report_dialog import save_client_report
+
+        save_client_report(self.window, self.client_name())
+
+
+def install_clinical_bar(window) -> ClinicalBar:
+    """After install_session_bar: the client box gets completion from the client list."""
+    from ..clinical.clients import client_names
+
+    session_bar = window.findChild(QToolBar, "session_bar")
+    window.session_bar = session_bar
+    bar = ClinicalBar(window)
+    window.clinical = bar
+    if session_bar is not None:
+        completer = QCompleter(client_names(), session_bar.client)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        session_bar.client.setCompleter(completer)
+        session_bar.client.editingFinished.connect(bar.client_changed)
+    return bar
