@@ -86,6 +86,22 @@ def converter(meta: dict, unit: str):
     return lambda v: float(to_unit(from_unit(v, src, area), unit, area))
 
 
+def units_at(meta: dict, events) -> list[tuple[float, dict]]:
+    """[(from t, {unit, area_cm2})]: the routine unit in effect over the session. A routine set
+    mid-session (``routine`` event) brings its own unit, and the metadata then holds the last
+    one, so the unit before the first change is that event's ``previous`` routine's."""
+    changes = [e for e in events if e.kind == "routine" and isinstance(e.data, dict)
+               and isinstance(e.data.get("routine"), dict)]
+    first = meta
+    if changes and isinstance(changes[0].data.get("previous"), dict):
+        first = changes[0].data["previous"]
+    out = [(-math.inf, {"unit": first.get("unit"), "area_cm2": first.get("area_cm2")})]
+    for e in changes:
+        r = e.data["routine"]
+        out.append((e.t, {"unit": r.get("unit"), "area_cm2": r.get("area_cm2")}))
+    return out
+
+
 def _pain_for(items: list[tuple[float, object]], events) -> dict[int, int]:
     """{index of item: NRS}: each pain event goes to the last item that ended at or before it."""
     out: dict[int, int] = {}
@@ -106,25 +122,28 @@ def measures_of(rec, unit: str, *, holds: bool = True) -> tuple[list[Trial], lis
     """(trials, holds, problem) of one open recording, values in ``unit``."""
     meta = rec.meta
     name = rec.path.name
-    convert = converter(meta, unit)
     visit = visit_of(meta)
     start = initial_place(meta.get("labels"))
     events = list(rec.events)
-    thresholds = [e for e in events if e.kind == "threshold" and isinstance(e.data, dict)
-                  and _num(e.data.get("value")) is not None]
-    problem = None
-    if convert is None:  # its thresholds cannot join the others (its holds can)
-        problem = (f"{name}: its unit {meta.get('unit')} cannot be shown in {unit} (no probe area)"
-                   if thresholds else None)
-        thresholds = []
+    spans = units_at(meta, events)
+    converters = [converter(u, unit) for _, u in spans]
+    thresholds, problem = [], None
+    for e in events:
+        if e.kind != "threshold" or not isinstance(e.data, dict) or _num(e.data.get("value")) is None:
+            continue
+        k = max(i for i, (t0, _) in enumerate(spans) if t0 <= e.t)
+        if converters[k] is None:  # cannot join the others (its holds can)
+            problem = f"{name}: a unit ({spans[k][1].get('unit')}) cannot be shown in {unit} (no probe area)"
+            continue
+        thresholds.append((e, converters[k]))
     hold_scores = _hold_scores(rec) if holds else []
-    items = [(e.t, ("trial", e)) for e in thresholds] + [(h.end_s, ("hold", h)) for h in hold_scores]
+    items = [(e.t, ("trial", (e, c))) for e, c in thresholds] + [(h.end_s, ("hold", h)) for h in hold_scores]
     items.sort(key=lambda x: x[0])
     pains = _pain_for(items, events)
     trials, hold_list = [], []
     for i, (_, (kind, obj)) in enumerate(items):
         if kind == "trial":
-            e = obj
+            e, convert = obj
             at = _num(e.data.get("peak_t")) or e.t
             where = place_at(at, start, events)
             press = _num(e.data.get("at_press"))
@@ -145,10 +164,11 @@ def _hold_scores(rec) -> list[Hold]:
     """The recording's treatment holds scored by the project's one scorer (docs/scoring.md)."""
     from ..scoring import score_recording
 
+    routines = [rec.meta.get("routine")] + [e.data.get("routine") for e in rec.events
+                                            if e.kind == "routine" and isinstance(e.data, dict)]
     if not any(isinstance(s, dict) and s.get("kind") == "hold"
-               for s in ((rec.meta.get("routine") or {}).get("steps") or [])
-               if isinstance(rec.meta.get("routine"), dict)):
-        return []
+               for r in routines if isinstance(r, dict) for s in (r.get("steps") or [])):
+        return []  # nothing to score: no need to replay the session
     try:
         scores = score_recording(rec)
     except PressureError as exc:  # nothing to score: no holds from this file

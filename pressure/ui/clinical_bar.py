@@ -68,6 +68,7 @@ class ClinicalBar(QToolBar):
         self.addWidget(QLabel("  ", self))
         self.addWidget(self.previous)
         self._place = Place()
+        self._notes = None  # set in this window (None: whatever the recording has)
         self._summary = None
         self._summary_key = None
         self._pain_digits = ""
@@ -150,10 +151,7 @@ class ClinicalBar(QToolBar):
         p = self.window.pipeline
         recorder = p.recorder
         if recorder is not None:
-            before = dict(recorder.meta.get("labels") or {})
-            after = {k: v for k, v in before.items() if k not in ("site", "side", "phase")}
-            after.update({"site": where.site, "side": where.side, "phase": where.phase})
-            recorder.update_meta(labels=after)
+            self.write_labels()
             t = p.last_t if math.isfinite(p.last_t) else 0.0
             recorder.add_event(t, "site", where.site, where.to_dict())
         self.window.status.showMessage(f"site: {where.site or '—'} {where.side} {where.phase}".strip(), 3000)
@@ -230,7 +228,7 @@ class ClinicalBar(QToolBar):
         dialog = QDialog(self.window)
         dialog.setWindowTitle("Session notes")
         text = QPlainTextEdit(dialog)
-        text.setPlainText(labels.get("notes") or "")
+        text.setPlainText(self._notes if self._notes is not None else labels.get("notes") or "")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
@@ -242,13 +240,27 @@ class ClinicalBar(QToolBar):
             self.set_notes(text.toPlainText())
 
     def set_notes(self, notes: str) -> None:
-        recorder = self.window.pipeline.recorder
-        if recorder is None:
+        if self.window.pipeline.recorder is None:
             self.window.status.showMessage("notes not kept: not recording", 3000)
             return
-        labels = dict(recorder.meta.get("labels") or {})
-        labels["notes"] = notes.strip()
-        recorder.update_meta(labels=labels)
+        self._notes = notes.strip()
+        self.write_labels()
+
+    def write_labels(self) -> None:
+        """The recording's labels from what the bars show now. Built from the widgets, not read
+        back from the recorder: its metadata changes on the recorder's thread, a moment later."""
+        recorder = self.window.pipeline.recorder
+        if recorder is None:
+            return
+        before = dict(recorder.meta.get("labels") or {})
+        own = ("client", "trainee", *CLINICAL_KEYS, "notes")
+        after = {k: v for k, v in before.items() if k not in own}
+        bar = getattr(self.window, "session_bar", None)
+        after.update(bar.labels() if bar is not None else self.labels())
+        notes = self._notes if self._notes is not None else before.get("notes")
+        if notes:
+            after["notes"] = notes
+        recorder.update_meta(labels=after)
 
     # --- summary -------------------------------------------------------------------------------
     def _ensure_summary(self):
