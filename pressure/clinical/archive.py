@@ -105,7 +105,8 @@ def _client_for(entry: dict):
     existing = client_by_id(entry["id"])
     if existing is not None:
         return existing, False
-    client = add_client(name, str(entry.get("notes") or ""), client_id=entry["id"])
+    client = add_client(name, str(entry.get("notes") or ""), client_id=entry["id"],
+                        created=str(entry.get("created") or "")[:40] or None)
     aliases = entry.get("aliases") if isinstance(entry.get("aliases"), list) else []
     with connect() as db:
         for alias in aliases:

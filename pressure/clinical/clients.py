@@ -164,7 +164,7 @@ def _find(db, name: str) -> Client:
     return _load(db, row[0])
 
 
-def add_client(name: str, notes: str = "", client_id: str | None = None) -> Client:
+def add_client(name: str, notes: str = "", client_id: str | None = None, created: str | None = None) -> Client:
     """Create a client (a name in use, also as a former name, is refused)."""
     name = clean_name(name)
     cid = client_id or uuid.uuid4().hex
@@ -175,7 +175,7 @@ def add_client(name: str, notes: str = "", client_id: str | None = None) -> Clie
         if db.execute("SELECT 1 FROM clients WHERE id = ?", (cid,)).fetchone():
             raise PressureError(f"a client with id {cid} exists already")
         db.execute("INSERT INTO clients(id, name, created, notes) VALUES (?, ?, ?, ?)",
-                   (cid, name, now_iso(), str(notes or "")))
+                   (cid, name, created if isinstance(created, str) and created else now_iso(), str(notes or "")))
         client = _load(db, cid)
     log.info("added client %s", cid)  # never the name: logs may be shared
     return client

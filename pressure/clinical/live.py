@@ -85,7 +85,7 @@ class LiveSummary:
             text = f"{name}: no trials yet"
         else:
             text = (f"{name}: {', '.join(fmt(v) for v in cur['trials'])} {self.unit}; "
-                    f"mean {fmt(cur['mean'])}, CV {fmt(cur['cv_pct'])} %")
+                    f"mean {fmt(cur['mean'])}" + ("" if cur["cv_pct"] is None else f", CV {fmt(cur['cv_pct'])} %"))
             other = OTHER_SIDE.get(where.side)
             if other:
                 o = trial_set(self._today(where.site, other, where.phase))
