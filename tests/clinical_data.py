@@ -23,7 +23,7 @@ def _write(path, meta, t, force_n, events):
     return path
 
 
-def ppt_recording(path, *, started_at, client, sets, client_id=None, practitioner="Dr P"):
+def ppt_recording(path, *, started_at, client, sets, client_id=None, practitioner="Dr P", steps=False):
     """``sets``: [(site, side, phase, [thresholds kPa], [pain or None])]: each set a ``site``
     event, then one ramp per trial up to its peak, a P press just after the peak (the value at
     the press 5 % lower), a pain rating after it when given."""
@@ -32,6 +32,8 @@ def ppt_recording(path, *, started_at, client, sets, client_id=None, practitione
     for site, side, phase, values, pains in sets:
         events.append((t0, "site", site, {"site": site, "side": side, "phase": phase}))
         for k, (v, pain) in enumerate(zip(values, pains), 1):
+            if steps:  # the trial's start (the Space key of the PPT routine), for scoring it
+                events.append((t0, "step_start", "trial", {"step": 3 * (k - 1), "kind": "threshold", "label": "trial"}))
             peak_n = v / KPA_PER_N
             up = np.arange(0.0, 4.0, 1 / RATE)
             down = np.arange(0.0, 1.0, 1 / RATE)

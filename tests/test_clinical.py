@@ -164,3 +164,16 @@ def test_clients_command_round_trip(tmp_path, capsys):
     assert data["client"]["name"] == "Anna Lind" and data["sets"] == []
     assert main(["report", "--client", "nobody"]) == 1
     assert main(["report"]) == 1
+
+
+def test_one_sessions_report_lists_its_sites_and_pain_ratings(tmp_path):
+    from pressure.recording import open_recording
+    from pressure.report import build
+
+    path = ppt_recording(tmp_path / "s.pressure", started_at="2026-11-01T10:00:00+01:00", client="A",
+                         sets=[("infraspinatus", "right", "before", [300.0, 310.0, 320.0], [7, None, 2])],
+                         steps=True)
+    report = build(open_recording(path), None, with_reference=False)
+    assert [(s["site"], s["side"], s["phase"]) for s in report.data["sites"]] == [("infraspinatus", "right", "before")]
+    assert [p["nrs"] for p in report.data["pain"]] == [7, 2]
+    assert "pain 7/10" in report.html()
