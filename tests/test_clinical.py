@@ -177,3 +177,27 @@ def test_one_sessions_report_lists_its_sites_and_pain_ratings(tmp_path):
     assert [(s["site"], s["side"], s["phase"]) for s in report.data["sites"]] == [("infraspinatus", "right", "before")]
     assert [p["nrs"] for p in report.data["pain"]] == [7, 2]
     assert "pain 7/10" in report.html()
+
+
+def test_a_classroom_station_is_given_the_trainee_never_the_client_or_site(monkeypatch):
+    import argparse
+
+    from pressure.classroom import station as station_module
+    from pressure.commands._classroom_options import station_from_args
+
+    given = []
+
+    class Recorded:
+        def __init__(self, *args, **kwargs):
+            given.append(repr((args, kwargs)))
+
+        def start(self):
+            return self
+
+    monkeypatch.setattr(station_module, "Station", Recorded)
+    args = argparse.Namespace(classroom="mqtt://localhost:1883/room", station="bench 3", room_secret=None, cafile=None)
+    labels = {"client": "Anna Berg", "client_id": "c0ffee", "site": "upper trapezius", "side": "left",
+              "notes": "referred pain", "trainee": "Ann"}
+    station_from_args(args, labels)
+    assert given and "Ann" in given[0]
+    assert not any(word in given[0] for word in ("Anna Berg", "c0ffee", "trapezius", "referred"))
