@@ -29,6 +29,10 @@ class _Parser(argparse.ArgumentParser):
     named in the line instead.
     """
 
+    def __init__(self, *args, description=None, **kwargs):
+        # descriptions come from module docstrings: their ``literal`` markup is for the docs
+        super().__init__(*args, description=description and description.replace("``", ""), **kwargs)
+
     def error(self, message):  # noqa: D401 - argparse API
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 

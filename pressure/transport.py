@@ -134,6 +134,15 @@ def open_port(url: str, baudrate: int = 115200, timeout: float = 0.05) -> serial
     """Open any pyserial port or URL; PortError with the reason if it cannot be opened."""
     if not url or not str(url).strip():
         raise PortError("no port given (e.g. /dev/ttyUSB0, COM3 or socket://host:port)")
+    from .ble.url import is_ble_url
+
+    if is_ble_url(url):  # a Bluetooth sensor: a port-like object that hands on frames
+        from .ble.port import open_ble
+
+        try:
+            return open_ble(url, timeout=timeout)
+        except PressureError as exc:
+            raise PortError(str(exc)) from None
     try:
         port = serial.serial_for_url(url, baudrate=baudrate, timeout=timeout, write_timeout=1.0)
     except (serial.SerialException, OSError, ValueError) as exc:

@@ -104,6 +104,8 @@ def run(args) -> int:
         source.stop()  # first: the recorder then writes every sample the sensor sent
         pipeline.close()
         close_station(station)
+    if pipeline.recorder_error:  # e.g. the disk stayed full: the line says how many samples are where
+        raise PressureError(f"recording failed: {pipeline.recorder_error}")
     status.update(recorder.status)  # samples lost while the disk was full are said at the end
     stats = reader.stats()
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "

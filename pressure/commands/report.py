@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import PressureError
 from ._routine_options import add_routine_options, routine_from_args
+from ._terminal import json_shown, shown
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +135,9 @@ def run(args) -> int:
         attempt = record_attempt(args.trainee, rec.path, report.scores)
         report.data["stored_attempt"] = attempt.id
     if args.json:
-        print(json.dumps(report.data, ensure_ascii=False, indent=1))
+        print(json_shown(json.dumps(report.data, ensure_ascii=False, indent=1)))
     else:
-        print(_text(report.data))
+        print(shown(_text(report.data), keep_newlines=True))  # names and labels come from files
         if args.html:
             print(f"wrote {args.html}")
         if args.store:

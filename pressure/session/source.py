@@ -24,6 +24,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from ..device_status import device_summary
 from ..errors import PressureError
 from ..samples import Block
 
@@ -47,6 +48,7 @@ class SourceStats:
     message: str = ""
     calibrated: bool = True
     disconnected_at: float | None = None  # session time the port went away (None while connected)
+    device: str = ""  # battery, firmware, low power: what a wireless sensor tells of itself
 
 
 class Source:
@@ -174,6 +176,7 @@ class LiveSource(Source):
             connected=bool(s.connected), state=str(s.state), message=str(s.error or ""),
             calibrated=bool(s.calibrated),
             disconnected_at=s.disconnected_at,  # session time the port went away (None: connected)
+            device=device_summary(s.device_info),
         )
 
     @property
@@ -203,7 +206,12 @@ class LiveSource(Source):
         A tare is part of the session (the pipeline records it as an event), never the sensor's
         stored zero: a tare pressed under load would otherwise shift every later session's zero
         and make the ceiling sound late. Only the calibration dialog stores (set_calibration)."""
-        cal = self.current_calibration().tared(raw_mean)
+        cal = self.current_calibration()
+        if self.reader.device_info.get("tare") == "device" and cal.zero == 0:
+            # a Bluetooth sensor zeroes itself (its own command): its readings step to ~0
+            self.reader.send("TARE")
+            return cal
+        cal = cal.tared(raw_mean)
         self.reader.set_calibration(cal)
         return cal
 

@@ -13,6 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
+from ..errors import PressureError
+
 log = logging.getLogger(__name__)
 
 from ..session.live import (  # noqa: F401 - the names the window's callers import from here
@@ -46,8 +48,14 @@ def spin(seconds: float) -> None:
 
 def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_seconds: float,
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
-             fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False) -> int:
-    """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code."""
+             fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False,
+             wizard: str | None = None, notes=()) -> int:
+    """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code.
+
+    ``notes``: lines the window says once it shows (settings that were ignored).
+
+    ``wizard``: open the connection wizard once the window shows, with this message ("" for
+    none); None: do not."""
     from .audio import make_audio
     from .main_window import MainWindow
 
@@ -56,14 +64,23 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     if settings is not None and audio.available:
         audio.set_muted(bool(settings.get("sound/muted")))
 
-    def new_session(url: str, record: bool | None = None, labels: dict | None = None):
+    def new_session(url: str, record: bool | None = None, labels: dict | None = None,
+                    reader_options: dict | None = None):
         import dataclasses
 
         if labels is not None:  # the session bar's client/trainee; other --label values stay
             labels = {k: v for k, v in config.labels.items()
                       if k not in ("client", "trainee", "client_id", "site", "side", "phase")} | labels
         changed = {k: v for k, v in (("record", record), ("labels", labels)) if v is not None}
-        return start_session(None if url == "sim" else url, dataclasses.replace(config, **changed))
+        if url == "sim":  # the built-in simulator speaks the project's own protocol
+            changed["make_reader"] = _reader_with({"fmt": "pressure"})
+            return start_session(None, dataclasses.replace(config, **changed))
+        if reader_options is not None:  # the connection wizard's kind and baud rate, kept for
+            sensor_reader[0] = _reader_with(reader_options)  # later sessions on this sensor
+        changed["make_reader"] = sensor_reader[0]
+        return start_session(url, dataclasses.replace(config, **changed))
+
+    sensor_reader = [config.make_reader]  # how the real sensor in use is read
 
     window = MainWindow(first_pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
                         y_max=y_max, session_factory=new_session, recording_path=recording_path,
@@ -89,7 +106,23 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
         window.showFullScreen()
     else:
         window.show()
+    if notes:
+        window.status.showMessage("window.ini: ignored " + "; ".join(notes) + "; the defaults are used", 20000)
+    if wizard is not None:  # the first start, or the saved sensor would not open
+        from PySide6.QtCore import QTimer
+
+        from . import menu_actions
+
+        QTimer.singleShot(0, lambda: menu_actions.choose_sensor(window, wizard))
     return run_window(app, window, seconds=seconds, screenshot=screenshot)
+
+
+def _reader_with(options: dict):
+    def make_reader(url, buffer):
+        from ..acquisition import Reader
+
+        return Reader(url, buffer, **options)
+    return make_reader
 
 
 def run_window(app, window, *, seconds: float | None = None, screenshot: Path | None = None) -> int:
@@ -100,9 +133,14 @@ def run_window(app, window, *, seconds: float | None = None, screenshot: Path | 
     result = {"code": 0}
 
     def finish():
-        if screenshot is not None and not window.grab().save(str(screenshot)):
-            print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
-            result["code"] = 1
+        if screenshot is not None:
+            from .png import save_png
+
+            try:  # whole or not at all, 0600: it shows the client's name
+                save_png(window, screenshot)
+            except PressureError as exc:
+                print(f"pressure: error: cannot save the screenshot to {screenshot}: {exc}", file=sys.stderr)
+                result["code"] = 1
         window.close()
         app.quit()
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QL
 
 from ..classroom.table import COLUMNS, cell_text, class_rows, to_csv, to_html
 from ..errors import PressureError
+from ..recording.outputs import write_atomic
 from .theme import STALE, ZONES, zone_key
 
 REFRESH_MS = 100
@@ -196,10 +197,10 @@ class ClassroomWindow(QMainWindow):
                 return None
         text = to_csv(self.rows()) if kind == "csv" else to_html(self.rows(), self.room.url.room)
         out = Path(path)
-        try:
-            out.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            self.statusBar().showMessage(f"cannot write {out}: {exc.strerror}")
+        try:  # whole or not at all, 0600 (trainee names); the dialog already asked to replace
+            write_atomic(out, lambda fh: fh.write(text), force=True, what="class table", newline="")
+        except PressureError as exc:
+            self.statusBar().showMessage(str(exc))
             return None
         self.statusBar().showMessage(f"saved {out}")
         return out

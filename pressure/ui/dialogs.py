@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import PressureError
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, FORCE_UNITS, is_pressure_unit
+from . import ble_rows
 from .settings_dialog import SettingsDialog  # noqa: F401 - its own module; imported from here too
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ class PortDialog(QDialog):
         refresh = QPushButton("Refresh", self)
         refresh.clicked.connect(self.refresh)
         layout.addWidget(refresh)
+        scan, self.ble_note = ble_rows.scan_controls(self, self.list, 256)
+        layout.addWidget(scan)
+        layout.addWidget(self.ble_note)
         layout.addWidget(_buttons(self))
         self.list.currentItemChanged.connect(self._picked)
         self.current = current or SIMULATOR
@@ -68,10 +72,14 @@ class PortDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(256, p.device)
             self.list.addItem(item)
+        ble_rows.add_emulated(self.list, 256)
         sim = QListWidgetItem("Built-in simulated sensor (no hardware)")
         sim.setData(256, SIMULATOR)
         self.list.addItem(sim)
         self._select_current()
+
+    def scan_bluetooth(self) -> None:
+        ble_rows.scan_into(self.list, 256, self.ble_note)
 
     def _select_current(self) -> None:
         """Preselect the sensor in use (else Qt makes the first row, often /dev/ttyS0, current

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import PressureError
 from . import theme
+from .plain_message import warn_plain
 from .readout import Readout, cue_text, decimals_for
 from . import menu_actions
 from .audio import play_frame_cues
@@ -385,7 +386,7 @@ class MainWindow(QMainWindow):
         try:
             routine = get_routine(name_or_path).converted(self.pipeline.unit, self.pipeline.area_cm2)
         except PressureError as exc:
-            QMessageBox.warning(self, "Routine", str(exc))
+            warn_plain(self, "Routine", str(exc))  # it may quote the file: never HTML
             return
         self.set_routine(routine)
         if self.settings is not None:
@@ -521,6 +522,8 @@ class MainWindow(QMainWindow):
         self._pace_source()
         self._recording_path = recording_path
         self.status.set_recording(recording_path)
+        if old.recorder_error:  # the old recording failed as it closed (a full disk): where it went
+            self.status.showMessage(f"Recording failed: {old.recorder_error}")
         self._reset_view_state()
         self._apply_routine_look()
 

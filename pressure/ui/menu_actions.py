@@ -27,33 +27,41 @@ def current_sensor(window) -> str:
     return str(source.url or SIMULATOR)
 
 
-def choose_sensor(window) -> None:
-    from .dialogs import SIMULATOR, PortDialog
+def choose_sensor(window, message: str = "") -> None:
+    """File > Sensor (and the first start): the connection wizard, then a session on the
+    chosen sensor. ``message`` says why the wizard opened by itself."""
+    from .connect_wizard import SIMULATOR, ConnectWizard
 
     current = current_sensor(window)
-    dialog = PortDialog(window, current)
-    if not dialog.exec():
+    wizard = ConnectWizard(window, current, message=message)
+    accepted = wizard.exec()
+    if window.settings is not None:
+        window.settings.set("wizard/seen", True)
+    if not accepted:
         return
-    url = dialog.url()
+    choice = wizard.choice()
+    url = choice.url
     if window.session_factory is None or url == current:
-        return  # OK on the sensor in use: the session goes on
+        return  # the sensor in use: the session goes on
+    describe = "the built-in simulated sensor" if current == SIMULATOR else current
     if url != SIMULATOR:
         from .. import transport
 
         try:  # say why now, instead of a new session that waits forever
-            transport.open_port(url).close()
+            transport.open_port(url, baudrate=choice.reader_options["baudrate"]).close()
         except PressureError as exc:
-            QMessageBox.warning(window, "Sensor", f"{exc}\nStill reading {dialog.describe(current)}.")
+            QMessageBox.warning(window, "Sensor", f"{exc}\nStill reading {describe}.")
             return
     try:
-        pipeline, recording_path = window.session_factory(url)
+        pipeline, recording_path = window.session_factory(url, reader_options=choice.reader_options)
     except PressureError as exc:
         QMessageBox.warning(window, "Sensor", str(exc))
         return
     window.replace_pipeline(pipeline, recording_path)
     if window.settings is not None:
-        window.settings.set("sensor/port", "" if url == "sim" else url)
-
+        window.settings.set("sensor/port", "" if url == SIMULATOR else url)
+        window.settings.set("sensor/kind", choice.kind)
+        window.settings.set("sensor/baud", int(choice.reader_options["baudrate"]) if choice.reader_options else 0)
 
 
 def calibrate(window) -> None:

@@ -51,6 +51,8 @@ class RoutinePanel(QWidget):
         self.progress = HoldBar(self)  # show_step sets its maximum to the bar's width
         self.next_label = QLabel("", self)
         self.next_label.setWordWrap(True)
+        for label in (self.routine_label, self.step_label, self.next_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # routine names and step labels come from files
         for label in (self.routine_label, self.step_label, self.countdown_label, self.next_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

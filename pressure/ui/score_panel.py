@@ -133,6 +133,7 @@ class ScorePanel(QWidget):
         self._cells: list[QLabel] = []
         for col in range(len(HOLD_ROWS)):
             name = QLabel("", self)
+            name.setTextFormat(Qt.TextFormat.PlainText)
             value = LiveLabel("—", self)  # changes ten times a second in a hold
             value.setProperty("role", "value")
             for w in (name, value):

@@ -121,8 +121,10 @@ class SessionBar(QToolBar):
 
     def stop_recording(self) -> None:
         self.window.pipeline.close()  # every sample and event committed; the sensor goes on
-        self.window.status.set_recording(None)
-        self.window.status.showMessage("recording stopped", 3000)
+        failed = self.window.pipeline.recorder_error  # e.g. the disk stayed full: where the samples went
+        self.window.status.set_recording(None, stopped=failed)
+        self.window.status.showMessage(f"Recording failed: {failed}" if failed else "recording stopped",
+                                       0 if failed else 3000)
         self.sync()
 
     def start_new(self, record: bool = True) -> None:
