@@ -27,8 +27,10 @@ def save_client_report(window, client: str) -> Path | None:
         write_pdf(data, path, force=True)  # the dialog asked before replacing
         page = render(data)
         write_atomic(path.with_suffix(".html"), lambda fh: fh.write(page), force=True, what="report")
-    except PressureError as exc:
-        QMessageBox.warning(window, "Client report", str(exc))
+    except PressureError as exc:  # it may quote a file or a client's name: plain text
+        from .plain_message import warn_plain
+
+        warn_plain(window, "Client report", str(exc))
         return None
     window.status.showMessage(f"wrote {path} and {path.with_suffix('.html').name}", 5000)
     return path
