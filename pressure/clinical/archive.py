@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import PressureError
 from ..recording import EXTENSION, read_summary
-from ..recording.outputs import check_output
+from ..recording.outputs import check_output, write_atomic
 from ..recording.schema import is_recording_file
 from .clients import add_client, client_by_id, clean_name, connect, get_client
 from .records import recordings_of
@@ -48,32 +48,21 @@ def export_client(name: str, out, *, force: bool = False, folder=None) -> dict:
     out = check_output(Path(out), force=force, what="client archive")
     recordings = recordings_of(client, folder)
     index = {"format": FORMAT, "version": VERSION, "client": client.to_dict(), "recordings": []}
-    dest = out.parent if str(out.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=dest)
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as z:
+
+    def write(fh) -> None:
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as z:
             for info in recordings:
-                member = f"recordings/{info.path.name}"
-                z.write(info.path, member)
+                z.write(info.path, f"recordings/{info.path.name}")
                 index["recordings"].append({"file": info.path.name, "sha256": _sha256(info.path),
                                             "started_at": info.started_at, "labels": info.labels})
             z.writestr("index.json", json.dumps(index, ensure_ascii=False, indent=1))
-        os.chmod(tmp, 0o600)  # it holds a patient's records
-        check_output(out, force=force, what="client archive")
-        os.replace(tmp, out) if force else _link(tmp, out)
+
+    try:  # whole or not at all, 0600 (a patient's records), never over a recording
+        write_atomic(out, write, force=force, what="client archive", binary=True)
     except OSError as exc:
-        raise PressureError(f"cannot write {out}: {exc.strerror or exc}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        raise PressureError(f"cannot read a recording for {out}: {exc.strerror or exc}") from None
     log.info("exported client %s: %d recordings", client.id, len(recordings))
     return index
-
-
-def _link(tmp: str, path: Path) -> None:
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise PressureError(f"{path} already exists; use --force to replace it") from None
 
 
 def _read_index(z: zipfile.ZipFile, source) -> dict:
