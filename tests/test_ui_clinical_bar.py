@@ -29,6 +29,11 @@ def test_pain_mode_digits_ten_cancel_and_timeout(qtbot):
     visit.key(Qt.Key.Key_2)  # the mode is over: a marker again
     visit.push([0.0] * 10)
     assert len(visit.pipeline.markers) == markers + 1
+    bar.side.setCurrentText("left")
+    visit.key(Qt.Key.Key_F6)
+    assert bar.place().side == "right"
+    visit.key(Qt.Key.Key_F7)
+    assert bar.place().phase == "before"
     bar.set_notes("  tender band, referred pain to the temple ")
     visit.window.close()
     visit.pipeline.close()
@@ -36,6 +41,8 @@ def test_pain_mode_digits_ten_cancel_and_timeout(qtbot):
     assert [e.data["nrs"] for e in rec.events if e.kind == "pain"] == [1, 7]
     assert rec.meta["labels"]["notes"] == "tender band, referred pain to the temple"
     assert rec.meta["labels"]["client_id"] == clients.get_client("Anna Berg").id
+    assert rec.meta["labels"]["side"] == "right" and rec.meta["labels"]["phase"] == "before"
+    assert [e.data["side"] for e in rec.events if e.kind == "site"][-2:] == ["right", "right"]
 
 
 def test_client_report_from_the_window(qtbot, tmp_path, monkeypatch):

@@ -79,6 +79,9 @@ class ClinicalBar(QToolBar):
         self.digit_actions = [self._window_action(f"pain {d}", lambda d=d: self.pain_digit(d), str(d))
                               for d in range(10)]
         self.cancel_action = self._window_action("cancel the pain rating", self.cancel_pain, "Esc")
+        # the other side / the other phase without the mouse (a pedal can be set to send F6/F7)
+        self.side_action = self._window_action("next side", lambda: self._cycle(self.side), "F6")
+        self.phase_action = self._window_action("next phase", lambda: self._cycle(self.phase), "F7")
         for a in (*self.digit_actions, self.cancel_action):
             a.setEnabled(False)
         self.site.lineEdit().editingFinished.connect(self.apply)
@@ -156,6 +159,10 @@ class ClinicalBar(QToolBar):
             recorder.add_event(t, "site", where.site, where.to_dict())
         self.window.status.showMessage(f"site: {where.site or '—'} {where.side} {where.phase}".strip(), 3000)
         self.refresh_summary()
+
+    def _cycle(self, box: QComboBox) -> None:
+        box.setCurrentIndex((box.currentIndex() + 1) % box.count())
+        self.apply()
 
     def client_changed(self) -> None:
         self._summary = None  # another client: other previous values
