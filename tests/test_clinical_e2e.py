@@ -40,9 +40,9 @@ PPT = Routine(name="ppt quick", unit="kPa", area_cm2=1.0, ceiling=1000.0, descri
               steps=[s for _ in range(3) for s in (Step("threshold", rate=150.0, label="trial"),
                                                     Step("release", duration=0.5, label="release"),
                                                     Step("rest", duration=0.3, label="rest"))])
-HOLD = Routine(name="hold quick", unit="kPa", area_cm2=1.0, ceiling=1000.0, description="",
-               steps=[Step("ramp", target=300.0, label="press"), Step("hold", target=300.0, tolerance=30.0,
-                                                                       duration=3.0, label="hold"),
+HOLD = Routine(name="hold quick", unit="N", area_cm2=None, ceiling=100.0, description="",  # another unit
+               steps=[Step("ramp", target=30.0, label="press"), Step("hold", target=30.0, tolerance=3.0,
+                                                                      duration=3.0, label="hold"),
                       Step("release", duration=0.5, label="release")])
 
 

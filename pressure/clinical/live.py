@@ -20,9 +20,8 @@ OTHER_SIDE = {"left": "right", "right": "left"}
 
 def client_history(client_name: str, unit: str, exclude=()) -> list[Trial]:
     """The client's recorded PPT trials in ``unit`` (not those of files in ``exclude``)."""
-    from ..recording import open_recording
     from .clients import get_client
-    from .measures import measures_of
+    from .measures import measures_of, read_events
     from .records import recordings_of
 
     try:
@@ -35,7 +34,7 @@ def client_history(client_name: str, unit: str, exclude=()) -> list[Trial]:
         if str(info.path) in skip:
             continue
         try:
-            trials, _, _ = measures_of(open_recording(info.path), unit, holds=False)
+            trials, _, _ = measures_of(read_events(info.path), unit, holds=False)
         except PressureError as exc:
             log.info("%s left out of the summary: %s", info.path.name, exc)
             continue

@@ -188,3 +188,40 @@ def _hold_scores(rec) -> list[Hold]:
                             where.site, where.side, where.phase, s.target, str(run.unit), _num(m.get("time_in_band_pct")),
                             _num(m.get("cv_pct")), _num(m.get("hold_s")), bool(s.completed), _num(s.score)))
     return out
+
+
+@dataclass(frozen=True)
+class EventsOnly:
+    """A recording's metadata and events without its samples (what the PPT numbers need)."""
+
+    path: object
+    meta: dict
+    events: tuple
+
+
+def read_events(path) -> EventsOnly:
+    """Metadata and events of a recording, no samples: quick enough for the live window to read
+    a client's earlier visits (a whole recording can be tens of MB)."""
+    import sqlite3
+    from pathlib import Path
+
+    from ..recording.reader import connect_ro, read_meta, schema_version
+    from ..recording.rows import decode_event
+    from ..recording.schema import RecordingError
+    from ..recording.validate import event_index_problem
+
+    path = Path(path)
+    db = connect_ro(path)
+    try:
+        meta = read_meta(db, path)
+        schema_version(db, meta, path)
+        problem = event_index_problem(db)
+        if problem:
+            raise RecordingError(f"{path}: damaged recording ({problem})")
+        rows = db.execute("SELECT t, kind, text, data FROM events WHERE kind IN "
+                          "('threshold', 'site', 'pain', 'routine') ORDER BY t, id").fetchall()
+        return EventsOnly(path, meta, tuple(decode_event(r) for r in rows))
+    except sqlite3.Error as exc:
+        raise RecordingError(f"{path}: damaged recording ({exc})") from None
+    finally:
+        db.close()

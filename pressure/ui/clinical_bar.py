@@ -273,18 +273,30 @@ class ClinicalBar(QToolBar):
     def _ensure_summary(self):
         from ..clinical.live import LiveSummary, client_history
 
-        key = (self.client_name(), self.window.pipeline.unit, id(self.window.pipeline))
+        # one summary per client and session, in the unit the session started in (a hold in N
+        # between two PPT sets in kPa must not reset the sets)
+        key = (self.client_name(), id(self.window.pipeline))
         if self._summary is None or key != self._summary_key:
-            history = client_history(key[0], key[1], exclude=[getattr(self.window, "_recording_path", None)]) \
+            unit = self.window.pipeline.unit
+            history = client_history(key[0], unit, exclude=[getattr(self.window, "_recording_path", None)]) \
                 if key[0] else []
-            self._summary = LiveSummary(key[1], date.today().isoformat(), history)
+            self._summary = LiveSummary(unit, date.today().isoformat(), history)
             self._summary_key = key
         return self._summary
+
+    def _in_summary_unit(self, value: float) -> float | None:
+        from ..clinical.measures import converter
+
+        p = self.window.pipeline
+        convert = converter({"unit": p.unit, "area_cm2": p.area_cm2}, self._ensure_summary().unit)
+        return None if convert is None else convert(value)
 
     def on_frame(self, frame) -> None:
         for e in frame.events:
             if e.kind == "threshold" and isinstance(e.data, dict) and e.data.get("value") is not None:
-                self._ensure_summary().add(float(e.data["value"]), self.place())
+                value = self._in_summary_unit(float(e.data["value"]))
+                if value is not None:
+                    self._ensure_summary().add(value, self.place())
                 self.refresh_summary()
                 self.window.status.showMessage("N: rate pain for this trial", 3000)
 
