@@ -201,3 +201,21 @@ def test_a_classroom_station_is_given_the_trainee_never_the_client_or_site(monke
     station_from_args(args, labels)
     assert given and "Ann" in given[0]
     assert not any(word in given[0] for word in ("Anna Berg", "c0ffee", "trapezius", "referred"))
+
+
+def test_population_values_are_shown_beside_the_clients_own_with_their_source():
+    from pressure.clinical.html import render
+    from pressure.clinical.norms import population_value
+
+    clients.add_client("Anna Berg")
+    _visit("2026-11-01")
+    r = client_report("Anna Berg")
+    pop = r["population_values"]["upper trapezius"]
+    assert pop["mean"] == pytest.approx(4.31 * 98.0665, rel=1e-4) and pop["unit"] == "kPa"
+    assert "10.1016/j.ft.2019.07.002" in pop["source"]
+    page = render(r)
+    from pressure.clinical.report import fmt
+
+    assert f"{fmt(pop['mean'])} ± {fmt(pop['sd'])} kPa" in page and "not a diagnosis" in page
+    assert population_value("gluteus medius", "kPa") is None, "no verified value: none shown"
+    assert population_value("upper trapezius", "N") is None, "a force is not a pressure"

@@ -111,7 +111,10 @@ def render(data: dict, *, images: str = "inline") -> str:
     out.append("<h2>Sites</h2>")
     for entry in data.get("sites") or []:
         name = f"{entry['site'] or 'no site'} {entry['side']}".strip()
-        out.append(f"<table><tr><th class='l' colspan='6'>{_e(name)}</th></tr>"
+        pop = (data.get("population_values") or {}).get(entry["site"])
+        pop_text = "" if pop is None else (f" <span class=flag>(population value [1]: {fmt(pop['mean'])} ± "
+                                           f"{fmt(pop['sd'])} {unit}; not a diagnosis)</span>")
+        out.append(f"<table><tr><th class='l' colspan='6'>{_e(name)}{pop_text}</th></tr>"
                    f"<tr><th class='l'>visit</th><th>before ({unit})</th><th>after ({unit})</th>"
                    f"<th>change ({unit})</th><th>change %</th><th>MDC ({unit})</th></tr>")
         for v in entry["visits"]:
@@ -169,6 +172,10 @@ def render(data: dict, *, images: str = "inline") -> str:
     out.append("<p class='note'>MDC: " + (f"{fmt(mdc)} {unit}, given by the practitioner." if mdc is not None else
                "1.96 × √(SD₁²/n₁ + SD₂²/n₂) of the two sets' own trials (no literature value is "
                "assumed; see docs/clinical.md).") + "</p>")
+    if data.get("population_values"):
+        source = next(iter(data["population_values"].values()))["source"]
+        out.append(f"<p class='note'>[1] population values: what healthy adults measured in one study, "
+                   f"mean ± SD; shown for orientation, never as a diagnosis. {_e(source)}</p>")
     if data.get("problems"):
         out.append(f"<p class='note'>left out: {_e('; '.join(data['problems']))}</p>")
     out.append("</body></html>")

@@ -10,6 +10,7 @@ from ..errors import PressureError
 from ..report import number_text
 from .clients import get_client
 from .measures import measures_of
+from .norms import population_values
 from .ppt import outcomes
 from .records import recordings_of
 
@@ -89,6 +90,7 @@ def client_report(name: str, *, drop_first: bool = False, fixed_mdc: float | Non
         "holds": [h.to_dict() for h in holds],
         "notes": notes,
         "problems": problems,
-        "population_values": None,  # none verified yet: docs/clinical.md
+        # what healthy adults measured in one study, by site (clinical/norms.py): never a flag
+        "population_values": population_values(sorted({s for s, _ in sites}), unit),
     })
     return data
