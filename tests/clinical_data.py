@@ -45,7 +45,7 @@ def ppt_recording(path, *, started_at, client, sets, client_id=None, practitione
             events.append((peak_t + 0.05, "threshold", "",
                            {"value": v, "at_press": v * 0.95, "peak_t": peak_t, "trial": k}))
             if pain is not None:
-                events.append((peak_t + 0.5, "pain", f"{pain}/10", {"nrs": pain}))
+                events.append((peak_t + 0.5, "pain", f"pain {pain}/10", {"nrs": pain}))
             t0 += 6.0
     labels = {"client": client, "practitioner": practitioner}
     if client_id:
@@ -66,5 +66,5 @@ def hold_recording(path, *, started_at, client, site, side, target=30.0, hold_s=
     if client_id:
         labels["client_id"] = client_id
     meta = {"routine": routine.to_dict(), "unit": "N", "started_at": started_at, "labels": labels}
-    events = [] if pain is None else [(hold_s + 6.0, "pain", f"{pain}/10", {"nrs": pain})]
+    events = [] if pain is None else [(hold_s + 6.0, "pain", f"pain {pain}/10", {"nrs": pain})]
     return _write(path, meta, t, f, events)

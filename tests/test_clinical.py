@@ -219,3 +219,13 @@ def test_population_values_are_shown_beside_the_clients_own_with_their_source():
     assert f"{fmt(pop['mean'])} ± {fmt(pop['sd'])} kPa" in page and "not a diagnosis" in page
     assert population_value("gluteus medius", "kPa") is None, "no verified value: none shown"
     assert population_value("upper trapezius", "N") is None, "a force is not a pressure"
+
+
+def test_replay_shows_pain_ratings_and_sites_on_its_trace(tmp_path):
+    from pressure.session.replay_setup import open_replay
+
+    path = ppt_recording(tmp_path / "s.pressure", started_at="2026-11-01T10:00:00+01:00", client="A",
+                         sets=[("infraspinatus", "right", "before", [300.0, 310.0, 320.0], [7, None, 2])])
+    replay = open_replay(path)
+    texts = [m.text for m in replay.markers]
+    assert "pain 7/10" in texts and "pain 2/10" in texts and "infraspinatus" in texts

@@ -156,7 +156,8 @@ class ClinicalBar(QToolBar):
         if recorder is not None:
             self.write_labels()
             t = p.last_t if math.isfinite(p.last_t) else 0.0
-            recorder.add_event(t, "site", where.site, where.to_dict())
+            recorder.add_event(t, "site", " ".join(x for x in (where.site or "no site", where.side, where.phase) if x),
+                               where.to_dict())
         self.window.status.showMessage(f"site: {where.site or '—'} {where.side} {where.phase}".strip(), 3000)
         self.refresh_summary()
 
@@ -225,7 +226,7 @@ class ClinicalBar(QToolBar):
             self.window.status.showMessage("pain rating not kept: not recording", 3000)
             return
         t = p.last_t if math.isfinite(p.last_t) else 0.0
-        p.recorder.add_event(t, "pain", f"{nrs}/10", {"nrs": int(nrs)})
+        p.recorder.add_event(t, "pain", f"pain {nrs}/10", {"nrs": int(nrs)})
         self.window.status.showMessage(f"pain {nrs}/10 recorded", 3000)
 
     # --- notes ---------------------------------------------------------------------------------
