@@ -99,8 +99,13 @@ def _client_for(entry: dict):
     aliases = entry.get("aliases") if isinstance(entry.get("aliases"), list) else []
     with connect() as db:
         for alias in aliases:
-            if isinstance(alias, str) and alias.strip():
-                db.execute("INSERT OR IGNORE INTO aliases(name, client_id) VALUES (?, ?)", (alias, client.id))
+            try:  # a former name is checked like a name; a merged client's id is '#' + hex
+                alias = clean_name(alias)
+            except PressureError:
+                continue
+            if alias.startswith("#") and not alias[1:].isalnum():
+                continue
+            db.execute("INSERT OR IGNORE INTO aliases(name, client_id) VALUES (?, ?)", (alias, client.id))
     return client, True
 
 
