@@ -18,12 +18,17 @@ from .clients import Client, delete_client, get_client
 log = logging.getLogger(__name__)
 
 
-def recordings_of(client: Client, folder=None) -> list[SessionInfo]:
-    """The client's recordings in the library, oldest first."""
+def library(folder=None) -> list[SessionInfo]:
+    """Every recording in the library ([] when there is no sessions folder yet)."""
     try:
-        sessions = list_sessions(folder)
-    except PressureError:  # no sessions folder yet: no recordings
+        return list_sessions(folder)
+    except PressureError:
         return []
+
+
+def recordings_of(client: Client, folder=None, sessions=None) -> list[SessionInfo]:
+    """The client's recordings in the library, oldest first (``sessions``: a listing already made)."""
+    sessions = library(folder) if sessions is None else sessions
     mine = [s for s in sessions if client.owns(s.labels)]
     return sorted(mine, key=lambda s: (s.started_at or "", s.path.name))
 

@@ -58,9 +58,10 @@ def run(args) -> int:
         print(f"added client {c.name}")
         return 0
     if args.action == "list":
-        from ..clinical.records import recordings_of
+        from ..clinical.records import library, recordings_of
 
-        rows = [(c, len(recordings_of(c))) for c in clients.list_clients()]
+        sessions = library()  # read once, whatever the number of clients
+        rows = [(c, len(recordings_of(c, sessions=sessions))) for c in clients.list_clients()]
         if args.json:
             print(json.dumps([{**c.to_dict(), "recordings": n} for c, n in rows], ensure_ascii=False, indent=1))
         elif not rows:
