@@ -59,3 +59,19 @@ def test_client_report_from_the_window(qtbot, tmp_path, monkeypatch):
     assert "levator scapulae right" in page and "255.0" in page
     assert QApplication.activeWindow() is not None
     visit.window.close()
+
+
+def test_choosing_a_site_gives_the_keys_back_to_the_pedal(qtbot):
+    from PySide6.QtTest import QTest
+
+    visit = Visit(qtbot, "")
+    visit.push([0.0] * 20)
+    box = visit.bar.site
+    box.lineEdit().setFocus()
+    qtbot.waitUntil(box.lineEdit().hasFocus, timeout=3000)
+    box.lineEdit().setText("infraspinatus")  # (typing opens the completion popup offscreen cannot show)
+    QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert visit.bar.place().site == "infraspinatus"
+    assert not box.lineEdit().hasFocus(), "P from the pedal would be typed into the site box"
+    visit.window.close()
+    visit.pipeline.close()

@@ -146,7 +146,10 @@ class ClinicalBar(QToolBar):
             return ""  # a name not in the client list: the recording keeps the name only
 
     def apply(self) -> None:
-        """A new place: into the labels, and a ``site`` event from now on."""
+        """A new place: into the labels, and a ``site`` event from now on. The keys go back to
+        the window: a pedal's P must mark the threshold, not be typed into the site box."""
+        if self.window.isActiveWindow() and self.site.lineEdit().hasFocus():
+            self.window.setFocus()
         where = self.place()
         if where == self._place:
             return
