@@ -17,13 +17,13 @@ def test_pain_mode_digits_ten_cancel_and_timeout(qtbot):
     visit.push([0.0] * 50)
     bar = visit.bar
     visit.key(Qt.Key.Key_N)
-    assert bar.pain_mode and not visit.window.actions["marker:1"].isEnabled()
+    assert bar.pain.active and not visit.window.actions["marker:1"].isEnabled()
     assert not visit.window.actions["leave_fullscreen"].isEnabled(), "Esc cancels the rating instead"
     visit.key(Qt.Key.Key_Escape)
-    assert not bar.pain_mode and visit.window.actions["marker:1"].isEnabled()
+    assert not bar.pain.active and visit.window.actions["marker:1"].isEnabled()
     visit.key(Qt.Key.Key_N, Qt.Key.Key_1)
-    assert bar.pain_mode, "1 may become 10"
-    qtbot.waitUntil(lambda: not bar.pain_mode, timeout=3000)  # no 0 came: it was a 1
+    assert bar.pain.active, "1 may become 10"
+    qtbot.waitUntil(lambda: not bar.pain.active, timeout=3000)  # no 0 came: it was a 1
     visit.key(Qt.Key.Key_N, Qt.Key.Key_7)
     markers = len(visit.pipeline.markers)
     visit.key(Qt.Key.Key_2)  # the mode is over: a marker again

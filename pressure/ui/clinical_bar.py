@@ -1,12 +1,9 @@
 """Where it hurt, in the window: body site, side and phase beside the client, a pain rating
-by key, session notes, the per-site PPT summary, and the client's report.
+by key (ui/pain_keys.py), session notes, the per-site PPT summary, and the client's report.
 
 The site, side and phase go into the recording's labels and, each time they change, into a
-``site`` event, so every PPT trial and hold carries its place (docs/clinical.md). Pain: **N**
-opens a short "rate pain" mode (4 s) in which **0**-**9** (and **1** then **0** for 10) rate the
-trial or hold just done, **Esc** cancels; outside that mode 1-4 stay marker keys, and the
-pedal's keys (Space, T, M, P) are never taken. Nothing here ever waits for an answer: the
-routine goes on whether a rating comes or not.
+``site`` event, so every PPT trial and hold carries its place (docs/clinical.md). Nothing here
+ever waits for an answer: the routine goes on.
 """
 
 from __future__ import annotations
@@ -15,19 +12,17 @@ import logging
 import math
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QToolBar, QVBoxLayout,
 )
 
 from ..clinical.sites import PHASES, SIDES, SITES, Place, clean_site
 from ..errors import PressureError
+from .pain_keys import PainKeys, window_action
 
 log = logging.getLogger(__name__)
 
-PAIN_MODE_MS = 4000   # how long N waits for a digit
-TEN_WAIT_MS = 900     # after "1": how long a "0" may follow to make 10
 CLINICAL_KEYS = ("client_id", "site", "side", "phase")
 FAINT = "color: #8a8a8a;"
 
@@ -71,19 +66,10 @@ class ClinicalBar(QToolBar):
         self._notes = None  # set in this window (None: whatever the recording has)
         self._summary = None
         self._summary_key = None
-        self._pain_digits = ""
-        self._pain_timer = QTimer(self)
-        self._pain_timer.setSingleShot(True)
-        self._pain_timer.timeout.connect(self._pain_timeout)
-        self.rate_action = self._window_action("Rate pain (N, then 0-10)", self.start_pain_mode, "N")
-        self.digit_actions = [self._window_action(f"pain {d}", lambda d=d: self.pain_digit(d), str(d))
-                              for d in range(10)]
-        self.cancel_action = self._window_action("cancel the pain rating", self.cancel_pain, "Esc")
+        self.pain = PainKeys(window)  # N, then 0-10 (ui/pain_keys.py)
         # the other side / the other phase without the mouse (a pedal can be set to send F6/F7)
-        self.side_action = self._window_action("next side", lambda: self._cycle(self.side), "F6")
-        self.phase_action = self._window_action("next phase", lambda: self._cycle(self.phase), "F7")
-        for a in (*self.digit_actions, self.cancel_action):
-            a.setEnabled(False)
+        self.side_action = window_action(window, "next side", lambda: self._cycle(self.side), "F6")
+        self.phase_action = window_action(window, "next phase", lambda: self._cycle(self.phase), "F7")
         self.site.lineEdit().editingFinished.connect(self.apply)
         self.site.activated.connect(lambda _i: self.apply())
         self.side.activated.connect(lambda _i: self.apply())
@@ -94,14 +80,6 @@ class ClinicalBar(QToolBar):
         window.addToolBar(self)
         window.frame_hooks.append(self.on_frame)
         self._load_labels()
-
-    def _window_action(self, text, slot, key) -> QAction:
-        action = QAction(text, self.window)
-        action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda checked=False: slot())
-        self.window.addAction(action)
-        return action
 
     # --- place ---------------------------------------------------------------------------------
     def _load_labels(self) -> None:
@@ -171,66 +149,6 @@ class ClinicalBar(QToolBar):
     def client_changed(self) -> None:
         self._summary = None  # another client: other previous values
         self.refresh_summary()
-
-    # --- pain ----------------------------------------------------------------------------------
-    def start_pain_mode(self) -> None:
-        # 1-4 rate pain now, not mark; Esc cancels, not leaves fullscreen
-        markers = [a for k, a in self.window.actions.items()
-                   if (k.startswith("marker:") and k[7:].isdigit()) or k == "leave_fullscreen"]
-        for a in markers:
-            a.setEnabled(False)
-        self._markers_off = markers
-        for a in (*self.digit_actions, self.cancel_action):
-            a.setEnabled(True)
-        self._pain_digits = ""
-        self._pain_timer.start(PAIN_MODE_MS)
-        self.window.status.showMessage("rate pain: 0-10 (1 then 0 for 10), Esc to cancel", PAIN_MODE_MS)
-
-    def _end_pain_mode(self) -> None:
-        self._pain_timer.stop()
-        for a in (*self.digit_actions, self.cancel_action):
-            a.setEnabled(False)
-        for a in getattr(self, "_markers_off", []):
-            a.setEnabled(True)
-        self._markers_off = []
-        self._pain_digits = ""
-
-    @property
-    def pain_mode(self) -> bool:
-        return self.cancel_action.isEnabled()
-
-    def pain_digit(self, d: int) -> None:
-        if self._pain_digits == "1" and d == 0:
-            self.record_pain(10)
-        elif self._pain_digits == "1":
-            self.record_pain(1)
-            return
-        elif d == 1:
-            self._pain_digits = "1"
-            self._pain_timer.start(TEN_WAIT_MS)
-        else:
-            self.record_pain(d)
-
-    def _pain_timeout(self) -> None:
-        if self._pain_digits == "1":
-            self.record_pain(1)
-        else:
-            self._end_pain_mode()
-            self.window.status.showMessage("no pain rating", 2000)
-
-    def cancel_pain(self) -> None:
-        self._end_pain_mode()
-        self.window.status.showMessage("pain rating cancelled", 2000)
-
-    def record_pain(self, nrs: int) -> None:
-        self._end_pain_mode()
-        p = self.window.pipeline
-        if p.recorder is None:
-            self.window.status.showMessage("pain rating not kept: not recording", 3000)
-            return
-        t = p.last_t if math.isfinite(p.last_t) else 0.0
-        p.recorder.add_event(t, "pain", f"pain {nrs}/10", {"nrs": int(nrs)})
-        self.window.status.showMessage(f"pain {nrs}/10 recorded", 3000)
 
     # --- notes ---------------------------------------------------------------------------------
     def edit_notes(self) -> None:
