@@ -75,3 +75,19 @@ def test_choosing_a_site_gives_the_keys_back_to_the_pedal(qtbot):
     assert not box.lineEdit().hasFocus(), "P from the pedal would be typed into the site box"
     visit.window.close()
     visit.pipeline.close()
+
+
+def test_a_client_not_yet_in_the_list_is_offered_to_be_added(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    visit = Visit(qtbot, "Carl Nilsson")
+    visit.place("gluteus medius", "left", "before")
+    visit.ppt_set([300, 310, 305], [None, None, None])
+    visit.pipeline.close()
+    out = tmp_path / "carl.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: QMessageBox.StandardButton.Yes)
+    visit.bar.report_action.trigger()
+    assert clients.get_client("Carl Nilsson")
+    assert "gluteus medius left" in out.with_suffix(".html").read_text(encoding="utf-8")
+    visit.window.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..errors import PressureError
@@ -13,6 +14,25 @@ def save_client_report(window, client: str) -> Path | None:
     if not client:
         QMessageBox.information(window, "Client report", "Enter the client's name first.")
         return None
+    from ..clinical.clients import add_client, get_client
+
+    try:
+        get_client(client)
+    except PressureError:  # recorded under a name not yet in the client list: offer to add it
+        box = QMessageBox(QMessageBox.Icon.Question, "Client report", "", QMessageBox.StandardButton.Yes
+                          | QMessageBox.StandardButton.No, window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"{client} is not in the client list. Add them, with the recordings labelled "
+                    f"with this name?")
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            add_client(client)
+        except PressureError as exc:
+            from .plain_message import warn_plain
+
+            warn_plain(window, "Client report", str(exc))
+            return None
     path, _ = QFileDialog.getSaveFileName(window, "Client report", f"{client}.pdf", "PDF (*.pdf)")
     if not path:
         return None
