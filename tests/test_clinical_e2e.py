@@ -128,8 +128,7 @@ def test_a_client_over_two_visits_agrees_everywhere_then_moves_and_is_erased(qtb
     ppt_recording(folder / "v1c.pressure", started_at=f"{first}T10:20:00+01:00", client="Anna Berg",
                   client_id=anna.id, sets=[("upper trapezius", "left", "after", [240, 250, 245], [3, 3, 2])])
 
-    visit = Visit(qtbot, "Anna Berg")
-    visit.window.session_bar.apply_labels()  # the client's id joins the labels
+    visit = Visit(qtbot, "Anna Berg")  # a listed client: the recording gets her id at once
     for k, (site, side) in enumerate([("upper trapezius", "left"), ("upper trapezius", "right"),
                                       ("gluteus medius", "left"), ("gluteus medius", "right")]):
         visit.place(site, side, "before")

@@ -251,4 +251,7 @@ def install_clinical_bar(window) -> ClinicalBar:
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         session_bar.client.setCompleter(completer)
         session_bar.client.editingFinished.connect(bar.client_changed)
+    recorder = window.pipeline.recorder
+    if recorder is not None and bar.client_id() and not (recorder.meta.get("labels") or {}).get("client_id"):
+        bar.write_labels()  # --label client=NAME of a listed client: the recording gets their id
     return bar
