@@ -138,6 +138,9 @@ def test_a_client_over_two_visits_agrees_everywhere_then_moves_and_is_erased(qtb
     visit.place("upper trapezius", "left", "after")
     visit.ppt_set([320, 330, 325], [2, None, None])
     previous = visit.bar.previous.text()
+    line = visit.bar.previous_line.line  # the previous visit's value, faint, on the trace
+    assert line.isVisible()
+    line_value = line.value()
     marker_count = len(visit.pipeline.markers)
     visit.key(Qt.Key.Key_1)  # outside the pain mode 1 is still a marker key
     visit.window._tick()
@@ -170,6 +173,7 @@ def test_a_client_over_two_visits_agrees_everywhere_then_moves_and_is_erased(qtb
     both = next(d for d in data["sides"] if d["visit"] == today and d["site"] == "upper trapezius")
     assert f"left/right {fmt_signed(both['diff_pct'])} %" in visit.summaries[1]
     assert f"mean {fmt(sets[(first, 'upper trapezius', 'left', 'after')]['mean'])}" in previous
+    assert line_value == pytest.approx(sets[(first, "upper trapezius", "left", "after")]["mean"])
     assert data["holds"] and data["holds"][-1]["pain"] == 3 and data["holds"][-1]["visit"] == today
 
     # every number of the JSON, as the pages print it, is in the HTML page and in the PDF

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..clinical.sites import PHASES, SIDES, SITES, Place, clean_site
 from ..errors import PressureError
 from .pain_keys import PainKeys, window_action
+from .previous_line import PreviousLine
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class ClinicalBar(QToolBar):
         self.addWidget(self.summary)
         self.addWidget(QLabel("  ", self))
         self.addWidget(self.previous)
+        self.previous_line = PreviousLine(window.trace)
         self._place = Place()
         self._notes = None  # set in this window (None: whatever the recording has)
         self._summary = None
@@ -223,12 +225,18 @@ class ClinicalBar(QToolBar):
                 self.window.status.showMessage("N: rate pain for this trial", 3000)
 
     def refresh_summary(self) -> None:
+        previous = None
         try:
-            text, faint = self._ensure_summary().lines(self.place())
+            summary = self._ensure_summary()
+            text, faint = summary.lines(self.place())
+            previous = summary.previous(self.place())
         except PressureError as exc:
             text, faint = f"summary unavailable: {exc}", ""
         self.summary.setText(text)
         self.previous.setText(faint)
+        # the same value as a faint line on the trace, while the trace shows the summary's unit
+        same_unit = self._summary is not None and self.window.pipeline.unit == self._summary.unit
+        self.previous_line.show(previous[1]["mean"] if previous and same_unit else None, faint)
 
     # --- report --------------------------------------------------------------------------------
     def client_report(self) -> None:
