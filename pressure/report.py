@@ -285,6 +285,8 @@ def render_html(report: dict, trace, ghost=None) -> str:
     facts += [(k, v) for k, v in labels.items()]
     if meta.get("interrupted"):
         facts.append(("note", "the recording was interrupted (not closed)"))
+    if report.get("zero_suspect"):
+        facts.append(("zero", report["zero_suspect"]))
     if report.get("reference_note"):
         facts.append(("reference", report["reference_note"]))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts if v not in (None, ""))

@@ -97,6 +97,8 @@ def run(args) -> int:
                 elif source.stats().state == "stopped":
                     break
                 status.update(recorder.status)
+                if recorder.error:  # the recorder's thread failed: never a silent stop
+                    break
     finally:
         lost = lost_at(source, pipeline)  # before the stop, which ends every reader state
         if lost is not None:
@@ -104,8 +106,9 @@ def run(args) -> int:
         source.stop()  # first: the recorder then writes every sample the sensor sent
         pipeline.close()
         close_station(station)
-    if pipeline.recorder_error:  # e.g. the disk stayed full: the line says how many samples are where
-        raise PressureError(f"recording failed: {pipeline.recorder_error}")
+    error = pipeline.recorder_error or recorder.error  # the recorder's own: its thread may fail after the last tick
+    if error:  # e.g. the disk stayed full: the line says how many samples are where
+        raise PressureError(f"recording failed: {error}")
     status.update(recorder.status)  # samples lost while the disk was full are said at the end
     stats = reader.stats()
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "

@@ -65,6 +65,8 @@ def _text(data: dict) -> str:
     score = data.get("score")
     lines = [f"{data['file']}", f"routine: {data.get('routine')}",
              f"score: {'-' if score is None else number_text(score, '{:.0f}')} / 100 ({completion_text(data)})"]
+    if data.get("zero_suspect"):  # a wrong zero: said before any number (its CVs are withheld)
+        lines.append(str(data["zero_suspect"]))
     head = ("step", "time to band s", "overshoot %", "in band %", "MAE %", "CV %", "drift %/10s", "score")
     rows = [head]
     for s in data.get("steps") or []:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..errors import PressureError
+from ..zero import full_scale, suspect_zero
 from .formula import RAMP_WEIGHT, combine, hold_subscores, ramp_score
 from .metrics import (
     RELEASE_MAX_S, RELEASE_WINDOW_S, hold_metrics, ramp_metrics, release_metrics,
@@ -48,6 +51,9 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
     steps: list[StepScores] = []
     span_of = {idx: (t0, t1, done) for idx, t0, t1, done in spans}
     min_mean = cv_min_mean(routine.unit, routine.area_cm2)
+    # a trace that stays below zero was recorded on a wrong zero: say so, and give no CV
+    # (a mean near zero turns any wobble into CV 154 %)
+    suspect = suspect_zero(t, value, full_scale(routine), routine.unit)
     ends = {e.step: e.data for e in coach.events if e.kind == "step_end"}
     for idx, t0, t1, done in spans:
         step = routine.steps[idx]
@@ -64,6 +70,8 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
             m = hold_metrics(t, value, target=step.target, lower=band[0], upper=band[1], start=t0,
                              end=t1, approach_start=approach, min_mean=min_mean)
             m.update(_release_after(t, value, routine, idx, span_of, t1, step.target))
+            if suspect:
+                m["cv_pct"] = math.nan
             sc.metrics = m
             sc.subscores = hold_subscores(m)
             sc.score = combine(sc.subscores)
@@ -101,7 +109,8 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
         finished=coach.state.finished, holds_completed=holds_completed, holds_total=holds_total,
         thresholds=thresholds,
         threshold_mean=thr_mean if thresholds else None,
-        threshold_cv_pct=thr_cv if len(thresholds) > 1 else None,
+        threshold_cv_pct=thr_cv if len(thresholds) > 1 and not suspect else None,
+        zero_suspect=suspect,
         worst=_worst(steps), recorded_at=recorded_at, t=t, value=value)
 
 

@@ -34,6 +34,7 @@ from .recording_link import RecordingLink
 from .runs import Run, Runs
 from .source import LiveSource, Source, SourceStats  # noqa: F401 - the names the pipeline's users import
 from .trace import SessionTrace
+from .zero_watch import zero_cue
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ class Pipeline(Runs, Marks, RecordingLink):
         self.trace.append(block.t, smooth_n)
         self.history.append(block.t, raw, smooth)
         self.overview.append(block.t, smooth)
-        self.counts.append(block.t, block.raw, block.raw)
+        self.counts.append(block.t, block.raw, block.force_n)  # raw for a tare, force for its steadiness
         self.samples += len(block)
         arrival = block.arrival[np.isfinite(block.arrival)]
         self.last_arrival = float(arrival[-1]) if arrival.size else self._clock()
@@ -175,6 +176,7 @@ class Pipeline(Runs, Marks, RecordingLink):
         """Every sample goes to the coach (one call per tick), so its hold timer is as exact as the data."""
         ok = np.isfinite(values)  # NaN: a sample the filter skipped; the coach sees the next real one
         state = self.coach.update(t if ok.all() else t[ok], values if ok.all() else values[ok])
+        state = zero_cue(state, self.routine)  # below zero: never an in-band cue such as HOLD
         self.state = state
         frame.events.extend(state.events)
         pacer = state.pacer

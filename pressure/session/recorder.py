@@ -15,6 +15,7 @@ session.
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 
@@ -69,7 +70,9 @@ class Recorder:
 
     # --- what the session hands over (any thread) ------------------------------------------------
     def add_event(self, t: float, kind: str, text: str = "", data: dict | None = None) -> None:
-        self._put(("event", (float(t), kind, text, data)))
+        # a NaN in an event's data is refused by the file and would stop the recording: a
+        # number that is not there is stored as null
+        self._put(("event", (float(t), kind, text, _finite_data(data))))
 
     def update_meta(self, **changes) -> None:
         self._put(("meta", changes))
@@ -97,9 +100,17 @@ class Recorder:
 
     # --- the thread ---------------------------------------------------------------------------
     def _run(self) -> None:
-        while not self._stop.is_set():
-            self._drain(WAIT_S)
-        self._final_drain()
+        try:
+            while not self._stop.is_set():
+                self._drain(WAIT_S)
+            self._final_drain()
+        except Exception as exc:  # noqa: BLE001 - never a silent stop: the session shows it
+            self.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
+            log.exception("the recorder's thread failed")
+            while not self._stop.is_set():  # keep answering sync() and moving the cursor
+                self._tap.read(WAIT_S)
+                self._skip_queue()
+            self._skip_queue()
 
     def _final_drain(self) -> None:
         self._next_follow = float("-inf")  # the sensor's last state goes in, however recent the check
@@ -195,3 +206,14 @@ class Recorder:
         except PressureError as exc:
             self.error = self.error or str(exc)
             raise
+
+
+def _finite_data(data):
+    """``data`` with non-finite floats (at any depth) as None."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite_data(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite_data(v) for v in data]
+    return data

@@ -98,6 +98,10 @@ class Source:
     def current_calibration(self):
         raise PressureError("this source has no calibration")
 
+    def device_calibration(self):
+        """The device's own calibration (its #ID counts per newton), or None if it gave none."""
+        return None
+
     def stop(self) -> None:
         """Stop whatever feeds the source; safe to call twice."""
 
@@ -199,6 +203,17 @@ class LiveSource(Source):
         if cal is None:
             raise PressureError("the sensor has no calibration yet: calibrate it with a known weight")
         return cal
+
+    def device_calibration(self):
+        from ..calibration import from_device
+
+        info = self.reader.device_info
+        if not info or "counts_per_n" not in info:
+            return None
+        try:
+            return from_device(info, sensor_id=self.sensor_id())
+        except PressureError:
+            return None
 
     def tare(self, raw_mean: float):
         """Zero the sensor at ``raw_mean`` for this session only; returns the tared calibration.

@@ -19,6 +19,7 @@ CUE_TEXT = {
     "rest": "REST",
     "done": "ROUTINE DONE",
     "stop": "",
+    "check_zero": "BELOW ZERO: TARE (T)",  # the zero is wrong (pressure.zero.below_floor)
 }
 
 
@@ -35,6 +36,7 @@ CUE_SHAPES = {
     WAITING_CUE: "\u25b6",         # ▶
     "ROUTINE DONE": "\u2713",      # ✓
     "SENSOR SATURATED": "!",
+    "BELOW ZERO: TARE (T)": "!",
 }
 STALE_SHAPE = "\u00d7"             # × before NO SIGNAL, DISCONNECTED, ...
 ASCII_SHAPES = {"\u25b2": "^", "\u25bc": "v", "\u25cf": "=", "\u25cb": "~", "\u25b6": ">", "\u2713": "*"}

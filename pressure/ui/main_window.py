@@ -32,6 +32,8 @@ from . import menu_actions
 from .audio import play_frame_cues
 from .pedal_keys import install_pedal_keys
 from .threshold_key import ThresholdKey
+from .tare_key import TareKey
+from .alerts import install_alerts
 from .routine_panel import RoutinePanel
 from .status import StatusBar
 from .trace_view import TraceView
@@ -40,8 +42,6 @@ log = logging.getLogger(__name__)
 
 FRAME_INTERVAL_MS = 16          # ~60 Hz display timer
 STATS_INTERVAL_S = 0.25         # status bar refresh
-TARE_CONFIRM_S = 2.0            # a tare under load needs a second T within this time
-TARE_FREE_SHARE = 0.02          # below this share of the display range a tare needs no confirming
 OVERVIEW_INTERVAL_S = 0.2       # overview strip refresh
 WINDOW_STEPS = (5.0, 10.0, 20.0, 30.0, 60.0, 120.0)  # +/- cycle through these trace lengths
 
@@ -76,16 +76,9 @@ KEY_HELP = (
 
 def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
     """Fixed vertical range: 0 .. max(ceiling, 1.5 x the largest target), or the setting."""
-    if y_max and y_max > 0:
-        hi = y_max
-    else:
-        targets = [s.target for s in routine.steps if s.target is not None]
-        pacer_caps = [s.rate * (s.duration or 20.0) for s in routine.steps if s.kind == "threshold"]
-        hi = max([1.5 * t for t in targets] + [routine.ceiling or 0.0] + pacer_caps + [0.0])
-        if not hi > 0:
-            hi = 1.0
-        if routine.ceiling:
-            hi = max(hi, routine.ceiling * 1.1)
+    from ..zero import full_scale
+
+    hi = y_max if y_max and y_max > 0 else full_scale(routine)
     return -0.05 * hi, hi
 
 
@@ -119,6 +112,8 @@ class MainWindow(QMainWindow):
         # double/long press to skip a running step. A replay's Space is play/pause instead.
         self.pedal = None if pipeline.source.can_seek else install_pedal_keys(self)
         self.threshold_key = ThresholdKey(self)
+        self.tare_key = TareKey(self)  # T: only a live, steady reading becomes the zero
+        self.alerts = install_alerts(self)  # a banner: the zero is off at rest, the recording stopped
         self.trace.window_seconds = float(window_seconds)
         self.status.set_recording(recording_path)
         self._recording_path = recording_path
@@ -251,7 +246,6 @@ class MainWindow(QMainWindow):
         self._shown_step = None
         self._markers_drawn = 0
         self._frame = None
-        self._tare_asked_at = -math.inf  # when a tare under load last asked for its second press
         self._sound_zone = ""
         self.trace.clear_markers()
 
@@ -421,43 +415,7 @@ class MainWindow(QMainWindow):
         self.threshold_key.press()  # a low or negative threshold asks first / is refused
 
     def tare(self) -> None:
-        """T: zero the sensor for this session. Under load or during a hold a single press (a
-        bumped pedal) must not move the zero: it asks for a second press within TARE_CONFIRM_S."""
-        source = self.pipeline.source
-        if not source.can_tare:
-            self.status.showMessage("tare needs a live sensor", 3000)
-            return
-        value, unit = self._tare_load()
-        now = time.monotonic()
-        if value is not None and now - self._tare_asked_at > TARE_CONFIRM_S:
-            self._tare_asked_at = now
-            self.status.showMessage(f"the sensor reads {value:.1f} {unit}: press T again within "
-                                    f"{TARE_CONFIRM_S:g} s to make this the zero", int(TARE_CONFIRM_S * 1000))
-            return
-        self._tare_asked_at = -math.inf
-        try:
-            cal = source.tare(self.pipeline.raw_mean(0.5))
-        except PressureError as exc:
-            self.status.showMessage(f"tare failed: {exc}", 5000)
-            return
-        self.pipeline.note_tare(cal.zero if cal is not None else math.nan)
-        self.status.showMessage("tared for this session: the sensor reads zero now "
-                                "(the stored calibration is unchanged)", 4000)
-
-    def _tare_load(self) -> tuple[float | None, str]:
-        """The value that makes a tare need confirming (None: at rest, a tare is harmless): more
-        than TARE_FREE_SHARE of the display range, or any value while a hold runs."""
-        frame, unit = self._frame, self.pipeline.unit
-        value = frame.value if frame is not None else math.nan  # None: no frame drawn yet
-        if not math.isfinite(value):
-            return None, unit
-        lo, hi = y_range_for(self.pipeline.routine, self.y_max)
-        state = frame.state
-        holding = (state is not None and state.step is not None and state.step.kind == "hold"
-                   and not state.waiting_for_key and not state.finished)
-        if holding or abs(value) > TARE_FREE_SHARE * (hi - lo):
-            return value, unit
-        return None, unit
+        self.tare_key.press()  # under load it asks first; a stale or moving reading is refused
 
     def toggle_mute(self) -> None:
         self.audio.set_muted(not self.audio.muted)

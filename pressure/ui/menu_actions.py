@@ -65,7 +65,9 @@ def choose_sensor(window, message: str = "") -> None:
 
 
 def calibrate(window) -> None:
-    from .dialogs import CalibrationDialog
+    from ..session.zero_watch import range_in_newtons
+    from .calibration_parts import steady_measure, stored_calibration
+    from .calibration_wizard import CalibrationDialog
 
     source = window.pipeline.source
     if not source.can_tare:
@@ -77,8 +79,10 @@ def calibrate(window) -> None:
         from ..calibration import Calibration
 
         calibration = Calibration(sensor_id=source.sensor_id())
-    dialog = CalibrationDialog(window, calibration, window.pipeline.raw_mean, window.pipeline.unit,
-                               window.pipeline.area_cm2)
+    dialog = CalibrationDialog(window, calibration, steady_measure(window), window.pipeline.unit,
+                               window.pipeline.area_cm2, device=source.device_calibration(),
+                               stored=stored_calibration(source.sensor_id()),
+                               range_n=range_in_newtons(window.pipeline, window.trace.y_range[1]))
     if not dialog.exec():
         return
     if dialog.result_calibration is not None:

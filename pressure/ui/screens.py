@@ -18,7 +18,7 @@ import numpy as np
 
 from .screen_session import RATE, SEED, SIZE, Live, private_home, profile, settle, then
 
-STATES = ("hold", "ease_off", "ceiling", "disconnected", "stale", "rest", "ppt", "replay",
+STATES = ("hold", "ease_off", "ceiling", "disconnected", "stale", "rest", "zero_off", "ppt", "replay",
           "summary", "progress", "clinical", "client_report")
 
 
@@ -61,6 +61,13 @@ def stale(ctx):
 
 def rest(ctx):
     return _steady("rest", 40.0)
+
+
+def zero_off(ctx):
+    """The rest after a hold reads -29.4 N (a zero taken under load, or a sensor that drifted):
+    after 2 s the banner says so, and the cue is no longer REST."""
+    steady = profile("steady", 30.0)
+    return _steady("zero_off", 40.0, force=lambda t: steady(t) - 29.4 * (t >= 37.0))
 
 
 def ppt(ctx):
@@ -215,7 +222,7 @@ def client_report(ctx):
 
 
 SCENES = {"hold": hold, "ease_off": ease_off, "ceiling": ceiling, "disconnected": disconnected,
-          "stale": stale, "rest": rest, "ppt": ppt, "replay": replay, "summary": summary,
+          "stale": stale, "rest": rest, "zero_off": zero_off, "ppt": ppt, "replay": replay, "summary": summary,
           "progress": progress, "clinical": clinical, "client_report": client_report}
 assert tuple(SCENES) == STATES
 

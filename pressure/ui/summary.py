@@ -41,6 +41,8 @@ def summary_html(scores, comparison=None) -> str:
     out = [f"<h2>{e(scores.routine_name)}: score {_num(scores.score, 0)} / 100</h2>"]
     if not scores.finished:
         out.append("<p><i>The routine did not finish: the scores cover the steps that ran.</i></p>")
+    if scores.zero_suspect:  # a wrong zero: said before any number
+        out.append(f"<p><b>{e(scores.zero_suspect)}</b> (CV not given)</p>")
     head = "".join(f"<th>{e(h)}</th>" for _, h in STEP_COLUMNS)
     out.append(f"<table border='1' cellspacing='0' cellpadding='3'><tr><th>step</th><th>kind</th>"
                f"<th>time s</th><th>score</th>{head}</tr>")
