@@ -45,11 +45,18 @@ def client_history(client_name: str, unit: str, exclude=()) -> list[Trial]:
 class LiveSummary:
     """Collects this session's thresholds by place; says what the window shows after each."""
 
-    def __init__(self, unit: str, today: str, history: list[Trial] | None = None):
+    def __init__(self, unit: str, today: str, history: list[Trial] | None = None,
+                 area_cm2: float | None = None):
+        from ..scoring.metrics import cv_min_mean
+
         self.unit = unit
         self.today = today
         self.history = list(history or [])
         self.session: dict[tuple, list[float]] = defaultdict(list)
+        try:  # no CV around a mean too small to mean anything: the report's rule (ppt.outcomes)
+            self.min_mean = cv_min_mean(unit, area_cm2)
+        except (PressureError, ValueError, TypeError, ZeroDivisionError):
+            self.min_mean = 0.0
 
     def add(self, value: float, where: Place) -> None:
         self.session[(where.site, where.side, where.phase)].append(float(value))
@@ -60,7 +67,7 @@ class LiveSummary:
         return past + self.session.get((site, side, phase), [])
 
     def current(self, where: Place) -> dict:
-        return trial_set(self._today(where.site, where.side, where.phase))
+        return trial_set(self._today(where.site, where.side, where.phase), min_mean=self.min_mean)
 
     def previous(self, where: Place) -> tuple[str, dict] | None:
         """The latest earlier visit's set for this site and side (before treatment if it had one)."""
@@ -73,7 +80,7 @@ class LiveSummary:
             values = [t.value for t in self.history
                       if t.visit == last and (t.site, t.side, t.phase) == (where.site, where.side, phase)]
             if values:
-                return last, {**trial_set(values), "phase": phase}
+                return last, {**trial_set(values, min_mean=self.min_mean), "phase": phase}
         return None
 
     def lines(self, where: Place) -> tuple[str, str]:
@@ -87,7 +94,7 @@ class LiveSummary:
                     f"mean {fmt(cur['mean'])}" + ("" if cur["cv_pct"] is None else f", CV {fmt(cur['cv_pct'])} %"))
             other = OTHER_SIDE.get(where.side)
             if other:
-                o = trial_set(self._today(where.site, other, where.phase))
+                o = trial_set(self._today(where.site, other, where.phase), min_mean=self.min_mean)
                 left, right = (cur, o) if where.side == "left" else (o, cur)
                 d = side_difference(left if left["n"] else None, right if right["n"] else None)
                 if d is not None:

@@ -204,7 +204,8 @@ class ClinicalBar(QToolBar):
             unit = self.window.pipeline.unit
             history = client_history(key[0], unit, exclude=[getattr(self.window, "_recording_path", None)]) \
                 if key[0] else []
-            self._summary = LiveSummary(unit, date.today().isoformat(), history)
+            self._summary = LiveSummary(unit, date.today().isoformat(), history,
+                                        area_cm2=self.window.pipeline.area_cm2)
             self._summary_key = key
         return self._summary
 
