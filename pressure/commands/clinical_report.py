@@ -31,6 +31,13 @@ def _text(data: dict) -> str:
     for d in data["sides"]:
         lines.append(f"{d['visit']}  {d['site']} {d['phase'] or ''}: left {fmt(d['left'])}, right {fmt(d['right'])}, "
                      f"difference {fmt_signed(d['diff_pct'])} %")
+    for h in data.get("holds") or []:
+        lines.append(f"{h['visit']}  hold {h['site'] or '-'} {h['side'] or '-'}: target {fmt(h['target'])} {h['unit']}, "
+                     f"in band {fmt(h['time_in_band_pct'])} %, CV {fmt(h['cv_pct'])} %"
+                     + ("" if h["pain"] is None else f", pain {h['pain']}/10"))
+    for site, pop in (data.get("population_values") or {}).items():
+        lines.append(f"population value, {site}: {fmt(pop['mean'])} ± {fmt(pop['sd'])} {pop['unit']} "
+                     f"(healthy adults in one study; not a diagnosis)")
     for p in data.get("problems") or []:
         lines.append(f"left out: {p}")
     return "\n".join(lines)
