@@ -229,3 +229,27 @@ def test_replay_shows_pain_ratings_and_sites_on_its_trace(tmp_path):
     replay = open_replay(path)
     texts = [m.text for m in replay.markers]
     assert "pain 7/10" in texts and "pain 2/10" in texts and "infraspinatus" in texts
+
+
+def test_an_archive_whose_recording_was_changed_or_is_not_one_is_refused(tmp_path):
+    anna = clients.add_client("Anna Berg")
+    _visit("2026-11-01", client_id=anna.id)
+    archive = tmp_path / "a.zip"
+    export_client("Anna Berg", archive)
+    with zipfile.ZipFile(archive) as z:
+        index = json.loads(z.read("index.json"))
+        members = {n: z.read(n) for n in z.namelist()}
+    first = index["recordings"][0]["file"]
+    for name, body, message in ((first, members[f"recordings/{first}"] + b"x", "SHA-256"),
+                                (first, b"SQLite format 3\x00" + b"\x00" * 200, "SHA-256|not a recording")):
+        bad = tmp_path / "bad.zip"
+        with zipfile.ZipFile(bad, "w") as z:
+            for n, data in members.items():
+                z.writestr(n, body if n == f"recordings/{name}" else data)
+        erase_client("Anna Berg")
+        with pytest.raises(PressureError, match=message):
+            import_archive(bad)
+        assert not [p for p in sessions_dir().iterdir() if p.name == first]
+        assert not list(sessions_dir().glob(".import.*")), "no temporary file is left behind"
+        assert clients.list_clients() == [], "nothing of a refused archive is kept"
+        clients.add_client("Anna Berg", client_id=anna.id)

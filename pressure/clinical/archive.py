@@ -135,25 +135,31 @@ def import_archive(source, folder=None) -> dict:
             if member.file_size > MAX_MEMBER:
                 raise PressureError(f"{source}: {name} is too large")
             plans.append((name, member, str(item.get("sha256") or "")))
-        client, created = _client_for(index["client"])
-        for name, member, sha in plans:
-            fd, tmp = tempfile.mkstemp(prefix=".import.", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(fd, "wb") as out, z.open(member) as inp:
-                    for chunk in iter(lambda: inp.read(1 << 20), b""):
-                        out.write(chunk)
+        checked: list[tuple[str, str, str]] = []  # (name, temporary file, sha) all verified
+        try:
+            for name, member, sha in plans:  # every recording checked before any takes a name
+                fd, tmp = tempfile.mkstemp(prefix=".import.", suffix=".tmp", dir=folder)
+                checked.append((name, tmp, sha))
+                try:
+                    with os.fdopen(fd, "wb") as out, z.open(member) as inp:
+                        for chunk in iter(lambda: inp.read(1 << 20), b""):
+                            out.write(chunk)
+                except zipfile.BadZipFile as exc:
+                    raise PressureError(f"{source}: {name}: {exc}") from None
                 if _sha256(Path(tmp)) != sha:
                     raise PressureError(f"{source}: {name} does not match its SHA-256 (damaged archive)")
                 if not is_recording_file(tmp):
                     raise PressureError(f"{source}: {name} is not a recording")
                 read_summary(Path(tmp))  # readable, or RecordingError
                 os.chmod(tmp, 0o600)
+            client, created = _client_for(index["client"])
+            for name, tmp, sha in checked:
                 target = folder / name
                 if target.exists() and _sha256(target) == sha:
                     skipped.append(name)
                     continue
                 n = 2
-                while True:
+                while True:  # never over a file that is there
                     try:
                         os.link(tmp, target)
                         break
@@ -161,9 +167,8 @@ def import_archive(source, folder=None) -> dict:
                         target = folder / f"{name[:-len(EXTENSION)]}-{n}{EXTENSION}"
                         n += 1
                 imported.append(target.name)
-            except zipfile.BadZipFile as exc:
-                raise PressureError(f"{source}: {name}: {exc}") from None
-            finally:
+        finally:
+            for _, tmp, _ in checked:
                 Path(tmp).unlink(missing_ok=True)
     log.info("imported client %s: %d recordings, %d already there", client.id, len(imported), len(skipped))
     return {"client": client.name, "client_created": created, "imported": imported, "skipped": skipped}
