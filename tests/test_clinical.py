@@ -253,3 +253,12 @@ def test_an_archive_whose_recording_was_changed_or_is_not_one_is_refused(tmp_pat
         assert not list(sessions_dir().glob(".import.*")), "no temporary file is left behind"
         assert clients.list_clients() == [], "nothing of a refused archive is kept"
         clients.add_client("Anna Berg", client_id=anna.id)
+
+
+def test_an_unphased_set_is_the_before_of_an_after_set():
+    clients.add_client("Anna Berg")
+    ppt_recording(sessions_dir() / "x.pressure", started_at="2026-11-01T10:00:00+01:00", client="Anna Berg",
+                  sets=[("infraspinatus", "left", "", [300.0, 310.0, 320.0], [None] * 3),
+                        ("infraspinatus", "left", "after", [350.0, 360.0, 370.0], [None] * 3)])
+    visit = client_report("Anna Berg")["sites"][0]["visits"][0]
+    assert visit["treatment"]["change"] == pytest.approx(50.0)

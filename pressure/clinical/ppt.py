@@ -102,7 +102,8 @@ def outcomes(trials, *, unit: str = "kPa", area_cm2: float | None = None, drop_f
             if not (before or after or plain):
                 continue
             per_visit.append({"visit": visit, "before": _brief(before), "after": _brief(after),
-                              "unphased": _brief(plain), "treatment": change(before, after, fixed_mdc)})
+                              # no set marked "before": the unphased one is what came before "after"
+                              "unphased": _brief(plain), "treatment": change(before or plain, after, fixed_mdc)})
         base_sets = [(v, _baseline(by_key, v, site, side)) for v in visits]
         base_sets = [(v, s) for v, s in base_sets if s is not None]
         across = []
