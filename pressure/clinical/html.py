@@ -96,8 +96,9 @@ def render(data: dict, *, images: str = "inline") -> str:
                f"<tr><th class='l'>practitioner</th><td class='l'>{_e(', '.join(data.get('practitioners') or []) or '—')}</td></tr>"
                f"<tr><th class='l'>visits</th><td class='l'>{len(visits)}: {_e(', '.join(visits)) or '—'}</td></tr>"
                f"<tr><th class='l'>sites</th><td class='l'>{_e(places) or '—'}</td></tr>"
-               f"<tr><th class='l'>unit</th><td class='l'>{unit}; threshold = the trial's peak up to the "
-               f"P press; mean of {'trials 2 on' if data.get('drop_first') else 'every trial'}</td></tr></table>")
+               f"<tr><th class='l'>unit</th><td class='l'>{unit}; threshold = the trial's "
+               f"{_e(data.get('threshold_rule') or 'value at the P press')}; mean of "
+               f"{'trials 2 on' if data.get('drop_first') else 'every trial'}</td></tr></table>")
     out.append("<p class='note'>These are this client's own measurements. A change is called within "
                "measurement error when it is not larger than the minimal detectable change (MDC) shown "
                "beside it. Nothing on this page is a diagnosis.</p>")

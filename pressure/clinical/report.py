@@ -91,6 +91,10 @@ def client_report(name: str, *, drop_first: bool = False, fixed_mdc: float | Non
         "notes": notes,
         "problems": problems,
         # what healthy adults measured in one study, by site (clinical/norms.py): never a flag
+        # recordings since the peak rule carry at_press beside the peak; older ones the press only
+        "threshold_rule": ("peak up to the P press" if trials and all(t.at_press is not None for t in trials)
+                           else "value at the P press" if not any(t.at_press is not None for t in trials)
+                           else "peak up to the P press (older recordings: the value at the press)"),
         "population_values": population_values(sorted({s for s, _ in sites}), unit),
     })
     return data
