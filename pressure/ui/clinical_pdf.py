@@ -45,7 +45,8 @@ def svg_image(svg: str) -> QImage:
 
 def pdf_document(data: dict) -> QTextDocument:
     from ..clinical.bodymap import body_map
-    from ..clinical.html import chart, render
+    from ..clinical.chart import chart
+    from ..clinical.html import render
     from ..clinical.report import fmt
 
     doc = QTextDocument()
