@@ -135,6 +135,15 @@ def test_silence_offers_help_and_keep_anyway(qtbot, ports):
     assert page.isComplete()
 
 
+class _Session:
+    """What ``live`` needs of a session when the window is not opened."""
+
+    recording_path = None
+
+    def close(self):
+        pass
+
+
 @pytest.mark.parametrize("argv, expected", [
     ([], ""),                         # a first start: the wizard opens
     (["--seconds", "0.5"], None),     # a timed run (scripts, tests): never
@@ -147,18 +156,8 @@ def test_the_first_start_opens_the_wizard(monkeypatch, argv, expected):
 
     seen = {}
 
-    class Pipeline:
-        class source:
-            @staticmethod
-            def stop():
-                pass
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(session_live, "start_session", lambda url, config: (Pipeline(), None))
+    monkeypatch.setattr(session_live, "open_session", lambda url, config: _Session())
     monkeypatch.setattr("pressure.ui.app.run_live", lambda *a, **kw: seen.update(kw) or 0)
-    monkeypatch.setattr(live, "attach_station", lambda *a: None)
     assert main(["live", "--no-record", *argv]) == 0
     assert seen["wizard"] == expected
 
@@ -175,24 +174,14 @@ def test_the_saved_sensor_opens_next_time_or_the_wizard_says_why(monkeypatch):
     s.set("wizard/seen", True)
     opened, seen = [], {}
 
-    class Pipeline:
-        class source:
-            @staticmethod
-            def stop():
-                pass
-
-        def close(self):
-            pass
-
     def start(url, config):
         opened.append(url)
         if url == "/dev/ttyACM0":
             raise PressureError("cannot open /dev/ttyACM0: No such file or directory")
-        return Pipeline(), None
+        return _Session()
 
-    monkeypatch.setattr(session_live, "start_session", start)
+    monkeypatch.setattr(session_live, "open_session", start)
     monkeypatch.setattr("pressure.ui.app.run_live", lambda *a, **kw: seen.update(kw) or 0)
-    monkeypatch.setattr(live, "attach_station", lambda *a: None)
     assert main(["live", "--no-record"]) == 0
     assert opened == ["/dev/ttyACM0", None]  # the saved sensor first, then the simulator
     assert "did not open" in seen["wizard"] and "No such file" in seen["wizard"]

@@ -14,6 +14,7 @@ from pressure.ui.dialogs import SIMULATOR, PortDialog
 from pressure.ui.main_window import MainWindow
 from pressure.session.pipeline import Pipeline
 from pressure.session.scripted import ManualClock, ScriptedSource
+from pressure.session.session import Session
 
 TTYS0 = transport.PortInfo("/dev/ttyS0", "ttyS0", None, None, None, False, "")
 
@@ -42,11 +43,11 @@ def window(qtbot, monkeypatch):
     pipeline = Pipeline(source, single_hold(10.0, "10%", 3.0), make_filter("none"), clock=clock)
     opened = []
 
-    def factory(url, reader_options=None):
+    def factory(url, record=None, labels=None, reader_options=None):
         opened.append(url)
         new = ScriptedSource(clock)
         new.url = url  # the port it reads, as a LiveSource says it
-        return Pipeline(new, single_hold(10.0, "10%", 3.0), make_filter("none"), clock=clock), None
+        return Session(Pipeline(new, single_hold(10.0, "10%", 3.0), make_filter("none"), clock=clock))
 
     w = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0, session_factory=factory)
     qtbot.addWidget(w)

@@ -15,8 +15,7 @@ from pathlib import Path
 from ..errors import PressureError
 from ..samples import DISPLAY_UNITS
 from . import _arg_types as arg_types
-from ..classroom.feed import attach as attach_station
-from ._classroom_options import add_classroom_options, close_station, station_from_args
+from ._classroom_options import add_classroom_options, station_from_args
 from ._label_options import add_label_option, parse_labels
 
 log = logging.getLogger(__name__)
@@ -181,7 +180,7 @@ def _ignored(args, key: str, value, why) -> None:
 
 
 def run(args) -> int:
-    from ..session.live import SessionConfig, start_session
+    from ..session.live import SessionConfig, open_session
     from ..ui.app import run_live
     from ..ui.settings import Settings
     from ._sensor_options import check_sensor_args, reader_from_args
@@ -230,26 +229,28 @@ def run(args) -> int:
 
     config = SessionConfig(routine=routine, filter_name=filter_name, filter_params=filter_params,
                            record=record, labels=labels, sim_profile=args.sim_profile,
-                           make_reader=make_reader, sim_faults=args.sim_faults)
+                           make_reader=make_reader, sim_faults=args.sim_faults, station=station, fmt=args.format)
     try:
-        pipeline, path = start_session(args.port or saved_port or None, config)
-    except PressureError as exc:
-        if not saved_port:
-            raise
-        # the sensor of the last session is not plugged in: say so in the wizard, meanwhile
-        # the simulator (the window says "simulated") rather than no window at all
-        wizard = f"The sensor used last time did not open ({exc}). Plug it in and choose it, or choose another."
-        pipeline, path = start_session(None, config)
-    attach_station(pipeline, station)
-    if path:
-        log.info("recording to %s", path)
+        try:
+            session = open_session(args.port or saved_port or None, config)
+        except PressureError as exc:
+            if not saved_port:
+                raise
+            # the sensor of the last session is not plugged in: say so in the wizard, meanwhile
+            # the simulator (the window says "simulated") rather than no window at all
+            wizard = f"The sensor used last time did not open ({exc}). Plug it in and choose it, or choose another."
+            session = open_session(None, config)
+    except BaseException:
+        if station is not None:
+            station.close()
+        raise
+    if session.recording_path:
+        log.info("recording to %s", session.recording_path)
     try:
-        return run_live(pipeline, path, config, window_seconds=window,
+        return run_live(session, config, window_seconds=window,
                         y_max=args.y_max or settings.get("display/y_max"), seconds=args.seconds,
                         screenshot=args.screenshot, fullscreen=args.fullscreen, settings=settings,
                         sound=not args.no_sound, error_tone=bool(settings.get("sound/error_tone")),
                         wizard=wizard, notes=getattr(args, "ignored_settings", []))
-    finally:  # whatever happened in the window: the recording is closed, the sensor released
-        pipeline.close()
-        pipeline.source.stop()
-        close_station(station)
+    finally:  # whatever happened in the window: the session is closed (the window's may differ)
+        session.close()

@@ -59,15 +59,39 @@ def _unfinished(step: dict) -> str:
 
 
 def _text(data: dict) -> str:
-    from ..report import completion_text, number_text
+    from ..report import completion_text, number_text, run_list
 
+    runs = run_list(data)
+    lines = [f"{data['file']}"]
+    if runs:  # the routine was changed or restarted: every run on its own
+        lines.append(f"{len(runs)} runs (the routine was changed or restarted), each scored on its own:")
+        for i, run in enumerate(runs, start=1):
+            if run is None:
+                lines.append(f"run {i}: nothing to score")
+                continue
+            start = run.get("run_start_s")
+            lines.append(f"run {i} of {len(runs)}" + ("" if start is None else f", from {number_text(start)} s") + ":")
+            lines += _run_lines(run, completion_text, number_text)
+    else:
+        lines += _run_lines(data, completion_text, number_text)
+    cmp = data.get("comparison")
+    if cmp:
+        rms = cmp.get("rms_diff_pct")
+        ref = cmp.get("reference_score")
+        lines.append("reference: score " + ("-" if ref is None else number_text(ref, "{:.0f}"))
+                     + ("" if rms is None else f", RMS difference {number_text(rms)} % of target"))
+    return "\n".join(lines)
+
+
+def _run_lines(data: dict, completion_text, number_text) -> list[str]:
+    """One run of a routine as text lines: routine, score, the hold table, thresholds, worst."""
     unit = data.get("unit") or ""
     score = data.get("score")
-    lines = [f"{data['file']}", f"routine: {data.get('routine')}",
+    lines = [f"routine: {data.get('routine')}",
              f"score: {'-' if score is None else number_text(score, '{:.0f}')} / 100 ({completion_text(data)})"]
     if data.get("zero_suspect"):  # a wrong zero: said before any number (its CVs are withheld)
         lines.append(str(data["zero_suspect"]))
-    head = ("step", "time to band s", "overshoot %", "in band %", "MAE %", "CV %", "drift %/10s", "score")
+    head = ("step", "band", "time to band s", "overshoot %", "in band %", "MAE %", "CV %", "drift %/10s", "score")
     rows = [head]
     for s in data.get("steps") or []:
         if s.get("kind") != "hold":
@@ -77,7 +101,8 @@ def _text(data: dict) -> str:
             v = s.get(key)
             return "-" if v is None else number_text(v, fmt)
 
-        rows.append((f"{s['index'] + 1} {s.get('label') or 'hold'}" + _unfinished(s),
+        band = "-" if s.get("lower") is None else f"{f('lower', '{:g}')}-{f('upper', '{:g}')} {unit}"
+        rows.append((f"{s['index'] + 1} {s.get('label') or 'hold'}" + _unfinished(s), band,
                      f("time_to_band_s"), f("overshoot_pct"), f("time_in_band_pct"), f("mae_pct"),
                      f("cv_pct"), f("drift_pct_per_10s", "{:+.1f}"), f("score", "{:.0f}")))
     if len(rows) > 1:
@@ -93,13 +118,7 @@ def _text(data: dict) -> str:
     if worst:
         lines.append(f"worst moment: {number_text(worst['value'])} {unit} at {number_text(worst['t_s'])} s "
                      f"({number_text(worst['deviation_pct'], '{:+.0f}')} % of target)")
-    cmp = data.get("comparison")
-    if cmp:
-        rms = cmp.get("rms_diff_pct")
-        ref = cmp.get("reference_score")
-        lines.append("reference: score " + ("-" if ref is None else number_text(ref, "{:.0f}"))
-                     + ("" if rms is None else f", RMS difference {number_text(rms)} % of target"))
-    return "\n".join(lines)
+    return lines
 
 
 def run(args) -> int:

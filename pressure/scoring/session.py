@@ -212,16 +212,21 @@ def score_session(t, force_n, routine, *, filter_desc=None, events=(), unit: str
 
 
 def routine_of_recording(rec):
-    """The routine stored in a recording's metadata, or None."""
+    """The routine stored in a recording's metadata, or None. A file that continues a session
+    (REC on mid-routine) and holds one run: the routine from the step it begins at."""
     from ..routine import Routine
+    from .continued import continued_routine
 
     data = rec.meta.get("routine")
     if not data:
         return None
     try:
-        return Routine.from_dict(data)
+        routine = Routine.from_dict(data)
     except PressureError as exc:
         raise PressureError(f"{rec.path}: the routine stored in the file is not valid ({exc})") from None
+    if any(e.kind == "routine" for e in rec.events):
+        return routine  # the last run's (recording_runs cuts the first run where the file begins)
+    return continued_routine(routine, rec.meta.get("continues"))
 
 
 def score_recording(rec, routine=None) -> SessionScores:
@@ -255,7 +260,12 @@ def routine_of_recording_matches(rec, routine) -> bool:
     if not data:
         return False
     try:
-        return [s.get("kind") for s in data.get("steps", [])] == [s.kind for s in routine.steps]
+        kinds = [s.get("kind") for s in data.get("steps", [])]
+        continues = rec.meta.get("continues")
+        step = continues.get("step") if isinstance(continues, dict) else None
+        mine = [s.kind for s in routine.steps]
+        # a continued file's own routine starts at the step the file begins at
+        return mine == kinds or (isinstance(step, int) and not isinstance(step, bool) and mine == kinds[step:])
     except AttributeError:
         return False
 

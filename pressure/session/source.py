@@ -73,8 +73,9 @@ class Source:
         front end without a frame timer (``record``, ``stream``) ticks on."""
         return False
 
-    def tap(self):
-        """A :class:`Tap` over the same samples with a cursor of its own (None: nothing to record)."""
+    def tap(self, from_now: bool = False):
+        """A :class:`Tap` over the same samples with a cursor of its own (None: nothing to record):
+        from the first sample, or (``from_now``) from the first one :meth:`poll` has not given yet."""
         return None
 
     def sensor_meta(self) -> dict | None:
@@ -164,8 +165,8 @@ class LiveSource(Source):
             log.warning("display fell behind: %d samples not shown", lost)
         return block
 
-    def tap(self) -> Tap:
-        return Tap(self.buffer)
+    def tap(self, from_now: bool = False) -> Tap:
+        return Tap(self.buffer, self._tap.cursor if from_now else 0)
 
     def wait(self, timeout: float) -> bool:
         return self._tap.wait(timeout)

@@ -1,8 +1,8 @@
 """Start the windows: the Qt application, the live and replay windows, and the timed run for
 screenshots.
 
-``commands/live.py`` checks every option first (bad input never opens a window), starts the
-session (:func:`pressure.session.live.start_session`, Qt-free) and calls :func:`run_live`.
+``commands/live.py`` checks every option first (bad input never opens a window), opens the
+session (:func:`pressure.session.live.open_session`, Qt-free) and calls :func:`run_live`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..errors import PressureError
 log = logging.getLogger(__name__)
 
 from ..session.live import (  # noqa: F401 - the names the window's callers import from here
-    READ_INTERVAL_S, RING_CAPACITY, SIM_RATE_HZ, SessionConfig, sim_profile_for, start_session,
+    READ_INTERVAL_S, RING_CAPACITY, SIM_RATE_HZ, SessionConfig, open_session, sim_profile_for,
 )
 
 
@@ -46,7 +46,7 @@ def spin(seconds: float) -> None:
     loop.exec()
 
 
-def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_seconds: float,
+def run_live(first_session, config: SessionConfig, *, window_seconds: float,
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
              fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False,
              wizard: str | None = None, notes=()) -> int:
@@ -66,25 +66,27 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
 
     def new_session(url: str, record: bool | None = None, labels: dict | None = None,
                     reader_options: dict | None = None):
+        """File > Sensor and New session: a session like the first (the window hands the
+        classroom station over to it)."""
         import dataclasses
 
         if labels is not None:  # the session bar's client/trainee; other --label values stay
             labels = {k: v for k, v in config.labels.items()
                       if k not in ("client", "trainee", "client_id", "site", "side", "phase")} | labels
         changed = {k: v for k, v in (("record", record), ("labels", labels)) if v is not None}
+        changed.update(station=None, out=None)  # the station is handed over; --out names the first file only
         if url == "sim":  # the built-in simulator speaks the project's own protocol
             changed["make_reader"] = _reader_with({"fmt": "pressure"})
-            return start_session(None, dataclasses.replace(config, **changed))
+            return open_session(None, dataclasses.replace(config, **changed))
         if reader_options is not None:  # the connection wizard's kind and baud rate, kept for
             sensor_reader[0] = _reader_with(reader_options)  # later sessions on this sensor
         changed["make_reader"] = sensor_reader[0]
-        return start_session(url, dataclasses.replace(config, **changed))
+        return open_session(url, dataclasses.replace(config, **changed))
 
     sensor_reader = [config.make_reader]  # how the real sensor in use is read
 
-    window = MainWindow(first_pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
-                        y_max=y_max, session_factory=new_session, recording_path=recording_path,
-                        error_tone=error_tone)
+    window = MainWindow(first_session, settings=settings, audio=audio, window_seconds=window_seconds,
+                        y_max=y_max, session_factory=new_session, error_tone=error_tone)
     from .training import install_training
 
     install_training(window)  # score panel, end-of-routine summary, reference ghost, progress

@@ -53,11 +53,12 @@ def choose_sensor(window, message: str = "") -> None:
             QMessageBox.warning(window, "Sensor", f"{exc}\nStill reading {describe}.")
             return
     try:
-        pipeline, recording_path = window.session_factory(url, reader_options=choice.reader_options)
+        session = window.session_factory(url, record=window.session.recording_path is not None,
+                                         reader_options=choice.reader_options)
     except PressureError as exc:
         QMessageBox.warning(window, "Sensor", str(exc))
         return
-    window.replace_pipeline(pipeline, recording_path)
+    window.replace_session(session)
     if window.settings is not None:
         window.settings.set("sensor/port", "" if url == SIMULATOR else url)
         window.settings.set("sensor/kind", choice.kind)
@@ -94,7 +95,7 @@ def calibrate(window) -> None:
     unit, area = dialog.unit.currentText(), dialog.area_cm2()
     if (unit, area) != (window.pipeline.unit, window.pipeline.area_cm2):
         try:
-            window.set_routine(window.pipeline.routine.converted(unit, area))
+            window.change_routine(window.pipeline.routine.converted(unit, area))  # the step goes on
         except PressureError as exc:
             QMessageBox.warning(window, "Calibration", str(exc))
             return
@@ -132,7 +133,7 @@ def edit_settings(window) -> None:
         QMessageBox.warning(window, "Settings", str(exc))
         return
     if routine is not p.routine:
-        window.set_routine(routine)
+        window.change_routine(routine)  # a new ceiling or target: the running step goes on
     window.trace.window_seconds = v["display/window_seconds"]
     window.y_max = v["display/y_max"]
     window.error_tone = v["sound/error_tone"]
