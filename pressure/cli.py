@@ -18,7 +18,7 @@ from .errors import PressureError
 # Module names under pressure.commands, in the order `--help` lists them.
 COMMANDS = (
     "live", "sim", "ports", "stream", "record", "replay", "sessions", "export", "import_csv",
-    "report", "progress", "trainees", "reference", "classroom", "bench",
+    "report", "progress", "trainees", "clients", "reference", "classroom", "bench",
 )
 
 

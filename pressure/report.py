@@ -103,11 +103,21 @@ def build(rec, routine=None, *, with_reference: bool = True) -> Report:
         "score": scores.score,
         **{k: v for k, v in scores.to_dict().items() if k not in ("routine", "score")},
         "markers": [{"t_s": e.t, "text": e.text} for e in kept_markers(rec.events)],
+        **clinical_events(rec.events),  # where and how it hurt (docs/clinical.md)
         "comparison": None if comparison is None else comparison.to_dict(),
     }
     if reference_note:
         data["reference_note"] = reference_note
     return Report(clean(data), scores, comparison)
+
+
+def clinical_events(events) -> dict:
+    """The recording's body sites and pain ratings: {"sites": [...], "pain": [...]}."""
+    sites = [{"t_s": e.t, **{k: str(e.data.get(k) or "") for k in ("site", "side", "phase")}}
+             for e in events if e.kind == "site" and isinstance(e.data, dict)]
+    pain = [{"t_s": e.t, "nrs": e.data.get("nrs")} for e in events
+            if e.kind == "pain" and isinstance(e.data, dict) and isinstance(e.data.get("nrs"), int)]
+    return {"sites": sites, "pain": pain}
 
 
 def build_report(rec, routine=None) -> dict:
@@ -210,6 +220,8 @@ def _plot(report: dict, trace, ghost) -> str:
     for i, r in enumerate(runs[1:], start=2):
         if r.get("run_start_s") is not None:
             plot.vline(r["run_start_s"], f"run {i}: {r.get('routine')}", stroke="#6a1b9a")
+    for p in report.get("pain") or []:
+        plot.vline(p["t_s"], f"pain {p['nrs']}/10", stroke="#6a1b9a", dash="1,2")
     for m in report.get("markers") or []:
         plot.vline(m["t_s"], m.get("text") or "marker", stroke="#ef6c00", dash="1,2")
     for thr in report.get("thresholds") or []:

@@ -78,7 +78,7 @@ def test_a_saved_trace_length_out_of_the_window_range_falls_back(caplog, monkeyp
     settings_with("[display]\nwindow_seconds = 500\n")
     seen = {}
 
-    def fake_run_live(pipeline, path, config, window_seconds, **kw):
+    def fake_run_live(session, config, window_seconds, **kw):
         seen["window"] = window_seconds
         seen["notes"] = kw.get("notes")
         return 0

@@ -22,7 +22,13 @@ def register(sub) -> None:
     p = sub.add_parser("report", help="score a recorded session: text, JSON or an HTML page",
                        description="Score a recorded session against its routine (or another one) "
                                    "and print the result as text, JSON or an HTML page.")
-    p.add_argument("file", metavar="FILE", help="a recorded session (.pressure)")
+    p.add_argument("file", metavar="FILE", nargs="?", help="a recorded session (.pressure)")
+    p.add_argument("--client", metavar="NAME", help="instead of FILE: the client's PPT record across "
+                   "visits (docs/clinical.md), as text, --json, --html and/or --pdf")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="with --client: write the record as a PDF (A4)")
+    p.add_argument("--drop-first", action="store_true", help="with --client: average PPT trials 2 on")
+    p.add_argument("--mdc", type=float, metavar="VALUE",
+                   help="with --client: a fixed minimal detectable change in the record's unit")
     p.add_argument("--json", action="store_true", help="print every number of the report as JSON")
     p.add_argument("--html", metavar="OUT.html", help="write the report as one self-contained HTML file")
     p.add_argument("--force", action="store_true", help="overwrite an existing --html file")
@@ -123,6 +129,14 @@ def run(args) -> int:
     from ..recording import open_recording
     from ..report import build
 
+    if args.client is not None:
+        from .clinical_report import run_client
+
+        return run_client(args)
+    if args.file is None:
+        raise PressureError("give a recorded session FILE, or --client NAME")
+    if args.pdf or args.drop_first or args.mdc is not None:
+        raise PressureError("--pdf, --drop-first and --mdc go with --client NAME")
     args.file = resolve_recording(args.file)  # also a name as `sessions` prints it
     if args.store and not args.trainee:
         raise PressureError("--store needs --trainee NAME (whose attempt it is)")

@@ -47,7 +47,8 @@ class ReplayPipeline(Pipeline):
         # every marker of the file from the start (the trace view draws them all in one call),
         # so the overview shows where they are before playback gets there
         self.markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in
-                               kept_markers(self.recording.events, ("marker", "threshold", "tare"))), key=lambda m: m.t)
+                               kept_markers(self.recording.events, ("marker", "threshold", "tare", "pain", "site"))),
+                              key=lambda m: m.t)  # pain and site: the clinical record (docs/clinical.md)
         self._new_analysis()
         self.seek(source.position)
 

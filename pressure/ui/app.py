@@ -71,7 +71,8 @@ def run_live(first_session, config: SessionConfig, *, window_seconds: float,
         import dataclasses
 
         if labels is not None:  # the session bar's client/trainee; other --label values stay
-            labels = {k: v for k, v in config.labels.items() if k not in ("client", "trainee")} | labels
+            labels = {k: v for k, v in config.labels.items()
+                      if k not in ("client", "trainee", "client_id", "site", "side", "phase")} | labels
         changed = {k: v for k, v in (("record", record), ("labels", labels)) if v is not None}
         changed.update(station=None, out=None)  # the station is handed over; --out names the first file only
         if url == "sim":  # the built-in simulator speaks the project's own protocol
@@ -98,6 +99,9 @@ def run_live(first_session, config: SessionConfig, *, window_seconds: float,
     from .coach_notes import install_coach_notes
 
     install_coach_notes(window)  # a sensor too slow for the routine, a release still pressed
+    from .clinical_bar import install_clinical_bar
+
+    install_clinical_bar(window)  # site/side/phase, pain ratings, notes, PPT summary, client report
     geometry = settings.get("window/geometry") if settings is not None else b""
     if geometry and screenshot is None:
         window.restoreGeometry(geometry)

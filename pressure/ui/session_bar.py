@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 REC_STYLE = ("QToolButton { font-weight: bold; font-size: 17px; padding: 2px 12px; }"
              "QToolButton:checked { background: #c62828; color: #ffffff; border-radius: 3px; }")
 TITLE_SEPARATOR = " · "
+OWN_LABELS = ("client", "trainee", "client_id", "site", "side", "phase")  # what labels() says
 
 
 def trainee_names() -> list[str]:
@@ -77,6 +78,9 @@ class SessionBar(QToolBar):
     # --- labels --------------------------------------------------------------------------------
     def labels(self) -> dict[str, str]:
         values = {"client": self.client.text().strip(), "trainee": self.trainee.currentText().strip()}
+        clinical = getattr(self.window, "clinical", None)  # site, side, phase, client id (ui/clinical_bar.py)
+        if clinical is not None:
+            values.update(clinical.labels())
         return {k: v for k, v in values.items() if v}
 
     def recorded_labels(self) -> dict:
@@ -88,7 +92,7 @@ class SessionBar(QToolBar):
         recorder = self.window.pipeline.recorder
         if recorder is not None:
             before = self.recorded_labels()
-            after = {k: v for k, v in before.items() if k not in ("client", "trainee")} | self.labels()
+            after = {k: v for k, v in before.items() if k not in OWN_LABELS} | self.labels()
             if after != before:
                 recorder.update_meta(labels=after)
                 if not before and self.window.pipeline.samples:
@@ -105,7 +109,7 @@ class SessionBar(QToolBar):
             self.rec.setChecked(recording)
             self.rec.blockSignals(False)
         base = self.window.windowTitle().split(TITLE_SEPARATOR)[0]
-        who = [f"{k}: {v}" for k, v in self.labels().items()]
+        who = [f"{k}: {v}" for k, v in self.labels().items() if k in ("client", "trainee")]
         title = TITLE_SEPARATOR.join([base, *who])
         if self.window.windowTitle() != title:
             self.window.setWindowTitle(title)

@@ -32,6 +32,8 @@ KEY_HELP = (
     *((k, f"marker: {v}") for k, v in MARKER_KEYS.items()),
     ("Ctrl+Z / Backspace", "undo the last marker"),
     ("P", "mark the pressure-pain threshold (during a PPT trial; a very low one asks for a second P)"),
+    ("N, then 0-10", "rate pain for the trial or hold just done (1 then 0: 10; Esc cancels; docs/clinical.md)"),
+    ("F6 / F7", "next side (left, right, midline) / next phase (before, after treatment)"),
     ("S", "mute / unmute sound"),
     ("F11", "fullscreen on / off"),
     ("Esc", "leave fullscreen"),
