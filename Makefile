@@ -30,9 +30,9 @@ $(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# The bundle carries the classroom's embedded broker too (the `classroom` extra, where it exists).
+# The bundle carries the classroom's embedded broker and the .xlsx export too (their extras; BLE stays out).
 $(DIST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dist,classroom]'
+	$(PY) -m pip install --quiet -e '.[dist,classroom,xlsx]'
 	touch $@
 
 # The program checks the display and Qt's system libraries itself (pressure/system_libs.py).

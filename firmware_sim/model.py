@@ -188,6 +188,8 @@ class PPT(Profile):
     threshold_n = 40.0
     ramp_n_per_s = 5.0
     LEAD_S, RELEASE_S = 3.0, 0.5  # still before each press; the quick release after the "pain"
+    # at the "pain" the practitioner stops pushing, presses the algometer's key, then lets go
+    REPORT_S = 0.3
 
     def __init__(self, seed: int = 0, target_n: float = 30.0, rest_s: float | None = None):
         super().__init__(seed=seed, target_n=target_n)
@@ -195,7 +197,7 @@ class PPT(Profile):
             if not (np.isfinite(rest_s) and 0.0 <= rest_s <= 3600.0):
                 raise PressureError(f"the rest between PPT trials must be 0-3600 s, not {rest_s!r}")
             longest_ramp = 1.1 * self.threshold_n / self.ramp_n_per_s
-            self.trial = longest_ramp + self.RELEASE_S + max(float(rest_s), self.LEAD_S)
+            self.trial = longest_ramp + self.REPORT_S + self.RELEASE_S + max(float(rest_s), self.LEAD_S)
             self.period = 3 * self.trial
 
     def thresholds(self, k: int) -> np.ndarray:
@@ -206,8 +208,9 @@ class PPT(Profile):
         segs = []
         for thr in self.thresholds(k):
             ramp = thr / self.ramp_n_per_s
-            segs += [(self.LEAD_S, 0.0, _LIN), (ramp, thr, _LIN), (self.RELEASE_S, 0.0, _SMOOTH),
-                     (self.trial - self.LEAD_S - self.RELEASE_S - ramp, 0.0, _LIN)]
+            segs += [(self.LEAD_S, 0.0, _LIN), (ramp, thr, _LIN), (self.REPORT_S, thr, _LIN),
+                     (self.RELEASE_S, 0.0, _SMOOTH),
+                     (self.trial - self.LEAD_S - self.REPORT_S - self.RELEASE_S - ramp, 0.0, _LIN)]
         return segs
 
 

@@ -18,7 +18,7 @@ from .errors import PressureError
 # Module names under pressure.commands, in the order `--help` lists them.
 COMMANDS = (
     "live", "sim", "ports", "stream", "record", "replay", "sessions", "export", "import_csv",
-    "report", "progress", "trainees", "reference", "classroom", "bench",
+    "report", "progress", "trainees", "clients", "reference", "classroom", "bench",
 )
 
 
@@ -28,6 +28,10 @@ class _Parser(argparse.ArgumentParser):
     The usage block is left out: it buries the one thing that went wrong, and ``--help`` is
     named in the line instead.
     """
+
+    def __init__(self, *args, description=None, **kwargs):
+        # descriptions come from module docstrings: their ``literal`` markup is for the docs
+        super().__init__(*args, description=description and description.replace("``", ""), **kwargs)
 
     def error(self, message):  # noqa: D401 - argparse API
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")

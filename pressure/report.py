@@ -50,7 +50,22 @@ class Report:
         ghost = None
         if self.comparison is not None and len(self.comparison.ghost_t):
             ghost = (self.comparison.ghost_t, self.comparison.ghost_value)
-        return render_html(self.data, (self.scores.t, self.scores.value), ghost)
+        return render_html(self.data, session_trace(self.scores), ghost)
+
+
+def session_trace(scores) -> tuple:
+    """(t, value) of the whole session: every run's trace in order when there are several runs
+    in one unit (the plot shows them all), else the scored run's."""
+    runs = [r for r in (scores.runs or ()) if r is not None]
+    if len(runs) > 1 and len({r.unit for r in runs}) == 1:
+        return np.concatenate([r.t for r in runs]), np.concatenate([r.value for r in runs])
+    return scores.t, scores.value
+
+
+def run_list(report: dict) -> list:
+    """The report's runs (a session whose routine changed or restarted), or [] for one run."""
+    runs = report.get("runs") or []
+    return runs if len(runs) > 1 else []
 
 
 def _metadata(rec) -> dict:
@@ -88,11 +103,21 @@ def build(rec, routine=None, *, with_reference: bool = True) -> Report:
         "score": scores.score,
         **{k: v for k, v in scores.to_dict().items() if k not in ("routine", "score")},
         "markers": [{"t_s": e.t, "text": e.text} for e in kept_markers(rec.events)],
+        **clinical_events(rec.events),  # where and how it hurt (docs/clinical.md)
         "comparison": None if comparison is None else comparison.to_dict(),
     }
     if reference_note:
         data["reference_note"] = reference_note
     return Report(clean(data), scores, comparison)
+
+
+def clinical_events(events) -> dict:
+    """The recording's body sites and pain ratings: {"sites": [...], "pain": [...]}."""
+    sites = [{"t_s": e.t, **{k: str(e.data.get(k) or "") for k in ("site", "side", "phase")}}
+             for e in events if e.kind == "site" and isinstance(e.data, dict)]
+    pain = [{"t_s": e.t, "nrs": e.data.get("nrs")} for e in events
+            if e.kind == "pain" and isinstance(e.data, dict) and isinstance(e.data.get("nrs"), int)]
+    return {"sites": sites, "pain": pain}
 
 
 def build_report(rec, routine=None) -> dict:
@@ -170,7 +195,8 @@ def _plot(report: dict, trace, ghost) -> str:
     t, y = (np.asarray(a, dtype=float) for a in trace)
     ok = np.isfinite(t) & np.isfinite(y)
     t, y = t[ok], y[ok]
-    steps = report.get("steps") or []
+    runs = [r for r in run_list(report) if r is not None]
+    steps = [s for r in runs for s in r.get("steps") or []] if runs else (report.get("steps") or [])
     unit = report.get("unit") or ""
     uppers = [s.get("upper") for s in steps if s.get("upper") is not None]
     y_hi = max([float(np.max(y)) if y.size else 1.0, *uppers]) * 1.08
@@ -191,11 +217,16 @@ def _plot(report: dict, trace, ghost) -> str:
     plot.line(t, y, stroke="#111", title="attempt (smoothed)")
     for s in steps:
         plot.vline(s["start_s"], f"{s['index'] + 1} {s.get('label') or s.get('kind')}", stroke="#999")
+    for i, r in enumerate(runs[1:], start=2):
+        if r.get("run_start_s") is not None:
+            plot.vline(r["run_start_s"], f"run {i}: {r.get('routine')}", stroke="#6a1b9a")
+    for p in report.get("pain") or []:
+        plot.vline(p["t_s"], f"pain {p['nrs']}/10", stroke="#6a1b9a", dash="1,2")
     for m in report.get("markers") or []:
         plot.vline(m["t_s"], m.get("text") or "marker", stroke="#ef6c00", dash="1,2")
     for thr in report.get("thresholds") or []:
         if thr.get("value") is not None:
-            plot.point(thr["t_s"], thr["value"], f"threshold {number_text(thr['value'], '{:g}')} {unit}", fill="#1565c0")
+            plot.point(thr.get("peak_t_s") or thr["t_s"], thr["value"], f"threshold {number_text(thr['value'], '{:g}')} {unit}", fill="#1565c0")
     worst = report.get("worst")
     if worst and worst.get("t_s") is not None:
         plot.point(worst["t_s"], worst["value"],
@@ -254,6 +285,27 @@ def _comparison(cmp: dict | None) -> str:
             f"<p class='muted'>reference: {_e(cmp.get('reference'))}</p>")
 
 
+def _steps_html(report: dict, unit: str, thresholds_html: str) -> str:
+    """The steps table: one per run (each its routine, bands and score) when there are several."""
+    runs = run_list(report)
+    if not runs:
+        return f"<h2>Steps</h2>{_table(report.get('steps') or [], unit)}{thresholds_html}"
+    out = [f"<h2>Runs</h2><p class='muted'>The routine was changed or restarted during the session: "
+           f"{len(runs)} runs, each scored on its own with its own routine. The score above is the last run's.</p>"]
+    for i, r in enumerate(runs, start=1):
+        if r is None:
+            out.append(f"<h2>Run {i}: nothing to score</h2>")
+            continue
+        r_unit = r.get("unit") or unit
+        out.append(f"<h2>Run {i} of {len(runs)}: {_e(r.get('routine'))}</h2>"
+                   f"<p>from {_num(r.get('run_start_s'))} s; score <b>{_num(r.get('score'), '{:.0f}')}</b> / 100 "
+                   f"<span class='muted'>({_e(completion_text(r))})</span></p>{_table(r.get('steps') or [], r_unit)}")
+        if r.get("thresholds"):
+            vals = ", ".join(_num(d.get("value")) for d in r["thresholds"])
+            out.append(f"<p>pain thresholds ({_e(r_unit)}): {vals}; mean {_num(r.get('threshold_mean'))}</p>")
+    return "".join(out)
+
+
 def render_html(report: dict, trace, ghost=None) -> str:
     """One self-contained HTML page: header, score, the plot, the per-step table, comparison.
 
@@ -273,6 +325,8 @@ def render_html(report: dict, trace, ghost=None) -> str:
     facts += [(k, v) for k, v in labels.items()]
     if meta.get("interrupted"):
         facts.append(("note", "the recording was interrupted (not closed)"))
+    if report.get("zero_suspect"):
+        facts.append(("zero", report["zero_suspect"]))
     if report.get("reference_note"):
         facts.append(("reference", report["reference_note"]))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts if v not in (None, ""))
@@ -280,20 +334,26 @@ def render_html(report: dict, trace, ghost=None) -> str:
     thr = ""
     if report.get("thresholds"):
         vals = ", ".join(_num(d.get("value")) for d in report["thresholds"])
-        thr = (f"<p>pain thresholds ({_e(unit)}): {vals}; mean {_num(report.get('threshold_mean'))}, "
-               f"CV {_num(report.get('threshold_cv_pct'))} %</p>")
+        thr = (f"<p>pain thresholds ({_e(unit)}, the peak up to each P press): {vals}; mean "
+               f"{_num(report.get('threshold_mean'))}, CV {_num(report.get('threshold_cv_pct'))} %")
+        pressed = [d.get("at_press") for d in report["thresholds"]]
+        if any(p is not None for p in pressed):
+            thr += f"; at the P press: {', '.join(_num(p) for p in pressed)}"
+        thr += "</p>"
     worst = report.get("worst")
     worst_text = ""
     if worst:
         worst_text = (f"<p>worst moment (red circle): {_num(worst.get('value'))} {_e(unit)} at "
                       f"{_num(worst.get('t_s'))} s, {_num(worst.get('deviation_pct'), '{:+.0f}')} % "
                       f"from the target of hold {worst['step'] + 1}.</p>")
-    title = f"pressure report: {report.get('routine') or ''}"
+    names = [r.get("routine") for r in run_list(report) if r is not None]
+    heading = " → ".join(str(n) for n in names) if names else report.get("routine")
+    title = f"pressure report: {heading or ''}"
     return (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<meta name='generator' content='{_e(report.get('generated_by'))}'><style>{_CSS}</style></head><body>"
-        f"<h1>{_e(report.get('routine'))}</h1>"
+        f"<h1>{_e(heading)}</h1>"
         f"<p><span class='score'>{_num(report.get('score'), '{:.0f}')}</span> / 100 "
         f"<span class='muted'>session score (docs/scoring.md); {_e(completion_text(report))}; mean time in band "
         f"{_num(summary.get('time_in_band_pct'))} %, mean CV {_num(summary.get('cv_pct'))} %</span></p>"
@@ -302,6 +362,6 @@ def render_html(report: dict, trace, ghost=None) -> str:
         f"<p class='legend muted'><span>black: attempt (smoothed)</span><span>green: target band</span>"
         f"<span>blue shading: hold windows</span>{'<span>purple dashed: reference</span>' if ghost is not None else ''}"
         f"<span>grey lines: step starts</span><span>orange: markers</span></p>{worst_text}"
-        f"<h2>Steps</h2>{_table(report.get('steps') or [], unit)}{thr}"
+        f"{_steps_html(report, unit, thr)}"
         f"{_comparison(report.get('comparison'))}"
         f"<p class='muted'>{_e(report.get('generated_by'))}</p></body></html>\n")

@@ -13,6 +13,7 @@ import logging
 import os
 import select
 import socket
+import time
 from dataclasses import asdict, dataclass
 
 import serial
@@ -134,6 +135,15 @@ def open_port(url: str, baudrate: int = 115200, timeout: float = 0.05) -> serial
     """Open any pyserial port or URL; PortError with the reason if it cannot be opened."""
     if not url or not str(url).strip():
         raise PortError("no port given (e.g. /dev/ttyUSB0, COM3 or socket://host:port)")
+    from .ble.url import is_ble_url
+
+    if is_ble_url(url):  # a Bluetooth sensor: a port-like object that hands on frames
+        from .ble.port import open_ble
+
+        try:
+            return open_ble(url, timeout=timeout)
+        except PressureError as exc:
+            raise PortError(str(exc)) from None
     try:
         port = serial.serial_for_url(url, baudrate=baudrate, timeout=timeout, write_timeout=1.0)
     except (serial.SerialException, OSError, ValueError) as exc:
@@ -203,6 +213,30 @@ def read_waiting(port: serial.SerialBase, limit: int = MAX_CHUNK) -> bytes:
         if not isinstance(sock, socket.socket) or not select.select([sock], [], [], 0)[0]:
             return b""
     return read_chunk(port, limit)
+
+
+def discard_waiting(port: serial.SerialBase, settle_s: float = 0.0, limit: int = 1 << 22) -> int:
+    """Throw away what waits in the port (bytes the device sent before anyone read them: old
+    samples, not live data), and for ``settle_s`` more whatever follows: a device's or an
+    adapter's own buffer (a USB serial chip's FIFO, simavr's uart_pty) empties into the port
+    only once the port's buffer has room. Returns how many bytes were dropped (as far as can be
+    told: a terminal's flush does not say)."""
+    dropped = 0
+    try:
+        dropped = int(port.in_waiting or 0)
+    except Exception:  # noqa: BLE001 - only a count for the log
+        pass
+    port.reset_input_buffer()  # a terminal's tcflush; pyserial's socket:// reads what is there
+    end = time.monotonic() + settle_s
+    while dropped < limit:
+        more = read_waiting(port, min(MAX_CHUNK, limit - dropped))
+        dropped += len(more)
+        now = time.monotonic()
+        if now >= end:
+            break
+        if not more:
+            time.sleep(min(0.01, end - now))  # the settle time itself: a wait that ends on time
+    return dropped
 
 
 def write(port: serial.SerialBase, data: bytes) -> None:

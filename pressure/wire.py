@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 FORMATS = ("pressure", "number", "plotter", "hx711", "gauge")
+BLE_FORMAT = "ble"  # not in FORMATS: never chosen by --format or detected, only by a ble:// URL
 DECIDE_AFTER = 5  # non-empty lines auto-detection waits for (unless an own-protocol line decides)
 DETECT_WINDOW = 50  # lines auto-detection holds at most; older ones are counted bad
 
@@ -64,6 +65,10 @@ def make_parser(fmt: str, *, field: str | None = None, input_unit: str = "N") ->
     the unit of values that arrive without one. Bad choices raise PressureError.
     """
     name = fmt.strip().lower() if isinstance(fmt, str) else fmt
+    if name == BLE_FORMAT:  # a Bluetooth port's frames (the reader picks it for ble:// URLs)
+        from .wireformats.ble import BleFrameParser
+
+        return BleFrameParser()
     if name not in FORMATS and name != "auto":
         raise PressureError(f"unknown format {fmt!r}; choose one of auto, {', '.join(FORMATS)}")
     unit = normalize_force_unit(input_unit)

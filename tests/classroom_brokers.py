@@ -119,12 +119,22 @@ class Mosquitto:
 
 
 class Embedded:
-    def __init__(self):
+    """The embedded broker on a fixed port. Open (anonymous, plain TCP) unless ``secure``: most
+    tests are about the protocol; tests of the broker's own security ask for it."""
+
+    def __init__(self, *, secure: bool = False, room: str = "room"):
         self.port = restartable_port()
+        self.secure, self.room = secure, room
         self.broker = None
+        self._passwords = None
 
     def start(self) -> "Embedded":
-        self.broker = EmbeddedBroker("127.0.0.1", self.port).start()
+        self.broker = EmbeddedBroker("127.0.0.1", self.port, room=self.room, anonymous=not self.secure,
+                                     tls=self.secure)
+        if self._passwords is None:
+            self._passwords = self.broker.passwords
+        self.broker.passwords = self._passwords  # a restart keeps the passwords the clients hold
+        self.broker.start()
         return self
 
     def stop(self) -> None:

@@ -88,6 +88,9 @@ def run_reader():
         reader = Reader(url, buffer, **kwargs)
         reader.start()
         readers.append(reader)
+        # what a test's device sends from now on is live: the reader throws away what waited
+        # in the port at connect (and what follows within its settle time)
+        assert reader.wait_fresh(5.0), "the reader never connected"
         return reader, buffer
 
     yield start

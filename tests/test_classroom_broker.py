@@ -39,16 +39,21 @@ def sensors():
         h.stop()
 
 
-def cli(*args, **kw):
+def cli(*args, url_env=None, **kw):
     env = {**os.environ, "PYTHONPATH": REPO}
+    env.pop("PRESSURE_CLASSROOM", None)
+    if url_env is not None:  # a URL with a password: from the environment, never the command line
+        env["PRESSURE_CLASSROOM"] = url_env
     return subprocess.Popen([sys.executable, os.path.join(REPO, "main.py"), *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, **kw)
 
 
-def record_station(sensor, url, name, out, seconds=30, *extra):
-    return cli("record", "--port", sensor.url, "--seconds", str(seconds), "--out", str(out), "--classroom", url,
+def record_station(sensor, url, name, out, seconds=30, *extra, url_env=None):
+    """``record --classroom URL``; url None: ``--classroom`` alone, the URL in $PRESSURE_CLASSROOM."""
+    where = ["--classroom", url] if url is not None else ["--classroom"]
+    return cli("record", "--port", sensor.url, "--seconds", str(seconds), "--out", str(out), *where,
                "--station", name, "--label", f"trainee=T-{name}", "--label", "client=Secret Patient",
-               "--target", "20", "--unit", "N", *extra)
+               "--target", "20", "--unit", "N", *extra, url_env=url_env)
 
 
 def finish(proc, timeout=60):
@@ -114,7 +119,7 @@ def test_three_stations_appear_on_the_headless_dashboard(broker, sensors, tmp_pa
         sniff.close()
     assert rc == 0, err
     rows = [json.loads(line) for line in printed.lines]
-    assert rows and all(set(r) == {"station", "trainee", "online", "value", "unit", "zone", "step",
+    assert rows and all(set(r) == {"station", "trainee", "online", "stale", "value", "unit", "zone", "step",
                                    "time_in_band_pct"} for r in rows)
     last = {r["station"]: r for r in rows[-3:]}
     assert sorted(last) == ["s0", "s1", "s2"], rows[-6:]
@@ -184,6 +189,8 @@ def test_commands_need_the_room_secret(broker):
     teacher = Classroom(url, secret="s3cret").start()
     rogue = Classroom(url, secret="guessed").start()
     try:
+        wait_until(lambda: all(c.stations.get("s1") and c.stations["s1"].run for c in (teacher, rogue)), 10,
+                   "the station's run seen")
         raw = rogue.client
         raw.publish(protocol.command_topic(url.room), b'{"v":1,"action":"start","routine":"x"}', qos=1).wait_for_publish(5)
         rogue.start_routine("wrong-secret")
@@ -197,15 +204,24 @@ def test_commands_need_the_room_secret(broker):
         station.close(0.5)
 
 
-def test_the_broker_acl_lets_only_the_instructor_command(tmp_path):
+def documented_acl() -> str:
+    """The ACL docs/mosquitto.conf gives (between its acl-begin and acl-end markers)."""
+    with open(os.path.join(REPO, "docs", "mosquitto.conf")) as f:
+        text = f.read()
+    block = text.split("# acl-begin\n", 1)[1].split("# acl-end", 1)[0]
+    return "\n".join(line[1:].strip() for line in block.splitlines()) + "\n"
+
+
+def test_the_documented_acl_lets_only_the_instructor_command(tmp_path):
     need_mosquitto()
-    acl = ("user teacher\ntopic readwrite pressure/v1/#\n\n"
-           "user station\ntopic write pressure/v1/+/+/+\ntopic read pressure/v1/+/cmd\n")
-    b = Mosquitto(tmp_path, passwords={"teacher": "t-pass", "station": "s-pass"}, acl=acl).start()
+    b = Mosquitto(tmp_path, passwords={"teacher": "t-pass", "s1": "s1-pass", "s2": "s2-pass"}, acl=documented_acl()).start()
     try:
-        station = Station(parse_url(b.url(auth="station:s-pass@")), "s1", secret="k").start()
-        student = Classroom(parse_url(b.url(auth="station:s-pass@")), secret="k").start()  # knows the secret
+        station = Station(parse_url(b.url(auth="s1:s1-pass@")), "s1", secret="k").start()
+        student = Classroom(parse_url(b.url(auth="s2:s2-pass@")), secret="k").start()  # knows the secret
         teacher = Classroom(parse_url(b.url(auth="teacher:t-pass@")), secret="k").start()
+        wait_until(lambda: teacher.stations.get("s1") and teacher.stations["s1"].run, 10, "the station's run seen")
+        assert "s1" not in student.stations  # a station's account cannot read the room
+        student.stations["s1"] = teacher.stations["s1"]  # give it the run id anyway
         student.start_routine("from-a-student")
         teacher.start_routine("ppt")
         wait_until(lambda: station.commands_accepted == 1, 10, "the instructor's command")
@@ -217,16 +233,41 @@ def test_the_broker_acl_lets_only_the_instructor_command(tmp_path):
         b.stop()
 
 
+def test_the_documented_acl_stops_a_station_publishing_as_another(tmp_path):
+    need_mosquitto()
+    b = Mosquitto(tmp_path, passwords={"teacher": "t-pass", "s1": "s1-pass", "s2": "s2-pass"}, acl=documented_acl()).start()
+    try:
+        teacher = Classroom(parse_url(b.url(auth="teacher:t-pass@"))).start()
+        s2 = Station(parse_url(b.url(auth="s2:s2-pass@")), "s2", "Ben").start()
+        rogue = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)  # s1's account, writing as s2
+        rogue.username_pw_set("s1", "s1-pass")
+        rogue.connect("127.0.0.1", b.port)
+        rogue.loop_start()
+        forged = protocol.encode({"t": 1.0, "value": 99.0, "unit": "N", "zone": "over"})
+        rogue.publish("pressure/v1/room/s2/live", forged, qos=1).wait_for_publish(5)
+        rogue.publish("pressure/v1/room/s1/live", protocol.encode({"t": 1.0, "value": 5.0}), qos=1).wait_for_publish(5)
+        wait_until(lambda: teacher.stations.get("s1") and teacher.stations["s1"].value == 5.0, 10, "s1's own value")
+        s2.live(2.0, 12.0, "N", "in")
+        wait_until(lambda: teacher.stations.get("s2") and teacher.stations["s2"].value == 12.0, 10, "s2's own value")
+        assert 99.0 not in [p[1] for p in zip(*teacher.stations["s2"].trace.arrays())]
+        rogue.disconnect()
+        rogue.loop_stop()
+        s2.close(0.5)
+        teacher.close()
+    finally:
+        b.stop()
+
+
 def test_a_wrong_password_is_one_clear_line(tmp_path, sensors):
     need_mosquitto()
     b = Mosquitto(tmp_path, passwords={"teacher": "right"}).start()
     try:
-        rc, out, err = finish(cli("classroom", "--broker", b.url(auth="teacher:wrong@"), "--json", "--seconds", "2"))
+        rc, out, err = finish(cli("classroom", "--broker", "--json", "--seconds", "2", url_env=b.url(auth="teacher:wrong@")))
         assert rc == 1 and out == ""
         assert err.strip().count("\n") == 0 and err.startswith("pressure: error: ") and "password" in err, err
         assert "wrong" not in err  # the password is never printed
         out_file = tmp_path / "x.pressure"
-        rc, _, err = finish(record_station(sensors(4), b.url(auth="teacher:wrong@"), "s", out_file, 2))
+        rc, _, err = finish(record_station(sensors(4), None, "s", out_file, 2, url_env=b.url(auth="teacher:wrong@")))
         assert rc == 1 and "password" in err and err.strip().count("\n") == 0 and not out_file.exists()
     finally:
         b.stop()
@@ -252,25 +293,42 @@ def test_tls_with_a_password(tmp_path):
         wait_until(lambda: room.rows() and room.rows()[0]["value"] == 12.0, 10, "the value over TLS")
         station.close(0.5)
         room.close()
-        rc, _, err = finish(cli("classroom", "--broker", url.public().replace("teacher@", "teacher:pw@"),
-                                "--json", "--seconds", "1"))  # the system's CAs do not know this certificate
+        rc, _, err = finish(cli("classroom", "--broker", "--json", "--seconds", "1",  # the system's CAs do not know it
+                                url_env=url.public().replace("teacher@", "teacher:pw@")))
         assert rc == 1 and "TLS" in err and err.strip().count("\n") == 0, err
     finally:
         b.stop()
 
 
-def test_classroom_broker_prints_its_url_first_and_serves(tmp_path):
-    proc = cli("classroom", "broker", "--host", "127.0.0.1", "--seconds", "30")
+def test_classroom_broker_prints_urls_a_station_and_the_dashboard_take_as_printed(sensors, tmp_path):
+    proc = cli("classroom", "broker", "--host", "127.0.0.1", "--seconds", "60")
+    station = dash = None
     try:
-        url = proc.stdout.readline().strip()
-        assert url.startswith("mqtt://127.0.0.1:")
-        room = Classroom(parse_url(url + "/r")).start()
-        station = Station(parse_url(url + "/r"), "s1").start()
-        station.live(1.0, 3.0, "N", "in")
-        wait_until(lambda: room.rows() and room.rows()[0]["value"] == 3.0, 10, "a value through the broker")
-        station.close(0.5)
-        room.close()
+        station_url, teacher_url = proc.stdout.readline().strip(), proc.stdout.readline().strip()
+        assert station_url.startswith("mqtts://station:") and teacher_url.startswith("mqtts://teacher:")
+        assert "/class?fp=" in station_url, station_url
+        station = record_station(sensors(5), None, "s1", tmp_path / "s.pressure", 60, url_env=station_url)
+        dash = cli("classroom", "--broker", "--json", "--seconds", "60", url_env=teacher_url)
+        printed = Lines(dash.stdout)
+        wait_until(lambda: printed.latest().get("s1", {}).get("value") is not None, 30, "the station on the dashboard")
     finally:
+        if dash is not None:
+            dash.send_signal(signal.SIGTERM)
+            dash.wait(30)
+            printed.thread.join(10)
+            dash.stderr.close()
+        if station is not None:
+            station.send_signal(signal.SIGTERM)
+            finish(station)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0 and "Traceback" not in err
+
+
+def test_a_password_on_the_command_line_is_refused(tmp_path, sensors):
+    rc, out, err = finish(record_station(sensors(6), "mqtt://station:hunter2@127.0.0.1:1/r", "s", tmp_path / "x.pressure", 2))
+    assert rc == 1 and "process list" in err and "PRESSURE_CLASSROOM" in err and "hunter2" not in err, err
+    rc, out, err = finish(cli("classroom", "--broker", "mqtt://teacher:hunter2@127.0.0.1:1/r", "--json"))
+    assert rc == 1 and "process list" in err and "hunter2" not in err and err.count("\n") == 1, err
+    rc, out, err = finish(cli("classroom", "--broker", "--json"))
+    assert rc == 1 and "PRESSURE_CLASSROOM" in err and err.count("\n") == 1, err

@@ -38,7 +38,7 @@ def test_valid_messages_update_the_station():
     room = _room()
     assert room.receive("pressure/v1/r/s1/live", protocol.encode({"t": 1.0, "value": 12.5, "unit": "N", "zone": "in",
                                                                     "step": "hold", "in_band_s": 3, "run_s": 4}))
-    assert room.rows() == [{"station": "s1", "trainee": "", "online": True, "value": 12.5, "unit": "N",
+    assert room.rows() == [{"station": "s1", "trainee": "", "online": True, "stale": False, "value": 12.5, "unit": "N",
                             "zone": "in", "step": "hold", "time_in_band_pct": 75.0}]
 
 
@@ -115,3 +115,16 @@ def test_an_old_retained_online_is_not_a_station():
     fresh = protocol.encode({"state": "online", "trainee": "x", "t": time.time()})
     room.receive("pressure/v1/r/here/status", fresh, retained=True)
     assert [r["station"] for r in room.rows()] == ["here"]
+
+
+def test_a_url_carries_the_certificate_fingerprint_and_prints_back_as_parsed():
+    fp = "AB" * 32
+    u = parse_url(f"mqtts://station:p%40ss%2Fw@10.0.0.5:40113/class?fp={fp}")
+    assert u.fingerprint == fp.lower() and u.password == "p@ss/w"
+    assert parse_url(u.full()) == u and "p%40ss" not in u.public() and "fp=" in u.public()
+    for bad in (f"mqtt://h:1/r?fp={fp}", "mqtts://h:1/r?fp=12", f"mqtts://h:1/r?fp={fp}&x=1", "mqtts://h:1/r?x=1"):
+        with pytest.raises(PressureError):
+            parse_url(bad)
+    with pytest.raises(PressureError) as err:
+        parse_url("mqtts://teacher:hunter2@h:99999/r")
+    assert "hunter2" not in str(err.value)

@@ -159,8 +159,9 @@ def test_zone_and_cue_in_a_hold(value, zone, cue):
 def test_cues_through_release_rest_and_done():
     coach = Coach(one(Step("release", duration=2), Step("rest", duration=2)))
     assert coach.update([0.0], [20.0]).cue == "release"
-    assert coach.update([2.0], [20.0]).cue == "rest"
-    state = coach.update([4.0], [20.0])
+    assert coach.update([2.0], [20.0]).cue == "let_go"  # time is up, the force is still on
+    assert coach.update([2.1], [0.0]).cue == "rest"
+    state = coach.update([4.1], [0.0])
     assert state.cue == "done" and state.finished and state.step is None
     assert [e.kind for e in state.events] == ["step_end", "routine_done"]
 
@@ -207,10 +208,18 @@ def test_release_ends_below_a_tenth_of_the_last_target():
     assert np.all(v[(t > 3.5) & (t < release_end - 1e-9)] >= 3.0)
 
 
-def test_release_gives_up_after_its_duration():
+def test_release_waits_for_the_force_to_go_and_the_rest_clock_with_it():
+    """Issue 21 §4: REST 0:26 ran with 28 N still applied, because a release ended on its
+    time. Only letting go ends it; its time running out escalates the cue, once."""
     coach = Coach(one(Step("release", duration=5), Step("rest", duration=60)))
-    coach.update(times(8), np.full(801, 20.0))
-    assert end_time(coach, 0) == pytest.approx(5.0, abs=DT + 1e-9)
+    state = coach.update(times(8), np.full(801, 20.0))
+    assert not [e for e in coach.events if e.kind == "step_end"]
+    assert state.step.kind == "release" and state.cue == "let_go"
+    overdue = [e for e in coach.events if e.kind == "release_overdue"]
+    assert len(overdue) == 1 and overdue[0].t == pytest.approx(5.0, abs=DT + 1e-9)
+    state = coach.update([8.5, 9.0], [20.0, 0.2])  # let go
+    assert end_time(coach, 0) == pytest.approx(9.0)
+    assert state.step.kind == "rest" and state.step_elapsed == 0.0
 
 
 def test_rest_counts_down_wall_time():

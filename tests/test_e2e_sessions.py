@@ -47,15 +47,16 @@ def test_record_sessions_export_import_report(session):
     found = json.loads(ok(home, "sessions", "--folder", tmp_path, "--json").stdout)
     assert found[0]["labels"]["client"] == LABEL and found[0]["samples"] > 500
 
-    # export: '#' metadata header, then one table with the documented columns
+    # export: the header in row 1, one table with the documented columns, metadata beside it
     out_csv = tmp_path / "attempt.csv"
-    ok(home, "export", recorded, "--csv", out_csv)
+    printed = ok(home, "export", recorded, "--csv", out_csv).stdout.split()
+    assert printed == [str(out_csv), str(tmp_path / "attempt.meta.json")]
     with open(out_csv, newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.reader(f) if r and not r[0].startswith("#")]
+        rows = list(csv.reader(f))
     assert rows[0] == ["time_s", "raw", "force_N", "smoothed_N", "zone", "marker"]
     assert len(rows) > 500 and {len(r) for r in rows} == {6}
     assert {r[4] for r in rows[1:]} <= {"below", "in", "above", "over", ""}
-    assert LABEL in out_csv.read_text(encoding="utf-8")
+    assert LABEL in (tmp_path / "attempt.meta.json").read_text(encoding="utf-8")
     assert refused(home, "export", recorded, "--csv", out_csv)  # exists: needs --force
 
     # import it back: same samples, labels and routine

@@ -50,6 +50,7 @@ def test_default_live_window_screenshot_records_a_session(pressure_home, tmp_pat
     shot = tmp_path / "live.png"
     ok(pressure_home, "--screenshot", shot, "--seconds", "2")
     assert png_size(shot)[0] >= 800 and len(colours(shot)) > 20
+    assert shot.stat().st_mode & 0o777 == 0o600  # it shows the client's name
     sessions = json.loads(ok(pressure_home, "sessions", "--json").stdout)
     assert len(sessions) == 1 and sessions[0]["samples"] > 0
 

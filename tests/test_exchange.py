@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import numpy as np
 import pytest
@@ -17,9 +18,9 @@ from pressure.samples import G, Block
 
 
 def read_export(path):
-    """Rows of an exported CSV as pandas would read them with comment='#'."""
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
-    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    """Header and rows of an exported CSV as a spreadsheet or ``pandas.read_csv(path)`` reads it:
+    row 1 is the header, every other row is data."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     return rows[0], rows[1:]
 
 
@@ -36,25 +37,28 @@ def make_session(path, routine=None, n=3000, rate=1000.0):
     return open_recording(path)
 
 
-def test_export_has_metadata_header_columns_and_markers(tmp_path):
+def test_export_has_header_row_columns_markers_and_a_metadata_file(tmp_path):
     rec = make_session(tmp_path / "s.pressure")
     out = export_csv(rec, tmp_path / "s.csv", unit="kgf")
-    text = out.read_text(encoding="utf-8")
-    assert '# labels: {"client": "Ann\\u002c #1"' in text  # a comma in text stays in its cell
-    assert '# event: 1.000000 marker "spot #2\\u002c left"' in text
     header, rows = read_export(out)
     assert header == ["time_s", "raw", "force_kgf", "smoothed_kgf", "zone", "marker"]
     assert len(rows) == len(rec)
     force = np.array([float(r[2]) for r in rows])
-    np.testing.assert_allclose(force, rec.force_n / G, rtol=1e-12)
+    np.testing.assert_allclose(force, rec.force_n / G, atol=5e-7)  # 6 decimals
+    assert {len(r[2].split(".")[1]) for r in rows} == {len(r[3].split(".")[1]) for r in rows} == {6}
     np.testing.assert_array_equal(np.array([float(r[1]) for r in rows]), rec.raw)
     marked = [(float(r[0]), r[5]) for r in rows if r[5]]
-    assert marked == [(1.0, "spot \uff032, left")]  # no '#' in data rows: pandas comment="#"
+    assert marked == [(1.0, "spot #2, left")]
     smoothed = np.array([float(r[3]) for r in rows])
     assert abs(smoothed[-1] - force[-1]) < abs(force).max() * 0.1  # a smoothed trace, same scale
     assert all(r[4] == "" for r in rows)  # no routine: zone left empty ...
-    assert "# zone: empty (no routine" in text  # ... and the header says why
-    assert (out.stat().st_mode & 0o777) == 0o600
+    side = json.loads((tmp_path / "s.meta.json").read_text(encoding="utf-8"))
+    assert side["zone"].startswith("empty (no routine")  # ... and the metadata says why
+    assert side["csv"] == "s.csv" and side["export_unit"] == "kgf"
+    assert side["metadata"]["labels"]["client"] == "Ann, #1"
+    assert {"t": 1.0, "kind": "marker", "text": "spot #2, left"} in side["events"]
+    for path in (out, tmp_path / "s.meta.json"):
+        assert (path.stat().st_mode & 0o777) == 0o600
 
 
 def test_export_refuses_existing_output_unless_forced(tmp_path):
@@ -65,10 +69,16 @@ def test_export_refuses_existing_output_unless_forced(tmp_path):
         export_csv(rec, out)
     assert out.read_text() == "precious"
     export_csv(rec, out, force=True)
-    assert out.read_text().startswith("# pressure recording export")
+    assert out.read_text().startswith("time_s,raw,force_N,")
+    # the metadata file beside it is kept the same way
+    out2 = tmp_path / "other.csv"
+    (tmp_path / "other.meta.json").write_text("precious")
+    with pytest.raises(PressureError, match="already exists"):
+        export_csv(rec, out2)
+    assert (tmp_path / "other.meta.json").read_text() == "precious" and not out2.exists()
     with pytest.raises(PressureError, match="contact area"):
         export_csv(rec, tmp_path / "p.csv", unit="kPa")
-    assert not (tmp_path / "p.csv").exists()
+    assert not (tmp_path / "p.csv").exists() and not (tmp_path / "p.meta.json").exists()
 
 
 def test_export_never_overwrites_a_recording_even_forced(tmp_path, monkeypatch):
@@ -133,7 +143,7 @@ def test_export_import_round_trip_keeps_trace_and_labels(tmp_path):
     back = open_recording(tmp_path / "back.pressure")
     assert report.force_unit == "lbf" and report.rows == len(rec)
     np.testing.assert_allclose(back.t, rec.t, atol=1e-6)
-    np.testing.assert_allclose(back.force_n, rec.force_n, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(back.force_n, rec.force_n, atol=3e-6)  # 6 decimals of lbf
     assert back.meta["labels"]["client"] == "Ann, #1"
     assert back.meta["kind"] == "imported" and back.meta["source"] == "s.csv"
 
@@ -194,7 +204,8 @@ def test_reference_static_fire_csv(tmp_path, reference_dir):
     assert 2000 < rec.force_n.max() < 2500
     # and back out again: the exported force column is the file's thrust column
     _, out_rows = read_export(export_csv(rec, tmp_path / "fire.csv"))
-    assert [float(r[2]) for r in out_rows] == [float(r["thrust"]) for r in rows]
+    np.testing.assert_allclose([float(r[2]) for r in out_rows], [float(r["thrust"]) for r in rows],
+                               rtol=0, atol=5e-7)  # 6 decimals: a micronewton
 
 
 def test_weight_in_kg_from_a_training_app(tmp_path):

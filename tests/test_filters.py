@@ -25,6 +25,8 @@ SETTINGS = {
     "exponential": {"tau": 0.01},
     "median": {"n": 5, "k": 2.0, "min_jump": 0.1},
     "one_euro": {"mincutoff": 1.0, "beta": 0.1, "dcutoff": 1.0},
+    "one_euro_lead": {"mincutoff": 1.0, "beta": 0.1, "dcutoff": 1.0, "gain": 0.8, "slope_cutoff": 1.0,
+                      "max_tau": 0.1, "limit": 0.5},
 }
 
 
@@ -137,9 +139,19 @@ def test_duplicate_timestamps_do_not_divide_by_zero(name):
     assert np.all((y[2:] > y[1]) & (y[2:] < x[2:]))
 
 
+def test_lead_filter_survives_duplicate_timestamps():
+    t = np.array([0.0, 0.0, 0.001, 0.001, 0.001, 0.002, 0.0015, 0.003])
+    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])
+    y = make_filter("one_euro_lead", **SETTINGS["one_euro_lead"]).process(t, x)
+    assert np.isfinite(y).all()
+    assert y[1] == x[1]  # no interval known yet: a pass-through that restarts the state
+    plain = make_filter("one_euro", mincutoff=1.0, beta=0.1, dcutoff=1.0).process(t, x)
+    assert np.all(np.abs(y - plain) <= SETTINGS["one_euro_lead"]["limit"] + 1e-12)
+
+
 def test_first_sample_passes_through_and_rest_is_smoothed():
     t, x = _signal(1000)
-    for name in ("moving_average", "exponential", "one_euro"):
+    for name in ("moving_average", "exponential", "one_euro", "one_euro_lead"):
         y = make_filter(name, **SETTINGS[name]).process(t, x)
         assert y[0] == x[0]
         hold = slice(50, 300)  # a flat stretch before the step
@@ -192,6 +204,10 @@ def test_moving_average_matches_a_plain_causal_mean():
         ("exponential", {"strength": 1.5}, "strength"),
         ("exponential", {"strength": 0.5, "tau": 0.1}, "not both"),
         ("moving_average", {"n": True}, "must be a number"),
+        ("one_euro_lead", {"limit": -0.1}, "limit"),
+        ("one_euro_lead", {"gain": 5}, "gain"),
+        ("one_euro_lead", {"slope_cutoff": 0}, "slope_cutoff"),
+        ("one_euro_lead", {"max_tau": float("inf")}, "finite"),
     ],
 )
 def test_bad_names_and_parameters_are_clear_errors(name, params, message):
@@ -199,7 +215,7 @@ def test_bad_names_and_parameters_are_clear_errors(name, params, message):
         make_filter(name, **params)
 
 
-@pytest.mark.parametrize("name", ["moving_average", "exponential", "one_euro"])
+@pytest.mark.parametrize("name", ["moving_average", "exponential", "one_euro", "one_euro_lead"])
 def test_strength_maps_monotonically_to_smoothing(name):
     rng = np.random.default_rng(5)
     t = np.arange(4000) / 1000.0
@@ -244,11 +260,15 @@ def test_bad_description_is_a_clear_error(bad):
         filter_from_description(bad)
 
 
-def test_one_euro_strength_half_is_the_default():
+@pytest.mark.parametrize("name", ["one_euro", "one_euro_lead"])
+def test_one_euro_strength_half_is_its_default(name):
+    assert make_filter(name, strength=0.5).params == pytest.approx(make_filter(name).params)
+
+
+def test_the_default_is_the_lead_filter_with_its_defaults():
     name, params = DEFAULT_FILTER
-    assert name == "one_euro"
-    mid = make_filter("one_euro", strength=0.5).params
-    assert mid == pytest.approx(params)
+    assert name == "one_euro_lead"
+    assert params == make_filter(name).params == make_filter(name, strength=0.5).params
 
 
 def _hand_hold(rate, seed):
@@ -284,3 +304,64 @@ def test_default_filter_is_buildable():
     f = make_filter(name, **params)
     assert f.describe() == {"name": name, "params": params}
     assert 0 < f.lag_hint_s < 0.5
+
+
+# -- the 1€ filter with a bounded lead -----------------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(data=split_signal(), limit=st.sampled_from([0.0, 0.05, 0.3, 2.0]))
+def test_lead_never_runs_further_than_its_limit_from_the_plain_one_euro(data, limit):
+    t, x, _ = data
+    base = {"mincutoff": 1.0, "beta": 0.1, "dcutoff": 1.0}
+    plain = make_filter("one_euro", **base).process(t, x)
+    led = make_filter("one_euro_lead", **base, gain=1.0, limit=limit).process(t, x)
+    np.testing.assert_array_equal(np.isnan(led), np.isnan(plain))
+    ok = ~np.isnan(plain)
+    assert np.all(np.abs(led[ok] - plain[ok]) <= limit + 1e-9)
+
+
+def test_lead_with_no_gain_is_the_plain_one_euro():
+    t, x = _signal(2000)
+    base = {"mincutoff": 0.5, "beta": 0.05, "dcutoff": 0.5}
+    np.testing.assert_array_equal(make_filter("one_euro_lead", **base, gain=0.0).process(t, x),
+                                  make_filter("one_euro", **base).process(t, x))
+
+
+def test_full_lead_takes_the_lag_off_a_clean_ramp():
+    t = np.arange(0.0, 4.0, 0.001)
+    x = 10.0 + 5.0 * t  # 5 N/s
+    base = {"mincutoff": 0.5, "beta": 0.05, "dcutoff": 0.5}
+    late = t > 2.0
+    lag_plain = np.mean(x[late] - make_filter("one_euro", **base).process(t, x)[late]) / 5.0
+    y = make_filter("one_euro_lead", **base, gain=1.0, max_tau=10.0, limit=10.0).process(t, x)
+    assert lag_plain > 0.015
+    assert abs(np.mean(x[late] - y[late]) / 5.0) < 0.001
+
+
+def _ramp_into_hold(rate, seed):
+    """Issue 22's force, written here on its own: 5 N/s from 5 N to 30 N (t = 1-6 s), hold until
+    14 s, then 40 N; 0.3 N RMS white noise and a 0.2 N, 8 Hz tremor."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(round(16.0 * rate)) / rate
+    true = np.interp(t, [0.0, 1.0, 6.0, 14.0 - 1e-9, 14.0, 16.0], [5.0, 5.0, 30.0, 30.0, 40.0, 40.0])
+    x = true + 0.2 * np.sin(2 * np.pi * 8.0 * t + rng.uniform(0, 6.3)) + rng.normal(0, 0.3, t.size)
+    return t, x, true
+
+
+@pytest.mark.parametrize("rate, max_lag_s", [(1000.0, 0.015), (80.0, 0.040)])
+def test_default_meets_the_lag_targets_on_a_ramp_into_a_hold_and_a_press(rate, max_lag_s):
+    name, params = DEFAULT_FILTER
+    lag, p99, bias, corner, press = [], [], [], [], []
+    for seed in (21, 22, 23):
+        t, x, true = _ramp_into_hold(rate, seed)
+        y = make_filter(name, **params).process(t, x)
+        ramp = (t >= 2.0) & (t < 6.0)
+        lag.append(np.mean(true[ramp] - y[ramp]) / 5.0)
+        hold = (t >= 7.0) & (t < 14.0)
+        p99.append(np.percentile(np.abs(y[hold] - 30.0), 99))
+        bias.append(np.mean(y[hold] - 30.0))
+        corner.append(np.max(y[(t >= 6.0) & (t < 8.0)]) - 30.0)
+        press.append(np.max(y[t >= 14.0]) - 40.0)
+    assert np.median(lag) <= max_lag_s, lag
+    assert np.median(p99) <= 0.3 and abs(np.median(bias)) <= 0.15, (p99, bias)
+    assert np.median(corner) <= 0.6 and np.median(press) <= 0.6, (corner, press)

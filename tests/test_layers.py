@@ -1,5 +1,5 @@
 """The layering rules of docs/architecture.md, checked on the source: only ui/ imports Qt, only
-transport.py imports pyserial, and the package has no import circles between its modules
+transport.py imports pyserial (only transports/ bleak and bumble), and the package has no import circles between its modules
 (none is allowed: the last one, exchange/columns.py <-> exchange/reader.py, ended when the
 import report moved to a module of its own)."""
 
@@ -54,6 +54,8 @@ def test_only_ui_imports_qt_and_only_the_transport_imports_pyserial():
             assert not outside & {"PySide6", "pyqtgraph", "shiboken6"}, name
         if name != "pressure.transport":
             assert "serial" not in outside, name
+        if not name.startswith("pressure.transports"):
+            assert not outside & {"bleak", "bumble"}, name  # only the link adapters
 
 
 def test_no_import_circles_between_modules():

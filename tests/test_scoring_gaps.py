@@ -77,7 +77,8 @@ def test_live_replay_and_report_agree_on_time_to_band_without_the_disconnect(tmp
     source.t += HOLE[1] - HOLE[0]
     clock.now += HOLE[1] - HOLE[0]
     push(np.linspace(6.0, 10.0, int(1.5 * RATE)))  # back: 1.5 s more to the target
-    push(np.full(int(6.0 * RATE), T))  # the hold and the release
+    push(np.full(int(6.0 * RATE), T))  # the hold, and the release's time runs out still pressed
+    push(np.zeros(int(0.5 * RATE)))  # let go: only that ends a release (issue 21 §4)
     assert pipeline.state.finished
     live = session_scores(pipeline)
     pipeline.close()

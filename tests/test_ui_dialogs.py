@@ -39,7 +39,7 @@ def test_calibration_problems_are_shown_in_the_dialog(qtbot):
 
 def test_calibration_dialog_needs_an_area_for_pressure_units(qtbot, monkeypatch):
     warnings = []
-    monkeypatch.setattr("pressure.ui.dialogs.QMessageBox.warning", lambda *a: warnings.append(a[2]))
+    monkeypatch.setattr("pressure.ui.calibration_wizard.QMessageBox.warning", lambda *a: warnings.append(a[2]))
     dialog = CalibrationDialog(None, Calibration(), lambda s: 0.0, "N", None)
     qtbot.addWidget(dialog)
     dialog.unit.setCurrentText("kPa")

@@ -44,3 +44,13 @@ def test_a_window_run_prints_nothing_on_stderr(tmp_path):
     assert run.returncode == 0, run.stderr
     assert shot.exists()
     assert run.stderr == ""
+
+
+@pytest.mark.qt_log_level_fail("CRITICAL")
+def test_the_probe_drops_the_null_connect_line_of_libpulse_without_a_server(qtlog):
+    line = "QObject::connect(QObject, Unknown): invalid nullptr parameter"
+    with quiet_sound_server_probe():
+        qWarning(line)
+    assert not [r for r in qtlog.records if r.message == line]
+    qWarning(line)  # outside the probe it is a real warning again
+    assert qtlog.records[-1].message == line

@@ -9,10 +9,12 @@ from pressure.filters import make_filter
 from pressure.routine import single_hold
 from pressure.ui import menu_actions as controls
 from pressure.ui.audio import Silent
+from pressure.ui.connect_wizard import ConnectWizard
 from pressure.ui.dialogs import SIMULATOR, PortDialog
 from pressure.ui.main_window import MainWindow
 from pressure.session.pipeline import Pipeline
 from pressure.session.scripted import ManualClock, ScriptedSource
+from pressure.session.session import Session
 
 TTYS0 = transport.PortInfo("/dev/ttyS0", "ttyS0", None, None, None, False, "")
 
@@ -41,11 +43,11 @@ def window(qtbot, monkeypatch):
     pipeline = Pipeline(source, single_hold(10.0, "10%", 3.0), make_filter("none"), clock=clock)
     opened = []
 
-    def factory(url):
+    def factory(url, record=None, labels=None, reader_options=None):
         opened.append(url)
         new = ScriptedSource(clock)
         new.url = url  # the port it reads, as a LiveSource says it
-        return Pipeline(new, single_hold(10.0, "10%", 3.0), make_filter("none"), clock=clock), None
+        return Session(Pipeline(new, single_hold(10.0, "10%", 3.0), make_filter("none"), clock=clock))
 
     w = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0, session_factory=factory)
     qtbot.addWidget(w)
@@ -55,12 +57,13 @@ def window(qtbot, monkeypatch):
 
 
 def choose(monkeypatch, url):
-    """The user types ``url`` (None: leaves the preselection) and presses OK."""
-    def exec_(dialog):
+    """The user types ``url`` in the connection wizard (None: leaves the preselection) and
+    finishes it."""
+    def exec_(wizard):
         if url is not None:
-            dialog.url_edit.setText(url)
+            wizard.choose.url_edit.setText(url)
         return 1
-    monkeypatch.setattr(PortDialog, "exec", exec_)
+    monkeypatch.setattr(ConnectWizard, "exec", exec_)
 
 
 def test_ok_on_the_sensor_in_use_changes_nothing(window, monkeypatch):

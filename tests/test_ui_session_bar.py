@@ -13,6 +13,7 @@ from pressure.ui.audio import Silent
 from pressure.ui.main_window import MainWindow
 from pressure.session.pipeline import Pipeline
 from pressure.session.scripted import ManualClock, ScriptedSource
+from pressure.session.session import Session
 from pressure.ui.session_bar import install_session_bar
 
 ROUTINE = single_hold(10.0, "10%", 3.0)
@@ -26,16 +27,22 @@ def session(qtbot, tmp_path):
     def factory(url, record=None, labels=None):
         calls.append({"url": url, "record": record, "labels": labels})
         source = ScriptedSource(clock)
-        path = tmp_path / f"s{len(list(tmp_path.glob('*.pressure')))}.pressure"
-        recorder = RecordingWriter(path, {"routine": ROUTINE.to_dict(), "labels": dict(labels or {}),
-                                          "filter": make_filter("none").describe()}) if record else None
-        return Pipeline(source, ROUTINE, make_filter("none"), clock=clock, recorder=recorder), \
-            (str(path) if record else None)
 
-    pipeline, path = factory("sim", record=True, labels={"muscle": "trapezius"})
+        def open_writer(changes):
+            path = tmp_path / f"s{len(list(tmp_path.glob('*.pressure')))}.pressure"
+            meta = {"routine": ROUTINE.to_dict(), "labels": dict(labels or {}),
+                    "filter": make_filter("none").describe(), **changes}
+            return RecordingWriter(path, meta), str(path)
+
+        session = Session(Pipeline(source, ROUTINE, make_filter("none"), clock=clock), open_writer=open_writer)
+        if record:
+            session.start_recording()
+        return session
+
+    first = factory("sim", record=True, labels={"muscle": "trapezius"})
+    path = first.recording_path
     calls.clear()
-    window = MainWindow(pipeline, audio=Silent("test"), window_seconds=10.0, session_factory=factory,
-                        recording_path=path)
+    window = MainWindow(first, audio=Silent("test"), window_seconds=10.0, session_factory=factory)
     qtbot.addWidget(window)
     bar = install_session_bar(window)
     window.show()
@@ -79,16 +86,25 @@ def test_rec_off_closes_the_recording_and_on_starts_a_new_one(session):
     assert s.window.status.record_label.text() == "not recording"
     feed(s)  # the window goes on live
     s.bar.client.setText("Anna")
-    s.bar.rec.trigger()  # on: a new recorded session on the same sensor, with the labels
-    assert s.calls == [{"url": "sim", "record": True, "labels": {"client": "Anna"}}]
+    pipeline = s.window.pipeline
+    s.bar.rec.trigger()  # on: the same session goes on into a new file, with the labels
+    assert s.calls == [] and s.window.pipeline is pipeline
     assert s.bar.rec.isChecked() and s.window.pipeline.recorder is not None
     assert "REC" in s.window.status.record_label.text()
+    second = s.window.session.recording_path
+    assert second != s.path
+    feed(s)
+    s.window.close()
+    rec = open_recording(second)
+    assert rec.meta["labels"]["client"] == "Anna"
+    assert rec.meta["continues"]["session_t_s"] > 0 and rec.meta["continues"]["previous_file"] == "s0.pressure"
 
 
 def test_new_session_ends_the_recording_and_starts_another(session):
     s = session
     feed(s)
     first = s.window.pipeline
+    assert s.window.menus["file"].actions()[0] is s.bar.new_session  # File > New session: the fresh start
     s.bar.new_session.trigger()
     assert s.window.pipeline is not first and first.recorder is None
     assert len(open_recording(s.path)) > 0

@@ -154,7 +154,8 @@ class DeviceConversation:
         """
         restart_at = []
         saw, before = self._saw_samples, 0
-        text = self.detected_format() not in ("pressure",)
+        # text devices' banners; a Bluetooth port's messages are replies, never a restart
+        text = self.detected_format() not in ("pressure",) and not self.detected_format().startswith("ble")
         for message, pos in zip(parsed.messages, parsed.message_pos):
             if pos > before:
                 saw, before = True, pos

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT = 0.02        # s: how long one read waits; bounds how fast stop() takes effect
 BACKOFF_FIRST = 0.1        # s: first retry after the port vanished ...
 BACKOFF_MAX = 1.0          # ... doubling up to this
+SETTLE_S = 0.1             # s: after connecting, what arrives this soon is still the old backlog
 
 
 class PortLoop:
@@ -105,6 +106,15 @@ class PortLoop:
                     backoff = min(backoff * 2, BACKOFF_MAX)
                     continue
             backoff = BACKOFF_FIRST
+            # What waited in the port before this connection is old: a device that streamed
+            # while nobody read left its samples there (seconds old; read as live they put an old
+            # value at t=0 and a phantom gap after it). The session begins with the next bytes.
+            try:
+                dropped = transport.discard_waiting(self.port, SETTLE_S)
+                if dropped:
+                    log.info("%s: %d bytes that waited before the connection discarded", self.url, dropped)
+            except Exception as exc:  # noqa: BLE001 - a port gone already: the read loop finds out
+                log.debug("could not discard what waited in %s: %s", self.url, exc)
             # Looked up once per connection, before samples flow (listing ports scans the system).
             self.handler.connection_made(first, transport.usb_serial_number(self.url))
             first = False

@@ -23,6 +23,7 @@ thread (a queued signal) instead of touching widgets there.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Callable
 
@@ -40,6 +41,17 @@ log = logging.getLogger(__name__)
 STATES = ("connecting", "streaming", "disconnected", "stopped")
 
 
+def _ble_format(url, fmt: str) -> str:
+    """A Bluetooth sensor speaks the framed stream of its port (pressure/wireformats/ble.py)."""
+    from ..ble.url import is_ble_url
+
+    if not is_ble_url(url):
+        return fmt
+    if fmt not in ("auto", wire.BLE_FORMAT):
+        raise PressureError(f"a Bluetooth sensor speaks its own protocol: drop --format {fmt}")
+    return wire.BLE_FORMAT
+
+
 class Reader:
     """Reads one sensor in a daemon thread and appends calibrated blocks to ``buffer``."""
 
@@ -47,7 +59,8 @@ class Reader:
                  baudrate: int = 115200, poll: bytes | None = None, poll_rate: float | None = None,
                  field: str | None = None, input_unit: str = "N", store=None,
                  read_interval: float = 0.0) -> None:
-        if fmt != "auto" and fmt not in wire.FORMATS:
+        fmt = _ble_format(url, fmt)
+        if fmt != "auto" and fmt not in wire.FORMATS and fmt != wire.BLE_FORMAT:
             raise PressureError(f"unknown format {fmt!r}; choose auto or one of {', '.join(wire.FORMATS)}")
         if poll_rate is not None and not poll:
             raise PressureError("a poll rate needs a poll request (--poll)")
@@ -77,6 +90,7 @@ class Reader:
             url, fmt, wire.make_parser(fmt, field=field, input_unit=input_unit), self._loop.write,
             self._deliver, self._stats, self._cal, self._stamper)
         self._listeners: list[Callable[[ReaderStats], None]] = []
+        self._fresh = threading.Event()  # set once what waited in the port at connect is gone
 
     # -- public API --------------------------------------------------------------------------
 
@@ -88,6 +102,11 @@ class Reader:
         keeps trying instead (a window waiting for a sensor to be plugged in).
         """
         self._loop.start(retry)
+
+    def wait_fresh(self, timeout: float | None = None) -> bool:
+        """Wait until the port is connected and what waited in it has been thrown away: bytes
+        the device sends from now on are the session's (True), or the timeout (False)."""
+        return self._fresh.wait(timeout)
 
     def stop(self) -> None:
         """Ask the thread to finish; returns at once (``join`` waits)."""
@@ -147,6 +166,7 @@ class Reader:
             log.info("%s is back", self.url)
         self._set_state("streaming", connected=True, error=None, disconnected_at=None)
         self._conversation.connection_made(time.monotonic(), usb_serial)
+        self._fresh.set()
 
     def data_received(self, data: bytes, arrival: float) -> None:
         self._conversation.data_received(data, arrival)
@@ -175,7 +195,8 @@ class Reader:
     def _deliver(self, parsed, arrival: float, restart_at: list[int] = ()) -> None:
         """Stamp, flag, calibrate and hand on one chunk's samples."""
         current = self._stats.current
-        if current.sensor_id is None:
+        if current.sensor_id is None or (self._cal.calibration is None and parsed.unit != "counts"):
+            # (a Bluetooth device names itself before its first sample, without a unit)
             self._conversation.resolve_calibration(current.device_info, parsed.unit)
         force, calibrated = self._cal.force_n(parsed.value, parsed.unit)
         # ``arrival`` on the samples is the moment they are handed on (read + parse + stamp),

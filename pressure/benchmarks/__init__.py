@@ -6,4 +6,5 @@ measured here, never asserted by timed tests.
 """
 
 # Module names, run in this order.
-MODULES = ("reader", "filters", "recording", "gui", "replay", "classroom", "exchange", "startup")
+MODULES = ("reader", "filters", "smoothing", "recording", "gui", "replay", "classroom", "exchange", "hostile",
+           "ble", "startup")

@@ -8,6 +8,9 @@ dashboard in a process of its own (so its CPU is its own).
 * ``classroom_broker_cpu_percent``: the broker process (the embedded amqtt one by default).
 * ``classroom_stations``: stations the dashboard saw.
 The same with ``classroom_mosquitto_`` in front for a mosquitto broker, where one is installed.
+The brokers run open here (anonymous, plain TCP) so the figures compare with earlier runs;
+``classroom_secure_`` in front: the embedded broker as it starts by default (passwords, TLS).
+``classroom_flood_*``: the instructor's window under a 2,000-station flood (classroom_flood.py).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def _dashboard(url: str, seconds: float, warmup: float) -> None:
         if msg["sent"] is not None and now >= t_measure:
             latencies.append(now - msg["sent"])
 
-    room = Classroom(parse_url(url), on_live=on_live).start()
+    room = Classroom(parse_url(url or os.environ["PRESSURE_CLASSROOM"]), on_live=on_live).start()
     stop = threading.Event()
     cpu0, wall0 = None, None
     t_end = time.monotonic() + seconds
@@ -74,7 +77,17 @@ def _start_broker(kind: str, tmp: str):
         cmd = [shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", conf]
     else:
         cmd = [sys.executable, "-c", "import sys; from pressure.cli import main; sys.exit(main(sys.argv[1:]))",
-               "classroom", "broker", "--host", "127.0.0.1", "--port", str(port)]
+               "classroom", "broker", "--host", "127.0.0.1", "--port", str(port), "--room", ROOM]
+        if kind != "amqtt-secure":
+            cmd += ["--anonymous", "--no-tls"]
+    if kind == "amqtt-secure":  # the default: passwords and TLS; it prints the stations' and the teacher's URL
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        urls = (proc.stdout.readline().strip(), proc.stdout.readline().strip())
+        proc.stdout.close()
+        if not urls[1]:
+            proc.kill()
+            raise RuntimeError("the embedded broker did not start")
+        return proc, urls
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     import socket
 
@@ -82,7 +95,8 @@ def _start_broker(kind: str, tmp: str):
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, f"mqtt://127.0.0.1:{port}/{ROOM}"
+            url = f"mqtt://127.0.0.1:{port}/{ROOM}"
+            return proc, (url, url)
         except OSError:
             time.sleep(0.05)
     proc.kill()
@@ -107,13 +121,15 @@ def _run_one(kind: str, seconds: float) -> dict:
 
     warmup = 2.0
     with tempfile.TemporaryDirectory() as tmp:
-        broker, url = _start_broker(kind, tmp)
+        broker, (url, teacher_url) = _start_broker(kind, tmp)
         stations = []
         dash = None
         try:
+            # the dashboard's URL (a password with the secure broker) in its environment, not its arguments
             dash = subprocess.Popen([sys.executable, "-c", "import sys; from pressure.benchmarks.classroom import _dashboard;"
-                                     " _dashboard(sys.argv[1], float(sys.argv[2]), float(sys.argv[3]))",
-                                     url, str(seconds + warmup + 3.0), str(warmup)], stdout=subprocess.PIPE, text=True)
+                                     " _dashboard('', float(sys.argv[1]), float(sys.argv[2]))",
+                                     str(seconds + warmup + 3.0), str(warmup)], stdout=subprocess.PIPE, text=True,
+                                    env={**os.environ, "PRESSURE_CLASSROOM": teacher_url})
             u = parse_url(url)
             time.sleep(1.0)  # the dashboard subscribes before the stations start
             stations = [Station(u, f"st{i:02d}", f"trainee {i}").start() for i in range(STATIONS)]
@@ -166,8 +182,12 @@ def _run_one(kind: str, seconds: float) -> dict:
 def run(quick: bool = False) -> dict:
     seconds = 5.0 if quick else 20.0
     out = {f"classroom_{k}": v for k, v in _run_one("amqtt", seconds).items()}
+    out.update({f"classroom_secure_{k}": v for k, v in _run_one("amqtt-secure", seconds).items()})
     if shutil.which("mosquitto") or os.path.exists("/usr/sbin/mosquitto"):
         out.update({f"classroom_mosquitto_{k}": v for k, v in _run_one("mosquitto", seconds).items()})
+    from .classroom_flood import run as run_flood
+
+    out.update(run_flood(quick))
     return out
 
 

@@ -90,6 +90,8 @@ def _pty_stream(data: bytes):
         if writer is not None:
             writer.kill()
             writer.wait()
+            writer.stdin.close()  # its pipes too: an unclosed pipe is a ResourceWarning in tests
+            writer.stdout.close()
         shutil.rmtree(folder, ignore_errors=True)
         for fd in (master, slave):
             os.close(fd)

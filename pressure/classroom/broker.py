@@ -1,15 +1,42 @@
 """The embedded broker: amqtt in a background thread with its own asyncio loop, for one room
-without a school server. Anonymous, no TLS: a school with a network to protect runs mosquitto
-(docs/mosquitto.conf)."""
+without a school server.
+
+By default it asks for a user name and password (two accounts generated for this room: the
+instructor's and the stations', see broker_rules.py) and speaks TLS with a certificate made when
+it starts, which the stations recognise by the fingerprint in their URL. Anonymous access and
+plain TCP only when the instructor asks (``anonymous=True``, ``tls=False``). A school with its
+own server runs mosquitto (docs/mosquitto.conf).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+import shutil
 import socket
+import tempfile
 import threading
+from pathlib import Path
 
 from ..errors import PressureError
+from .url import BrokerURL
+
+INSTALL_HINT = "pip install 'pressure[classroom]'"
+TEACHER, STATION = "teacher", "station"
+
+
+def require_broker(tls: bool = True) -> None:
+    """One clear line when the embedded broker's packages (the ``classroom`` extra) are missing."""
+    missing = []
+    for module in ("amqtt", "cryptography") if tls else ("amqtt",):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise PressureError(f"the embedded broker needs {' and '.join(missing)} (the classroom extra): "
+                            f"{INSTALL_HINT}, or name a school's broker with --broker")
 
 log = logging.getLogger(__name__)
 
@@ -31,32 +58,38 @@ def lan_address() -> str:
 
 
 class EmbeddedBroker:
-    def __init__(self, host: str = "0.0.0.0", port: int = 0):
+    def __init__(self, host: str = "0.0.0.0", port: int = 0, *, room: str = "class", anonymous: bool = False,
+                 tls: bool = True):
         self.host = host
         self.port = port or free_port("127.0.0.1" if host in ("127.0.0.1", "localhost") else "")
+        self.room, self.anonymous, self.tls = room, anonymous, tls
+        # Generated for this room and this run: the URLs carry them, nothing stores them.
+        self.passwords = {} if anonymous else {TEACHER: secrets.token_urlsafe(12), STATION: secrets.token_urlsafe(12)}
+        self.fingerprint = None
+        self._folder = None
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="mqtt-broker", daemon=True)
         self._broker = None
 
     def start(self) -> "EmbeddedBroker":
-        from amqtt.broker import Broker
+        from .broker_amqtt import room_broker_class
 
-        writers = self._writers = set()
+        self._writers = set()
+        TrackingBroker = room_broker_class(self._writers, self.anonymous)  # noqa: N806 (a class)
 
-        class TrackingBroker(Broker):
-            # amqtt 0.12 leaves the sockets of clients still connected at shutdown open; keep
-            # them to close ourselves (else each one leaks a file descriptor per broker run).
-            async def stream_connected(self, reader, writer, listener_name):
-                writers.add(writer)
-                try:
-                    await super().stream_connected(reader, writer, listener_name)
-                finally:
-                    writers.discard(writer)
-                    writer.close()
+        listener = {"type": "tcp", "bind": f"{self.host}:{self.port}", "max_connections": 200}
+        if self.tls:
+            from .certificate import make_certificate
 
+            self._folder = Path(tempfile.mkdtemp(prefix="pressure-broker-"))  # 0700: the key stays private
+            cert, key, self.fingerprint = make_certificate(self._folder, self._names())
+            listener.update({"ssl": True, "certfile": str(cert), "keyfile": str(key)})
+        rules = "pressure.classroom.broker_rules"
         config = {
-            "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}", "max_connections": 200}},
-            "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
+            "listeners": {"default": listener},
+            "plugins": {f"{rules}.RoomAuth": {"users": dict(self.passwords), "anonymous": self.anonymous},
+                        f"{rules}.RoomTopics": {"room": self.room, "teacher": TEACHER, "station": STATION,
+                                                "anonymous": self.anonymous}},
         }
         self._thread.start()
 
@@ -84,9 +117,27 @@ class EmbeddedBroker:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
+    def _names(self) -> list[str]:
+        """The names stations may use for this machine (in the certificate; the fingerprint is what counts)."""
+        names = [self.shown_host(), "127.0.0.1", "localhost"]
+        try:
+            names.append(socket.gethostname())
+        except OSError:
+            pass
+        return [n for n in names if n]
+
+    def shown_host(self) -> str:
+        return lan_address() if self.host in ("0.0.0.0", "", "::") else self.host
+
+    def room_url(self, user: str = STATION, host: str | None = None) -> BrokerURL:
+        """The URL of this room for ``user`` (``teacher`` or ``station``), with its password."""
+        return BrokerURL(host or self.shown_host(), self.port, self.room, self.tls,
+                         None if self.anonymous else user, self.passwords.get(user),
+                         self.fingerprint if self.tls else None)
+
     def url(self, host: str | None = None) -> str:
-        shown = host or (lan_address() if self.host in ("0.0.0.0", "") else self.host)
-        return f"mqtt://{shown}:{self.port}"
+        """The stations' URL as text (what the instructor hands out)."""
+        return self.room_url(STATION, host).full()
 
     def stop(self) -> None:
         if self._broker is not None:
@@ -100,3 +151,6 @@ class EmbeddedBroker:
             self._thread.join(5)
         if not self._loop.is_running():
             self._loop.close()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None

@@ -8,6 +8,7 @@ import threading
 import paho.mqtt.client as mqtt
 
 from ..errors import PressureError
+from .tls import FingerprintMismatch, pinned_context
 from .url import BrokerURL
 
 CONNECT_TIMEOUT_S = 5.0
@@ -18,7 +19,10 @@ def make_client(url: BrokerURL, client_id: str = "", *, cafile: str | None = Non
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id)
     if url.username is not None:
         client.username_pw_set(url.username, url.password)
-    if url.tls:
+    if url.tls and url.fingerprint:
+        # The embedded broker's own certificate, named by the URL: trusted alone, whatever CAs say.
+        client.tls_set_context(pinned_context(url.fingerprint))
+    elif url.tls:
         # cafile: a school's own certificate authority; None: the system's trusted ones.
         client.tls_set(ca_certs=cafile, cert_reqs=ssl.CERT_REQUIRED)
     if keepalive_will is not None:
@@ -43,6 +47,8 @@ def connect(client: mqtt.Client, url: BrokerURL, *, keepalive: int = 5,
     client.on_connect = on_connect
     try:
         client.connect(url.host, url.port, keepalive=keepalive)
+    except FingerprintMismatch as exc:
+        raise PressureError(f"TLS with {url.public()} refused: {exc.args[0]}") from None
     except ssl.SSLError as exc:
         raise PressureError(f"TLS with {url.public()} failed: {exc.reason or exc}") from None
     except OSError as exc:

@@ -7,61 +7,19 @@ a station whose network vanished goes grey even before the broker notices.
 
 from __future__ import annotations
 
-import collections
 import logging
-import math
 import threading
 import time
-from dataclasses import dataclass, field
 
 from . import protocol
 from .client import connect, make_client
+from .station_view import LIVE_STALE_S, SPARK_S, TRACE_POINTS, StationView  # noqa: F401 (the names others use)
 from .url import BrokerURL
 
 log = logging.getLogger(__name__)
 
 OFFLINE_AFTER_S = 2.5
-SPARK_S = 20.0
-TRACE_POINTS = 30 * 3600  # the full trace of one hour at 30 points a second
-
-
-@dataclass
-class StationView:
-    station: str
-    trainee: str = ""
-    online: bool = True
-    value: float = math.nan
-    unit: str = ""
-    zone: str = ""
-    step: str = ""
-    remaining: float | None = None
-    in_band_s: float = 0.0
-    run_s: float = 0.0
-    last_seen: float = 0.0  # dashboard clock
-    said_offline: bool = False
-    trace: collections.deque = field(default_factory=lambda: collections.deque(maxlen=TRACE_POINTS))
-    events: list = field(default_factory=list)
-    seen: set = field(default_factory=set)
-    scores: dict = field(default_factory=dict)
-    final: bool = False
-
-    @property
-    def time_in_band_pct(self) -> float | None:
-        return 100.0 * self.in_band_s / self.run_s if self.run_s > 0 else None
-
-    def sparkline(self, now_t: float | None = None):
-        """(t, value) pairs of the last SPARK_S seconds of the station's session time."""
-        if not self.trace:
-            return []
-        end = self.trace[-1][0] if now_t is None else now_t
-        return [p for p in self.trace if p[0] >= end - SPARK_S]
-
-    def row(self) -> dict:
-        pct = self.time_in_band_pct
-        return {"station": self.station, "trainee": self.trainee, "online": self.online,
-                "value": None if not math.isfinite(self.value) else round(self.value, 3), "unit": self.unit,
-                "zone": self.zone, "step": self.step,
-                "time_in_band_pct": None if pct is None else round(pct, 1)}
+MAX_STATIONS = 100  # a room's tiles: more is a flood (counted in ``refused``), not a class
 
 
 class Classroom:
@@ -72,6 +30,7 @@ class Classroom:
         self.url, self.secret, self._clock = url, secret, clock
         self.stations: dict[str, StationView] = {}
         self.invalid = 0  # messages that were not valid protocol (ignored)
+        self.refused = 0  # valid messages from stations beyond MAX_STATIONS (ignored)
         self.received = 0
         self.on_live = on_live  # called (station, message, receive time) for each live message
         self.lock = threading.Lock()
@@ -115,10 +74,15 @@ class Classroom:
                 if kind == "status" and (msg["state"] == "offline" or
                                          (retained and abs(time.time() - msg["t"]) > OFFLINE_AFTER_S)):
                     return True  # a goodbye, or an old "online" whose will the broker lost: an earlier class
+                if len(self.stations) >= MAX_STATIONS and not self._make_room():
+                    self.refused += 1
+                    return True
                 view = self.stations[name] = StationView(name)
+            view.version += 1
             if kind == "status":
                 view.said_offline = msg["state"] == "offline"
                 view.trainee = msg["trainee"] or view.trainee
+                view.run = msg["run"] or view.run
                 if view.said_offline:
                     view.online = False
                     return True
@@ -126,13 +90,11 @@ class Classroom:
                 view.value, view.unit, view.zone, view.step = msg["value"], msg["unit"], msg["zone"], msg["step"]
                 view.remaining, view.in_band_s, view.run_s = msg["remaining"], msg["in_band_s"], msg["run_s"]
                 view.trainee = msg["trainee"] or view.trainee
-                view.trace.append((msg["t"], msg["value"]))
+                view.trace.append(msg["t"], msg["value"])
                 view.said_offline = False
+                view.live_at, view.stale = now, False
             elif kind == "event":
-                key = (msg["sid"], msg["seq"])
-                if key not in view.seen:  # QoS 1 may deliver twice
-                    view.seen.add(key)
-                    view.events.append(msg)
+                view.events.add((msg["sid"], msg["seq"]), msg)  # QoS 1 may deliver twice
             elif kind == "score":
                 view.scores, view.final = msg["scores"], msg["final"]
             view.last_seen = now
@@ -141,13 +103,28 @@ class Classroom:
             self.on_live(name, msg, payload)
         return True
 
+    def _make_room(self) -> bool:
+        """At the bound: forget the station offline longest that left no score (a flood's fakes
+        go offline when it stops, and real stations get their tiles back). False: none to forget."""
+        gone = [v for v in self.stations.values() if not v.online and not v.scores]
+        if not gone:
+            return False
+        del self.stations[min(gone, key=lambda v: v.last_seen).station]
+        return True
+
     def refresh(self) -> None:
-        """Mark stations that went silent offline (call a few times a second)."""
+        """Mark stations that went silent offline, and those whose live values stopped stale
+        whatever their heartbeat says (call a few times a second)."""
         now = self._clock()
         with self.lock:
             for view in self.stations.values():
                 if view.online and now - view.last_seen > OFFLINE_AFTER_S:
                     view.online = False
+                    view.version += 1
+                stale = view.online and (view.live_at is None or now - view.live_at > LIVE_STALE_S)
+                if stale != view.stale:
+                    view.stale = stale
+                    view.version += 1
 
     def rows(self) -> list[dict]:
         self.refresh()
@@ -159,6 +136,10 @@ class Classroom:
         from ..errors import PressureError
 
         if not self.secret:
-            raise PressureError("starting a routine on the stations needs the room secret (--secret)")
+            raise PressureError("starting a routine on the stations needs the room secret (--room-secret or $PRESSURE_ROOM_SECRET)")
+        with self.lock:
+            runs = [v.run for v in self.stations.values() if v.online and v.run]
+        if not runs:
+            raise PressureError("no station online to start")
         self.client.publish(protocol.command_topic(self.url.room),
-                            protocol.sign_command(self.secret, "start", routine), qos=1)
+                            protocol.sign_command(self.secret, "start", routine, runs=runs), qos=1)

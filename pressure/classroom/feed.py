@@ -42,7 +42,7 @@ def publish_frame(station, frame, unit: str) -> None:
             step_label = step.label or step.kind
         remaining = state.hold_remaining if state.hold_remaining is not None else state.step_remaining
         dt = frame.t - tally.last_t
-        if (math.isfinite(dt) and 0 < dt < 1.0 and state.band is not None and not state.waiting_for_key
+        if (math.isfinite(dt) and 0 < dt <= frame.gap_limit_s and state.band is not None and not state.waiting_for_key
                 and not state.finished):
             tally.run_s += dt
             if zone == "in":
@@ -70,20 +70,27 @@ def _scores(tally: _Tally) -> dict:
     return out
 
 
-def attach(pipeline, station) -> None:
+def attach(pipeline, station, load_routine=None):
     """Publish each of ``pipeline``'s ticks and take the instructor's commands as ticks start
-    (a listener of the pipeline: whatever ticks it, the window or ``record``)."""
+    (a listener of the pipeline: whatever ticks it, the window or ``record``). ``load_routine``:
+    how the session starts a routine (the window's Routine menu's path: unit conversion).
+    Returns the listeners, for ``pipeline.unsubscribe`` (None without a station)."""
     if station is None:
-        return
+        return None
+    load_routine = load_routine or pipeline.set_routine
 
     def take_commands():
         while station.commands:  # the instructor's "start": here, in the ticking thread
             routine = command_routine(station.commands.popleft(), pipeline.routine)
             if routine is not None:
-                pipeline.set_routine(routine)
+                load_routine(routine)
                 station.__dict__.pop("_tally", None)
 
-    pipeline.subscribe(lambda frame: publish_frame(station, frame, pipeline.unit), before_tick=take_commands)
+    def on_frame(frame):
+        publish_frame(station, frame, pipeline.unit)
+
+    pipeline.subscribe(on_frame, before_tick=take_commands)
+    return on_frame, take_commands
 
 
 def command_routine(cmd: dict, current):

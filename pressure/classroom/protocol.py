@@ -24,6 +24,8 @@ MAX_PAYLOAD = 16384  # bytes; a station's messages are a few hundred
 MAX_TEXT = 200
 CMD_MAX_AGE_S = 30.0  # a command older (or further in the future) than this is a replay
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
+_RUN = re.compile(r"^[0-9a-f]{8,32}$")  # a station's run id (hex), in its status and in a command's runs
+MAX_RUNS = 500  # run ids one command may name (a room shows at most a few hundred stations)
 
 
 def check_name(name: str, what: str) -> str:
@@ -93,7 +95,9 @@ def decode(kind: str, payload: bytes) -> dict | None:
     if kind == "status":
         if obj.get("state") not in ("online", "offline"):
             return None
-        return {"state": obj["state"], "trainee": _text(obj.get("trainee")), "t": _num(obj.get("t"), 0.0)}
+        run = obj.get("run")
+        return {"state": obj["state"], "trainee": _text(obj.get("trainee")), "t": _num(obj.get("t"), 0.0),
+                "run": run if isinstance(run, str) and _RUN.match(run) else ""}
     if kind == "live":
         t = _num(obj.get("t"))
         if t is None:
@@ -119,26 +123,32 @@ def decode(kind: str, payload: bytes) -> dict | None:
 
 
 # --- the instructor's commands -----------------------------------------------------------------
-def sign_command(secret: str, action: str, routine: str = "", now: float | None = None) -> bytes:
+def sign_command(secret: str, action: str, routine: str = "", now: float | None = None,
+                 runs=()) -> bytes:
     """A command payload with an HMAC-SHA256 over its fields. The broker's ACL lets only the
     instructor write the command topic; the MAC makes a station sure of it even on a broker
-    without ACLs (MQTT never tells a subscriber who published)."""
+    without ACLs (MQTT never tells a subscriber who published). ``runs``: the run ids of the
+    stations it is for (from their status): a station started later has a new run id, so a
+    captured command replayed to it is refused whatever its clock says."""
     body = {"action": action, "routine": routine, "ts": round(time.time() if now is None else now, 3),
-            "nonce": secrets.token_hex(8)}
+            "nonce": secrets.token_hex(8), "runs": sorted(set(runs))[:MAX_RUNS]}
     body["mac"] = _mac(secret, body)
     return encode(body)
 
 
 def _mac(secret: str, body: dict) -> str:
-    msg = f"{VERSION}|{body['action']}|{body['routine']}|{body['ts']}|{body['nonce']}".encode()
+    msg = (f"{VERSION}|{body['action']}|{body['routine']}|{body['ts']}|{body['nonce']}|"
+           f"{','.join(body['runs'])}").encode()
     return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()
 
 
 class CommandVerifier:
-    """Accepts a signed command once: right MAC, fresh timestamp, nonce not seen before."""
+    """Accepts a signed command once: right MAC, fresh timestamp, nonce not seen before, and
+    addressed to this station's run (``run``; empty: any run, for tests of the MAC alone)."""
 
-    def __init__(self, secret: str):
+    def __init__(self, secret: str, run: str = ""):
         self.secret = secret
+        self.run = run
         self._seen: dict[str, float] = {}
 
     def verify(self, payload: bytes, now: float | None = None) -> dict | None:
@@ -147,14 +157,20 @@ class CommandVerifier:
             return None
         try:
             body = {"action": str(obj["action"]), "routine": str(obj["routine"]), "ts": obj["ts"],
-                    "nonce": str(obj["nonce"])}
+                    "nonce": str(obj["nonce"]), "runs": obj["runs"]}
             mac = str(obj["mac"])
         except KeyError:
+            return None
+        runs = body["runs"]
+        if (not isinstance(runs, list) or len(runs) > MAX_RUNS
+                or not all(isinstance(r, str) and _RUN.match(r) for r in runs)):
             return None
         if _num(body["ts"]) is None or len(body["nonce"]) > 64 or body["action"] not in ("start", "stop"):
             return None
         if not hmac.compare_digest(mac, _mac(self.secret, body)):
             return None
+        if self.run and self.run not in runs:
+            return None  # signed for the stations that were there then, not for this run
         now = time.time() if now is None else now
         if abs(now - body["ts"]) > CMD_MAX_AGE_S or body["nonce"] in self._seen:
             return None

@@ -20,6 +20,7 @@ import paho.mqtt.client as mqtt
 from . import protocol
 from .client import connect, make_client
 from .url import BrokerURL
+from .warnings_limit import WarningLimit
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +38,17 @@ class Station:
         self.url, self.name, self.trainee = url, protocol.check_name(name, "--station"), trainee[:protocol.MAX_TEXT]
         self._clock = clock
         self._topic = {k: protocol.topic(url.room, name, k) for k in protocol.KINDS}
-        self._verifier = protocol.CommandVerifier(secret)
+        self.sid = secrets.token_hex(4)  # this run of the station: seq numbers restart with it
+        # Commands are signed for the runs the instructor's dashboard saw: one captured before this
+        # run began is not for it (the nonce memory alone is per process).
+        self._verifier = protocol.CommandVerifier(secret, run=self.sid)
+        self._warnings = WarningLimit(log)
         self.on_command = on_command  # None: commands wait in self.commands for the session's thread
         self.commands = collections.deque(maxlen=10)
         self.commands_rejected = 0
         self.commands_accepted = 0
         self.dropped = 0  # QoS 1 messages the full queue could not keep
         self.seq = 0
-        self.sid = secrets.token_hex(4)  # this run of the station: seq numbers restart with it
         self._next_live = 0.0
         self._lock = threading.Lock()
         self.client = make_client(url, f"pressure-{url.room}-{name}", cafile=cafile,
@@ -64,7 +68,7 @@ class Station:
         return self
 
     def _status(self, state: str) -> bytes:
-        return protocol.encode({"state": state, "trainee": self.trainee, "t": round(time.time(), 3)})
+        return protocol.encode({"state": state, "trainee": self.trainee, "t": round(time.time(), 3), "run": self.sid})
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
         if reason_code.is_failure:
@@ -79,7 +83,8 @@ class Station:
         cmd = self._verifier.verify(msg.payload)
         if cmd is None:
             self.commands_rejected += 1
-            log.warning("station %s: ignored a command without a valid signature", self.name)
+            self._warnings.warn("bad command", f"station {self.name}: ignored a command that is not signed "
+                                               "for this run with the room secret")
             return
         self.commands_accepted += 1
         if self.on_command is not None:
@@ -95,6 +100,7 @@ class Station:
                 next_beat = now + HEARTBEAT_S
                 self.client.publish(self._topic["status"], self._status("online"), qos=0, retain=True)
             self._flush(now)
+            self._warnings.flush()
 
     def _flush(self, now: float) -> None:
         with self._lock:

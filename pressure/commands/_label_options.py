@@ -27,4 +27,8 @@ def parse_labels(items: list[str]) -> dict[str, str]:
         if key not in LABEL_KEYS:
             raise PressureError(f"--label {key}: unknown label; use one of {', '.join(LABEL_KEYS)}")
         labels[key] = value.strip()
+        if key in ("side", "phase", "site"):  # the clinical record's places (docs/clinical.md)
+            from ..clinical.sites import place
+
+            place(**{key: labels[key]})  # PressureError names the allowed values
     return labels

@@ -78,7 +78,8 @@ def add_sensor_options(parser: argparse.ArgumentParser, port_required: bool = Fa
     g = parser.add_argument_group("sensor")
     g.add_argument("--port", required=port_required, default=None, metavar="URL",
                    help="serial port or pyserial URL: /dev/ttyUSB0, COM3, socket://host:port, "
-                        "spy://...  (see `ports` for what is plugged in)")
+                        "spy://...; Bluetooth: ble://NAME or ble://ADDRESS, emulated: "
+                        "ble-sim://progressor|forceboard|whc06 (see `ports` for what is there)")
     g.add_argument("--format", dest="format", default="auto", choices=_formats(),
                    help="what the sensor sends (default auto: detected from the first lines)")
     g.add_argument("--field", default=None, metavar="NAME",

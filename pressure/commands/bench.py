@@ -38,7 +38,7 @@ _CHILD = (
 
 def register(sub) -> None:
     p = sub.add_parser("bench", help="measure performance figures and print them",
-                       description="Measure the figures the issues ask for (latency, throughput, load "
+                       description="Measure the performance figures (latency, throughput, load "
                                    "times) and print them; --json gives one object with a key per figure.")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quick", action="store_true", help="shorter runs (for a smoke test)")

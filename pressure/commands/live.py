@@ -15,8 +15,7 @@ from pathlib import Path
 from ..errors import PressureError
 from ..samples import DISPLAY_UNITS
 from . import _arg_types as arg_types
-from ..classroom.feed import attach as attach_station
-from ._classroom_options import add_classroom_options, close_station, station_from_args
+from ._classroom_options import add_classroom_options, station_from_args
 from ._label_options import add_label_option, parse_labels
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ def register(sub) -> None:
         if action.dest == "unit":
             action.help = ("display unit: %s (default: the unit saved from the window's settings, "
                            "else the routine's own, else N)" % ", ".join(DISPLAY_UNITS))
-    p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else 1€)")
+    p.add_argument("--filter", default=None, metavar="NAME", help="smoothing filter (default: the saved one, else one_euro_lead: the 1€ filter with a bounded lead)")
     p.add_argument("--strength", type=float, default=None, metavar="0..1",
                    help="filter strength, 0 light .. 1 heavy (default: the filter's own settings)")
     p.add_argument("--window", type=arg_types.seconds, default=None, metavar="SECONDS",
@@ -83,10 +82,15 @@ def routine_and_filter(args, settings):
     from ..routine import get_routine, single_hold
     from ._routine_options import display_unit_from_args, routine_from_args
 
-    if args.unit is None:
-        saved_unit = settings.get("display/unit") if settings else ""
-        saved_area = settings.get("display/area_cm2") if settings else 0.0
-        if saved_unit:
+    given_unit, given_area = args.unit, args.area
+    saved_unit = settings.get("display/unit") if settings and args.unit is None else ""
+    saved_area = settings.get("display/area_cm2") if settings else 0.0
+
+    def choose_unit(use_saved: bool) -> None:
+        args.unit, args.area = given_unit, given_area
+        if args.unit is not None:
+            return
+        if use_saved:
             args.unit = saved_unit
             if args.area is None and saved_area > 0:
                 args.area = str(saved_area)
@@ -97,7 +101,21 @@ def routine_and_filter(args, settings):
                 args.area = str(own.area_cm2)
         else:
             args.unit = "N"
-    routine = routine_from_args(args)
+
+    choose_unit(bool(saved_unit))
+    try:
+        routine = routine_from_args(args)
+        if saved_unit and routine is None:
+            display_unit_from_args(args)
+    except PressureError as exc:
+        if not saved_unit:
+            raise
+        # The saved unit (e.g. kPa with display/area_cm2 = 0) is what failed, not an option
+        # anybody typed: say which setting is ignored and go on with the routine's unit.
+        _ignored(args, "display/unit", saved_unit, _unit_problem(saved_unit, exc))
+        saved_unit = ""
+        choose_unit(False)
+        routine = routine_from_args(args)
     if routine is None:
         unit, area = display_unit_from_args(args)
         saved = settings.get("routine/name") if settings else ""
@@ -116,25 +134,53 @@ def routine_and_filter(args, settings):
             routine = get_routine(DEFAULT_ROUTINE)
         if (unit, area) != (routine.unit, routine.area_cm2) and (unit != "N" or area is not None):
             routine = routine.converted(unit, area)
-    name = args.filter or (settings.get("filter/name") if settings else "") or DEFAULT_FILTER[0]
+    from ..filters import make_filter
+
+    saved_filter = (settings.get("filter/name") if settings else "") if args.filter is None else ""
+    if saved_filter and saved_filter not in FILTERS:
+        _ignored(args, "filter/name", saved_filter, "no such filter")
+        saved_filter = ""
+    name = args.filter or saved_filter or DEFAULT_FILTER[0]
     if name not in FILTERS:
         raise PressureError(f"unknown filter {name!r}; choose one of {', '.join(FILTERS)}")
+
+    def default_params() -> dict:
+        return dict(DEFAULT_FILTER[1]) if name == DEFAULT_FILTER[0] else {}
+
     if args.strength is not None:
         params = {"strength": args.strength}
     elif args.filter is None and settings and settings.get("filter/strength") >= 0:
         params = {"strength": settings.get("filter/strength")}
-    elif name == DEFAULT_FILTER[0]:
-        params = dict(DEFAULT_FILTER[1])
+        try:
+            make_filter(name, **params)
+        except PressureError as exc:
+            _ignored(args, "filter/strength", params["strength"], exc)
+            params = default_params()
     else:
-        params = {}
-    from ..filters import make_filter
-
+        params = default_params()
     make_filter(name, **params)  # check now, before anything starts
     return routine, name, params
 
 
+def _unit_problem(unit: str, exc: Exception) -> str:
+    from ..samples import is_pressure_unit, normalize_unit
+
+    try:
+        pressure = is_pressure_unit(normalize_unit(unit))
+    except PressureError:
+        return f"not a unit; one of {', '.join(DISPLAY_UNITS)}"
+    return "a pressure needs display/area_cm2 greater than 0" if pressure else str(exc)
+
+
+def _ignored(args, key: str, value, why) -> None:
+    """A value in window.ini that cannot be used: one line naming it (on stderr, and in the
+    window's status bar: ``args.ignored_settings``), then the default."""
+    log.warning("setting %s=%s in window.ini ignored (%s); using the default", key, value, why)
+    args.__dict__.setdefault("ignored_settings", []).append(f"{key}={value} ({why})")
+
+
 def run(args) -> int:
-    from ..session.live import SessionConfig, start_session
+    from ..session.live import SessionConfig, open_session
     from ..ui.app import run_live
     from ..ui.settings import Settings
     from ._sensor_options import check_sensor_args, reader_from_args
@@ -159,11 +205,26 @@ def run(args) -> int:
     settings = Settings(persist=args.screenshot is None)
     routine, filter_name, filter_params = routine_and_filter(args, settings)
     window = args.window or settings.get("display/window_seconds")
+    if args.window is None and not MIN_WINDOW_S <= window <= MAX_WINDOW_S:
+        _ignored(args, "display/window_seconds", window, f"not between {MIN_WINDOW_S:g} and {MAX_WINDOW_S:g} s")
+        window = 20.0  # ui.settings DEFAULTS["display/window_seconds"]
     if not MIN_WINDOW_S <= window <= MAX_WINDOW_S:
         raise PressureError(f"--window must be between {MIN_WINDOW_S:g} and {MAX_WINDOW_S:g} seconds, not {window:g}")
     record = not args.no_record and bool(settings.get("record/enabled"))
 
+    # Without --port a window someone works in opens on the sensor chosen last time (File >
+    # Sensor), with its kind and baud rate; the first start opens the connection wizard.
+    interactive = args.seconds is None and args.screenshot is None
+    saved_port = settings.get("sensor/port") if args.port is None and interactive else ""
+    wizard = "" if interactive and args.port is None and not settings.get("wizard/seen") else None
+
     def make_reader(url, buffer):
+        if saved_port and url == saved_port:
+            from ..acquisition import Reader
+            from ..sensor_kinds import saved_reader_options
+
+            options = saved_reader_options(settings.get("sensor/kind"), settings.get("sensor/baud"))
+            return Reader(url, buffer, **options)
         if args.port is None:  # the built-in simulator speaks the project's own protocol
             args_for_sim = argparse.Namespace(**{**vars(args), "port": url, "format": "pressure"})
             return reader_from_args(args_for_sim, buffer)
@@ -171,17 +232,28 @@ def run(args) -> int:
 
     config = SessionConfig(routine=routine, filter_name=filter_name, filter_params=filter_params,
                            record=record, labels=labels, sim_profile=args.sim_profile,
-                           make_reader=make_reader, sim_faults=args.sim_faults)
-    pipeline, path = start_session(args.port, config)
-    attach_station(pipeline, station)
-    if path:
-        log.info("recording to %s", path)
+                           make_reader=make_reader, sim_faults=args.sim_faults, station=station, fmt=args.format)
     try:
-        return run_live(pipeline, path, config, window_seconds=window,
+        try:
+            session = open_session(args.port or saved_port or None, config)
+        except PressureError as exc:
+            if not saved_port:
+                raise
+            # the sensor of the last session is not plugged in: say so in the wizard, meanwhile
+            # the simulator (the window says "simulated") rather than no window at all
+            wizard = f"The sensor used last time did not open ({exc}). Plug it in and choose it, or choose another."
+            session = open_session(None, config)
+    except BaseException:
+        if station is not None:
+            station.close()
+        raise
+    if session.recording_path:
+        log.info("recording to %s", session.recording_path)
+    try:
+        return run_live(session, config, window_seconds=window,
                         y_max=args.y_max or settings.get("display/y_max"), seconds=args.seconds,
                         screenshot=args.screenshot, fullscreen=args.fullscreen, settings=settings,
-                        sound=not args.no_sound, error_tone=bool(settings.get("sound/error_tone")))
-    finally:  # whatever happened in the window: the recording is closed, the sensor released
-        pipeline.close()
-        pipeline.source.stop()
-        close_station(station)
+                        sound=not args.no_sound, error_tone=bool(settings.get("sound/error_tone")),
+                        wizard=wizard, notes=getattr(args, "ignored_settings", []))
+    finally:  # whatever happened in the window: the session is closed (the window's may differ)
+        session.close()

@@ -17,14 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-from ..buffer import RingBuffer
 from ..errors import PressureError
-from ..recording import RecordingWriter, new_session_path
-from ..classroom.feed import attach as attach_station
+from ..recording import new_session_path
 from ._classroom_options import add_classroom_options, close_station, station_from_args
 from ._label_options import add_label_option, parse_labels
 from ._routine_options import add_routine_options, display_unit_from_args, routine_from_args
-from ._sensor_options import add_sensor_options, reader_from_args
+from ._sensor_options import add_sensor_options, check_sensor_args, reader_from_args
 from ._status_line import StatusLine
 
 log = logging.getLogger(__name__)
@@ -48,12 +46,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..filters import default_filter
-    from ..session.headless import WAIT_S, lost_at, sensor_lost_error, sessionless_routine, stop_on_signals
-    from ..session.meta import session_meta
-    from ..session.pipeline import Pipeline
-    from ..session.recorder import Recorder
-    from ..session.source import LiveSource
+    from ..filters import DEFAULT_FILTER
+    from ..session.headless import (WAIT_S, print_coach_notes, sensor_lost_error, sessionless_routine,
+                                    stop_on_signals)
+    from ..session.live import SessionConfig, open_session
 
     if args.seconds is not None and not (math.isfinite(args.seconds) and args.seconds > 0):
         raise PressureError(f"--seconds must be greater than 0, not {args.seconds:g}")
@@ -63,29 +59,23 @@ def run(args) -> int:
     out = Path(args.out) if args.out else new_session_path()
     if out.exists():
         raise PressureError(f"{out} already exists; not overwriting it")
-    smoother = default_filter()
+    check_sensor_args(args)  # bad sensor options fail here, before the class hears of us
 
     station = station_from_args(args, labels)  # --classroom: this station publishes to the class
-    buffer = RingBuffer(1 << 18)
-    reader = reader_from_args(args, buffer)  # bad sensor options fail here, before any file
-    reader.start()  # an unreachable port fails here, before any file
-    started = time.monotonic()
-    # The reader hands over its first samples once the device said who it is (or did not in
-    # time), so waiting for them lets the file start with the sensor's identity and calibration.
-    buffer.wait(0, min(FIRST_SAMPLES_WAIT_S, args.seconds or FIRST_SAMPLES_WAIT_S))
-    source = LiveSource(reader, buffer, sensor=args.port)
-    meta = session_meta(routine=routine, filt=smoother, unit=unit, area_cm2=area, labels=labels,
-                        url=args.port, reader=reader, fmt=args.format)
+    config = SessionConfig(
+        routine=routine or sessionless_routine(unit, area), filter_name=DEFAULT_FILTER[0],
+        filter_params=dict(DEFAULT_FILTER[1]), record=True, labels=labels, station=station,
+        make_reader=lambda url, buffer: reader_from_args(args, buffer), record_steps=routine is not None,
+        out=out, fmt=args.format, sensor_name=args.port, read_interval=None,
+        first_samples_wait_s=min(FIRST_SAMPLES_WAIT_S, args.seconds or FIRST_SAMPLES_WAIT_S))
     try:
-        writer = RecordingWriter(out, meta)
+        session = open_session(args.port, config)  # an unreachable port fails here, before any file
     except BaseException:
-        source.stop()
+        close_station(station)
         raise
-    pipeline = Pipeline(source, routine or sessionless_routine(unit, area), smoother,
-                        recorder=Recorder(writer, source))
-    pipeline.record_steps = routine is not None
-    attach_station(pipeline, station)  # --classroom: publish each tick, take the instructor's start
-    recorder = pipeline.recorder
+    started = session.started  # --seconds count from when the sensor opened
+    source, recorder = session.source, session.recorder
+    print_coach_notes(session.pipeline)  # a sensor too slow for the routine, a release still pressed
     status = StatusLine()  # "disk full ..." once when it happens, once when it is over
     try:
         with stop_on_signals() as stop:
@@ -93,19 +83,19 @@ def run(args) -> int:
                 if args.seconds is not None and time.monotonic() - started >= args.seconds:
                     break
                 if source.wait(WAIT_S):
-                    pipeline.tick()
+                    session.tick()
                 elif source.stats().state == "stopped":
                     break
                 status.update(recorder.status)
+                if recorder.error:  # the recorder's thread failed: never a silent stop
+                    break
     finally:
-        lost = lost_at(source, pipeline)  # before the stop, which ends every reader state
-        if lost is not None:
-            recorder.note_disconnected(lost)
-        source.stop()  # first: the recorder then writes every sample the sensor sent
-        pipeline.close()
-        close_station(station)
+        lost = session.close()  # the one close: a lost sensor noted, source stopped, file closed
+    error = session.pipeline.recorder_error or recorder.error  # the recorder's own: its thread may fail after the last tick
+    if error:  # e.g. the disk stayed full: the line says how many samples are where
+        raise PressureError(f"recording failed: {error}")
     status.update(recorder.status)  # samples lost while the disk was full are said at the end
-    stats = reader.stats()
+    stats = source.reader.stats()
     print(f"recorded {recorder.samples} samples ({stats.gaps} gaps, "
           f"{stats.reconnects} reconnects)", file=sys.stderr)
     print(out)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import PressureError
 from ._routine_options import add_routine_options, routine_from_args
+from ._terminal import json_shown, shown
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,13 @@ def register(sub) -> None:
     p = sub.add_parser("report", help="score a recorded session: text, JSON or an HTML page",
                        description="Score a recorded session against its routine (or another one) "
                                    "and print the result as text, JSON or an HTML page.")
-    p.add_argument("file", metavar="FILE", help="a recorded session (.pressure)")
+    p.add_argument("file", metavar="FILE", nargs="?", help="a recorded session (.pressure)")
+    p.add_argument("--client", metavar="NAME", help="instead of FILE: the client's PPT record across "
+                   "visits (docs/clinical.md), as text, --json, --html and/or --pdf")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="with --client: write the record as a PDF (A4)")
+    p.add_argument("--drop-first", action="store_true", help="with --client: average PPT trials 2 on")
+    p.add_argument("--mdc", type=float, metavar="VALUE",
+                   help="with --client: a fixed minimal detectable change in the record's unit")
     p.add_argument("--json", action="store_true", help="print every number of the report as JSON")
     p.add_argument("--html", metavar="OUT.html", help="write the report as one self-contained HTML file")
     p.add_argument("--force", action="store_true", help="overwrite an existing --html file")
@@ -52,13 +59,39 @@ def _unfinished(step: dict) -> str:
 
 
 def _text(data: dict) -> str:
-    from ..report import completion_text, number_text
+    from ..report import completion_text, number_text, run_list
 
+    runs = run_list(data)
+    lines = [f"{data['file']}"]
+    if runs:  # the routine was changed or restarted: every run on its own
+        lines.append(f"{len(runs)} runs (the routine was changed or restarted), each scored on its own:")
+        for i, run in enumerate(runs, start=1):
+            if run is None:
+                lines.append(f"run {i}: nothing to score")
+                continue
+            start = run.get("run_start_s")
+            lines.append(f"run {i} of {len(runs)}" + ("" if start is None else f", from {number_text(start)} s") + ":")
+            lines += _run_lines(run, completion_text, number_text)
+    else:
+        lines += _run_lines(data, completion_text, number_text)
+    cmp = data.get("comparison")
+    if cmp:
+        rms = cmp.get("rms_diff_pct")
+        ref = cmp.get("reference_score")
+        lines.append("reference: score " + ("-" if ref is None else number_text(ref, "{:.0f}"))
+                     + ("" if rms is None else f", RMS difference {number_text(rms)} % of target"))
+    return "\n".join(lines)
+
+
+def _run_lines(data: dict, completion_text, number_text) -> list[str]:
+    """One run of a routine as text lines: routine, score, the hold table, thresholds, worst."""
     unit = data.get("unit") or ""
     score = data.get("score")
-    lines = [f"{data['file']}", f"routine: {data.get('routine')}",
+    lines = [f"routine: {data.get('routine')}",
              f"score: {'-' if score is None else number_text(score, '{:.0f}')} / 100 ({completion_text(data)})"]
-    head = ("step", "time to band s", "overshoot %", "in band %", "MAE %", "CV %", "drift %/10s", "score")
+    if data.get("zero_suspect"):  # a wrong zero: said before any number (its CVs are withheld)
+        lines.append(str(data["zero_suspect"]))
+    head = ("step", "band", "time to band s", "overshoot %", "in band %", "MAE %", "CV %", "drift %/10s", "score")
     rows = [head]
     for s in data.get("steps") or []:
         if s.get("kind") != "hold":
@@ -68,7 +101,8 @@ def _text(data: dict) -> str:
             v = s.get(key)
             return "-" if v is None else number_text(v, fmt)
 
-        rows.append((f"{s['index'] + 1} {s.get('label') or 'hold'}" + _unfinished(s),
+        band = "-" if s.get("lower") is None else f"{f('lower', '{:g}')}-{f('upper', '{:g}')} {unit}"
+        rows.append((f"{s['index'] + 1} {s.get('label') or 'hold'}" + _unfinished(s), band,
                      f("time_to_band_s"), f("overshoot_pct"), f("time_in_band_pct"), f("mae_pct"),
                      f("cv_pct"), f("drift_pct_per_10s", "{:+.1f}"), f("score", "{:.0f}")))
     if len(rows) > 1:
@@ -80,17 +114,14 @@ def _text(data: dict) -> str:
         cv = data.get("threshold_cv_pct")
         lines.append(f"thresholds ({unit}): {vals}; mean {number_text(data.get('threshold_mean'))}"
                      + ("" if cv is None else f", CV {number_text(cv)} %"))
+        pressed = [d.get("at_press") for d in data["thresholds"] if d.get("value") is not None]
+        if any(p is not None for p in pressed):  # the peak is the threshold; the press came after it
+            lines.append(f"  at the P press ({unit}): " + ", ".join("-" if p is None else number_text(p) for p in pressed))
     worst = data.get("worst")
     if worst:
         lines.append(f"worst moment: {number_text(worst['value'])} {unit} at {number_text(worst['t_s'])} s "
                      f"({number_text(worst['deviation_pct'], '{:+.0f}')} % of target)")
-    cmp = data.get("comparison")
-    if cmp:
-        rms = cmp.get("rms_diff_pct")
-        ref = cmp.get("reference_score")
-        lines.append("reference: score " + ("-" if ref is None else number_text(ref, "{:.0f}"))
-                     + ("" if rms is None else f", RMS difference {number_text(rms)} % of target"))
-    return "\n".join(lines)
+    return lines
 
 
 def run(args) -> int:
@@ -98,6 +129,14 @@ def run(args) -> int:
     from ..recording import open_recording
     from ..report import build
 
+    if args.client is not None:
+        from .clinical_report import run_client
+
+        return run_client(args)
+    if args.file is None:
+        raise PressureError("give a recorded session FILE, or --client NAME")
+    if args.pdf or args.drop_first or args.mdc is not None:
+        raise PressureError("--pdf, --drop-first and --mdc go with --client NAME")
     args.file = resolve_recording(args.file)  # also a name as `sessions` prints it
     if args.store and not args.trainee:
         raise PressureError("--store needs --trainee NAME (whose attempt it is)")
@@ -120,9 +159,9 @@ def run(args) -> int:
         attempt = record_attempt(args.trainee, rec.path, report.scores)
         report.data["stored_attempt"] = attempt.id
     if args.json:
-        print(json.dumps(report.data, ensure_ascii=False, indent=1))
+        print(json_shown(json.dumps(report.data, ensure_ascii=False, indent=1)))
     else:
-        print(_text(report.data))
+        print(shown(_text(report.data), keep_newlines=True))  # names and labels come from files
         if args.html:
             print(f"wrote {args.html}")
         if args.store:

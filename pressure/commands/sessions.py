@@ -6,6 +6,7 @@ import json
 import sys
 
 from ..library import list_sessions
+from ._terminal import json_shown, shown
 
 
 def register(sub) -> None:
@@ -28,21 +29,23 @@ def _duration(seconds: float) -> str:
 def run(args) -> int:
     sessions = list_sessions(args.folder, search=args.search)
     for path, problem in sessions.problems:
-        print(f"pressure: skipped {path.name}: {problem}", file=sys.stderr)
-    if args.json:
-        print(json.dumps([s.to_json() for s in sessions], ensure_ascii=False, indent=1))
+        print(shown(f"pressure: skipped {path.name}: {problem}"), file=sys.stderr)
+    if args.json:  # labels come from files: no escape sequence reaches the terminal
+        text = json.dumps([s.to_json() for s in sessions], ensure_ascii=False, indent=1)
+        print(json_shown(text))
         return 0
     if not sessions:
-        print("no sessions" + (f" matching {args.search!r}" if args.search else ""))
+        print("no sessions" + (f" matching {shown(repr(args.search))}" if args.search else ""))
         return 0
     rows = [("started", "length", "kind", "source", "routine", "labels", "file")]
     for s in sessions:
         labels = ", ".join(f"{k}={v}" for k, v in s.labels.items())
         kind = s.kind + (" (interrupted)" if s.interrupted else "")
-        rows.append(((s.started_at or "?")[:19].replace("T", " "), _duration(s.duration_s), kind,
-                     s.origin, s.routine or "-", labels or "-",
-                     # what replay/report/export accept: a bare name in the sessions folder
-                     s.path.name if args.folder is None else str(s.path)))
+        rows.append(tuple(map(shown, (
+            (s.started_at or "?")[:19].replace("T", " "), _duration(s.duration_s), kind,
+            s.origin, s.routine or "-", labels or "-",
+            # what replay/report/export accept: a bare name in the sessions folder
+            s.path.name if args.folder is None else str(s.path)))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])

@@ -21,7 +21,6 @@ import os
 import sys
 import time
 
-from ..buffer import RingBuffer
 from ..errors import PressureError
 from ..samples import DISPLAY_UNITS, is_pressure_unit, normalize_unit, to_unit
 from ._sensor_options import add_sensor_options, reader_from_args
@@ -83,28 +82,29 @@ def _display(args):
 
 
 def run(args) -> int:
-    from ..filters import DEFAULT_FILTER, make_filter
-    from ..session.headless import WAIT_S, lost_at, sensor_lost_error, sessionless_routine, stop_on_signals
-    from ..session.pipeline import Pipeline
-    from ..session.source import LiveSource
+    from ..filters import DEFAULT_FILTER
+    from ..session.headless import WAIT_S, sensor_lost_error, sessionless_routine, stop_on_signals
+    from ..session.live import SessionConfig, open_session
+    from ._sensor_options import check_sensor_args
 
     if args.seconds is not None and not (math.isfinite(args.seconds) and args.seconds > 0):
         raise PressureError(f"--seconds must be greater than 0, not {args.seconds:g}")
     unit, area = _display(args)
-    params = DEFAULT_FILTER[1] if args.filter == DEFAULT_FILTER[0] else {}
-    smoother = make_filter(args.filter, **params)
-
-    buffer = RingBuffer(1 << 18)
-    reader = reader_from_args(args, buffer)
+    params = dict(DEFAULT_FILTER[1]) if args.filter == DEFAULT_FILTER[0] else {}
+    check_sensor_args(args)
+    config = SessionConfig(routine=sessionless_routine(unit, area), filter_name=args.filter, filter_params=params,
+                           record=False, can_record=False, record_steps=False, fmt=args.format,
+                           make_reader=lambda url, buffer: reader_from_args(args, buffer),
+                           sensor_name=args.port, read_interval=None)
     printed = 0
     closed = False
     unwritable: OSError | None = None
     limit = args.seconds
     with stop_on_signals() as stop:
-        reader.start()  # PortError here: one line and exit 1
-        started = time.monotonic()
-        source = LiveSource(reader, buffer, sensor=args.port)
-        pipeline = Pipeline(source, sessionless_routine(unit, area), smoother)
+        session = open_session(args.port, config)  # PortError here: one line and exit 1
+        started = session.started
+        source, pipeline = session.source, session.pipeline
+        reader, smoother = source.reader, pipeline.filter
         try:
             while not stop.is_set():
                 if limit is not None and time.monotonic() - started > limit + GRACE_S and (
@@ -134,8 +134,7 @@ def run(args) -> int:
                 if done:
                     break
         finally:
-            lost = lost_at(source, pipeline)  # before the stop, which ends every reader state
-            source.stop()
+            lost = session.close()  # the one close of every shell
             if closed:  # nobody reads stdout: do not let the interpreter complain at exit
                 try:
                     devnull = os.open(os.devnull, os.O_WRONLY)

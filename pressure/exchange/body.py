@@ -104,7 +104,9 @@ def slow_block(text: str, first_line: int, layout, report, marks: list):
         if mode[0] is None:
             mode[0] = "number" if number(cells[ti], delim) is not None else "clock"
         if mi is not None and mi < len(cells) and len(marks) < MAX_EVENTS:
-            note = cells[mi].strip().strip('"').strip()
+            note = cells[mi].strip()
+            if delim == " ":  # split on blanks, not by the csv module: its quotes are still on
+                note = note.strip('"').strip()
             if note:
                 marks.append((tv, unsafe_cell(note).replace("\uff03", "#")))
         ts.append(tv)

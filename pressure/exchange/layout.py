@@ -13,11 +13,12 @@ from ..errors import PressureError
 from .columns import force_unit, name_and_unit, pick_columns
 from .table import (
     EXPORT_TITLE, clock, find_header, marker_column, number, parse_metadata, read_lines,
-    refuse_binary, restore_export_events, restore_export_meta, split,
+    refuse_binary, restore_export_events, restore_export_meta, restore_sidecar, sidecar_path, split,
 )
 
 HEADER_SCAN_LINES = 1000  # lines of the table looked at to find the header and separator
-MAX_COMMENT_LINES = 200_000  # '#' lines above the table (an export's events) before giving up
+MAX_COMMENT_LINES = 200_000
+_DAY_OR_MONTH_FIRST = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b")  # '#' lines above the table (an export's events) before giving up
 DELIMITER_NAMES = {";": "';' (a European spreadsheet)", "\t": "tabs", "|": "'|'", " ": "spaces"}
 
 
@@ -60,8 +61,12 @@ def read_layout(f, path: Path, report, *, time_column: str | None, force_column:
     refuse_binary(head, path)
     hi, di, delim = find_header(head)
     if di is None:
+        hint = ""
+        if any(_DAY_OR_MONTH_FIRST.search(h) for h in head[:50]):
+            hint = ("; dates such as 05/12/2026 are ambiguous (day or month first): write them "
+                    "year first (2026/12/05 10:00:00) or as seconds")
         raise PressureError(f"{path.name}: found no table of numbers in the first "
-                            f"{len(head)} lines (a header row followed by rows of numbers)")
+                            f"{len(head)} lines (a header row followed by rows of numbers){hint}")
     if time_column or force_column:
         hi, di = named_header(head, hi, di, delim, time_column, force_column)
     report.delimiter = delim
@@ -71,7 +76,13 @@ def read_layout(f, path: Path, report, *, time_column: str | None, force_column:
         report.notes.append(f"cells separated by {DELIMITER_NAMES.get(delim, repr(delim))}"
                             + ("; decimal commas (0,5 read as 0.5)" if comma else ""))
     meta_lines = head[:hi if hi is not None else di]
-    restored = restore_export_meta(meta_lines) if meta_lines and meta_lines[0].startswith(EXPORT_TITLE) else {}
+    old_style = bool(meta_lines) and meta_lines[0].startswith(EXPORT_TITLE)
+    restored = restore_export_meta(meta_lines) if old_style else {}
+    side_events = None
+    side = None if old_style else restore_sidecar(path)
+    if side is not None:
+        restored, side_events = side
+        report.notes.append(f"metadata and events from {sidecar_path(path).name}")
     report.metadata = {} if restored else parse_metadata(meta_lines, delim)
     if hi is not None:
         report.header_line = hi + 1
@@ -88,7 +99,7 @@ def read_layout(f, path: Path, report, *, time_column: str | None, force_column:
     report.force_unit = force_unit(fname, funit, unit, report)
     # events: a pressure export lists every event (markers, steps) in its header; another
     # tool's CSV may have a marker/comment column, whose text becomes marker events
-    events = restore_export_events(meta_lines) if restored else []
+    events = side_events if side_events is not None else restore_export_events(meta_lines) if restored else []
     mi = None if events else marker_column(headers, (ti, fi))
     if mi is not None:
         report.marker_column = headers[mi]

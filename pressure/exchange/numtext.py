@@ -71,13 +71,40 @@ def text_columns(cells) -> np.ndarray:
     return encoded.view(np.uint8).reshape(len(cells), -1)
 
 
-def join_rows(columns: list[np.ndarray], sep: str = ",") -> str:
-    """Rows of the columns' cells separated by ``sep``, each ending in a newline."""
+def _row_matrix(columns: list[np.ndarray], sep: str) -> np.ndarray:
     n = columns[0].shape[0]
     between = np.full((n, 1), ord(sep), np.uint8)
     parts = []
     for col in columns:
         parts += [col, between]
     parts[-1] = np.full((n, 1), ord("\n"), np.uint8)
-    rows = np.hstack(parts)
+    return np.hstack(parts)
+
+
+def join_rows(columns: list[np.ndarray], sep: str = ",") -> str:
+    """Rows of the columns' cells separated by ``sep``, each ending in a newline."""
+    rows = _row_matrix(columns, sep)
     return rows[rows != NUL].tobytes().decode("utf-8")
+
+
+def write_rows(write, columns: list[np.ndarray], last: dict[int, str], sep: str = ",") -> None:
+    """Like ``write(join_rows(columns + [a last text column]))``, for a last column that is
+    empty in most rows (markers): ``last`` maps a row to its cell. Its cells are spliced in
+    before their row's newline instead of becoming a column, because a character matrix is
+    as wide as its longest cell: one 60 KB marker would widen all 65,536 rows of a chunk
+    (3.7 GB). Memory stays the numbers' matrix plus one cell."""
+    if not last:
+        write(join_rows(columns + [np.zeros((columns[0].shape[0], 0), np.uint8)], sep))
+        return
+    rows = _row_matrix(columns + [np.zeros((columns[0].shape[0], 0), np.uint8)], sep)
+    keep = rows != NUL
+    ends = np.cumsum(np.count_nonzero(keep, axis=1))  # where each row's text ends, after "\n"
+    data = rows[keep].tobytes()
+    del rows, keep
+    pos = 0
+    for i in sorted(last):
+        cut = int(ends[i]) - 1  # rows end in an ASCII newline: a cut there keeps UTF-8 whole
+        write(data[pos:cut].decode("utf-8"))
+        write(last[i])
+        pos = cut
+    write(data[pos:].decode("utf-8"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PressureError
+from ..recording.validate import MAX_T_S
 from .body import BLOCK_CHARS, parse_block, text_blocks
 from .columns import time_scale
 from .importreport import ImportReport
@@ -19,6 +20,10 @@ from .layout import HEADER_SCAN_LINES, read_layout
 from .ordering import TimeOrder
 
 GARBAGE_LIMIT = 0.20  # fail when more than this fraction of the data rows cannot be read
+# A recording holds times up to MAX_T_S from its start: a row further than half that from the
+# middle of the file's first block (one stray 1e308) is dropped and named, not written into a
+# file that every later command would call damaged.
+FAR_S = MAX_T_S / 2
 
 
 @dataclass
@@ -83,6 +88,9 @@ class CsvRows:
         self.order = TimeOrder(path.name)
         self._marks: list[tuple[float, str]] = []
         self.scale: float | None = None
+        self._centre: float | None = None
+        self.far_rows = 0  # rows dropped for a time far from all the others
+        self._far_example = 0.0
         self.blocks_read = 0  # blocks of text parsed (memory is bounded by one block)
 
     def __enter__(self) -> "CsvRows":
@@ -101,7 +109,7 @@ class CsvRows:
                     continue
                 if self.scale is None:
                     self._decide_scale(t)
-                t = t * self.scale
+                t, v = self._near(t * self.scale, v)
                 out = self.order.push(t, v)
                 if len(out[0]):
                     yield out
@@ -110,6 +118,18 @@ class CsvRows:
                 yield out
         except OSError as exc:
             raise PressureError(f"{report.source}: cannot read ({exc.strerror or exc})") from None
+
+    def _near(self, t, v):
+        if self._centre is None:
+            self._centre = float(np.median(t))
+        far = ~(np.abs(t - self._centre) <= FAR_S)  # NaN (inf - inf) counts as far too
+        if not far.any():
+            return t, v
+        if not self.far_rows:
+            self._far_example = float(t[far][0])
+        self.far_rows += int(np.count_nonzero(far))
+        self.report.skipped += int(np.count_nonzero(far))
+        return t[~far], v[~far]
 
     def _decide_scale(self, t) -> None:
         layout, report = self.layout, self.report
@@ -127,8 +147,10 @@ class CsvRows:
         if report.rows == 0:
             first = "; ".join(f"line {n}: {r}" for n, r in report.bad_rows[:3])
             raise PressureError(f"{name}: no readable rows" + (f" ({first})" if first else ""))
+        far = (f"{self.far_rows} row(s) with a time {self._far_example:g} s more than {FAR_S:.0e} s "
+               "from the others" if self.far_rows else "")
         if report.skipped > GARBAGE_LIMIT * total:
-            first = "; ".join(f"line {n}: {r}" for n, r in report.bad_rows[:5])
+            first = "; ".join([f"line {n}: {r}" for n, r in report.bad_rows[:5]] + ([far] if far else []))
             raise PressureError(f"{name}: {report.skipped} of {total} rows cannot be read "
                                 f"(more than {GARBAGE_LIMIT:.0%}): {first}")
         report.out_of_order = order.backwards
@@ -137,10 +159,16 @@ class CsvRows:
         report.rate_hz = 1.0 / median if median else None
         report.notes.extend(order.notes())
         report.time_offset_s = order.first_t
+        if far:
+            report.notes.append(f"dropped {far}")
         events = self.layout.events
         if self._marks:
             events = [(tm * self.scale, "marker", note, None) for tm, note in self._marks]
         events = [(et - report.time_offset_s, kind, text, data) for et, kind, text, data in events]
+        kept = [e for e in events if abs(e[0]) <= MAX_T_S]  # NaN fails too
+        if len(kept) < len(events):
+            report.notes.append(f"{len(events) - len(kept)} event(s) dropped: their time lies outside the rows'")
+            events = kept
         for _, kind, _, _ in events:
             report.events[kind] = report.events.get(kind, 0) + 1
         return events

@@ -71,6 +71,9 @@ def number(cell: str, delim: str) -> float | None:
 
 
 CLOCK_BASE = datetime(2020, 1, 1)
+# A year-first date with '/' or '.' between its parts (day-first and month-first dates are
+# ambiguous, 05/12 or 12/05, and stay unread rather than read wrong).
+_SLASH_DATE = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})((?:[ T].*)?)$")
 
 
 def clock(cell: str) -> float | None:
@@ -78,6 +81,9 @@ def clock(cell: str) -> float | None:
     s = cell.strip().strip('"')
     if ":" not in s and "-" not in s[1:]:
         return None
+    ymd = _SLASH_DATE.match(s)
+    if ymd:  # 2026/12/05 or 2026.12.05: loggers and spreadsheets write these; year first is unambiguous
+        s = f"{ymd[1]}-{int(ymd[2]):02d}-{int(ymd[3]):02d}{ymd[4]}"
     try:
         d = datetime.fromisoformat(s)
     except ValueError:
@@ -182,11 +188,22 @@ def marker_column(headers: list[str], taken: tuple[int, ...]) -> int | None:
     return None
 
 
+def _event(t, kind, text, data):
+    """One restored event, or None when any part is not what an export writes."""
+    from ..recording import EVENT_KINDS
+
+    if kind not in EVENT_KINDS or not isinstance(text, str):
+        return None
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
+        return None
+    if not (data is None or isinstance(data, dict)):
+        return None
+    return float(t), kind, text, data
+
+
 def restore_export_events(lines: list[str]) -> list[tuple[float, str, str, dict | None]]:
     """(t, kind, text, data) of every ``# event: T KIND "TEXT" [DATA]`` line of a pressure
     export's header (markers and the coach's step events); malformed lines are ignored."""
-    from ..recording import EVENT_KINDS
-
     events = []
     decoder = json.JSONDecoder()
     for ln in lines:
@@ -200,24 +217,64 @@ def restore_export_events(lines: list[str]) -> list[tuple[float, str, str, dict 
             data = json.loads(rest) if rest else None
         except ValueError:
             continue
-        if not math.isfinite(t) or not isinstance(text, str) or not (data is None or isinstance(data, dict)):
+        event = _event(t, m.group(2), text, data)
+        if event is None:
             continue
-        events.append((t, m.group(2), text, data))
+        events.append(event)
         if len(events) >= MAX_EVENTS:
             break
     return events
 
 
+# the metadata an import takes back from an export of ours; the rest describes the old file
+RESTORED_KEYS = {"labels", "routine", "unit", "area_cm2", "filter", "sensor", "calibration",
+                 "started_at", "kind", "source"}
+
+
 def restore_export_meta(lines: list[str]) -> dict:
     """Metadata from a pressure export's header (JSON values only; anything else is ignored)."""
     restored = {}
-    keep = {"labels", "routine", "unit", "area_cm2", "filter", "sensor", "calibration",
-            "started_at", "kind", "source"}
     for ln in lines:
         m = re.match(r"^#\s*([a-z_]+):\s*(.*)$", ln.strip())
-        if m and m.group(1) in keep:
+        if m and m.group(1) in RESTORED_KEYS:
             try:
                 restored[m.group(1)] = json.loads(m.group(2))
             except ValueError:
                 continue
     return restored
+
+
+SIDECAR_SUFFIX = ".meta.json"  # x.csv -> x.meta.json: the export's metadata and events
+SIDECAR_FORMAT = "pressure recording export"
+SIDECAR_MAX_BYTES = 256 << 20  # an export's events (100,000 at most are taken back) fit well below
+
+
+def sidecar_path(csv_path: Path) -> Path:
+    return csv_path.with_name(csv_path.stem + SIDECAR_SUFFIX)
+
+
+def restore_sidecar(csv_path: Path) -> tuple[dict, list] | None:
+    """(metadata, events) from the metadata file an export wrote beside ``csv_path``, or None
+    when there is none, it is not ours, or it names another CSV (a renamed pair still imports,
+    as a plain table)."""
+    side = sidecar_path(csv_path)
+    try:
+        if not side.is_file() or side.stat().st_size > SIDECAR_MAX_BYTES:
+            return None
+        doc = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != SIDECAR_FORMAT or doc.get("csv") != csv_path.name:
+        return None
+    meta = doc.get("metadata")
+    restored = {k: v for k, v in meta.items() if k in RESTORED_KEYS} if isinstance(meta, dict) else {}
+    events = []
+    for e in doc.get("events") or []:
+        if not isinstance(e, dict):
+            continue
+        event = _event(e.get("t"), e.get("kind"), e.get("text"), e.get("data"))
+        if event is not None:
+            events.append(event)
+            if len(events) >= MAX_EVENTS:
+                break
+    return restored, events

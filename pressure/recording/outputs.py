@@ -11,8 +11,11 @@ One place for the rules every command that writes a file follows:
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import PressureError
@@ -51,19 +54,52 @@ def check_output(path, *, force: bool, what: str = "output", source=None) -> Pat
     return path
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived while an output was being written (the CLI exits 130)."""
+
+
+@contextmanager
+def _stopped_by_signals():
+    """SIGTERM (``timeout``, a service stop) and SIGHUP (a closed terminal) end the write the
+    way Ctrl-C does, as an exception: the temporary file is removed instead of left behind
+    (their default action ends the process without running any cleanup)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        raise Stopped(f"stopped by signal {signum}")
+
+    previous = {}
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+            previous[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def write_atomic(path, write: Callable, *, force: bool, what: str = "output", source=None,
-                 mode: int = 0o600, newline: str | None = None) -> Path:
-    """Write a text file whole or not at all: ``write(fh)`` fills a temporary file in the same
+                 mode: int = 0o600, newline: str | None = None, binary: bool = False) -> Path:
+    """Write a file whole or not at all: ``write(fh)`` fills a temporary file in the same
     folder, which then takes the name (replacing an existing file only with ``force``; never
-    a recording). Mode 0600: outputs carry the same client names as the recordings."""
+    a recording). Mode 0600: outputs carry the same client names as the recordings. ``binary``:
+    ``fh`` takes bytes (a PNG). A SIGTERM/SIGHUP meanwhile leaves no temporary file."""
     path = check_output(path, force=force, what=what, source=source)
     folder = path.parent if str(path.parent) else Path(".")
+    with _stopped_by_signals():
+        return _write_atomic(path, folder, write, force, what, source, mode, newline, binary)
+
+
+def _write_atomic(path, folder, write, force, what, source, mode, newline, binary) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise PressureError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline=newline)) as fh:
             write(fh)
         os.chmod(tmp, mode)
         # Checked again just before the rename: a recording may have appeared meanwhile.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -50,11 +51,27 @@ def connect_ro(path: Path) -> sqlite3.Connection:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         db.close()
+        if Path(f"{path}-wal").is_file() and "unable to open" in str(exc):
+            raise RecordingError(interrupted_in_place(path, exc)) from None
         raise RecordingError(f"{path}: damaged or truncated recording ({exc})" + SALVAGE_HINT) from None
     if app_id != APPLICATION_ID:
         db.close()
         raise RecordingError(f"{path}: an SQLite database, but not a pressure recording")
     return db
+
+
+INTERRUPTED = "an interrupted recording"
+
+
+def interrupted_in_place(path: Path, exc: Exception) -> str:
+    """A recording whose writer was killed leaves its last part in FILE-wal; reading that
+    needs a FILE-shm beside it, which read-only media (a write-protected stick, a read-only
+    share) cannot take. The file is not damaged: say so, and the two ways to read it."""
+    why = ("its folder is read-only" if not os.access(path.parent, os.W_OK)
+           else f"it cannot be opened in place ({exc})")
+    return (f"{path}: {INTERRUPTED} (its writer never closed it; the last part is still in "
+            f"{path.name}-wal) and {why}: read it with --salvage (`pressure export FILE --csv OUT "
+            f"--salvage`), or copy {path.name} and {path.name}-wal somewhere writable and open the copy")
 
 
 def uri_path(path: Path) -> str:
@@ -165,7 +182,7 @@ def open_recording(path, *, salvage: bool = False) -> Recording:
     try:
         db = connect_ro(path)
     except RecordingError as exc:
-        if not salvage or "damaged or truncated" not in str(exc):
+        if not salvage or ("damaged or truncated" not in str(exc) and INTERRUPTED not in str(exc)):
             raise
         scratch = tempfile.TemporaryDirectory(prefix="pressure-salvage-")
         try:

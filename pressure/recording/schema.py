@@ -41,8 +41,11 @@ EVENT_KINDS = (
     "routine_done", "meta_change", "marker_undone", "tare",
     "routine", "disconnected",  # a routine (re)started: a new run to score; the sensor's port went away
     "step_skipped",  # the advance key skipped a running step (a deliberate double or long press)
+    "site",  # body site, side and phase from here on (data: site, side, phase; docs/clinical.md)
+    "pain",  # a pain rating 0-10 (NRS) for the trial or hold just done (data: nrs)
 )
-LABEL_KEYS = ("client", "practitioner", "student", "trainee", "muscle", "notes")
+LABEL_KEYS = ("client", "practitioner", "student", "trainee", "muscle", "notes",
+              "client_id", "site", "side", "phase")  # the clinical record: docs/clinical.md
 KINDS = ("live", "imported", "reference")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -39,6 +39,7 @@ _META_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "samples": ((int,), "a whole number"),
     "gaps": ((int,), "a whole number"),
     "reconnects": ((int,), "a whole number"),
+    "continues": ((dict,), "a table"),  # a file REC on started mid-session: where it begins
 }
 _NON_NEGATIVE = {"duration_s", "area_cm2", "samples", "gaps", "reconnects"}
 _SENSOR_NUMBERS = ("rate_hz",)

@@ -90,6 +90,8 @@ class RecordingWriter:
         self._pending_samples = 0
         self._gap_next = False
         self.discarded = False
+        self.rescued_to: Path | None = None  # where the recording went when its disk stayed full
+        self._final_status = ""
         self._flush_requested = 0
         self._flush_done = 0
         self._closing = False
@@ -125,6 +127,8 @@ class RecordingWriter:
     @property
     def status(self) -> str:
         """One line for the user: empty while all is well."""
+        if self._final_status:
+            return self._final_status
         error, dropped = self._error, self.samples_dropped
         if error is None:
             return f"recording: {dropped} samples were lost while the disk was full" if dropped else ""
@@ -240,12 +244,15 @@ class RecordingWriter:
             if error is None:  # fold the -wal back in: a closed recording is one plain file
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self._db.execute("PRAGMA journal_mode=DELETE")
+            else:
+                self._final_status = f"cannot write {self.path}: {error}"
+                self._final_status = self._rescue(error)
         except sqlite3.Error as exc:
             log.warning("could not checkpoint %s: %s", self.path, exc)
         finally:
             self._db.close()
         if error is not None:
-            raise RecordingError(f"cannot write {self.path}: {error}")
+            raise RecordingError(self._final_status)
         if self.samples_written == 0:  # nothing was measured (a sensor switch): keep no file
             for extra in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
                 extra.unlink(missing_ok=True)
@@ -253,6 +260,38 @@ class RecordingWriter:
             log.info("discarded %s: no samples", self.path)
             return
         log.info("closed %s (%d samples)", self.path, self.samples_committed)
+
+    def _rescue(self, error: BaseException) -> str:
+        """The disk still refuses at the end: write the recording, with what waited in memory,
+        somewhere that has space (rescue.py) and say in one line how many samples are where."""
+        from .rescue import rescue
+
+        waiting = self._pending_samples
+        where = f"cannot write {self.path}: {_reason(error)}"
+        if self.samples_written == 0 or (not waiting and not self._pending_events and not self._meta_dirty):
+            return where  # nothing measured, or nothing that is not already in the file
+        with self._lock:
+            blocks, events = list(self._pending), list(self._pending_events)
+            meta = self._snapshot_meta()
+        meta["rescued_from"] = str(self.path)
+        try:
+            copy, whole = rescue(self._db, self.path, meta,
+                                 lambda db: self._commit(blocks, events, meta, db))
+        except RecordingError as exc:
+            line = (f"{where}; {self.samples_committed} samples are in it, "
+                    f"{waiting} more were lost ({exc})")
+            return line
+        self.rescued_to = copy
+        with self._lock:
+            self._pending, self._pending_events = [], []
+            self._pending_samples = 0
+        if whole:
+            line = (f"{where}; all {self.samples_committed + waiting} samples were saved to {copy} "
+                    f"instead ({self.samples_committed} are in {self.path.name})")
+        else:
+            line = (f"{where}; {self.samples_committed} samples are in it, the other {waiting} "
+                    f"were saved to {copy}")
+        return line
 
     def __enter__(self) -> "RecordingWriter":
         return self
@@ -273,7 +312,7 @@ class RecordingWriter:
                 ticket = self._flush_requested
                 blocks, self._pending = self._pending, []
                 events, self._pending_events = self._pending_events, []
-                meta = self._snapshot_meta() if (blocks or events or self._meta_dirty or closing) else None
+                meta = self._snapshot_meta(events) if (blocks or events or self._meta_dirty or closing) else None
             next_commit = time.monotonic() + self.commit_interval
             if blocks or events or meta is not None:
                 cpu0 = time.thread_time()
@@ -312,17 +351,19 @@ class RecordingWriter:
             if closing:
                 return
 
-    def _snapshot_meta(self) -> dict:
+    def _snapshot_meta(self, events=()) -> dict:
+        """The metadata with this commit's figures; ``events``: the events it writes (taken off
+        the pending list already: an event after the last sample still counts in duration_s)."""
         self._meta["samples"] = self.samples_written
         self._meta["gaps"] = self._gaps
         self._meta["reconnects"] = self._reconnects
-        last_event = max((e[0] for e in self._pending_events), default=0.0)
+        last_event = max((e[0] for e in [*events, *self._pending_events]), default=0.0)
         self._meta["duration_s"] = max(self._last_t, last_event, self._meta.get("duration_s") or 0.0)
         self._meta_dirty = False
         return dict(self._meta)
 
-    def _commit(self, blocks: list[Block], events: list[tuple], meta: dict | None) -> None:
-        db = self._db
+    def _commit(self, blocks: list[Block], events: list[tuple], meta: dict | None, db=None) -> None:
+        db = self._db if db is None else db
         db.execute("BEGIN")
         try:
             if blocks:
@@ -339,6 +380,10 @@ class RecordingWriter:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+
+def _reason(error: BaseException) -> str:
+    return "the disk is full" if _is_disk_full(error) else str(error)
 
 
 def _is_disk_full(error: BaseException) -> bool:

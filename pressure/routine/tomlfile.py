@@ -23,6 +23,15 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 1 << 20  # a routine is a few hundred bytes; refuse to parse anything huge
 
 
+# tomllib's time grows with the square of a dotted key's parts (a 400 KB [a.a.a...] header:
+# over 30 s). A routine's keys have one to three parts, so a chain of this many is refused
+# before parsing. Only where a key can start (a line's start, after "[", "{" or ","), so dots
+# in a value ("v1.2.3...") are not keys, and each try starts once: the scan stays linear on
+# hostile text (a 1 MB word without dots).
+MAX_KEY_PARTS = 16
+_LONG_DOTTED = re.compile(
+    r"""(?:^|[\[{,])[ \t]*(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*){%d}""" % MAX_KEY_PARTS,
+    re.MULTILINE)
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TABLE_HEADER = re.compile(r"^\s*\[")
 _STEPS_HEADER = re.compile(r"^\s*\[\[\s*steps\s*\]\]")
@@ -76,6 +85,11 @@ def load_routine_file(path) -> Routine:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise RoutineError(f"{path}, line {line}: not UTF-8 text") from None
+    long_key = _LONG_DOTTED.search(text)
+    if long_key:
+        line = text.count("\n", 0, long_key.start()) + 1
+        raise RoutineError(f"{path}, line {line}: a dotted key of more than {MAX_KEY_PARTS} parts; "
+                           "not a routine file")
     try:
         parsed = tomllib.loads(text)
     except RecursionError:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..coach import GAP_S
+from ..gaprule import IntervalTracker
+from ..zero import OFFSET_SHARE, full_scale
 from .metrics import cv_min_mean, cv_pct
 
 
@@ -54,6 +55,7 @@ class LiveScorer:
     def __init__(self, routine):
         self.routine = routine
         self._cv_min_mean = cv_min_mean(routine.unit, routine.area_cm2)
+        self._floor = -OFFSET_SHARE * full_scale(routine)  # below it the zero is wrong: no CV
         self.reset()
 
     def reset(self) -> None:
@@ -63,8 +65,10 @@ class LiveScorer:
         self._band = None
         self._window_open = False
         self._current = _Sums()
+        self._zero_suspect = False  # the current hold read below zero (pressure.zero.below_floor)
         self._session = _Sums()
         self._prev: tuple[float, float] | None = None
+        self._gaps = IntervalTracker()  # the coach's gap rule, fed the same samples
         self._holds_done = 0
         self._numbers = LiveNumbers(-1, False, 0.0, None, None, None, None, 0)
 
@@ -99,12 +103,14 @@ class LiveScorer:
             self._target, self._band = step.target, step.band()
             self._window_open = False
             self._current = _Sums()
+            self._zero_suspect = False
 
     def _feed(self, t: np.ndarray, v: np.ndarray) -> None:
         if t.size == 0:
             return
         prev = self._prev
         self._prev = (float(t[-1]), float(v[-1]))
+        limits = self._gaps.limits(t)
         if self._kind != "hold":
             return
         lo, hi = self._band
@@ -113,18 +119,20 @@ class LiveScorer:
             if not inside.size:
                 return
             self._window_open = True
-            t, v = t[inside[0]:], v[inside[0]:]
+            t, v, limits = t[inside[0]:], v[inside[0]:], limits[inside[0]:]
             prev = None
         if prev is not None:
             t = np.concatenate(([prev[0]], t))
             v = np.concatenate(([prev[1]], v))
+            limits = np.concatenate(([np.inf], limits))
         if t.size < 2:
             return
         dt = np.diff(t)
-        w = np.where((dt > 0) & (dt <= GAP_S), dt, 0.0)
+        w = np.where((dt > 0) & (dt <= limits[1:]), dt, 0.0)
         vv = v[:-1]
         inband = (vv >= lo) & (vv <= hi)
         self._current.add(w, vv, inband, self._target)
+        self._zero_suspect = self._zero_suspect or bool(np.any(vv < self._floor))
         self._session.add(w, vv, inband, self._target)
 
     def _make(self, step_index: int) -> LiveNumbers:
@@ -135,7 +143,7 @@ class LiveScorer:
             tib = c.w_in / c.w * 100.0
             var = max(0.0, c.s2 / c.w - mean * mean)
             cv = cv_pct(math.sqrt(var), mean, self._cv_min_mean)  # None near a zero mean
-            cv = cv if math.isfinite(cv) else None
+            cv = cv if math.isfinite(cv) and not self._zero_suspect else None
             mae = c.err / c.w / self._target * 100.0 if self._target else None
         s = self._session
         return LiveNumbers(

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..coach import GAP_S
+from ..gaprule import GAP_FACTOR, gap_limit
 from ..samples import to_unit
 
 # Definitions shared with docs/scoring.md.
@@ -18,7 +18,6 @@ RELEASE_WINDOW_S = 0.2  # the release rate is the largest drop over this interva
 ABRUPT_RELEASE_PCT = 50.0  # ...and a drop of more than this % of target within it is "abrupt"
 RELEASE_MAX_S = 5.0  # after a final hold, look this long for the release
 RAMP_ONSET = 0.10  # a ramp's rate is fitted from 10 % of the way to its level
-GAP_FACTOR = 5.0  # an interval longer than this many median intervals (and GAP_S) is missing data
 # A CV (std / mean) needs a mean well away from zero: around a wrong zero or no press at all it
 # reads hundreds of % that say nothing about steadiness. Below this mean there is no CV.
 CV_MIN_MEAN_N = 0.5
@@ -38,7 +37,7 @@ def sample_weights(t: np.ndarray) -> np.ndarray:
     """Seconds each sample stands for: the interval to the next sample; gaps count 0.
 
     Time-weighting keeps uneven sample spacing (gauges that report in bursts) from biasing
-    the percentages. An interval longer than both the coach's ``GAP_S`` and ``GAP_FACTOR``
+    the percentages. An interval longer than both ``gaprule.GAP_MIN_S`` and ``GAP_FACTOR``
     median intervals is lost data: it counts as neither in nor out of the band (the coach's
     hold timer follows the same rule).
     """
@@ -52,7 +51,7 @@ def sample_weights(t: np.ndarray) -> np.ndarray:
     positive = dt[dt > 0]
     med = float(np.median(positive)) if positive.size else 1.0
     w = np.empty(n)
-    gap = max(GAP_S, GAP_FACTOR * med)
+    gap = gap_limit(med)  # the one rule (pressure.gaprule), from this trace's own interval
     w[:-1] = np.where((dt > 0) & (dt <= gap), dt, 0.0)
     w[-1] = med
     return w

@@ -86,6 +86,7 @@ class SessionScores:
     value: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     run_start_s: float | None = None  # where this run of the routine started (sessions of several runs)
     runs: list = field(default_factory=list, repr=False)  # every run's scores (None: nothing to score) if several
+    zero_suspect: str | None = None  # why the zero looks wrong (pressure.zero.suspect_zero); CVs are then withheld
 
     @property
     def holds(self) -> list[StepScores]:
@@ -121,6 +122,6 @@ class SessionScores:
             "holds_completed": self.holds_completed, "holds_total": self.holds_total,
             "summary": self.summary(), "worst": self.worst,
             "thresholds": self.thresholds, "threshold_mean": self.threshold_mean,
-            "threshold_cv_pct": self.threshold_cv_pct,
+            "threshold_cv_pct": self.threshold_cv_pct, "zero_suspect": self.zero_suspect,
             "steps": [s.to_dict() for s in self.steps],
         })

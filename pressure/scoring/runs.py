@@ -26,17 +26,33 @@ def recording_runs(rec, routine) -> list[RunSpan]:
     per ``routine`` event, and the run before the first."""
     from ..routine import Routine
 
-    changes = sorted((e for e in rec.events if e.kind == "routine"), key=lambda e: e.t)
-    if not changes:
+    changes = sorted((e for e in rec.events if e.kind == "routine" or _amends(e)), key=lambda e: e.t)
+    if not any(e.kind == "routine" for e in changes):
         return [RunSpan(-math.inf, math.inf, routine)]
     runs, start = [], -math.inf
-    previous = (changes[0].data or {}).get("previous")
-    current = _routine_or(previous, routine, Routine)
+    first = next(e for e in changes if e.kind == "routine")
+    current = _routine_or((first.data or {}).get("previous"), routine, Routine)
     for e in changes:
+        if e.kind != "routine":  # Settings changed the running routine: the run goes on with it
+            current = _routine_or(e.data["changes"]["routine"], current, Routine)
+            continue
         runs.append(RunSpan(start, float(e.t), current))
         start, current = float(e.t), _routine_or((e.data or {}).get("routine"), routine, Routine)
     runs.append(RunSpan(start, math.inf, current))
+    from .continued import continued_routine
+
+    # a file that continues a session begins in its first run's middle
+    runs[0].routine = continued_routine(runs[0].routine, rec.meta.get("continues"))
     return runs
+
+
+def _amends(e) -> bool:
+    """A ``meta_change`` that gave the running run new targets (Pipeline.amend_routine, which
+    names the run; the writer's own note of the metadata change names none)."""
+    data = e.data if isinstance(e.data, dict) else {}
+    changes = data.get("changes")
+    return (e.kind == "meta_change" and "run" in data and isinstance(changes, dict)
+            and isinstance(changes.get("routine"), dict))
 
 
 def _routine_or(data, fallback, cls):

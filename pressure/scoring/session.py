@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..errors import PressureError
+from ..zero import full_scale, suspect_zero
 from .formula import RAMP_WEIGHT, combine, hold_subscores, ramp_score
 from .metrics import (
     RELEASE_MAX_S, RELEASE_WINDOW_S, hold_metrics, ramp_metrics, release_metrics,
@@ -48,6 +51,9 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
     steps: list[StepScores] = []
     span_of = {idx: (t0, t1, done) for idx, t0, t1, done in spans}
     min_mean = cv_min_mean(routine.unit, routine.area_cm2)
+    # a trace that stays below zero was recorded on a wrong zero: say so, and give no CV
+    # (a mean near zero turns any wobble into CV 154 %)
+    suspect = suspect_zero(t, value, full_scale(routine), routine.unit)
     ends = {e.step: e.data for e in coach.events if e.kind == "step_end"}
     for idx, t0, t1, done in spans:
         step = routine.steps[idx]
@@ -64,6 +70,8 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
             m = hold_metrics(t, value, target=step.target, lower=band[0], upper=band[1], start=t0,
                              end=t1, approach_start=approach, min_mean=min_mean)
             m.update(_release_after(t, value, routine, idx, span_of, t1, step.target))
+            if suspect:
+                m["cv_pct"] = math.nan
             sc.metrics = m
             sc.subscores = hold_subscores(m)
             sc.score = combine(sc.subscores)
@@ -92,7 +100,10 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
     score = session_score(routine, steps)
     holds_total = sum(1 for s in routine.steps if s.kind == "hold")
     holds_completed = sum(1 for s in steps if s.kind == "hold" and s.completed)
-    thresholds = [{"t_s": e.t, "value": float(e.data.get("value")), "trial": e.data.get("trial")}
+    # value: the trial's peak up to the P press (what an algometer holds); at_press: the value
+    # when P was pressed, kept beside it (None in recordings made before the peak rule)
+    thresholds = [{"t_s": e.t, "value": float(e.data.get("value")), "trial": e.data.get("trial"),
+                   "at_press": _number(e.data.get("at_press")), "peak_t_s": _number(e.data.get("peak_t"))}
                   for e in coach.events if e.kind == "threshold"]
     thr_mean, thr_cv = threshold_stats([d["value"] for d in thresholds], min_mean)
     return SessionScores(
@@ -101,7 +112,8 @@ def score_trace(t, value, routine, *, events=(), filter_info: dict | None = None
         finished=coach.state.finished, holds_completed=holds_completed, holds_total=holds_total,
         thresholds=thresholds,
         threshold_mean=thr_mean if thresholds else None,
-        threshold_cv_pct=thr_cv if len(thresholds) > 1 else None,
+        threshold_cv_pct=thr_cv if len(thresholds) > 1 and not suspect else None,
+        zero_suspect=suspect,
         worst=_worst(steps), recorded_at=recorded_at, t=t, value=value)
 
 
@@ -203,16 +215,21 @@ def score_session(t, force_n, routine, *, filter_desc=None, events=(), unit: str
 
 
 def routine_of_recording(rec):
-    """The routine stored in a recording's metadata, or None."""
+    """The routine stored in a recording's metadata, or None. A file that continues a session
+    (REC on mid-routine) and holds one run: the routine from the step it begins at."""
     from ..routine import Routine
+    from .continued import continued_routine
 
     data = rec.meta.get("routine")
     if not data:
         return None
     try:
-        return Routine.from_dict(data)
+        routine = Routine.from_dict(data)
     except PressureError as exc:
         raise PressureError(f"{rec.path}: the routine stored in the file is not valid ({exc})") from None
+    if any(e.kind == "routine" for e in rec.events):
+        return routine  # the last run's (recording_runs cuts the first run where the file begins)
+    return continued_routine(routine, rec.meta.get("continues"))
 
 
 def score_recording(rec, routine=None) -> SessionScores:
@@ -246,7 +263,12 @@ def routine_of_recording_matches(rec, routine) -> bool:
     if not data:
         return False
     try:
-        return [s.get("kind") for s in data.get("steps", [])] == [s.kind for s in routine.steps]
+        kinds = [s.get("kind") for s in data.get("steps", [])]
+        continues = rec.meta.get("continues")
+        step = continues.get("step") if isinstance(continues, dict) else None
+        mine = [s.kind for s in routine.steps]
+        # a continued file's own routine starts at the step the file begins at
+        return mine == kinds or (isinstance(step, int) and not isinstance(step, bool) and mine == kinds[step:])
     except AttributeError:
         return False
 
@@ -281,3 +303,7 @@ def score_runs(t, value_n, runs, *, events=(), filter_info=None, recorded_at=Non
     if len(runs) > 1:
         last.runs = results
     return last
+
+
+def _number(x) -> float | None:
+    return None if x is None else float(x)

@@ -54,7 +54,7 @@ class Analysis:
     ``step(n)`` does at most ``n`` samples (tests), ``run()`` goes to the end. A new filter or routine makes a new Analysis.
     """
 
-    def __init__(self, recording, routine, filt, keys=(), start_t=None):
+    def __init__(self, recording, routine, filt, keys=(), start_t=None, coach=None):
         self.recording = recording
         self.routine = routine
         self.factor = float(to_unit(1.0, routine.unit, routine.area_cm2))
@@ -63,7 +63,8 @@ class Analysis:
         self.checkpoints: list[Checkpoint] = []
         self._filter = copy.deepcopy(filt)
         self._filter.reset()
-        self._coach = KeyedCoach(routine, keys, start_t)
+        # coach: a fresh keyed coach of its own (a session of several runs: a RunsCoach)
+        self._coach = coach if coach is not None else KeyedCoach(routine, keys, start_t)
         self._next_cp = -math.inf
         self._cancel = threading.Event()
         self.finished = len(recording) == 0

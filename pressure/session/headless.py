@@ -51,3 +51,19 @@ def lost_at(source, pipeline) -> float | None:
 
 def sensor_lost_error(t: float) -> PressureError:
     return PressureError(f"sensor lost at t={t:.1f} s")
+
+
+def print_coach_notes(pipeline, stream=None) -> None:
+    """``record`` tells what the window's status bar tells: a sensor too slow for the routine,
+    a release whose time ran out with the force still on (once each, on stderr)."""
+    import sys
+
+    from ..coach.notes import note_text
+
+    def on_frame(frame) -> None:
+        for event in frame.events:
+            text = note_text(event)
+            if text:
+                print(f"pressure: note: {text}", file=stream or sys.stderr, flush=True)
+
+    pipeline.subscribe(on_frame)

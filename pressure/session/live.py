@@ -1,16 +1,20 @@
-"""A live session: one sensor (the built-in simulator or a real port), its reader thread, its
-ring buffer, the pipeline and the recorder. Qt-free: the window is given the pipeline this
-makes; choosing another sensor in the window starts a new session.
+"""The session factory: one sensor (the built-in simulator or a real port), its reader thread,
+its ring buffer, the pipeline and the recorder, made into a :class:`~pressure.session.session.Session`
+the same way for the window, ``record`` and ``stream``. Qt-free; choosing another sensor in the
+window, or New session, makes a new one.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 SIM_RATE_HZ = 1000  # the built-in simulator runs at the rate of a fast ADC, like the real thing
-# The window and the recorder each read the ring with a cursor of their own (the recorder on
-# its own thread), so the ring only has to bridge a stalled reader of it: a minute at 1 kS/s.
-RING_CAPACITY = 1 << 16
+# The display (or record/stream's loop) and the recorder each read the ring with a cursor of
+# their own (the recorder on its own thread), so the ring only has to bridge a stalled reader of
+# it: one size for every shell, over two minutes at 2 kS/s.
+RING_CAPACITY = 1 << 18
 # The window shows 60 frames a second. The reader does not wake for every line: woken by a
 # chunk's first bytes it gathers what comes until just before the window's next frame (the
 # window tells it when: Source.pace), at most this long. Paced to the frames the reader costs a
@@ -31,6 +35,15 @@ class SessionConfig:
     sim_profile: str | None = None
     make_reader: object = None  # callable(url, buffer) -> Reader (not started)
     sim_faults: str = ""
+    station: object = None      # a classroom Station the session publishes to (None: none)
+    can_record: bool = True     # False: REC never applies (stream)
+    record_steps: bool = True   # False: a session without a routine (record, stream): no step events
+    out: object = None          # the first recording's Path (record --out); default a new file
+    fmt: str | None = None      # the wire format asked for (the recording's sensor metadata)
+    sensor_name: str = ""       # what the sensor is called (default its URL)
+    first_samples_wait_s: float = 0.0  # wait this long for the first samples before the file
+    read_interval: float | None = READ_INTERVAL_S  # the reader's gathering (None: the reader's own)
+    meta: dict = field(default_factory=dict)  # metadata every file of the session starts with (screens: a fixed start)
 
 
 def sim_profile_for(routine) -> str:
@@ -105,16 +118,14 @@ class SimFollower:
         self.host.switch_profile(spec.profile, spec.target_n, spec.rest_s)
 
 
-def start_session(url: str | None, config: SessionConfig):
-    """Open the sensor (the simulator when ``url`` is None), start reading and recording.
+def open_session(url: str | None, config: SessionConfig):
+    """Open the sensor (the simulator when ``url`` is None), start reading and, if asked,
+    recording: the one factory of every shell (the window, ``record``, ``stream``).
 
-    Returns ``(pipeline, recording_path)``. Raises PressureError (port cannot be opened, file
-    cannot be created) with nothing left running.
+    Returns a :class:`~pressure.session.session.Session`. Raises PressureError (port cannot be
+    opened, file cannot be created) with nothing left running.
     """
     from ..buffer import RingBuffer
-    from ..filters import make_filter
-    from ..session.pipeline import Pipeline
-    from ..session.recorder import Recorder
     from ..session.source import SIMULATOR_NAME, LiveSource
 
     routine = config.routine
@@ -129,32 +140,73 @@ def start_session(url: str | None, config: SessionConfig):
     stops = [host.stop] if host is not None else []
     try:
         buffer = RingBuffer(RING_CAPACITY)
-        reader = config.make_reader(url, buffer)
-        reader.read_interval = READ_INTERVAL_S
-        reader.start()
+        reader = config.make_reader(url, buffer)  # bad sensor options fail here, before any file
+        if config.read_interval is not None:
+            reader.read_interval = config.read_interval
+        reader.start()  # an unreachable port fails here, before any file
+        started = time.monotonic()  # the sensor is open: the session's wall clock starts
         stops.insert(0, reader.stop)
-        name = SIMULATOR_NAME if host is not None else url
+        if config.first_samples_wait_s > 0:
+            # The reader hands over its first samples once the device said who it is (or did
+            # not in time): the file then starts with the sensor's identity and calibration.
+            buffer.wait(0, config.first_samples_wait_s)
+        name = SIMULATOR_NAME if host is not None else (config.sensor_name or url)
         source = LiveSource(reader, buffer, sensor=name, on_stop=stops[1:])
-        filt = make_filter(config.filter_name, **config.filter_params)
-        recorder, path = None, None
-        if config.record:
-            writer, path = _open_recorder(url, routine, filt, config, simulated=host is not None)
-            recorder = Recorder(writer, source)
-        pipeline = Pipeline(source, routine, filt, recorder=recorder)
+        session = session_on(source, config, url=url, reader=reader, simulated=host is not None)
+        session.started = started
         if host is not None:
-            pipeline.subscribe(SimFollower(pipeline, host, config.sim_profile).on_frame)
+            session.pipeline.subscribe(SimFollower(session.pipeline, host, config.sim_profile).on_frame)
     except BaseException:
         for stop in stops:
             stop()
         raise
-    return pipeline, path
+    return session
 
 
-def _open_recorder(url: str, routine, filt, config: SessionConfig, simulated: bool):
+def session_on(source, config: SessionConfig, *, url: str = "", reader=None, simulated: bool = False,
+               clock=None):
+    """The session around a source that is already running: filter, pipeline, recorder (if
+    ``config.record``), station. :func:`open_session` calls it on a sensor; ``make screens``
+    on its scripted simulator, so every shell's session is put together here."""
+    from ..filters import make_filter
+    from ..session.pipeline import Pipeline
+    from ..session.recorder import Recorder
+    from ..session.session import Session
+
+    routine = config.routine
+    filt = make_filter(config.filter_name, **config.filter_params)
+    open_writer = _writer_opener(url, routine, filt, config, reader, simulated=simulated) \
+        if config.can_record else None
+    recorder, path = None, None
+    if config.record and open_writer is not None:
+        writer, path = open_writer({})
+        recorder = Recorder(writer, source)
+    pipeline = Pipeline(source, routine, filt, recorder=recorder, **({"clock": clock} if clock else {}))
+    pipeline.record_steps = config.record_steps
+    return Session(pipeline, open_writer=open_writer, recording_path=path, station=config.station)
+
+
+def _writer_opener(url: str, routine, filt, config: SessionConfig, reader, simulated: bool):
+    """``open_writer(meta_changes) -> (writer, path)``: the session's files, all with the same
+    metadata (the first one at ``config.out`` when given, never replacing a file)."""
+    from ..errors import PressureError
     from ..recording import RecordingWriter, new_session_path
     from ..session.meta import session_meta
 
-    path = new_session_path()
-    meta = session_meta(routine=routine, filt=filt, unit=routine.unit, area_cm2=routine.area_cm2,
-                        labels=config.labels, source="simulator" if simulated else "sensor", url=url)
-    return RecordingWriter(path, meta), str(path)
+    first = [config.out]
+
+    def open_writer(changes: dict):
+        out = first.pop() if first else None  # --out names the first file only
+        path = Path(out) if out is not None else new_session_path()
+        if path.exists():
+            raise PressureError(f"{path} already exists; not overwriting it")
+        meta = session_meta(routine=routine if config.record_steps else None, filt=filt, unit=routine.unit,
+                            area_cm2=routine.area_cm2, labels=config.labels,
+                            source="simulator" if simulated else "sensor", url=url, reader=reader, fmt=config.fmt)
+        if not config.record_steps:
+            changes = {k: v for k, v in changes.items() if k != "routine"}
+        meta.update(config.meta)
+        meta.update(changes)
+        return RecordingWriter(path, meta), str(path)
+
+    return open_writer

@@ -35,14 +35,17 @@ class Marks:
         self._record_event(marker.t, "marker", text)
         return marker
 
-    def note_tare(self, zero: float) -> Marker | None:
+    def note_tare(self, zero: float | None) -> Marker | None:
         """A tare (zero) was applied at the newest sample: a marker on the trace and a ``tare``
-        event in the recording, so the step it makes in the readings is explained, not hidden."""
+        event in the recording, so the step it makes in the readings is explained, not hidden.
+        A source that keeps no calibration gives no zero (None): the event then has none, never
+        a NaN (which the file refuses)."""
         if math.isnan(self.last_t):
             return None
         marker = Marker(self.last_t, "tare", "tare (zero)")
         self.markers.append(marker)
-        self._record_event(marker.t, "tare", "tare (zero)", {"zero": float(zero)})
+        known = zero is not None and math.isfinite(float(zero))
+        self._record_event(marker.t, "tare", "tare (zero)", {"zero": float(zero)} if known else None)
         return marker
 
     def undo_marker(self) -> Marker | None:

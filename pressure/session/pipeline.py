@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..gaprule import IntervalTracker
 from ..samples import FLAG_RECONNECT, FLAG_SATURATED, Block
 from .history import OverviewHistory, TraceHistory
 from .marks import Marker, Marks
@@ -34,10 +35,13 @@ from .recording_link import RecordingLink
 from .runs import Run, Runs
 from .source import LiveSource, Source, SourceStats  # noqa: F401 - the names the pipeline's users import
 from .trace import SessionTrace
+from .zero_watch import zero_cue
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER_S = 0.25  # no sample for longer than this: the readout stops looking live
+# No sample for longer than the sensor's gap limit (pressure.gaprule: 5 of its intervals, at
+# least this): the readout stops looking live. A polled gauge at 2 S/s is live for 2.5 s.
+STALE_AFTER_S = 0.25
 MAX_WINDOW_SECONDS = 120.0
 TRACE_CAPACITY = 1 << 18  # samples kept for the trace: 2 min at 2000 S/s
 PACER_CAPACITY = 1 << 14  # one pacer point per tick: ~4.5 min at 60 Hz
@@ -54,7 +58,8 @@ class Frame:
     raw: float = math.nan        # newest unsmoothed value, display unit
     state: object = None         # the coach's state after the newest sample
     events: list = field(default_factory=list)  # coach events of this tick
-    stale: bool = True           # no sample for > STALE_AFTER_S (or none yet)
+    stale: bool = True           # no sample for longer than gap_limit_s (or none yet)
+    gap_limit_s: float = STALE_AFTER_S  # the sensor's gap limit now (pressure.gaprule)
     connected: bool = True
     age_s: float = math.inf      # seconds since the newest sample arrived
     arrivals: np.ndarray = field(default_factory=lambda: np.empty(0))  # arrival times of the new samples
@@ -89,6 +94,7 @@ class Pipeline(Runs, Marks, RecordingLink):
         self.pacer = TraceHistory(PACER_CAPACITY)
         self.counts = TraceHistory(COUNTS_CAPACITY)  # raw sensor readings, for tare and calibration
         self.trace = SessionTrace()  # the whole session, smoothed newtons: what scores are made of
+        self.gaps = IntervalTracker()  # the sensor's interval and gap limit (the readout's staleness)
         self.runs: list[Run] = []
         self.markers: list[Marker] = []
         self.samples = 0
@@ -138,7 +144,8 @@ class Pipeline(Runs, Marks, RecordingLink):
         frame.t, frame.value, frame.raw, frame.state = self.last_t, self.last_value, self.last_raw, self.state
         if self.source.is_live:
             frame.age_s = now - self.last_arrival if math.isfinite(self.last_arrival) else math.inf
-            frame.stale = not frame.age_s <= STALE_AFTER_S
+            frame.gap_limit_s = max(STALE_AFTER_S, self.gaps.limit)
+            frame.stale = not frame.age_s <= frame.gap_limit_s
         else:
             frame.age_s, frame.stale = 0.0, math.isnan(self.last_t)
         # Only a silent source can be disconnected: ask (a lock in the reader) only then.
@@ -155,8 +162,9 @@ class Pipeline(Runs, Marks, RecordingLink):
         self.trace.append(block.t, smooth_n)
         self.history.append(block.t, raw, smooth)
         self.overview.append(block.t, smooth)
-        self.counts.append(block.t, block.raw, block.raw)
+        self.counts.append(block.t, block.raw, block.force_n)  # raw for a tare, force for its steadiness
         self.samples += len(block)
+        self.gaps.limits(block.t[np.isfinite(block.t)])
         arrival = block.arrival[np.isfinite(block.arrival)]
         self.last_arrival = float(arrival[-1]) if arrival.size else self._clock()
         frame.arrivals, frame.times = block.arrival, block.t
@@ -175,6 +183,7 @@ class Pipeline(Runs, Marks, RecordingLink):
         """Every sample goes to the coach (one call per tick), so its hold timer is as exact as the data."""
         ok = np.isfinite(values)  # NaN: a sample the filter skipped; the coach sees the next real one
         state = self.coach.update(t if ok.all() else t[ok], values if ok.all() else values[ok])
+        state = zero_cue(state, self.routine)  # below zero: never an in-band cue such as HOLD
         self.state = state
         frame.events.extend(state.events)
         pacer = state.pacer

@@ -14,7 +14,9 @@ session.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import math
 import queue
 import threading
 
@@ -29,12 +31,17 @@ FOLLOW_SENSOR_S = 0.5  # how often the sensor's identity and calibration are com
 class Recorder:
     """Record ``source`` (its :meth:`~Source.tap`) into ``writer`` until :meth:`close`."""
 
-    def __init__(self, writer, source, *, clock=None, start: bool = True):
+    def __init__(self, writer, source, *, clock=None, start: bool = True, from_now: bool = False,
+                 t_offset: float = 0.0):
         import time
 
         self.writer = writer
         self.source = source
-        self._tap = source.tap()
+        # t_offset: session time of the file's zero (a file REC on started mid-session has its
+        # own time axis from 0; its metadata says the offset). Everything written is shifted.
+        self.t_offset = float(t_offset)
+        # from_now: REC on mid-session records what comes next, not what the ring still holds
+        self._tap = source.tap(from_now=True) if from_now else source.tap()
         if self._tap is None:
             raise PressureError("this source has nothing to record")
         self._clock = clock or time.monotonic
@@ -69,7 +76,10 @@ class Recorder:
 
     # --- what the session hands over (any thread) ------------------------------------------------
     def add_event(self, t: float, kind: str, text: str = "", data: dict | None = None) -> None:
-        self._put(("event", (float(t), kind, text, data)))
+        """An event at session time ``t``."""
+        # a NaN in an event's data is refused by the file and would stop the recording: a
+        # number that is not there is stored as null
+        self._put(("event", (float(t) - self.t_offset, kind, text, _finite_data(data))))
 
     def update_meta(self, **changes) -> None:
         self._put(("meta", changes))
@@ -77,7 +87,7 @@ class Recorder:
     def note_disconnected(self, t: float, message: str = "sensor disconnected") -> None:
         """The session ends without its sensor: the ``disconnected`` event is in the file even if
         the port went away after the recorder last looked (once per loss)."""
-        self._put(("lost", (float(t), message)))
+        self._put(("lost", (float(t) - self.t_offset, message)))
 
     def _put(self, item) -> None:
         with self._idle:
@@ -97,9 +107,17 @@ class Recorder:
 
     # --- the thread ---------------------------------------------------------------------------
     def _run(self) -> None:
-        while not self._stop.is_set():
-            self._drain(WAIT_S)
-        self._final_drain()
+        try:
+            while not self._stop.is_set():
+                self._drain(WAIT_S)
+            self._final_drain()
+        except Exception as exc:  # noqa: BLE001 - never a silent stop: the session shows it
+            self.error = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
+            log.exception("the recorder's thread failed")
+            while not self._stop.is_set():  # keep answering sync() and moving the cursor
+                self._tap.read(WAIT_S)
+                self._skip_queue()
+            self._skip_queue()
 
     def _final_drain(self) -> None:
         self._next_follow = float("-inf")  # the sensor's last state goes in, however recent the check
@@ -122,9 +140,11 @@ class Recorder:
     def _write(self, block, lost: int) -> None:
         if lost:  # fell behind the ring buffer: say so in the file, at the first sample read
             self.lost += lost
-            t = float(block.t[0]) if len(block) else (self.last_t or 0.0)
+            t = float(block.t[0]) - self.t_offset if len(block) else (self.last_t or 0.0)
             self.writer.add_event(t, "gap", "samples lost by the recorder", {"lost": int(lost)})
         if len(block):
+            if self.t_offset:
+                block = dataclasses.replace(block, t=block.t - self.t_offset)
             self.writer.append(block)
             self.samples += len(block)
             self.last_t = float(block.t[-1])
@@ -169,9 +189,11 @@ class Recorder:
             return
         self._next_follow = now + FOLLOW_SENSOR_S
         stats = self.source.stats()
-        gone = stats.state == "disconnected"
+        # A loss the last look missed (a window closed within FOLLOW_SENSOR_S of it) still
+        # goes in: a stopped source keeps the time of a loss it never recovered from.
+        gone = stats.state == "disconnected" or (stats.state == "stopped" and stats.disconnected_at is not None)
         if gone and not self._was_disconnected:
-            at = stats.disconnected_at if stats.disconnected_at is not None else self.last_t
+            at = stats.disconnected_at - self.t_offset if stats.disconnected_at is not None else self.last_t
             self.writer.add_event(float(at or 0.0), "disconnected", stats.message or "sensor disconnected",
                                   {"state": stats.state})
         self._was_disconnected = gone or (self._was_disconnected and stats.state == "stopped")
@@ -195,3 +217,14 @@ class Recorder:
         except PressureError as exc:
             self.error = self.error or str(exc)
             raise
+
+
+def _finite_data(data):
+    """``data`` with non-finite floats (at any depth) as None."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite_data(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite_data(v) for v in data]
+    return data

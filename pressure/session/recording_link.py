@@ -55,6 +55,11 @@ class RecordingLink:
                 text = self.markers[-1].text
             self._record_event(event.t, kind, text, data)
 
+    def attach_recorder(self, recorder) -> None:
+        """Record from now on with ``recorder`` (REC on mid-session; the last file is closed)."""
+        self.close()
+        self.recorder, self.recorder_error = recorder, ""
+
     def follow_source(self) -> None:
         """Notice a failed recorder (called a few times a second; the recorder itself follows
         the sensor's identity and calibration on its own thread)."""

@@ -22,6 +22,7 @@ from .analysis import CHECKPOINT_S, Analysis, Checkpoint
 from .gaps import GapFinder
 from ..markers import kept_markers
 from .pipeline import Marker, Pipeline
+from .replay_runs import RunsCoach, recording_spans
 from .replay_source import ReplaySource, keys_for
 from .trace import SessionTrace
 
@@ -39,12 +40,15 @@ class ReplayPipeline(Pipeline):
         self.analysis: Analysis | None = None
         self.exact = True  # False after a seek that had to fast-forward the coach
         self._keys: tuple = (None, [])
+        self.spans: list = []  # the file's runs, each with its routine (empty: one routine throughout)
+        self.analysed_routine = routine  # the routine the file is analysed with (the runs' last)
         super().__init__(source, routine, filt, clock=clock, coach_factory=self._make_coach)
         self.overview = RecordingOverview(self.recording, self._units_per_newton)
         # every marker of the file from the start (the trace view draws them all in one call),
         # so the overview shows where they are before playback gets there
         self.markers = sorted((Marker(e.t, e.kind, e.text or e.kind) for e in
-                               kept_markers(self.recording.events, ("marker", "threshold", "tare"))), key=lambda m: m.t)
+                               kept_markers(self.recording.events, ("marker", "threshold", "tare", "pain", "site"))),
+                              key=lambda m: m.t)  # pain and site: the clinical record (docs/clinical.md)
         self._new_analysis()
         self.seek(source.position)
 
@@ -53,19 +57,43 @@ class ReplayPipeline(Pipeline):
 
     # --- coach and analysis ------------------------------------------------------------------
     def _make_coach(self, routine):
+        """The coach over the file: each run with its own routine when ``routine`` is the
+        file's own and it ran several (:mod:`~pressure.session.replay_runs`)."""
+        self.analysed_routine = routine
+        self.spans = recording_spans(self.recording, routine)
+        if self.spans:
+            return RunsCoach(self.spans, self.recording.events)
         self._keys = keys_for(self.recording, routine)
         return KeyedCoach(routine, self._keys[1], self._keys[0])
 
+    def _fresh_coach(self):
+        if self.spans:
+            return RunsCoach(self.spans, self.recording.events)
+        return KeyedCoach(self.analysed_routine, self._keys[1], self._keys[0])
+
     def _restored_coach(self, cp: Checkpoint):
-        coach = KeyedCoach(self.routine, self._keys[1], self._keys[0])
+        coach = self._fresh_coach()
         coach.restore(cp.coach)
         return coach
 
     def _new_analysis(self) -> Analysis:
         if self.analysis is not None:
             self.analysis.cancel()
-        self.analysis = Analysis(self.recording, self.routine, self.filter, self._keys[1], self._keys[0])
+        self.analysis = Analysis(self.recording, self.analysed_routine, self.filter, self._keys[1], self._keys[0],
+                                 coach=self._fresh_coach())
         return self.analysis
+
+    def _follow_run(self) -> None:
+        """The routine shown is the one of the run being played (its band, steps, title)."""
+        if self.spans and self.coach.routine is not self.routine:
+            self.routine = self.coach.routine
+
+    def tick(self):
+        frame = super().tick()
+        if self.spans and self.coach.routine is not self.routine:
+            self._follow_run()
+            frame.state = self.state
+        return frame
 
     def set_routine(self, routine) -> None:
         """Re-analysis with another routine (target, tolerance): recompute what is shown."""
@@ -93,7 +121,8 @@ class ReplayPipeline(Pipeline):
         self.counts.clear()
         if i1 == 0:
             self.filter.reset()
-            self.coach = self._make_coach(self.routine)
+            self.coach = self._fresh_coach()
+            self._follow_run()
             self.state, self.last_t, self.last_value, self.last_raw = None, math.nan, math.nan, math.nan
             return
         t_end = float(rec.t[i1 - 1])
@@ -114,6 +143,7 @@ class ReplayPipeline(Pipeline):
             filt, coach, smooth = self._cold_seek(cp, i0, i1)
             self.exact = False
         self.filter, self.coach = filt, coach
+        self._follow_run()
         self.state = coach.state
         raw = rec.force_n[i0:i1] * k
         self.history.append(rec.t[i0:i1], raw, smooth)
@@ -139,7 +169,7 @@ class ReplayPipeline(Pipeline):
         if cp is not None:
             coach, start = self._restored_coach(cp), cp.index
         else:
-            coach, start = self._make_coach(self.routine), 0
+            coach, start = self._fresh_coach(), 0
         # decimated, one sample per COLD_DT_S, up to where the exact smoothed values begin
         t_start = float(rec.t[start]) if start < len(rec) else float(rec.t[-1])
         t_w = float(rec.t[w0])

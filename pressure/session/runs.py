@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..samples import to_unit
+from .retarget import retarget
 
 
 @dataclass
@@ -37,13 +38,50 @@ class Runs:
     def area_cm2(self):
         return self.routine.area_cm2
 
-    def set_routine(self, routine) -> None:
-        """Start a routine from its first step; the trace is rescaled if the unit changes."""
-        if self.routine is not None and self.history and (routine.unit, routine.area_cm2) != (self.unit, self.area_cm2):
-            factor = float(to_unit(1.0, routine.unit, routine.area_cm2)) / float(to_unit(1.0, self.unit, self.area_cm2))
+    def _rescale_for(self, routine) -> float:
+        """Rescale what the plots hold to ``routine``'s unit; new unit per old unit."""
+        if self.routine is None or (routine.unit, routine.area_cm2) == (self.unit, self.area_cm2):
+            return 1.0
+        factor = float(to_unit(1.0, routine.unit, routine.area_cm2)) / float(to_unit(1.0, self.unit, self.area_cm2))
+        if self.history:
             self.history.scale(factor)
             self.overview.scale(factor)
             self.pacer.clear()
+        return factor
+
+    def can_amend(self, routine) -> bool:
+        """True when ``routine`` has the running routine's steps (kinds in order): a new
+        ceiling, target, tolerance, duration or unit that :meth:`amend_routine` takes in place."""
+        return self.routine is not None and [s.kind for s in routine.steps] == [s.kind for s in self.routine.steps]
+
+    def amend_routine(self, routine) -> None:
+        """Go on with ``routine`` in the same run: the running step and its time left stay (a
+        Settings OK must never restart a hold). The recording gets a ``meta_change`` event
+        (text ``routine``) and the new routine in its metadata; the run's routine becomes this one."""
+        if not self.can_amend(routine):
+            raise ValueError("amend_routine needs a routine with the same steps; set_routine starts a new run")
+        if routine == self.routine:
+            return
+        previous = self.routine
+        factor = self._rescale_for(routine)
+        retarget(self.coach, routine, factor)
+        self.state = self.coach.state if self.state is not None else None
+        self.routine = routine
+        self._units_per_newton = float(to_unit(1.0, routine.unit, routine.area_cm2))
+        if math.isfinite(self.last_value):
+            self.last_value *= factor
+        if math.isfinite(self.last_raw):
+            self.last_raw *= factor
+        self.runs[-1].routine = routine
+        if not math.isnan(self.last_t):
+            self._record_event(self.last_t, "meta_change", "routine",
+                               {"changes": {"routine": routine.to_dict()}, "run": len(self.runs) - 1,
+                                "previous": {"routine": previous.to_dict()}})
+        self._record_meta(routine=routine.to_dict(), unit=routine.unit, area_cm2=routine.area_cm2)
+
+    def set_routine(self, routine) -> None:
+        """Start a routine from its first step; the trace is rescaled if the unit changes."""
+        self._rescale_for(routine)
         previous = self.routine
         self.routine = routine
         self.coach = self._coach_factory(routine)

@@ -33,20 +33,28 @@ def session_scores(pipeline, whole: bool = False):
 def _replay_scores(pipeline, whole: bool):
     an = pipeline.analysis
     rec = pipeline.source.recording
+    routine = pipeline.analysed_routine  # the file's (the runs' last), not only the run shown
     if whole:
         while not an.finished:  # quick for a session; a long file is usually analysed already
             an.step(200_000)
         from ..scoring import score_recording
 
-        if (pipeline.routine.to_dict() == rec.meta.get("routine")
+        from ..scoring import routine_of_recording
+
+        if (routine == routine_of_recording(rec)
                 and pipeline.filter.describe() == rec.meta.get("filter")):
             return score_recording(rec)  # the file as it was recorded: exactly what report says, run by run
-        return score_trace(rec.t, an.smooth, pipeline.routine, events=an.coach.events,
+        return score_trace(rec.t, an.smooth, routine, events=an.coach.events,
                            filter_info=pipeline.filter.describe(), recorded_at=rec.meta.get("started_at"))
     upto = int(np.searchsorted(rec.t, pipeline.last_t, side="right"))
     if an.done >= upto and upto > 1:
         t, value = rec.t[:upto], an.smooth[:upto]
     else:
-        t, value = pipeline.session_values()
-    return score_trace(t, value, pipeline.routine, events=pipeline.coach.events,
+        t, value = pipeline.session_values(routine=routine)
+    if pipeline.spans:  # every run played so far, each with its own routine
+        spans = [s for s in pipeline.spans if s.start_t <= pipeline.last_t]
+        played = [e for e in rec.events if e.t <= pipeline.last_t]
+        return score_runs(t, np.asarray(value) / pipeline._units_per_newton, spans, events=played,
+                          filter_info=pipeline.filter.describe())
+    return score_trace(t, value, routine, events=pipeline.coach.events,
                        filter_info=pipeline.filter.describe())

@@ -55,8 +55,8 @@ class ScriptedSource(Source):
     def poll(self) -> Block:
         return self._tap.read()[0]
 
-    def tap(self) -> Tap:
-        return Tap(self.buffer)
+    def tap(self, from_now: bool = False) -> Tap:
+        return Tap(self.buffer, self._tap.cursor if from_now else 0)
 
     def stats(self) -> SourceStats:
         return SourceStats(sensor="fake", rate_hz=self.rate, connected=self.connected, state=self.state,

@@ -24,6 +24,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from ..device_status import device_summary
 from ..errors import PressureError
 from ..samples import Block
 
@@ -47,6 +48,7 @@ class SourceStats:
     message: str = ""
     calibrated: bool = True
     disconnected_at: float | None = None  # session time the port went away (None while connected)
+    device: str = ""  # battery, firmware, low power: what a wireless sensor tells of itself
 
 
 class Source:
@@ -71,8 +73,9 @@ class Source:
         front end without a frame timer (``record``, ``stream``) ticks on."""
         return False
 
-    def tap(self):
-        """A :class:`Tap` over the same samples with a cursor of its own (None: nothing to record)."""
+    def tap(self, from_now: bool = False):
+        """A :class:`Tap` over the same samples with a cursor of its own (None: nothing to record):
+        from the first sample, or (``from_now``) from the first one :meth:`poll` has not given yet."""
         return None
 
     def sensor_meta(self) -> dict | None:
@@ -95,6 +98,10 @@ class Source:
 
     def current_calibration(self):
         raise PressureError("this source has no calibration")
+
+    def device_calibration(self):
+        """The device's own calibration (its #ID counts per newton), or None if it gave none."""
+        return None
 
     def stop(self) -> None:
         """Stop whatever feeds the source; safe to call twice."""
@@ -158,8 +165,8 @@ class LiveSource(Source):
             log.warning("display fell behind: %d samples not shown", lost)
         return block
 
-    def tap(self) -> Tap:
-        return Tap(self.buffer)
+    def tap(self, from_now: bool = False) -> Tap:
+        return Tap(self.buffer, self._tap.cursor if from_now else 0)
 
     def wait(self, timeout: float) -> bool:
         return self._tap.wait(timeout)
@@ -174,6 +181,7 @@ class LiveSource(Source):
             connected=bool(s.connected), state=str(s.state), message=str(s.error or ""),
             calibrated=bool(s.calibrated),
             disconnected_at=s.disconnected_at,  # session time the port went away (None: connected)
+            device=device_summary(s.device_info),
         )
 
     @property
@@ -197,13 +205,29 @@ class LiveSource(Source):
             raise PressureError("the sensor has no calibration yet: calibrate it with a known weight")
         return cal
 
+    def device_calibration(self):
+        from ..calibration import from_device
+
+        info = self.reader.device_info
+        if not info or "counts_per_n" not in info:
+            return None
+        try:
+            return from_device(info, sensor_id=self.sensor_id())
+        except PressureError:
+            return None
+
     def tare(self, raw_mean: float):
         """Zero the sensor at ``raw_mean`` for this session only; returns the tared calibration.
 
         A tare is part of the session (the pipeline records it as an event), never the sensor's
         stored zero: a tare pressed under load would otherwise shift every later session's zero
         and make the ceiling sound late. Only the calibration dialog stores (set_calibration)."""
-        cal = self.current_calibration().tared(raw_mean)
+        cal = self.current_calibration()
+        if self.reader.device_info.get("tare") == "device" and cal.zero == 0:
+            # a Bluetooth sensor zeroes itself (its own command): its readings step to ~0
+            self.reader.send("TARE")
+            return cal
+        cal = cal.tared(raw_mean)
         self.reader.set_calibration(cal)
         return cal
 

@@ -1,8 +1,8 @@
 """Start the windows: the Qt application, the live and replay windows, and the timed run for
 screenshots.
 
-``commands/live.py`` checks every option first (bad input never opens a window), starts the
-session (:func:`pressure.session.live.start_session`, Qt-free) and calls :func:`run_live`.
+``commands/live.py`` checks every option first (bad input never opens a window), opens the
+session (:func:`pressure.session.live.open_session`, Qt-free) and calls :func:`run_live`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import signal
 import sys
 from pathlib import Path
 
+from ..errors import PressureError
+
 log = logging.getLogger(__name__)
 
 from ..session.live import (  # noqa: F401 - the names the window's callers import from here
-    READ_INTERVAL_S, RING_CAPACITY, SIM_RATE_HZ, SessionConfig, sim_profile_for, start_session,
+    READ_INTERVAL_S, RING_CAPACITY, SIM_RATE_HZ, SessionConfig, open_session, sim_profile_for,
 )
 
 
@@ -52,10 +54,16 @@ def spin(seconds: float) -> None:
     loop.exec()
 
 
-def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_seconds: float,
+def run_live(first_session, config: SessionConfig, *, window_seconds: float,
              y_max: float = 0.0, seconds: float | None = None, screenshot: Path | None = None,
-             fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False) -> int:
-    """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code."""
+             fullscreen: bool = False, settings=None, sound: bool = True, error_tone: bool = False,
+             wizard: str | None = None, notes=()) -> int:
+    """Show the window until closed (or for ``seconds``); save a screenshot if asked. Exit code.
+
+    ``notes``: lines the window says once it shows (settings that were ignored).
+
+    ``wizard``: open the connection wizard once the window shows, with this message ("" for
+    none); None: do not."""
     from .audio import make_audio
     from .main_window import MainWindow
 
@@ -64,17 +72,29 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     if settings is not None and audio.available:
         audio.set_muted(bool(settings.get("sound/muted")))
 
-    def new_session(url: str, record: bool | None = None, labels: dict | None = None):
+    def new_session(url: str, record: bool | None = None, labels: dict | None = None,
+                    reader_options: dict | None = None):
+        """File > Sensor and New session: a session like the first (the window hands the
+        classroom station over to it)."""
         import dataclasses
 
         if labels is not None:  # the session bar's client/trainee; other --label values stay
-            labels = {k: v for k, v in config.labels.items() if k not in ("client", "trainee")} | labels
+            labels = {k: v for k, v in config.labels.items()
+                      if k not in ("client", "trainee", "client_id", "site", "side", "phase")} | labels
         changed = {k: v for k, v in (("record", record), ("labels", labels)) if v is not None}
-        return start_session(None if url == "sim" else url, dataclasses.replace(config, **changed))
+        changed.update(station=None, out=None)  # the station is handed over; --out names the first file only
+        if url == "sim":  # the built-in simulator speaks the project's own protocol
+            changed["make_reader"] = _reader_with({"fmt": "pressure"})
+            return open_session(None, dataclasses.replace(config, **changed))
+        if reader_options is not None:  # the connection wizard's kind and baud rate, kept for
+            sensor_reader[0] = _reader_with(reader_options)  # later sessions on this sensor
+        changed["make_reader"] = sensor_reader[0]
+        return open_session(url, dataclasses.replace(config, **changed))
 
-    window = MainWindow(first_pipeline, settings=settings, audio=audio, window_seconds=window_seconds,
-                        y_max=y_max, session_factory=new_session, recording_path=recording_path,
-                        error_tone=error_tone)
+    sensor_reader = [config.make_reader]  # how the real sensor in use is read
+
+    window = MainWindow(first_session, settings=settings, audio=audio, window_seconds=window_seconds,
+                        y_max=y_max, session_factory=new_session, error_tone=error_tone)
     from .training import install_training
 
     install_training(window)  # score panel, end-of-routine summary, reference ghost, progress
@@ -84,6 +104,12 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
     from .session_bar import install_session_bar
 
     install_session_bar(window)  # client/trainee, REC on/off, new session
+    from .coach_notes import install_coach_notes
+
+    install_coach_notes(window)  # a sensor too slow for the routine, a release still pressed
+    from .clinical_bar import install_clinical_bar
+
+    install_clinical_bar(window)  # site/side/phase, pain ratings, notes, PPT summary, client report
     from .first_frame import install_first_frame_note
 
     install_first_frame_note(window)  # PRESSURE_FIRST_FRAME=1: start-up timing (benchmarks/startup.py)
@@ -96,7 +122,23 @@ def run_live(first_pipeline, recording_path, config: SessionConfig, *, window_se
         window.showFullScreen()
     else:
         window.show()
+    if notes:
+        window.status.showMessage("window.ini: ignored " + "; ".join(notes) + "; the defaults are used", 20000)
+    if wizard is not None:  # the first start, or the saved sensor would not open
+        from PySide6.QtCore import QTimer
+
+        from . import menu_actions
+
+        QTimer.singleShot(0, lambda: menu_actions.choose_sensor(window, wizard))
     return run_window(app, window, seconds=seconds, screenshot=screenshot)
+
+
+def _reader_with(options: dict):
+    def make_reader(url, buffer):
+        from ..acquisition import Reader
+
+        return Reader(url, buffer, **options)
+    return make_reader
 
 
 def run_window(app, window, *, seconds: float | None = None, screenshot: Path | None = None) -> int:
@@ -107,9 +149,14 @@ def run_window(app, window, *, seconds: float | None = None, screenshot: Path | 
     result = {"code": 0}
 
     def finish():
-        if screenshot is not None and not window.grab().save(str(screenshot)):
-            print(f"pressure: error: cannot save the screenshot to {screenshot}", file=sys.stderr)
-            result["code"] = 1
+        if screenshot is not None:
+            from .png import save_png
+
+            try:  # whole or not at all, 0600: it shows the client's name
+                save_png(window, screenshot)
+            except PressureError as exc:
+                print(f"pressure: error: cannot save the screenshot to {screenshot}: {exc}", file=sys.stderr)
+                result["code"] = 1
         window.close()
         app.quit()
 

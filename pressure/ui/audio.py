@@ -206,6 +206,8 @@ def play_frame_cues(audio, frame, error_tone: bool = False) -> None:
             audio.play("done")
         elif kind == "threshold":
             audio.play("marker")
+        elif kind == "release_overdue":  # time is up, the force still on: the falling tone again
+            audio.play("leave")
     state = frame.state
     audio.set_alarm(state is not None and state.zone == "over" and not frame.stale)
     if error_tone and state is not None and state.band is not None and not frame.stale:

@@ -6,75 +6,21 @@ window reads it on a 10 Hz timer under its lock, so no Qt object is touched from
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QLineEdit, QMainWindow,
-                               QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QFileDialog, QGridLayout, QHBoxLayout, QLayout, QLineEdit, QMainWindow, QPushButton,
+                               QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..classroom.table import COLUMNS, cell_text, class_rows, to_csv, to_html
 from ..errors import PressureError
-from .theme import STALE, ZONES, zone_key
+from ..recording.outputs import write_atomic
+from .classroom_tile import Tile
 
 REFRESH_MS = 100
 TILE_COLUMNS = 6
-
-
-class Tile(QFrame):
-    clicked = Signal(str)
-
-    def __init__(self, station: str):
-        super().__init__()
-        self.station = station
-        self.setObjectName("tile")
-        self.setFrameShape(QFrame.StyledPanel)
-        self.setCursor(Qt.PointingHandCursor)
-        lay = QVBoxLayout(self)
-        self.name = QLabel(station)
-        self.name.setStyleSheet("font-weight: bold")
-        self.value = QLabel("--")
-        self.value.setAlignment(Qt.AlignCenter)
-        self.value.setStyleSheet("font-size: 28px")
-        self.spark = pg.PlotWidget()
-        self.spark.setFixedHeight(60)
-        self.spark.hideAxis("left")
-        self.spark.hideAxis("bottom")
-        self.spark.setMouseEnabled(False, False)
-        self.spark.setMenuEnabled(False)
-        self.curve = self.spark.plot(pen=pg.mkPen("#ffffff", width=1))
-        self.step = QLabel("")
-        self.band = QLabel("")
-        for w in (self.name, self.value, self.spark, self.step, self.band):
-            lay.addWidget(w)
-        self.online = True
-        self.zone = ""
-
-    def mousePressEvent(self, event):  # noqa: N802 (Qt's name)
-        self.clicked.emit(self.station)
-        super().mousePressEvent(event)
-
-    def show_view(self, v) -> None:
-        self.online = v.online
-        self.name.setText(f"{v.station} - {v.trainee}" if v.trainee else v.station)
-        if math.isfinite(v.value):
-            self.value.setText(f"{v.value:.1f} {v.unit}")
-        else:
-            self.value.setText(f"-- {v.unit}")
-        self.zone = zone_key(v.zone) if v.online else STALE
-        style = ZONES.get(self.zone, ZONES[STALE])
-        self.value.setStyleSheet(f"font-size: 28px; background: {style.background}; color: {style.text}")
-        self.value.setToolTip(style.label)
-        countdown = f"  {v.remaining:.0f} s" if v.remaining is not None else ""
-        self.step.setText(("OFFLINE  " if not v.online else "") + (v.step or "") + countdown)
-        pct = v.time_in_band_pct
-        self.band.setText(f"in band {pct:.0f} %" if pct is not None else "in band --")
-        self.setStyleSheet("" if v.online else "QFrame#tile { background: #555555; } QLabel { color: #bbbbbb; }")
-        pts = v.sparkline()
-        self.curve.setData([p[0] for p in pts], [p[1] if p[1] is not None else math.nan for p in pts],
-                           connect="finite")
+NEW_TILES_PER_FRAME = 6  # a burst of new stations is laid out over a few frames
 
 
 class ClassroomWindow(QMainWindow):
@@ -87,21 +33,27 @@ class ClassroomWindow(QMainWindow):
         central = QWidget()
         outer = QVBoxLayout(central)
         bar = QHBoxLayout()
-        self.hint = QLabel(f"Stations: live --classroom {broker_url} --station NAME" if broker_url else
-                           f"Room {room.url.public()}")
-        self.hint.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        # The stations' URL carries their password: shown here to be handed out, never on a command line.
+        # A read-only line: plain text by nature, scrolls instead of widening the window, easy to copy.
+        self.hint = QLineEdit(f"PRESSURE_CLASSROOM='{broker_url}'" if broker_url else f"Room {room.url.public()}")
+        self.hint.setReadOnly(True)
+        self.hint.setCursorPosition(0)
+        self.hint.setToolTip("the stations' URL: set PRESSURE_CLASSROOM to it, then live --classroom --station NAME"
+                             if broker_url else "the room this dashboard shows")
         self.routine = QLineEdit()
         self.routine.setPlaceholderText("routine (empty: the stations' own)")
         self.start_button = QPushButton("Start routine on all stations")
         self.start_button.clicked.connect(self.start_routine)
         self.table_button = QPushButton("Class table")
         self.table_button.clicked.connect(self.show_table)
-        for w in (self.hint, self.routine, self.start_button, self.table_button):
+        bar.addWidget(self.hint, 3)
+        for w in (self.routine, self.start_button, self.table_button):
             bar.addWidget(w)
         outer.addLayout(bar)
         split = QSplitter(Qt.Vertical)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
+        self.grid.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_host)
@@ -127,44 +79,75 @@ class ClassroomWindow(QMainWindow):
         self.table_box = table_box
         table_box.hide()
         split.addWidget(table_box)
+        split.setStretchFactor(0, 3)  # the tiles first; the followed trace below
+        split.setStretchFactor(1, 2)
+        split.setSizes([480, 320, 0])
         outer.addWidget(split)
         self.setCentralWidget(central)
         # No minimum size pushed onto the window from its contents: the tiles scroll anyway, and
         # platforms without size hints (offscreen, some Wayland) warn on every push.
         self.layout().setSizeConstraint(QLayout.SetNoConstraint)
         self._shown_table = False
-        self._invalid_shown = 0
+        self._invalid_shown = (0, 0)
+        self._followed_version = -1
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(REFRESH_MS)
 
     def refresh(self) -> None:
+        """One frame: only tiles whose station changed are redrawn, a few new tiles at most."""
         self.room.refresh()
         with self.room.lock:
             views = sorted(self.room.stations.values(), key=lambda v: v.station)
+            self._drop_forgotten_tiles()
+            new = 0
             for v in views:
                 tile = self.tiles.get(v.station)
                 if tile is None:
+                    if new >= NEW_TILES_PER_FRAME:
+                        continue
+                    new += 1
                     tile = self.tiles[v.station] = Tile(v.station)
                     tile.clicked.connect(self.follow)
                     n = len(self.tiles) - 1
                     self.grid.addWidget(tile, n // TILE_COLUMNS, n % TILE_COLUMNS)
-                tile.show_view(v)
+                if tile.shown_version != v.version:
+                    tile.show_view(v)
             followed = self.room.stations.get(self.following) if self.following else None
-            if followed is not None:
-                pts = list(followed.trace)
-                self.follow_curve.setData([p[0] for p in pts], [math.nan if p[1] is None else p[1] for p in pts],
-                                          connect="finite")
+            if followed is not None and followed.version != self._followed_version:
+                self._followed_version = followed.version
+                t, y = followed.trace.arrays()
+                self.follow_curve.setData(t, y, connect="finite")
             done = views and all(v.final for v in views if v.online) and any(v.final for v in views)
-        if self.room.invalid and self.room.invalid != self._invalid_shown:  # someone sends garbage
-            self._invalid_shown = self.room.invalid
-            self.statusBar().showMessage(f"ignored {self.room.invalid} invalid messages")
+        shown = (self.room.invalid, self.room.refused)
+        if any(shown) and shown != self._invalid_shown:  # someone sends garbage, or floods the room
+            self._invalid_shown = shown
+            parts = []
+            if self.room.invalid:
+                parts.append(f"ignored {self.room.invalid} invalid messages")
+            if self.room.refused:
+                parts.append(f"ignored {self.room.refused} messages from stations beyond the "
+                             f"{len(self.room.stations)} shown")
+            self.statusBar().showMessage("; ".join(parts))
         if done and not self._shown_table:  # the end of the routine: the class table comes up
             self._shown_table = True
             self.show_table()
 
+    def _drop_forgotten_tiles(self) -> None:
+        """Tiles of stations the model forgot (offline, at the room's bound) go; the rest close up."""
+        gone = [name for name in self.tiles if name not in self.room.stations]
+        if not gone:
+            return
+        for name in gone:
+            tile = self.tiles.pop(name)
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+        for n, tile in enumerate(self.tiles.values()):
+            self.grid.addWidget(tile, n // TILE_COLUMNS, n % TILE_COLUMNS)
+
     def follow(self, station: str) -> None:
         self.following = station
+        self._followed_version = -1
         self.follow_plot.setTitle(f"{station}: full trace")
         self.refresh()
 
@@ -196,10 +179,10 @@ class ClassroomWindow(QMainWindow):
                 return None
         text = to_csv(self.rows()) if kind == "csv" else to_html(self.rows(), self.room.url.room)
         out = Path(path)
-        try:
-            out.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            self.statusBar().showMessage(f"cannot write {out}: {exc.strerror}")
+        try:  # whole or not at all, 0600 (trainee names); the dialog already asked to replace
+            write_atomic(out, lambda fh: fh.write(text), force=True, what="class table", newline="")
+        except PressureError as exc:
+            self.statusBar().showMessage(str(exc))
             return None
         self.statusBar().showMessage(f"saved {out}")
         return out

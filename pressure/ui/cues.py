@@ -16,9 +16,11 @@ CUE_TEXT = {
     "hold": "HOLD",
     "ease": "EASE OFF",
     "release": "RELEASE",
+    "let_go": "LET GO FULLY",
     "rest": "REST",
     "done": "ROUTINE DONE",
     "stop": "",
+    "check_zero": "BELOW ZERO: TARE (T)",  # the zero is wrong (pressure.zero.below_floor)
 }
 
 
@@ -31,10 +33,12 @@ CUE_SHAPES = {
     "HOLD": "\u25cf",              # ●
     "RELEASE!": "\u25bc\u25bc",    # ▼▼ over the ceiling
     "RELEASE": "\u25bc",
+    "LET GO FULLY": "\u25bc\u25bc",  # a release whose time is up with the force still on
     "REST": "\u25cb",              # ○
     WAITING_CUE: "\u25b6",         # ▶
     "ROUTINE DONE": "\u2713",      # ✓
     "SENSOR SATURATED": "!",
+    "BELOW ZERO: TARE (T)": "!",
 }
 STALE_SHAPE = "\u00d7"             # × before NO SIGNAL, DISCONNECTED, ...
 ASCII_SHAPES = {"\u25b2": "^", "\u25bc": "v", "\u25cf": "=", "\u25cb": "~", "\u25b6": ">", "\u2713": "*"}

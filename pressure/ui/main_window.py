@@ -9,7 +9,9 @@ through ``pedal_keys``, a filter on the window (and on the application while a d
 open over it), so they act with a dialog open too.
 
 The window only *shows* the coach's decisions (zone, cue, hold timer, step changes); the
-rules live in ``pressure.coach``. What it owns: drawing, sound, keys, dialogs, settings.
+rules live in ``pressure.coach``. This module builds the window and runs its timer; its parts,
+one module each: the session it shows (``window_session``), drawing a frame (``window_draw``),
+the keys (``window_keys``), the menus (``window_menus``) and the routine's look (``window_routine``).
 """
 
 from __future__ import annotations
@@ -19,88 +21,50 @@ import math
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLayout, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QHBoxLayout, QLayout, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from ..errors import PressureError
 from . import theme
-from .readout import Readout, cue_text, decimals_for
 from . import menu_actions
-from .audio import play_frame_cues
+from .readout import Readout
 from .pedal_keys import install_pedal_keys
 from .threshold_key import ThresholdKey
+from .tare_key import TareKey
+from .alerts import install_alerts
 from .routine_panel import RoutinePanel
 from .status import StatusBar
 from .trace_view import TraceView
 from .icon import app_icon
-from .window_title import title_for
+from .window_draw import FrameDrawing, OVERVIEW_INTERVAL_S, STATS_INTERVAL_S  # noqa: F401 - re-exported
+from .window_keys import KEY_HELP, MARKER_KEYS, WINDOW_STEPS, KeyActions  # noqa: F401 - re-exported
+from .window_menus import WindowMenus
+from .window_routine import RoutineLook, y_range_for  # noqa: F401 - re-exported
+from .window_session import SessionView, as_session
 
 log = logging.getLogger(__name__)
 
 FRAME_INTERVAL_MS = 16          # ~60 Hz display timer
-STATS_INTERVAL_S = 0.25         # status bar refresh
-TARE_CONFIRM_S = 2.0            # a tare under load needs a second T within this time
-TARE_FREE_SHARE = 0.02          # below this share of the display range a tare needs no confirming
-OVERVIEW_INTERVAL_S = 0.2       # overview strip refresh
-WINDOW_STEPS = (5.0, 10.0, 20.0, 30.0, 60.0, 120.0)  # +/- cycle through these trace lengths
-
-# Marker keys during treatment: key -> text stored in the recording and shown on the trace.
-MARKER_KEYS = {
-    "M": "marker",
-    "1": "pain reported",
-    "2": "release felt",
-    "3": "twitch response",
-    "4": "patient moved",
-}
-
-# (key, what it does): shown in Help > Keys and in the README.
-KEY_HELP = (
-    ("Space", "start a step that waits for the key (foot pedal); skip a running step: "
-              "press Space twice quickly or hold it 1 s"),
-    ("T", "tare: zero the sensor (nothing pressing on it)"),
-    ("Shift+T, Shift+M, Shift+P", "the same as T, M, P (some pedals send Shift); the pedal's keys "
-                                  "work with a dialog open, except in a text field"),
-    *((k, f"marker: {v}") for k, v in MARKER_KEYS.items()),
-    ("Ctrl+Z / Backspace", "undo the last marker"),
-    ("P", "mark the pressure-pain threshold (during a PPT trial; a very low one asks for a second P)"),
-    ("S", "mute / unmute sound"),
-    ("F11", "fullscreen on / off"),
-    ("Esc", "leave fullscreen"),
-    ("+ / -", "longer / shorter trace window"),
-    ("F9", "summary of the routine so far"),
-    ("F1", "this list of keys"),
-)
-
-def y_range_for(routine, y_max: float = 0.0) -> tuple[float, float]:
-    """Fixed vertical range: 0 .. max(ceiling, 1.5 x the largest target), or the setting."""
-    if y_max and y_max > 0:
-        hi = y_max
-    else:
-        targets = [s.target for s in routine.steps if s.target is not None]
-        pacer_caps = [s.rate * (s.duration or 20.0) for s in routine.steps if s.kind == "threshold"]
-        hi = max([1.5 * t for t in targets] + [routine.ceiling or 0.0] + pacer_caps + [0.0])
-        if not hi > 0:
-            hi = 1.0
-        if routine.ceiling:
-            hi = max(hi, routine.ceiling * 1.1)
-    return -0.05 * hi, hi
 
 
-class MainWindow(QMainWindow):
-    """The live window around one :class:`~pressure.session.pipeline.Pipeline`."""
+class MainWindow(SessionView, KeyActions, WindowMenus, FrameDrawing, RoutineLook, QMainWindow):
+    """The live window around one :class:`~pressure.session.session.Session` (or a bare
+    :class:`~pressure.session.pipeline.Pipeline`, which it wraps in one)."""
 
     #: what the window title says it is: "pressure — <title_kind> — <routine>" (replay overrides)
     title_kind = "live"
 
-    def __init__(self, pipeline, *, settings=None, audio=None, window_seconds: float = 20.0,
+    def __init__(self, session, *, settings=None, audio=None, window_seconds: float = 20.0,
                  y_max: float = 0.0, session_factory=None, recording_path: str | None = None,
                  error_tone: bool = False, sensor_controls: bool = True):
         super().__init__()
-        self.pipeline = pipeline
+        self.session = as_session(session, recording_path)
+        pipeline = self.session.pipeline
+        recording_path = self.session.recording_path
         self.settings = settings
-        self.session_factory = session_factory  # url -> (pipeline, recording_path); File > Sensor
+        # (url, record=None, labels=None) -> Session: File > Sensor and New session
+        self.session_factory = session_factory
         self.frame_hooks: list = []  # callables(frame) after each drawn tick (tests, benchmarks)
         self.frames = 0
         self.tick_started = math.nan  # time.monotonic() when the newest tick began (benchmarks)
@@ -118,6 +82,8 @@ class MainWindow(QMainWindow):
         # double/long press to skip a running step. A replay's Space is play/pause instead.
         self.pedal = None if pipeline.source.can_seek else install_pedal_keys(self)
         self.threshold_key = ThresholdKey(self)
+        self.tare_key = TareKey(self)  # T: only a live, steady reading becomes the zero
+        self.alerts = install_alerts(self)  # a banner: the zero is off at rest, the recording stopped
         self.trace.window_seconds = float(window_seconds)
         self.status.set_recording(recording_path)
         self._recording_path = recording_path
@@ -187,61 +153,6 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.status.attach_overlay(self.trace)  # every status message also shows over the trace
 
-    def _action(self, text: str, slot, shortcut=None, menu=None) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            keys = shortcut if isinstance(shortcut, (list, tuple)) else [shortcut]
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda checked=False: slot())
-        self.addAction(action)  # on the window: works whatever widget has focus
-        if menu is not None:
-            menu.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        if self._sensor_controls:
-            self._action("Sensor…", self.choose_sensor, menu=file_menu)
-            self._action("Calibration…", self.calibrate, menu=file_menu)
-        self._action("Settings…", self.edit_settings, menu=file_menu)
-        file_menu.addSeparator()
-        self._action("Quit", self.close, QKeySequence.StandardKey.Quit, menu=file_menu)
-        session = bar.addMenu("&Session")
-        self.actions = {
-            "advance": self._action("Next step", self.advance, "Space", session),
-            "tare": self._action("Tare", self.tare, "T", session),
-            "threshold": self._action("Mark pressure-pain threshold", self.mark_threshold, "P", session),
-            "mute": self._action("Mute", self.toggle_mute, "S", session),
-        }
-        markers = session.addMenu("Markers")
-        for key, text in MARKER_KEYS.items():
-            self.actions[f"marker:{key}"] = self._action(text, lambda t=text: self.add_marker(t), key, markers)
-        self.actions["undo_marker"] = self._action("Undo last marker", self.undo_marker,
-                                                   ["Ctrl+Z", "Backspace"], markers)
-        routine_menu = bar.addMenu("&Routine")
-        from ..routine import BUILTIN_ROUTINES
-
-        for name, routine in BUILTIN_ROUTINES.items():
-            self._action(routine.name, lambda n=name: self.load_routine(n), menu=routine_menu)
-        routine_menu.addSeparator()
-        self._action("Open routine file…", self.open_routine_file, menu=routine_menu)
-        self._action("Restart routine", lambda: self.set_routine(self.pipeline.routine), menu=routine_menu)
-        view = bar.addMenu("&View")
-        self.actions["fullscreen"] = self._action("Fullscreen", self.toggle_fullscreen, "F11", view)
-        self.actions["leave_fullscreen"] = self._action("Leave fullscreen", self.leave_fullscreen, "Esc", view)
-        self.actions["longer"] = self._action("Longer trace window", lambda: self.step_window(+1),
-                                              ["+", "=", "Ctrl++"], view)
-        self.actions["shorter"] = self._action("Shorter trace window", lambda: self.step_window(-1),
-                                               ["-", "Ctrl+-"], view)
-        help_menu = bar.addMenu("&Help")
-        self._action("Keys…", self.show_keys, "F1", help_menu)
-        self.buttons["tare"].clicked.connect(self.tare)
-        self.buttons["advance"].clicked.connect(self.advance)
-        self.buttons["marker"].clicked.connect(lambda: self.add_marker(MARKER_KEYS["M"]))
-        self.buttons["mute"].clicked.connect(self.toggle_mute)
-
     def _reset_view_state(self) -> None:
         self._last_stats_t = -math.inf
         self._stats = None  # the source's last SourceStats (taken a few times a second)
@@ -251,7 +162,6 @@ class MainWindow(QMainWindow):
         self._shown_step = None
         self._markers_drawn = 0
         self._frame = None
-        self._tare_asked_at = -math.inf  # when a tare under load last asked for its second press
         self._sound_zone = ""
         self.trace.clear_markers()
 
@@ -271,260 +181,9 @@ class MainWindow(QMainWindow):
         for hook in self.frame_hooks:
             hook(frame)
 
-    def _draw(self, frame) -> None:
-        p = self.pipeline
-        now = time.monotonic()
-        if frame.new:
-            t, raw, smooth = p.history.window(frame.t - self.trace.window_seconds)
-            self.trace.update_trace(t, raw, smooth, frame.t, p.history.last_window_index,
-                                    p.history.version, p.history.gaps())
-            pt, pv, _ = p.pacer.window(frame.t - self.trace.window_seconds)
-            self.trace.update_pacer(pt, pv)
-        # The slow parts (overview, status, the recording's sensor metadata) each take a tick
-        # of their own: at most one of them per frame, so no frame carries two.
-        periodic = False
-        if now - self._last_overview_t >= OVERVIEW_INTERVAL_S and len(p.overview):
-            self._last_overview_t = now
-            periodic = True
-            x, y = p.overview.curve()
-            self.trace.update_overview(x, y, p.overview.span[1])
-        if self._markers_drawn != len(p.markers):
-            if len(p.markers) == self._markers_drawn + 1:  # a key press: one more
-                self.trace.add_marker(p.markers[-1].t, p.markers[-1].text)
-            else:  # a replay's markers, or a new list: all in one call
-                self.trace.set_markers([m.t for m in p.markers], [m.text for m in p.markers])
-            self._markers_drawn = len(p.markers)
-        state = frame.state
-        band = state.band if state is not None else None
-        if band != self._shown_band:
-            self._shown_band = band
-            target = state.target if state is not None else None
-            self.trace.set_band(None if band is None else (band[0], target if target is not None else sum(band) / 2, band[1]))
-        self._draw_readout(frame)
-        self.trace.off_scale.set_style(self.readout.zone_style)  # the badge in the readout's colours
-        self._draw_routine(state)
-        self._sound(frame)
-        if periodic:
-            return
-        if self._follow_due:
-            self._follow_due = False
-            p.follow_source()
-        elif now - self._last_stats_t >= STATS_INTERVAL_S:
-            self._last_stats_t = now
-            self._follow_due = True
-            self._stats = p.source.stats()
-            self.status.update_stats(self._stats)
-            if p.recorder_error and self._recording_path:
-                self._recording_path = None
-                self.status.set_recording(None, stopped=p.recorder_error)
-                self.status.showMessage(f"Recording stopped: {p.recorder_error}")
-            # A full disk does not stop the recorder (it waits, samples in memory): say so once.
-            note = p.recorder.status if p.recorder is not None else ""
-            if note != self._recorder_note:
-                self._recorder_note = note
-                self.status.record_label.setToolTip(note)
-                if note:
-                    self.status.showMessage(note, 10000)
-
-    def _draw_readout(self, frame) -> None:
-        p = self.pipeline
-        if p.source.is_live:
-            if not frame.connected:
-                stats = self._stats
-                if stats is not None and stats.state == "connecting" and not p.samples:
-                    self.readout.show_stale("CONNECTING…", "waiting for the sensor")
-                else:
-                    self.readout.show_stale("DISCONNECTED", "sensor disconnected — reconnecting…")
-                return
-            if frame.stale:
-                if not p.samples:
-                    self.readout.show_stale("WAITING…", "no samples from the sensor yet")
-                else:
-                    self.readout.show_stale("NO SIGNAL", f"no sample for {frame.age_s:.1f} s")
-                return
-        elif frame.stale:
-            self.readout.show_stale("NO DATA")
-            return
-        state = frame.state
-        zone = theme.zone_key(state.zone) if state is not None else theme.IDLE
-        cue = cue_text(state.cue, zone, state.waiting_for_key) if state is not None else ""
-        if frame.saturated:
-            cue = "SENSOR SATURATED"
-        self.readout.show_value(frame.value, p.unit, zone, cue)
-        stats = self._stats
-        self.readout.set_note("" if stats is None or stats.calibrated
-                              else "UNCALIBRATED: raw readings, not force (File › Calibration…)")
-
-    def _draw_routine(self, state) -> None:
-        # the readout has just said whether the samples are live (_draw_readout): the panel
-        # must not look as if a hold is being timed while none arrive
-        self.routine_panel.show_state(self.pipeline.routine, state, signal=not self.readout.stale)
-
-    def _sound(self, frame) -> None:
-        play_frame_cues(self.audio, frame, self.error_tone)
-
-    # --- routine -----------------------------------------------------------------------------
-    def _apply_routine_look(self) -> None:
-        p = self.pipeline
-        routine = p.routine
-        self.routine_panel.set_routine(routine.name)
-        self.trace.set_y_range(*y_range_for(routine, self.y_max))
-        self.trace.set_ceiling(routine.ceiling)
-        self.trace.set_unit(p.unit)
-        self.readout.decimals = decimals_for(self.trace.y_range[1])
-        self._shown_band = object()
-        self.setWindowTitle(title_for(self))  # ui/window_title.py: sensor, routine, client
-
-    def set_routine(self, routine) -> None:
-        """Start ``routine`` from its first step (the recording notes the change)."""
-        self.pipeline.set_routine(routine)
-        self._apply_routine_look()
-        self.status.showMessage(f"routine: {routine.name}", 5000)
-
-    def load_routine(self, name_or_path: str) -> None:
-        from ..routine import get_routine
-
-        try:
-            routine = get_routine(name_or_path).converted(self.pipeline.unit, self.pipeline.area_cm2)
-        except PressureError as exc:
-            QMessageBox.warning(self, "Routine", str(exc))
-            return
-        self.set_routine(routine)
-        if self.settings is not None:
-            self.settings.set("routine/name", name_or_path)
-
-    def open_routine_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open routine", "", "Routines (*.toml);;All files (*)")
-        if path:
-            self.load_routine(path)
-
-    # --- keys ------------------------------------------------------------------------------------
-    def advance(self) -> None:
-        self.pipeline.advance()
-
-    def add_marker(self, text: str) -> None:
-        marker = self.pipeline.add_marker(text)
-        if marker is None:
-            self.status.showMessage("no samples yet: nothing to mark", 3000)
-        else:
-            self.audio.play("marker")
-            self.status.showMessage(f"marker at {marker.t:.1f} s: {text}", 3000)
-
-    def undo_marker(self) -> None:
-        marker = self.pipeline.undo_marker()
-        if marker is None:
-            self.status.showMessage("no marker to undo", 3000)
-        else:
-            self.status.showMessage(f"marker at {marker.t:.1f} s undone: {marker.text}", 3000)
-
-    def mark_threshold(self) -> None:
-        self.threshold_key.press()  # a low or negative threshold asks first / is refused
-
-    def tare(self) -> None:
-        """T: zero the sensor for this session. Under load or during a hold a single press (a
-        bumped pedal) must not move the zero: it asks for a second press within TARE_CONFIRM_S."""
-        source = self.pipeline.source
-        if not source.can_tare:
-            self.status.showMessage("tare needs a live sensor", 3000)
-            return
-        value, unit = self._tare_load()
-        now = time.monotonic()
-        if value is not None and now - self._tare_asked_at > TARE_CONFIRM_S:
-            self._tare_asked_at = now
-            self.status.showMessage(f"the sensor reads {value:.1f} {unit}: press T again within "
-                                    f"{TARE_CONFIRM_S:g} s to make this the zero", int(TARE_CONFIRM_S * 1000))
-            return
-        self._tare_asked_at = -math.inf
-        try:
-            cal = source.tare(self.pipeline.raw_mean(0.5))
-        except PressureError as exc:
-            self.status.showMessage(f"tare failed: {exc}", 5000)
-            return
-        self.pipeline.note_tare(cal.zero if cal is not None else math.nan)
-        self.status.showMessage("tared for this session: the sensor reads zero now "
-                                "(the stored calibration is unchanged)", 4000)
-
-    def _tare_load(self) -> tuple[float | None, str]:
-        """The value that makes a tare need confirming (None: at rest, a tare is harmless): more
-        than TARE_FREE_SHARE of the display range, or any value while a hold runs."""
-        frame, unit = self._frame, self.pipeline.unit
-        value = frame.value if frame is not None else math.nan  # None: no frame drawn yet
-        if not math.isfinite(value):
-            return None, unit
-        lo, hi = y_range_for(self.pipeline.routine, self.y_max)
-        state = frame.state
-        holding = (state is not None and state.step is not None and state.step.kind == "hold"
-                   and not state.waiting_for_key and not state.finished)
-        if holding or abs(value) > TARE_FREE_SHARE * (hi - lo):
-            return value, unit
-        return None, unit
-
-    def toggle_mute(self) -> None:
-        self.audio.set_muted(not self.audio.muted)
-        self.status.set_sound(self.audio.available, self.audio.muted, self.audio.reason)
-        self.actions["mute"].setText("Unmute" if self.audio.muted else "Mute")
-        if self.settings is not None and self.audio.available:
-            self.settings.set("sound/muted", self.audio.muted)
-
-    def toggle_fullscreen(self) -> None:
-        if self.isFullScreen():
-            self.showNormal()
-        else:
-            self.showFullScreen()
-
-    def leave_fullscreen(self) -> None:
-        if self.isFullScreen():
-            self.showNormal()
-
-    def step_window(self, direction: int) -> None:
-        current = self.trace.window_seconds
-        if direction > 0:
-            bigger = [s for s in WINDOW_STEPS if s > current + 1e-9]
-            new = bigger[0] if bigger else current
-        else:
-            smaller = [s for s in WINDOW_STEPS if s < current - 1e-9]
-            new = smaller[-1] if smaller else current
-        self.trace.window_seconds = new
-        self.redraw_trace()
-        self.status.showMessage(f"trace window: {new:g} s", 2000)
-        if self.settings is not None:
-            self.settings.set("display/window_seconds", new)
-
-    def redraw_trace(self) -> None:
-        """Draw the trace, pacer and overview for the pipeline as it is now, without waiting for
-        new samples: after a seek, a re-analysis or a change of the trace window."""
-        p = self.pipeline
-        if math.isfinite(p.last_t):
-            t, raw, smooth = p.history.window(p.last_t - self.trace.window_seconds)
-            self.trace.update_trace(t, raw, smooth, p.last_t, p.history.last_window_index,
-                                    p.history.version, p.history.gaps())
-            pt, pv, _ = p.pacer.window(p.last_t - self.trace.window_seconds)
-            self.trace.update_pacer(pt, pv)
-        if len(p.overview):
-            x, y = p.overview.curve()
-            self.trace.update_overview(x, y, p.overview.span[1])
-            self._last_overview_t = time.monotonic()
-
-    def show_keys(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;{v}</td></tr>" for k, v in KEY_HELP)
-        QMessageBox.information(self, "Keys", f"<table>{rows}</table><p>A foot pedal that types Space "
-                                              "advances the routine.</p>")
-
     # --- dialogs ---------------------------------------------------------------------------------
     def choose_sensor(self) -> None:
         menu_actions.choose_sensor(self)
-
-    def replace_pipeline(self, pipeline, recording_path: str | None = None) -> None:
-        """A new sensor is a new session: close the old one (its recording), start fresh."""
-        old = self.pipeline
-        old.source.stop()  # first: the recorder then writes every sample the sensor sent
-        old.close()
-        self.pipeline = pipeline
-        self._pace_source()
-        self._recording_path = recording_path
-        self.status.set_recording(recording_path)
-        self._reset_view_state()
-        self._apply_routine_look()
 
     def calibrate(self) -> None:
         menu_actions.calibrate(self)
@@ -538,8 +197,7 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         if self.pedal is not None:
             self.pedal.release()
-        self.pipeline.source.stop()  # first: the recorder then writes every sample the sensor sent
-        self.pipeline.close()
+        self.session.close()  # the one close of every shell (station, source, recording)
         self.audio.close()
         if self.settings is not None:
             self.settings.set("window/geometry", bytes(self.saveGeometry().data()))

@@ -27,37 +27,48 @@ def current_sensor(window) -> str:
     return str(source.url or SIMULATOR)
 
 
-def choose_sensor(window) -> None:
-    from .dialogs import SIMULATOR, PortDialog
+def choose_sensor(window, message: str = "") -> None:
+    """File > Sensor (and the first start): the connection wizard, then a session on the
+    chosen sensor. ``message`` says why the wizard opened by itself."""
+    from .connect_wizard import SIMULATOR, ConnectWizard
 
     current = current_sensor(window)
-    dialog = PortDialog(window, current)
-    if not dialog.exec():
+    wizard = ConnectWizard(window, current, message=message)
+    accepted = wizard.exec()
+    if window.settings is not None:
+        window.settings.set("wizard/seen", True)
+    if not accepted:
         return
-    url = dialog.url()
+    choice = wizard.choice()
+    url = choice.url
     if window.session_factory is None or url == current:
-        return  # OK on the sensor in use: the session goes on
+        return  # the sensor in use: the session goes on
+    describe = "the built-in simulated sensor" if current == SIMULATOR else current
     if url != SIMULATOR:
         from .. import transport
 
         try:  # say why now, instead of a new session that waits forever
-            transport.open_port(url).close()
+            transport.open_port(url, baudrate=choice.reader_options["baudrate"]).close()
         except PressureError as exc:
-            QMessageBox.warning(window, "Sensor", f"{exc}\nStill reading {dialog.describe(current)}.")
+            QMessageBox.warning(window, "Sensor", f"{exc}\nStill reading {describe}.")
             return
     try:
-        pipeline, recording_path = window.session_factory(url)
+        session = window.session_factory(url, record=window.session.recording_path is not None,
+                                         reader_options=choice.reader_options)
     except PressureError as exc:
         QMessageBox.warning(window, "Sensor", str(exc))
         return
-    window.replace_pipeline(pipeline, recording_path)
+    window.replace_session(session)
     if window.settings is not None:
-        window.settings.set("sensor/port", "" if url == "sim" else url)
-
+        window.settings.set("sensor/port", "" if url == SIMULATOR else url)
+        window.settings.set("sensor/kind", choice.kind)
+        window.settings.set("sensor/baud", int(choice.reader_options["baudrate"]) if choice.reader_options else 0)
 
 
 def calibrate(window) -> None:
-    from .dialogs import CalibrationDialog
+    from ..session.zero_watch import range_in_newtons
+    from .calibration_parts import steady_measure, stored_calibration
+    from .calibration_wizard import CalibrationDialog
 
     source = window.pipeline.source
     if not source.can_tare:
@@ -69,8 +80,10 @@ def calibrate(window) -> None:
         from ..calibration import Calibration
 
         calibration = Calibration(sensor_id=source.sensor_id())
-    dialog = CalibrationDialog(window, calibration, window.pipeline.raw_mean, window.pipeline.unit,
-                               window.pipeline.area_cm2)
+    dialog = CalibrationDialog(window, calibration, steady_measure(window), window.pipeline.unit,
+                               window.pipeline.area_cm2, device=source.device_calibration(),
+                               stored=stored_calibration(source.sensor_id()),
+                               range_n=range_in_newtons(window.pipeline, window.trace.y_range[1]))
     if not dialog.exec():
         return
     if dialog.result_calibration is not None:
@@ -82,7 +95,7 @@ def calibrate(window) -> None:
     unit, area = dialog.unit.currentText(), dialog.area_cm2()
     if (unit, area) != (window.pipeline.unit, window.pipeline.area_cm2):
         try:
-            window.set_routine(window.pipeline.routine.converted(unit, area))
+            window.change_routine(window.pipeline.routine.converted(unit, area))  # the step goes on
         except PressureError as exc:
             QMessageBox.warning(window, "Calibration", str(exc))
             return
@@ -120,7 +133,7 @@ def edit_settings(window) -> None:
         QMessageBox.warning(window, "Settings", str(exc))
         return
     if routine is not p.routine:
-        window.set_routine(routine)
+        window.change_routine(routine)  # a new ceiling or target: the running step goes on
     window.trace.window_seconds = v["display/window_seconds"]
     window.y_max = v["display/y_max"]
     window.error_tone = v["sound/error_tone"]

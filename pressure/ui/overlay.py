@@ -26,6 +26,7 @@ class MessageOverlay(QLabel):
     def __init__(self, host: QWidget):
         super().__init__(host)
         self.setObjectName("messageOverlay")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages name routines and files: never HTML
         self.setStyleSheet(SHEET)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)

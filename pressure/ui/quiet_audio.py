@@ -7,6 +7,9 @@ practitioner: the window already says "Sound is off" with the reason. So the qt.
 logging categories are switched off before QtMultimedia is imported (``QT_LOGGING_RULES`` set by
 the user still wins: Qt applies it after :meth:`QLoggingCategory.setFilterRules`), and the
 PulseAudio line is dropped while the output devices are probed; any other message passes on.
+With libpulse installed but no server, the probe also warns "QObject::connect(QObject, Unknown):
+invalid nullptr parameter" (the PulseAudio service's context object was never made, when no
+QApplication exists yet); that exact line is dropped during the probe only.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtCore import QLoggingCategory, QtMsgType, qInstallMessageHandler
 
 MULTIMEDIA_RULES = "qt.multimedia*=false\nqt.multimedia.*=false"
 DROPPED_PREFIXES = ("PulseAudioService:", "PulseAudio:", "pa_context")
+DROPPED_LINES = {"QObject::connect(QObject, Unknown): invalid nullptr parameter"}
 
 
 def silence_multimedia_categories() -> None:
@@ -32,7 +36,7 @@ def quiet_sound_server_probe():
 
     def handler(mode, context, message):
         if mode in (QtMsgType.QtWarningMsg, QtMsgType.QtInfoMsg, QtMsgType.QtDebugMsg) and \
-                str(message).startswith(DROPPED_PREFIXES):
+                (str(message).startswith(DROPPED_PREFIXES) or str(message) in DROPPED_LINES):
             return
         if previous is not None:
             previous(mode, context, message)

@@ -62,6 +62,8 @@ class Readout(QWidget):
         self.state_label = QLabel("", self)  # why the value is not live, when it is not
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.state_label.setWordWrap(True)
+        for label in (self.unit_label, self.cue_label, self.state_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # cues and notes may quote a step or a sensor
         for label in (self.value_label, self.unit_label, self.cue_label, self.state_label):
             # the fonts follow the panel's size, so the labels must never push the panel's size
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -13,11 +13,12 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QLabel, QMessageBox, QPushButton, QWidget,
+    QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QLabel, QPushButton, QWidget,
 )
 
 from ..errors import PressureError
 from . import theme
+from .plain_message import warn_plain
 from .main_window import MainWindow
 from .replay_toolbar import ReplayToolbar
 from ..routine import retarget
@@ -60,6 +61,7 @@ class ReanalysisPanel(QWidget):
         self.apply_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.apply_button.clicked.connect(self.apply)
         self.message = QLabel("", self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote a routine file
         self.message.setWordWrap(True)
         form.addRow("filter", self.filter)
         form.addRow("strength 0..1", self.strength)
@@ -291,7 +293,7 @@ class ReplayWindow(MainWindow):
         try:
             pipeline = open_replay(path)
         except PressureError as exc:
-            QMessageBox.warning(self, "Open recording", str(exc))
+            warn_plain(self, "Open recording", str(exc))  # it may quote the file: never HTML
             return False
         self.replace_pipeline(pipeline)
         return True

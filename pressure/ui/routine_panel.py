@@ -51,6 +51,8 @@ class RoutinePanel(QWidget):
         self.progress = HoldBar(self)  # show_step sets its maximum to the bar's width
         self.next_label = QLabel("", self)
         self.next_label.setWordWrap(True)
+        for label in (self.routine_label, self.step_label, self.next_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # routine names and step labels come from files
         for label in (self.routine_label, self.step_label, self.countdown_label, self.next_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -72,8 +74,8 @@ class RoutinePanel(QWidget):
         """Show the coach's state: the step, its countdown and progress, and what comes next.
 
         ``signal`` False: no live samples (disconnected, no signal, no data; the readout says
-        which). The coach only moves with samples, and an interval longer than coach.GAP_S
-        (no longer than the pipeline's STALE_AFTER_S) never counts as held: a hold's timer
+        which). The coach only moves with samples, and an interval longer than the sensor's
+        gap limit (pressure.gaprule; the pipeline's staleness uses the same) never counts as held: a hold's timer
         is stopped and the missing time will not count, so the countdown says "no signal"
         and the bar looks paused. A rest's or release's time is the samples' time and the gap
         does count once they return: its countdown says "no signal", its bar stays as it is."""

@@ -133,6 +133,7 @@ class ScorePanel(QWidget):
         self._cells: list[QLabel] = []
         for col in range(len(HOLD_ROWS)):
             name = QLabel("", self)
+            name.setTextFormat(Qt.TextFormat.PlainText)
             value = LiveLabel("—", self)  # changes ten times a second in a hold
             value.setProperty("role", "value")
             for w in (name, value):
@@ -214,9 +215,13 @@ class ScoreTracker:
     def __init__(self, window, panel: ScorePanel):
         self.window = window
         self.panel = panel
-        self.live = LiveScore()
         self._shown_t = -math.inf  # session time and wall time the panel last changed
         self._shown_wall = -math.inf
+
+    @property
+    def live(self) -> LiveScore:
+        """The session's scorer (a new session brings its own)."""
+        return self.window.session.score
 
     @property
     def numbers(self):

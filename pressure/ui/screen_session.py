@@ -60,11 +60,8 @@ class Live:
     """A live window (training, demo keys, session bar) on a scripted simulator, recording."""
 
     def __init__(self, routine, name: str, *, client: str = "", trainee: str = ""):
-        from ..filters import default_filter
-        from ..recording import RecordingWriter
-        from ..session.meta import session_meta
-        from ..session.pipeline import Pipeline
-        from ..session.recorder import Recorder
+        from ..filters import DEFAULT_FILTER
+        from ..session.live import SessionConfig, session_on
         from ..session.scripted import ManualClock
         from .audio import Silent
         from .demo_keys import install_demo_keys
@@ -74,17 +71,16 @@ class Live:
 
         self.clock = ManualClock()
         self.source = _sim_source(self.clock)
-        filt = default_filter()
         folder = Path(os.environ["PRESSURE_HOME"]) / "screens"
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / f"{name}.pressure"
-        meta = session_meta(routine=routine, filt=filt, unit=routine.unit, area_cm2=routine.area_cm2,
-                            labels={"client": client, "trainee": trainee}, source="simulator", url="sim")
-        meta["started_at"] = STARTED_AT
-        recorder = Recorder(RecordingWriter(self.path, meta), self.source)
-        self.pipeline = Pipeline(self.source, routine, filt, recorder=recorder, clock=self.clock)
-        self.window = MainWindow(self.pipeline, audio=Silent("no sound in screen renders"),
-                                 window_seconds=30.0, recording_path=str(self.path))
+        # the factory every shell's session comes from, on the scripted simulator
+        config = SessionConfig(routine=routine, filter_name=DEFAULT_FILTER[0], filter_params=dict(DEFAULT_FILTER[1]),
+                               labels={"client": client, "trainee": trainee}, out=self.path,
+                               meta={"started_at": STARTED_AT})
+        self.session = session_on(self.source, config, url="sim", simulated=True, clock=self.clock)
+        self.pipeline = self.session.pipeline
+        self.window = MainWindow(self.session, audio=Silent("no sound in screen renders"), window_seconds=30.0)
         self.window.timer.stop()  # frames are drawn by hand below, one per STEP_S of samples
         self.window.readout.number_interval_s = 0.0
         self.training = install_training(self.window)
@@ -108,7 +104,7 @@ class Live:
             if dialog is not None:
                 dialog.close()
         self.window.close()
-        self.pipeline.close()
+        self.session.close()  # closed by the window already; a second close does nothing
 
 
 def draw_frame(window) -> None:

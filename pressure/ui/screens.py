@@ -18,8 +18,8 @@ import numpy as np
 
 from .screen_session import RATE, SEED, SIZE, Live, private_home, profile, settle, then
 
-STATES = ("hold", "ease_off", "ceiling", "disconnected", "stale", "rest", "ppt", "replay",
-          "summary", "progress")
+STATES = ("hold", "ease_off", "ceiling", "disconnected", "stale", "rest", "zero_off", "ppt", "replay",
+          "summary", "progress", "clinical", "client_report")
 
 
 # --- the states: each makes what is to be grabbed; ``ctx`` keeps what two states share -----------
@@ -61,6 +61,13 @@ def stale(ctx):
 
 def rest(ctx):
     return _steady("rest", 40.0)
+
+
+def zero_off(ctx):
+    """The rest after a hold reads -29.4 N (a zero taken under load, or a sensor that drifted):
+    after 2 s the banner says so, and the cue is no longer REST."""
+    steady = profile("steady", 30.0)
+    return _steady("zero_off", 40.0, force=lambda t: steady(t) - 29.4 * (t >= 37.0))
 
 
 def ppt(ctx):
@@ -143,9 +150,80 @@ def progress(ctx):
     return view
 
 
+def _client_history() -> None:
+    """A client with one earlier visit (PPT of the upper trapezius on both sides, before and
+    after a treatment), recorded a week before the screens' session."""
+    from ..clinical.clients import add_client
+    from ..paths import sessions_dir
+    from ..recording import RecordingWriter
+    from ..routine import BUILTIN_ROUTINES
+    from ..samples import Block
+
+    client = add_client("J. Smith")
+    events, t0, force = [], 0.0, []
+    sets = [("left", "before", (212.0, 228.0, 221.0)), ("right", "before", (281.0, 296.0, 288.0)),
+            ("left", "after", (262.0, 270.0, 266.0))]
+    for side, phase, peaks in sets:
+        events.append((t0, "site", "upper trapezius", {"site": "upper trapezius", "side": side, "phase": phase}))
+        for k, peak in enumerate(peaks, 1):
+            ramp = np.linspace(0.0, peak / 10.0, int(4 * RATE))
+            force += [ramp, np.zeros(int(2 * RATE))]
+            events.append((t0 + 4.0, "threshold", "", {"value": peak, "trial": k}))
+            t0 += 6.0
+    f = np.concatenate(force)
+    t = np.arange(f.size) / RATE
+    meta = {"routine": BUILTIN_ROUTINES["ppt"].to_dict(), "unit": "kPa", "area_cm2": 1.0,
+            "started_at": "2026-01-08T10:00:00+00:00",
+            "labels": {"client": "J. Smith", "client_id": client.id, "practitioner": "R. Mills"}}
+    with RecordingWriter(sessions_dir() / "2026-01-08_100000.pressure", meta) as w:
+        w.append(Block.make(t, f * 1000.0, f))
+        for ev in events:
+            w.add_event(*ev)
+
+
+def clinical(ctx):
+    """The live PPT window with the clinical toolbar: site, side, phase, the set so far and,
+    faint, the client's value at the previous visit."""
+    from ..routine import BUILTIN_ROUTINES
+    from .clinical_bar import install_clinical_bar
+
+    _client_history()
+    live = Live(BUILTIN_ROUTINES["ppt"], "clinical", client="J. Smith", trainee="")
+    bar = install_clinical_bar(live.window)
+    bar.site.setEditText("upper trapezius")
+    bar.side.setCurrentText("left")
+    bar.phase.setCurrentText("before")
+    bar.apply()
+    live.play(profile("ppt", 40.0), 55.0)  # one threshold marked, trial 2 ramping
+    ctx["clinical"] = live
+    return live
+
+
+def client_report(ctx):
+    """The client's report as the PDF writer lays it out (first page's worth)."""
+    from PySide6.QtWidgets import QTextBrowser
+
+    from ..clinical.report import client_report as build
+    from .clinical_pdf import pdf_document
+
+    import shutil
+
+    from ..paths import sessions_dir
+
+    live = ctx.get("clinical") or clinical(ctx)
+    live.window.close()
+    live.pipeline.close()
+    shutil.copy(live.path, sessions_dir() / "2026-01-15_100000.pressure")  # the second visit
+    view = QTextBrowser()
+    view.setDocument(pdf_document(build("J. Smith")))
+    view.resize(820, 1000)
+    view.show()
+    return view
+
+
 SCENES = {"hold": hold, "ease_off": ease_off, "ceiling": ceiling, "disconnected": disconnected,
-          "stale": stale, "rest": rest, "ppt": ppt, "replay": replay, "summary": summary,
-          "progress": progress}
+          "stale": stale, "rest": rest, "zero_off": zero_off, "ppt": ppt, "replay": replay, "summary": summary,
+          "progress": progress, "clinical": clinical, "client_report": client_report}
 assert tuple(SCENES) == STATES
 
 

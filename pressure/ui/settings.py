@@ -31,6 +31,9 @@ DEFAULTS: dict[str, object] = {
     "routine/hold": 0.0,
     "routine/ceiling": 0.0,
     "sensor/port": "",               # "" = the built-in simulator
+    "sensor/kind": "",               # a name from pressure.sensor_kinds.KINDS ("" = the Arduino sketch)
+    "sensor/baud": 0,                # 0 = the kind's own baud rate
+    "wizard/seen": False,            # the connection wizard opened once (the first start)
     "record/enabled": True,
     "sound/muted": False,
     "sound/error_tone": False,
@@ -85,6 +88,8 @@ class Settings:
             text = "true" if value else "false"
         elif isinstance(default, float):
             text = repr(float(value))
+        elif isinstance(default, int):
+            text = str(int(value))
         else:
             text = str(value)
         self._q.set_raw(key, text)
@@ -110,6 +115,8 @@ def _coerce(raw, default):
         return bool(raw)
     if isinstance(default, float):
         return float(raw)
+    if isinstance(default, int):
+        return int(str(raw).strip())
     if isinstance(default, bytes):
         return decode_bytes(raw)
     return str(raw)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from . import theme
+from ..device_status import is_low
 from .live_label import LiveLabel
 from .overlay import SHOW_S, MessageOverlay
 
@@ -32,6 +34,7 @@ class StatusBar(QStatusBar):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.sensor_label = QLabel("sensor: —")
+        self.sensor_label.setTextFormat(Qt.PlainText)  # a wireless sensor's name and firmware text
         self.rate_label = LiveLabel("— S/s")  # the rate and counts change while the sensor reads
         self.health_label = LiveLabel("bad lines 0 · gaps 0 · reconnects 0")
         self.record_label = QLabel("")
@@ -72,8 +75,9 @@ class StatusBar(QStatusBar):
     def update_stats(self, stats) -> None:
         """Show a pipeline.SourceStats; only touches labels whose text changed."""
         rate = round(stats.rate_hz) if math.isfinite(stats.rate_hz) else -1
+        device = getattr(stats, "device", "")  # battery, firmware, low power (Bluetooth sensors)
         key = (stats.sensor, rate, stats.bad_lines, stats.gaps, stats.reconnects,
-               stats.lost, stats.connected, stats.state, stats.calibrated)
+               stats.lost, stats.connected, stats.state, stats.calibrated, device)
         if key == self._last:
             return
         self._last = key
@@ -82,13 +86,15 @@ class StatusBar(QStatusBar):
             text += f" ({stats.state})"
         if not stats.calibrated:
             text += " · UNCALIBRATED (raw readings)"
+        if device:
+            text += f" · {device}"
         # set only what changed: a style sheet set again (even the same) re-polishes the label
         # and relayouts the bar, and the rate changes here several times a second
         if self.sensor_label.text() != text:
             self.sensor_label.setText(text)
         if self.sensor_label.toolTip() != stats.message:
             self.sensor_label.setToolTip(stats.message)
-        style = "" if stats.connected and stats.calibrated else f"color: {WARN};"
+        style = "" if stats.connected and stats.calibrated and not is_low(device) else f"color: {WARN};"
         if self.sensor_label.styleSheet() != style:
             self.sensor_label.setStyleSheet(style)
         self.rate_label.setText("— S/s" if not math.isfinite(stats.rate_hz) else f"{stats.rate_hz:.0f} S/s")

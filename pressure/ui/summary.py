@@ -36,19 +36,46 @@ def _num(v, digits=1) -> str:
 
 
 def summary_html(scores, comparison=None) -> str:
-    """The summary as simple HTML (a QTextBrowser shows it; the tests read it)."""
+    """The summary as simple HTML (a QTextBrowser shows it; the tests read it). A session of
+    several runs (a routine changed or restarted) shows every run, each with its own routine,
+    bands and scores, the latest last."""
     e = html.escape
-    out = [f"<h2>{e(scores.routine_name)}: score {_num(scores.score, 0)} / 100</h2>"]
+    runs = scores.runs if len(scores.runs or ()) > 1 else None
+    if runs is None:
+        out = [run_html(scores)]
+    else:
+        out = [f"<p>This session has {len(runs)} runs (a routine was changed or restarted); "
+               f"each is scored on its own with its own routine.</p>"]
+        for i, run in enumerate(runs):
+            heading = f"Run {i + 1} of {len(runs)}"
+            if run is None:
+                out.append(f"<h3>{heading}: nothing to score</h3>")
+                continue
+            start = run.run_start_s
+            heading += f" (from {_num(start)} s)" if start is not None else ""
+            out.append(run_html(run, f"{e(heading)}: "))
+    if comparison is not None:
+        out.append(comparison_html(comparison))
+    return "".join(out)
+
+
+def run_html(scores, heading: str = "") -> str:
+    """One run of a routine: its steps (with their bands), thresholds and worst moment."""
+    e = html.escape
+    out = [f"<h2>{heading}{e(scores.routine_name)}: score {_num(scores.score, 0)} / 100</h2>"]
     if not scores.finished:
         out.append("<p><i>The routine did not finish: the scores cover the steps that ran.</i></p>")
+    if scores.zero_suspect:  # a wrong zero: said before any number
+        out.append(f"<p><b>{e(scores.zero_suspect)}</b> (CV not given)</p>")
     head = "".join(f"<th>{e(h)}</th>" for _, h in STEP_COLUMNS)
     out.append(f"<table border='1' cellspacing='0' cellpadding='3'><tr><th>step</th><th>kind</th>"
-               f"<th>time s</th><th>score</th>{head}</tr>")
+               f"<th>band {e(scores.unit)}</th><th>time s</th><th>score</th>{head}</tr>")
     for s in scores.steps:
         cells = "".join(f"<td>{_num(s.metrics.get(k))}</td>" for k, _ in STEP_COLUMNS)
         name = f"{s.index + 1}" + (f" {e(s.label)}" if s.label else "")
         kind = e(s.kind) + (" (skipped)" if s.skipped else "")  # not a step done
-        out.append(f"<tr><td>{name}</td><td>{kind}</td><td>{_num(s.end_s - s.start_s)}</td>"
+        band = f"{_num(s.lower)} – {_num(s.upper)}" if s.lower is not None and s.upper is not None else "—"
+        out.append(f"<tr><td>{name}</td><td>{kind}</td><td>{band}</td><td>{_num(s.end_s - s.start_s)}</td>"
                    f"<td><b>{_num(s.score, 0)}</b></td>{cells}</tr>")
     out.append("</table>")
     summary = scores.summary()
@@ -56,15 +83,17 @@ def summary_html(scores, comparison=None) -> str:
         out.append(f"<p>Overall: time in band {_num(summary.get('time_in_band_pct'))} %, "
                    f"CV {_num(summary.get('cv_pct'))} %, mean error {_num(summary.get('mae_pct'))} %.</p>")
     if scores.thresholds:
-        out.append(f"<p>Pain thresholds: {', '.join(_num(d['value']) for d in scores.thresholds)} "
-                   f"{e(scores.unit)} (mean {_num(scores.threshold_mean)}, CV {_num(scores.threshold_cv_pct)} %)</p>")
+        pressed = [d.get("at_press") for d in scores.thresholds]
+        at_press = (f"; at the P press: {', '.join(_num(v) for v in pressed)}"
+                    if any(v is not None for v in pressed) else "")  # the threshold is the peak before it
+        out.append(f"<p>Pain thresholds (peaks): {', '.join(_num(d['value']) for d in scores.thresholds)} "
+                   f"{e(scores.unit)} (mean {_num(scores.threshold_mean)}, CV {_num(scores.threshold_cv_pct)} %)"
+                   f"{at_press}</p>")
     w = scores.worst
     if w:
         out.append(f"<p>Worst moment: <b>{_num(w['value'])} {e(scores.unit)}</b> at {_num(w['t_s'])} s "
                    f"(step {w['step'] + 1}, {w['deviation_pct']:+.0f} % from target"
                    f"{'; still inside the band' if w.get('in_band') else ''}), marked on the trace.</p>")
-    if comparison is not None:
-        out.append(comparison_html(comparison))
     return "".join(out)
 
 

@@ -43,6 +43,8 @@ class ThresholdKey:
             w.status.showMessage(f"the sensor reads {value:.1f} {unit}: below zero is no threshold "
                                  "(not marked). Take the pressure off and tare (T).", 6000)
             return False
+        peak = p.coach.trial_peak  # what P marks: the trial's peak (an algometer holds it)
+        value = peak if math.isfinite(peak) else value
         minimum = self.minimum()
         now = self.clock()
         if value <= minimum and now - self._asked_at > THRESHOLD_CONFIRM_S:

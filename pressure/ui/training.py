@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from ..errors import PressureError
 from .ghost import Ghost, load_ghost_reference
+from .plain_message import warn_plain
 from .score_panel import ScorePanel, ScoreTracker
 from .summary import SummaryDialog, WorstMark, scores_or_message
 
@@ -165,7 +166,7 @@ class Training:
             bar.trainee.addItem(name)
 
     def open_recording(self, path=None):
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QFileDialog
 
         from ..paths import sessions_dir
         from ..recording import EXTENSION
@@ -180,7 +181,7 @@ class Training:
         try:
             pipeline = open_replay(path)
         except PressureError as exc:
-            QMessageBox.warning(self.window, "Open recording", str(exc))
+            warn_plain(self.window, "Open recording", str(exc))  # it may quote the file: never HTML
             return None
         replay = ReplayWindow(pipeline, window_seconds=self.window.trace.window_seconds)
         install_training(replay)

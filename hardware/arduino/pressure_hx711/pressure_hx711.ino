@@ -5,7 +5,7 @@
 // 80 samples/s (low: 10 samples/s) and set PRESSURE_RATE_HZ below to match (or compile with
 // -DPRESSURE_RATE_HZ=10; `python -m firmware_sim.avr.build` builds both hex files).
 //
-// Protocol (README.md, "Wire protocol"): every sample is one line
+// Protocol (README.md, "The pressure line protocol"; docs/architecture.md): every sample is one line
 //     S<seq>,<micros>,<raw>*<CC>\r\n
 // where CC is the XOR of every byte before '*', as two hex digits. Lines starting with '#'
 // are replies and events. Commands, one per line: ID?  TARE  RATE <hz>  START  STOP.

@@ -1,0 +1,139 @@
+"""Routine names and step labels come from files: in the live and replay windows every label
+(and tooltip) that shows them is plain text, never HTML (a routine named
+``<b>X</b><img src=...>`` shows exactly that text)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from pressure.filters import make_filter
+from pressure.routine import Routine
+from pressure.routine.steps import Step
+
+NAME = "<b>X</b><img src='/tmp/local.png'>"
+LABEL = "<i>press</i><img src=x>"
+DESCRIPTION = "<h1>big</h1>"
+MARKS = ("X</b>", "<i>press", "<h1>big")
+
+
+def hostile_routine() -> Routine:
+    return Routine(name=NAME, description=DESCRIPTION, unit="N", steps=(
+        Step("ramp", target=10.0, label=LABEL),
+        Step("hold", target=10.0, tolerance=1.0, duration=3.0, label=LABEL + " hold"),
+        Step("rest", duration=2.0, label=LABEL + " rest")))
+
+
+def rich_places(window) -> list[str]:
+    """Every label that shows a routine text as rich text, and every tooltip with it unescaped."""
+    bad = []
+    for label in window.findChildren(QLabel):
+        if any(m in label.text() for m in MARKS) and label.textFormat() != Qt.TextFormat.PlainText:
+            bad.append(f"label in {type(label.parent()).__name__}: {label.text()!r}")
+    for widget in window.findChildren(QWidget):
+        if any(m in widget.toolTip() for m in MARKS):
+            bad.append(f"tooltip of {type(widget).__name__} in {type(widget.parent()).__name__}: "
+                       f"{widget.toolTip()!r}")
+    return bad
+
+
+def shown(window) -> list[str]:
+    return [lab.text() for lab in window.findChildren(QLabel) if lab.isVisible()]
+
+
+def test_live_window_shows_routine_texts_as_plain_text(qtbot):
+    from pressure.session.pipeline import Pipeline
+    from pressure.session.scripted import ManualClock, ScriptedSource
+    from pressure.ui.main_window import MainWindow
+    from pressure.ui.session_bar import install_session_bar
+    from pressure.ui.training import install_training
+
+    source = ScriptedSource(ManualClock(), rate=100.0)
+    window = MainWindow(Pipeline(source, hostile_routine(), make_filter("none")), window_seconds=10.0)
+    qtbot.addWidget(window)
+    install_training(window)
+    install_session_bar(window)
+    window.resize(1100, 650)
+    window.show()
+    for value in (2.0, 6.0, 10.0, 10.0, 10.0):
+        source.push(value, seconds=0.6)
+    qtbot.waitUntil(lambda: any("press" in t for t in shown(window)), timeout=5000)
+    assert any(NAME in t for t in shown(window))  # the literal text is shown
+    bad = rich_places(window)
+    assert not bad, "\n".join(bad)
+    source.push(10.0, seconds=4.0)  # the hold done, then the rest: the routine's end and summary
+    source.push(0.0, seconds=3.0)
+    qtbot.waitUntil(lambda: window.training.summary is not None, timeout=5000)
+    assert NAME in window.training.summary.text.toPlainText()  # its HTML escapes the name
+    bad = rich_places(window)
+    assert not bad, "\n".join(bad)
+
+
+def test_a_routine_file_loaded_in_the_window_is_named_in_plain_text(qtbot, tmp_path):
+    from pressure.routine.tomlwrite import routine_toml
+    from pressure.session.pipeline import Pipeline
+    from pressure.session.scripted import ManualClock, ScriptedSource
+    from pressure.ui.main_window import MainWindow
+    from pressure.ui.overlay import MessageOverlay
+
+    path = tmp_path / "hostile.toml"
+    path.write_text(routine_toml(hostile_routine().to_dict()))
+    source = ScriptedSource(ManualClock(), rate=100.0)
+    window = MainWindow(Pipeline(source, hostile_routine(), make_filter("none")), window_seconds=10.0)
+    qtbot.addWidget(window)
+    window.show()
+    window.load_routine(str(path))  # says "routine: <name>" in the bar and over the trace
+    overlay = window.findChild(MessageOverlay)
+    assert NAME in overlay.text() and overlay.isVisible()
+    bad = rich_places(window)
+    assert not bad, "\n".join(bad)
+
+
+def test_replay_window_shows_routine_texts_as_plain_text(qtbot, tmp_path):
+    from test_session_replay import make_recording
+    from test_ui_replay import FakeAudio
+
+    from pressure.session.replay_setup import open_replay
+    from pressure.session.scripted import ManualClock
+    from pressure.ui.replay_window import ReplayWindow
+    from pressure.ui.training import install_training
+
+    path = tmp_path / "s.pressure"
+    make_recording(path, seconds=8.0, routine=hostile_routine(),
+                   force=lambda t: np.minimum(t * 5.0, 10.0))
+    pipeline = open_replay(path, filt=make_filter("none"), speed=1.0, playing=True, clock=ManualClock())
+    window = ReplayWindow(pipeline, audio=FakeAudio(), window_seconds=10.0)
+    qtbot.addWidget(window)
+    install_training(window)
+    window.resize(1100, 650)
+    window.show()
+    qtbot.waitUntil(lambda: any(NAME in t for t in shown(window)), timeout=5000)
+    bad = rich_places(window)
+    assert not bad, "\n".join(bad)
+
+
+def test_a_routine_file_error_is_shown_as_plain_text(qtbot, tmp_path, monkeypatch):
+    from pressure.session.pipeline import Pipeline
+    from pressure.session.scripted import ManualClock, ScriptedSource
+    from pressure.ui.main_window import MainWindow
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\n"<img src=x><b>key</b>" = 1\n[[steps]]\nkind = "rest"\nduration = 1\n')
+    shown_boxes = []
+
+    def exec_(box):
+        shown_boxes.append((box.text(), box.textFormat()))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown_boxes.append((a[2], Qt.TextFormat.AutoText)))
+    source = ScriptedSource(ManualClock(), rate=100.0)
+    window = MainWindow(Pipeline(source, hostile_routine(), make_filter("none")), window_seconds=10.0)
+    qtbot.addWidget(window)
+    window.load_routine(str(path))
+    assert len(shown_boxes) == 1
+    text, fmt = shown_boxes[0]
+    assert "<img src=x><b>key</b>" in text and fmt == Qt.TextFormat.PlainText
