@@ -15,6 +15,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -160,12 +161,17 @@ def host_program() -> Path:
     return product
 
 
-def main() -> None:  # python -m firmware_sim.avr.build: what a user flashes
-    for rate in RATES:
-        elf, hexfile = sketch_hex(rate)
-        print(hexfile)
-    print(host_program())
+def main() -> int:  # python -m firmware_sim.avr.build: what a user flashes
+    try:
+        for rate in RATES:
+            elf, hexfile = sketch_hex(rate)
+            print(hexfile)
+        print(host_program())
+    except PressureError as exc:  # a missing package or a failed build: one line, no traceback
+        print(f"pressure: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
