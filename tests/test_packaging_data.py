@@ -92,3 +92,13 @@ def test_the_desktop_entry_is_valid():
     proc = subprocess.run([validate, str(ROOT / "packaging" / "pressure.desktop")], capture_output=True, text=True,
                           timeout=30)
     assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
+
+
+def test_building_the_sketch_without_the_avr_tools_is_one_line(tmp_path):
+    """`python -m firmware_sim.avr.build` (what an installed program's user runs to get the .hex)."""
+    env = {**os.environ, "PATH": str(tmp_path), "PRESSURE_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "firmware_sim.avr.build"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pressure: error: the AVR emulator needs"), proc.stderr
