@@ -305,6 +305,58 @@ class MedianSpikeRemover(Filter):
         return out
 
 
+def _one_euro_loop(t, x, state, mincutoff, beta, dcut, lead=None):
+    """The 1€ recursion over one chunk, with OneEuroLead's lead when ``lead`` is
+    (gain, slope_cutoff, min_rate, limit); ``state`` is (y, edx, last_t, dt, slope) and comes
+    back updated beside the output.
+
+    The recursion is inherent, so this is a tight per-sample loop: locals only, no attribute
+    lookups, alphas written as a = w c / (w c + 1) with w = 2 pi dt.
+    """
+    leading = lead is not None
+    gain, scut, min_rate, limit = lead if leading else (0.0, 0.0, 0.0, 0.0)
+    two_pi = 2.0 * math.pi
+    y, edx, last_t, dt, slope = state
+    out = x.tolist()
+    ts = t.tolist()
+    for i, xi in enumerate(out):
+        ti = ts[i]
+        if last_t is not None:
+            step = ti - last_t
+            if step > 0:
+                dt = step
+            elif dt <= 0:  # no interval known yet: restart from this sample
+                last_t = ti
+                y = xi
+                edx = slope = 0.0
+                continue
+            last_t = ti
+            w = two_pi * dt
+            ad = w * dcut
+            edx += ad / (ad + 1.0) * ((xi - y) / dt - edx)
+            cutoff = mincutoff + beta * (edx if edx >= 0.0 else -edx)
+            wc = w * cutoff
+            moved = wc / (wc + 1.0) * (xi - y)
+            y += moved
+            if not leading:
+                out[i] = y
+                continue
+            a_s = w * scut
+            slope += a_s / (a_s + 1.0) * (moved / dt - slope)
+            # gain * slope * tau, tau = 1 / (2 pi cutoff) but at most max_tau
+            ahead = gain * slope / (two_pi * (cutoff if cutoff > min_rate else min_rate))
+            if ahead > limit:
+                ahead = limit
+            elif ahead < -limit:
+                ahead = -limit
+            out[i] = y + ahead
+        else:
+            last_t = ti
+            y = xi
+            edx = slope = 0.0
+    return np.array(out, dtype=np.float64), (y, edx, last_t, dt, slope)
+
+
 class OneEuro(Filter):
     """The 1€ filter (Casiez, Roussel, Vogel, CHI 2012): an adaptive first-order low-pass.
 
@@ -342,40 +394,12 @@ class OneEuro(Filter):
         self._dt = 0.0
 
     def _run(self, t, x):
-        # The recursion is inherent, so this is a tight per-sample loop: locals only, no
-        # attribute lookups, alphas written as a = w c / (w c + 1) with w = 2 pi dt.
-        mincutoff = self.params["mincutoff"]
-        beta = self.params["beta"]
-        dcut = self.params["dcutoff"]
-        two_pi = 2.0 * math.pi
-        y, edx, last_t, dt = self._y, self._edx, self._t, self._dt
-        out = x.tolist()
-        ts = t.tolist()
-        for i, xi in enumerate(out):
-            ti = ts[i]
-            if last_t is not None:
-                step = ti - last_t
-                if step > 0:
-                    dt = step
-                elif dt <= 0:  # no interval known yet: restart from this sample
-                    last_t = ti
-                    y = xi
-                    edx = 0.0
-                    continue
-                last_t = ti
-                w = two_pi * dt
-                ad = w * dcut
-                edx += ad / (ad + 1.0) * ((xi - y) / dt - edx)
-                wc = w * (mincutoff + beta * (edx if edx >= 0.0 else -edx))
-                y += wc / (wc + 1.0) * (xi - y)
-                out[i] = y
-            else:
-                last_t = ti
-                y = xi
-                edx = 0.0
-        self._y, self._edx, self._t, self._dt = y, edx, last_t, dt
-        self._last_dt = dt
-        return np.array(out, dtype=np.float64)
+        p = self.params
+        state = (self._y, self._edx, self._t, self._dt, 0.0)
+        out, (self._y, self._edx, self._t, self._dt, _) = _one_euro_loop(
+            t, x, state, p["mincutoff"], p["beta"], p["dcutoff"])
+        self._last_dt = self._dt
+        return out
 
     @property
     def lag_hint_s(self):
@@ -420,64 +444,20 @@ class OneEuroLead(OneEuro):
             "limit": _number(self.name, "limit", p["limit"], 0.0, 1e6),
         }
 
-    @classmethod
-    def from_strength(cls, strength):
-        # as for the 1€ filter: scale both cutoff parameters by k = 10 .. 0.1; 0.5 = the defaults
-        k = _log_map(strength, 10.0, 0.1)
-        return {"mincutoff": cls.DEFAULTS["mincutoff"] * k, "beta": cls.DEFAULTS["beta"] * k}
-
     def _reset_state(self):
         super()._reset_state()
         self._slope = 0.0  # low-passed slope of the 1€ output (N/s)
 
     def _run(self, t, x):
-        # OneEuro._run's loop with the slope and the lead added (kept inline for speed).
-        mincutoff = self.params["mincutoff"]
-        beta = self.params["beta"]
-        dcut = self.params["dcutoff"]
-        scut = self.params["slope_cutoff"]
-        gain = self.params["gain"]
-        min_rate = 1.0 / (2.0 * math.pi * self.params["max_tau"]) if self.params["max_tau"] > 0 else math.inf
-        limit = self.params["limit"]
-        two_pi = 2.0 * math.pi
-        y, edx, last_t, dt, slope = self._y, self._edx, self._t, self._dt, self._slope
-        out = x.tolist()
-        ts = t.tolist()
-        for i, xi in enumerate(out):
-            ti = ts[i]
-            if last_t is not None:
-                step = ti - last_t
-                if step > 0:
-                    dt = step
-                elif dt <= 0:  # no interval known yet: restart from this sample
-                    last_t = ti
-                    y = xi
-                    edx = slope = 0.0
-                    continue
-                last_t = ti
-                w = two_pi * dt
-                ad = w * dcut
-                edx += ad / (ad + 1.0) * ((xi - y) / dt - edx)
-                cutoff = mincutoff + beta * (edx if edx >= 0.0 else -edx)
-                wc = w * cutoff
-                moved = wc / (wc + 1.0) * (xi - y)
-                y += moved
-                a_s = w * scut
-                slope += a_s / (a_s + 1.0) * (moved / dt - slope)
-                # gain * slope * tau, tau = 1 / (2 pi cutoff) but at most max_tau
-                lead = gain * slope / (two_pi * (cutoff if cutoff > min_rate else min_rate))
-                if lead > limit:
-                    lead = limit
-                elif lead < -limit:
-                    lead = -limit
-                out[i] = y + lead
-            else:
-                last_t = ti
-                y = xi
-                edx = slope = 0.0
-        self._y, self._edx, self._t, self._dt, self._slope = y, edx, last_t, dt, slope
-        self._last_dt = dt
-        return np.array(out, dtype=np.float64)
+        p = self.params
+        max_tau = p["max_tau"]
+        lead = (p["gain"], p["slope_cutoff"],
+                1.0 / (2.0 * math.pi * max_tau) if max_tau > 0 else math.inf, p["limit"])
+        state = (self._y, self._edx, self._t, self._dt, self._slope)
+        out, (self._y, self._edx, self._t, self._dt, self._slope) = _one_euro_loop(
+            t, x, state, p["mincutoff"], p["beta"], p["dcutoff"], lead)
+        self._last_dt = self._dt
+        return out
 
     @property
     def lag_hint_s(self):
