@@ -14,6 +14,7 @@ from pressure.routine import Routine, Step, single_hold
 from pressure.session.pipeline import STALE_AFTER_S
 from pressure.ui.calibration_wizard import CalibrationDialog
 
+from failing_writer import FailingWriter
 from ui_scripted import drawn, scripted_window
 
 HOLD = single_hold(30.0, "10%", 60.0, ceiling=60.0)
@@ -114,24 +115,6 @@ def test_a_stored_scale_far_from_the_devices_is_said_at_start(qtbot):
     drawn(window, qtbot, source, 0.0, seconds=0.3)
     qtbot.waitUntil(window.alerts.banner.isVisible, timeout=3000)
     assert "the calibration in use is 2.30x the device's own" in window.alerts.banner.text()
-
-
-class FailingWriter:
-    path = "failing.pressure"
-    meta: dict = {}
-    status = ""
-
-    def append(self, block):
-        raise RuntimeError("boom in the writer")
-
-    def add_event(self, *a, **k):
-        pass
-
-    def update_meta(self, **k):
-        pass
-
-    def close(self):
-        pass
 
 
 def test_a_recorder_thread_error_shows_a_banner(qtbot):
