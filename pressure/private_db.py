@@ -14,6 +14,7 @@ import os
 import sqlite3
 import unicodedata
 from contextlib import closing, contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from .errors import PressureError
@@ -22,6 +23,11 @@ log = logging.getLogger(__name__)
 
 MAX_NAME = 80
 JOINERS = "\u200c\u200d"  # zero-width (non-)joiners: part of how some names are spelt
+
+
+def now_iso() -> str:
+    """When a row is stored: local time with its zone, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 @contextmanager

@@ -16,12 +16,12 @@ import json
 import logging
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from . import private_db
 from .errors import PressureError
 from .paths import data_dir
+from .private_db import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +99,6 @@ class Attempt:
 
 def db_path() -> Path:
     return data_dir() / DB_NAME
-
-
-def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def connect(path: Path | None = None):

@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from .. import private_db
 from ..errors import PressureError
 from ..paths import data_dir
+from ..private_db import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +74,6 @@ class Client:
 
 def db_path() -> Path:
     return data_dir() / DB_NAME
-
-
-def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def connect(path: Path | None = None):
