@@ -14,23 +14,20 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
-import unicodedata
-from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
+from . import private_db
 from .errors import PressureError
 from .paths import data_dir
+from .private_db import now_iso
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "trainees.sqlite"
 SCHEMA_VERSION = 1
-MAX_NAME = 80
-JOINERS = "\u200c\u200d"  # zero-width (non-)joiners: part of how some names are spelt
+MAX_NAME = private_db.MAX_NAME
 # Per-attempt figures the progress view plots (keys of SessionScores.to_dict()["summary"]).
 PROGRESS_METRICS = ("score", "time_in_band_pct", "cv_pct", "mae_pct", "drift_pct_per_10s",
                     "overshoot_pct", "time_to_band_s")
@@ -104,64 +101,14 @@ def db_path() -> Path:
     return data_dir() / DB_NAME
 
 
-def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-@contextmanager
 def connect(path: Path | None = None):
-    """An open connection to the trainee database (created 0600 on first use), in a transaction.
-
-    Every call opens and closes its own connection, so the window and a command run at the
-    same time never share one; SQLite's lock and a busy timeout serialise them.
-    """
-    path = Path(path) if path is not None else db_path()
-    if not path.exists():
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        except OSError as exc:
-            raise PressureError(f"cannot create the trainee database {path}: {exc.strerror or exc}") from None
-    try:
-        os.chmod(path, 0o600)
-    except OSError:
-        pass
-    try:
-        db = sqlite3.connect(path, timeout=10.0)
-    except sqlite3.Error as exc:
-        raise PressureError(f"cannot open the trainee database {path}: {exc}") from None
-    with closing(db):
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise PressureError(f"{path} was written by a newer pressure (schema {version}); "
-                                    f"this version reads up to {SCHEMA_VERSION}")
-            if version < SCHEMA_VERSION:
-                with db:
-                    db.executescript(_SCHEMA)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("PRAGMA foreign_keys = ON")
-            with db:  # commit on success, roll back on any error
-                yield db
-        except sqlite3.DatabaseError as exc:
-            raise PressureError(f"the trainee database {path} is damaged or not a database ({exc})") from None
+    """An open connection to the trainee database (created 0600 on first use), in a transaction."""
+    return private_db.connect(path if path is not None else db_path(),
+                              "the trainee database", _SCHEMA, SCHEMA_VERSION)
 
 
 def clean_name(name) -> str:
-    """A trainee name as stored: trimmed, NFC, no control characters, not empty, not huge."""
-    if not isinstance(name, str):
-        raise PressureError(f"a trainee name must be text, not {name!r}")
-    # checked before spaces are collapsed, which would turn a tab or line break into a space
-    bad = [c for c in name.strip()
-           if unicodedata.category(c).startswith("C") and c not in JOINERS]
-    if bad:
-        raise PressureError(f"a trainee name must not contain tabs, line breaks or other control "
-                            f"characters (found {bad[0]!r} in {name.strip()!r})")
-    name = unicodedata.normalize("NFC", " ".join(name.split()))
-    if not name:
-        raise PressureError("a trainee name must not be empty")
-    if len(name) > MAX_NAME:
-        raise PressureError(f"a trainee name is at most {MAX_NAME} characters")
-    return name
+    return private_db.clean_name(name, "trainee")
 
 
 def add_trainee(name: str, notes: str = "") -> Trainee:

@@ -2,13 +2,13 @@
 Shift+T / Shift+M as T / M; never while the focus is in a text field."""
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from pressure.routine import Routine, Step
 import ui_scripted
-from ui_scripted import scripted_window
+from ui_scripted import scripted_window, while_modal
 
 # the offscreen plugin says this on showing a dialog (a platform note, not a defect)
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -33,26 +33,6 @@ def drawn(window, qtbot, source, value, seconds=0.5):
 
 def markers(window):
     return [m.text for m in window.pipeline.markers if m.kind == "marker"]
-
-
-def while_modal(qtbot, open_dialog, act):
-    """Open a modal dialog with ``open_dialog()`` and run ``act(dialog)`` while it is open."""
-    done = []
-
-    def run():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, run)
-            return
-        try:
-            act(dialog)
-            done.append(True)
-        finally:
-            dialog.close()
-
-    QTimer.singleShot(0, run)
-    open_dialog()
-    assert done, "the dialog was not seen open"
 
 
 def test_keys_list_f1_open_markers_tare_and_the_step_key_act(make, qtbot):

@@ -14,7 +14,8 @@ from pressure.routine import Routine, Step, single_hold
 from pressure.session.pipeline import STALE_AFTER_S
 from pressure.ui.calibration_wizard import CalibrationDialog
 
-from ui_scripted import drawn, scripted_window
+from failing_writer import FailingWriter
+from ui_scripted import drawn, scripted_window, while_modal
 
 HOLD = single_hold(30.0, "10%", 60.0, ceiling=60.0)
 DEVICE = Calibration(sensor_id="s1", zero=0.0, scale=1 / 8560.0, source="device")
@@ -114,24 +115,6 @@ def test_a_stored_scale_far_from_the_devices_is_said_at_start(qtbot):
     drawn(window, qtbot, source, 0.0, seconds=0.3)
     qtbot.waitUntil(window.alerts.banner.isVisible, timeout=3000)
     assert "the calibration in use is 2.30x the device's own" in window.alerts.banner.text()
-
-
-class FailingWriter:
-    path = "failing.pressure"
-    meta: dict = {}
-    status = ""
-
-    def append(self, block):
-        raise RuntimeError("boom in the writer")
-
-    def add_event(self, *a, **k):
-        pass
-
-    def update_meta(self, **k):
-        pass
-
-    def close(self):
-        pass
 
 
 def test_a_recorder_thread_error_shows_a_banner(qtbot):
@@ -255,9 +238,6 @@ def sim_window(qtbot, monkeypatch):
 def test_the_calibration_wizard_from_the_menu_on_the_simulator(sim_window, qtbot):
     """File > Calibration…: tare at rest, a weight refused while it is being put on (the ramp that
     once stored a scale 2.3x off), measured once still, checked, kept with its date."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
     from pressure.calibration import CalibrationStore
 
     window, host = sim_window
@@ -271,38 +251,29 @@ def test_the_calibration_wizard_from_the_menu_on_the_simulator(sim_window, qtbot
     def frame_value():
         return window._frame.value if window._frame is not None else float("nan")
 
-    def drive():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, drive)
-            return
-        try:
-            assert isinstance(dialog, CalibrationDialog)
-            seen.append(dialog.stored_label.text())
-            dialog.tare_button.click()
-            seen.append(dialog.status.text())
-            host.switch_profile("trapezoid")  # a 10 N weight goes on over 3 s
-            dialog.weight.setValue(10.0)
-            dialog.weight_unit.setCurrentText("N")
-            qtbot.waitUntil(lambda: 1.5 < frame_value() < 8.0, timeout=10000)
-            dialog.measure_button.click()
-            seen.append(dialog.status.text())
-            qtbot.waitUntil(lambda: frame_value() > 9.5, timeout=10000)
-            start = window.pipeline.last_t
-            qtbot.waitUntil(lambda: window.pipeline.last_t > start + 0.8, timeout=5000)
-            dialog.measure_button.click()
-            seen.append(dialog.status.text())
-            dialog.check_weight.setValue(10.0)
-            dialog.check_unit.setCurrentText("N")
-            dialog.check_button.click()
-            seen.append(dialog.status.text())
-            dialog.accept()
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
+    def act(dialog):
+        assert isinstance(dialog, CalibrationDialog)
+        seen.append(dialog.stored_label.text())
+        dialog.tare_button.click()
+        seen.append(dialog.status.text())
+        host.switch_profile("trapezoid")  # a 10 N weight goes on over 3 s
+        dialog.weight.setValue(10.0)
+        dialog.weight_unit.setCurrentText("N")
+        qtbot.waitUntil(lambda: 1.5 < frame_value() < 8.0, timeout=10000)
+        dialog.measure_button.click()
+        seen.append(dialog.status.text())
+        qtbot.waitUntil(lambda: frame_value() > 9.5, timeout=10000)
+        start = window.pipeline.last_t
+        qtbot.waitUntil(lambda: window.pipeline.last_t > start + 0.8, timeout=5000)
+        dialog.measure_button.click()
+        seen.append(dialog.status.text())
+        dialog.check_weight.setValue(10.0)
+        dialog.check_unit.setCurrentText("N")
+        dialog.check_button.click()
+        seen.append(dialog.status.text())
+        dialog.accept()
 
-    QTimer.singleShot(0, drive)
-    action.trigger()
+    while_modal(qtbot, action.trigger, act)
     assert len(seen) == 5, seen
     stored_before, tared, ramp, measured, checked = seen
     assert "No stored calibration" in stored_before

@@ -18,6 +18,8 @@ from pressure.session.scripted import ManualClock, ScriptedSource
 from pressure.session.zero_watch import ZeroWatch, tare_reading
 from pressure.zero import NotSteady, full_scale, scale_warning, steady_mean
 
+from failing_writer import FailingWriter
+
 RATE = 100.0
 
 
@@ -146,26 +148,6 @@ def test_a_tare_without_a_value_never_stops_the_recording(tmp_path):
     assert len(rec) == 100
     tares = [e for e in rec.events if e.kind == "tare"]
     assert len(tares) == 2 and all(not (e.data or {}).get("zero") for e in tares)
-
-
-class FailingWriter:
-    """A writer whose append fails the way no one planned for (not a disk error)."""
-
-    path = "failing.pressure"
-    meta: dict = {}
-    status = ""
-
-    def append(self, block):
-        raise RuntimeError("boom in the writer")
-
-    def add_event(self, *a, **k):
-        pass
-
-    def update_meta(self, **k):
-        pass
-
-    def close(self):
-        pass
 
 
 def test_an_error_in_the_recorders_thread_reaches_the_session():

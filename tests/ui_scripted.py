@@ -3,6 +3,9 @@ test waits to see drawn (on a frame, never on a sleep)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
 from pressure.filters import make_filter
 from pressure.session.pipeline import Pipeline
 from pressure.session.scripted import ManualClock, ScriptedSource
@@ -33,3 +36,23 @@ def drawn(window, qtbot, source, value, seconds: float) -> None:
     source.push([value], seconds=seconds)
     target = source.t
     qtbot.waitUntil(lambda: window._frame is not None and window._frame.t >= target, timeout=3000)
+
+
+def while_modal(qtbot, open_dialog, act):
+    """Open a modal dialog with ``open_dialog()`` and run ``act(dialog)`` while it is open."""
+    done = []
+
+    def run():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, run)
+            return
+        try:
+            act(dialog)
+            done.append(True)
+        finally:
+            dialog.close()
+
+    QTimer.singleShot(0, run)
+    open_dialog()
+    assert done, "the dialog was not seen open"

@@ -116,6 +116,9 @@ def reader_throughput(n: int) -> dict:
                         calibration=from_device(fw.counts_per_n, fw.offset, sensor_id="bench"))
         try:
             reader.start()
+            # what waits in the port at connect is thrown away (a stale backlog): write after
+            if not reader.wait_fresh(5.0):
+                raise RuntimeError("the reader never connected to the pty")
             t0 = go()
             deadline = time.monotonic() + 120
             while buffer.total < n and time.monotonic() < deadline:

@@ -125,6 +125,9 @@ def through_pty(t: np.ndarray, x: np.ndarray, names=COMPARED, timeout: float = 6
                         calibration=from_device(COUNTS_PER_N, OFFSET, sensor_id="bench-smoothing"))
         try:
             reader.start()
+            # what waits in the port at connect is thrown away (a stale backlog): write after
+            if not reader.wait_fresh(5.0):
+                raise RuntimeError("the reader never connected to the pty")
             go()
             cursor, deadline = 0, time.monotonic() + timeout
             while cursor < n and time.monotonic() < deadline:

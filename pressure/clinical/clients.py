@@ -10,24 +10,20 @@ holds names of patients: it is created 0600, never published to a classroom.
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
-import unicodedata
 import uuid
-from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
+from .. import private_db
 from ..errors import PressureError
 from ..paths import data_dir
+from ..private_db import now_iso
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "clients.sqlite"
 SCHEMA_VERSION = 1
-MAX_NAME = 80
-JOINERS = "\u200c\u200d"
+MAX_NAME = private_db.MAX_NAME
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (
@@ -80,57 +76,14 @@ def db_path() -> Path:
     return data_dir() / DB_NAME
 
 
-def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-@contextmanager
 def connect(path: Path | None = None):
     """An open connection to the client list (created 0600), in one transaction."""
-    path = Path(path) if path is not None else db_path()
-    if not path.exists():
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        except OSError as exc:
-            raise PressureError(f"cannot create the client list {path}: {exc.strerror or exc}") from None
-    try:
-        os.chmod(path, 0o600)
-    except OSError:
-        pass
-    try:
-        db = sqlite3.connect(path, timeout=10.0)
-    except sqlite3.Error as exc:
-        raise PressureError(f"cannot open the client list {path}: {exc}") from None
-    with closing(db):
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise PressureError(f"{path} was written by a newer pressure (schema {version})")
-            if version < SCHEMA_VERSION:
-                with db:
-                    db.executescript(_SCHEMA)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("PRAGMA foreign_keys = ON")
-            with db:
-                yield db
-        except sqlite3.DatabaseError as exc:
-            raise PressureError(f"the client list {path} is damaged or not a database ({exc})") from None
+    return private_db.connect(path if path is not None else db_path(),
+                              "the client list", _SCHEMA, SCHEMA_VERSION)
 
 
 def clean_name(name) -> str:
-    """A client name as stored: trimmed, NFC, single spaces, no control characters."""
-    if not isinstance(name, str):
-        raise PressureError(f"a client name must be text, not {name!r}")
-    bad = [c for c in name.strip() if unicodedata.category(c).startswith("C") and c not in JOINERS]
-    if bad:
-        raise PressureError(f"a client name must not contain tabs, line breaks or other control "
-                            f"characters (found {bad[0]!r})")
-    name = unicodedata.normalize("NFC", " ".join(name.split()))
-    if not name:
-        raise PressureError("a client name must not be empty")
-    if len(name) > MAX_NAME:
-        raise PressureError(f"a client name is at most {MAX_NAME} characters")
-    return name
+    return private_db.clean_name(name, "client", quote_it=False)
 
 
 def _load(db, cid: str) -> Client:

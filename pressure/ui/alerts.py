@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
+
+from .floating import FloatingLabel
 
 SCALE_CHECK_S = 1.0     # how often the calibration in use is compared with the device's own
 TEXT = "#000000"
@@ -23,22 +24,12 @@ SHEET = (f"QLabel {{ color: {TEXT}; background: {BACKGROUND}; border-radius: 6px
          f" padding: 6px 14px; font-size: {FONT_PX}px; font-weight: bold; }}")
 
 
-class Banner(QLabel):
+class Banner(FloatingLabel):
     """Lines of warnings along the top of ``host`` (the trace view); hidden when there are none."""
 
     def __init__(self, host: QWidget):
-        super().__init__(host)
-        self.setObjectName("alertBanner")
-        self.setStyleSheet(SHEET)
-        self.setTextFormat(Qt.TextFormat.PlainText)  # an error text from a file or the disk
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWordWrap(True)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._host = host
+        super().__init__(host, "alertBanner", SHEET)
         self._lines: dict[str, str] = {}
-        self.hide()
-        host.installEventFilter(self)
 
     def set_line(self, key: str, text: str) -> None:
         """Show ``text`` as the banner's line ``key`` ("" removes it)."""
@@ -61,11 +52,6 @@ class Banner(QLabel):
         width = max(160, int(host.width() * 0.9))
         self.setFixedSize(width, self.heightForWidth(width))
         self.move((host.width() - width) // 2, 6)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self._host and event.type() == QEvent.Type.Resize and self.isVisible():
-            self._place()
-        return False
 
 
 class Alerts:

@@ -7,7 +7,9 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import (
+    QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+)
 
 from ..errors import PressureError
 
@@ -22,11 +24,7 @@ def calibration_text(cal, what: str = "stored calibration", dated: bool = True) 
     """One line about a calibration: its scale, zero, how it was made and when."""
     if cal is None:
         return f"No {what} for this sensor."
-    if cal.raw_unit == "counts":
-        scale = f"{1.0 / cal.scale:.6g} counts per N"
-    else:
-        scale = f"{cal.scale:.6g} N per {cal.raw_unit}"
-    text = f"{what[0].upper()}{what[1:]}: {scale}, zero at {cal.zero:.6g}"
+    text = f"{what[0].upper()}{what[1:]}: {scale_text(cal)}, zero at {cal.zero:.6g}"
     if not dated:
         return text
     when = "date not recorded"
@@ -37,6 +35,13 @@ def calibration_text(cal, what: str = "stored calibration", dated: bool = True) 
             when = cal.created
     how = HOW.get(cal.source, "")
     return f"{text}; made {how + ' ' if how else ''}on {when}" if cal.created else f"{text}; {when}"
+
+
+def scale_text(cal) -> str:
+    """A calibration's scale the way its sensor's raw unit reads best ("8560 counts per N")."""
+    if cal.raw_unit == "counts":
+        return f"{1.0 / cal.scale:.6g} counts per N"
+    return f"{cal.scale:.6g} N per {cal.raw_unit}"
 
 
 def label(text: str = "") -> QLabel:
@@ -57,6 +62,18 @@ def weight_row(default_unit: str = "kgf") -> tuple[QDoubleSpinBox, QComboBox, QH
     row.addWidget(spin, 2)
     row.addWidget(unit, 1)
     return spin, unit, row
+
+
+def weight_step(title: str, hint: str, row_label: str, button_text: str):
+    """A wizard step that reads a known weight: (group box, weight spin box, unit box, button)."""
+    group = QGroupBox(title)
+    spin, unit, row = weight_row()
+    button = QPushButton(button_text)
+    form = QFormLayout(group)
+    form.addRow(label(hint))
+    form.addRow(row_label, row)
+    form.addRow(button)
+    return group, spin, unit, button
 
 
 def steady_measure(window):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ..errors import PressureError
 from ..samples import CONTACT_AREAS, DISPLAY_UNITS, from_unit, is_pressure_unit
 from ..zero import CHECK_GOOD, check_error, scale_warning
-from .calibration_parts import calibration_text, label as _label, weight_row as _weight_row
+from .calibration_parts import calibration_text, label as _label, scale_text, weight_step
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +56,12 @@ class CalibrationDialog(QDialog):
         box1.addWidget(_label("Take everything off the sensor, keep it still, press Tare."))
         box1.addWidget(self.tare_button)
 
-        step2 = QGroupBox("2. A known weight")
-        self.weight, self.weight_unit, row2 = _weight_row()
-        self.measure_button = QPushButton("Measure the known weight")
-        box2 = QFormLayout(step2)
-        box2.addRow(_label("Place a known weight on the sensor, wait until it is still."))
-        box2.addRow("Known weight", row2)
-        box2.addRow(self.measure_button)
-
-        step3 = QGroupBox("3. Check with a second weight (recommended)")
-        self.check_weight, self.check_unit, row3 = _weight_row()
-        self.check_button = QPushButton("Check")
-        box3 = QFormLayout(step3)
-        box3.addRow(_label("Place a different known weight: it should read within 2 %."))
-        box3.addRow("Check weight", row3)
-        box3.addRow(self.check_button)
+        step2, self.weight, self.weight_unit, self.measure_button = weight_step(
+            "2. A known weight", "Place a known weight on the sensor, wait until it is still.",
+            "Known weight", "Measure the known weight")
+        step3, self.check_weight, self.check_unit, self.check_button = weight_step(
+            "3. Check with a second weight (recommended)",
+            "Place a different known weight: it should read within 2 %.", "Check weight", "Check")
 
         self.status = _label("")
         self.status.setObjectName("calibrationStatus")
@@ -142,8 +133,7 @@ class CalibrationDialog(QDialog):
         self.checked = False
         self.warning = scale_warning(cal.scale, self.device.scale if self.device is not None else None,
                                      self.calibration.scale if self.calibration.source != "default" else None) or ""
-        scale = f"{1.0 / cal.scale:.6g} counts per N" if cal.raw_unit == "counts" else f"{cal.scale:.6g} N per {cal.raw_unit}"
-        text = f"Measured: {value:g} {unit} at raw {mean:.1f} ({scale})."
+        text = f"Measured: {value:g} {unit} at raw {mean:.1f} ({scale_text(cal)})."
         self._say(f"{text}\nWarning: {self.warning}" if self.warning else f"{text} Check it with a second weight.")
 
     def check(self) -> None:

@@ -8,8 +8,10 @@ widget: no plot item, so it never scrolls with the trace or changes the view's r
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
+
+from .floating import FloatingLabel
 
 SHOW_S = 2.5           # long enough to read two lines, short enough not to hide the trace
 TEXT = "#ffffff"
@@ -20,24 +22,14 @@ SHEET = (f"QLabel {{ color: {TEXT}; background: {BACKGROUND}; border: 2px solid 
          f" border-radius: 10px; padding: 10px 18px; font-size: {FONT_PX}px; font-weight: bold; }}")
 
 
-class MessageOverlay(QLabel):
+class MessageOverlay(FloatingLabel):
     """Over ``host`` (the trace view), centred near the top third; ``show_message`` shows it."""
 
     def __init__(self, host: QWidget):
-        super().__init__(host)
-        self.setObjectName("messageOverlay")
-        self.setTextFormat(Qt.TextFormat.PlainText)  # messages name routines and files: never HTML
-        self.setStyleSheet(SHEET)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWordWrap(True)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.hide()
+        super().__init__(host, "messageOverlay", SHEET)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
-        self._host = host
-        host.installEventFilter(self)  # follow the host's size
 
     def show_message(self, text: str, seconds: float = SHOW_S) -> None:
         """Show ``text`` for ``seconds`` (a newer message replaces it and starts the time anew)."""
@@ -59,8 +51,3 @@ class MessageOverlay(QLabel):
         x = (host.width() - self.width()) // 2
         y = max(8, host.height() // 4 - self.height() // 2)
         self.move(max(0, x), y)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self._host and event.type() == QEvent.Type.Resize and self.isVisible():
-            self._place()
-        return False
