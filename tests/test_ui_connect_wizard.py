@@ -109,7 +109,7 @@ def test_permission_denied_names_the_dialout_group(monkeypatch):
     assert "dialout" in port_help("cannot open /dev/ttyACM0: Permission denied")
 
 
-def test_silence_offers_help_and_keep_anyway(qtbot, ports):
+def test_silence_offers_help_and_keep_anyway(qtbot, ports, monkeypatch):
     class Silent:
         def __init__(self, *a):
             pass
@@ -124,6 +124,7 @@ def test_silence_offers_help_and_keep_anyway(qtbot, ports):
             from pressure.acquisition.probe import ProbeState
             return ProbeState(0, None, "counts", 0.0, "connecting", None, 7)
 
+    monkeypatch.setattr("pressure.ui.connect_wizard.SILENCE_MS", 600)  # 3 s in the program
     wizard = make_wizard(qtbot, SIMULATOR, make_probe=Silent)
     wizard.choose.url_edit.setText("loop://")
     wizard.next()

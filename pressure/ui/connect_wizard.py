@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 SIMULATOR = "sim"  # the value of the built-in simulated sensor (as in dialogs.PortDialog)
 URL_ROLE = 256
 POLL_MS = 200
+SILENCE_MS = 3000  # no value this long: say what to check, offer "keep anyway"
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ class TestPage(QWizardPage):
                 self.completeChanged.emit()
         elif s.error or s.state == "disconnected":
             self.status.setText(f"{s.error or 'the sensor went away'}\n{port_help(s.error or '')}")
-        elif self.polls * POLL_MS >= 3000:
+        elif self.polls * POLL_MS >= SILENCE_MS:
             detail = f" {s.bad_lines} lines could not be read: another baud rate or kind?" if s.bad_lines else ""
             self.status.setText("No values yet. Is the sensor plugged in and sending? Check the kind "
                                 f"and the baud rate on the previous page.{detail}")
