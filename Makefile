@@ -13,10 +13,10 @@ TEST_STAMP := $(VENV)/.installed-test
 DIST_STAMP := $(VENV)/.installed-dist
 # CI prints the slowest tests, so a test that grows slow is seen in the log.
 PYTEST_ARGS ?= --durations=15
-# pytest-xdist with one worker more than cores: about a third of the suite waits in real time
-# (sensors, brokers, subprocesses), so a spare worker keeps the cores busy; two more made the
-# real-time tests fight for the CPU. worksteal evens out the few long tests at the end.
-PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1)')
+# pytest-xdist with three workers more than cores: over a third of the suite waits in real time
+# (sensors, the emulated AVR, brokers, subprocesses), so spare workers keep the cores busy; more
+# than that and the real-time tests fight for the CPU. worksteal evens out the long tests at the end.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 3 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 3)')
 
 .PHONY: run test bench sim screens dist clean
 
