@@ -79,51 +79,54 @@ class IntervalTracker:
         other._recent = self._recent.copy()
         return other
 
-    def _due(self, n: int) -> bool:
-        return n in self._EARLY or (n > 16 and n % self.REFRESH == 0)
-
     def limits(self, t) -> np.ndarray:
         """Gap limits for the intervals ending at each sample of ``t`` (sorted, finite times);
-        the first sample's interval is the one from the last sample of the previous chunk."""
+        the first sample's interval is the one from the last sample of the previous chunk.
+
+        Whole-array numpy: a sample's limit is the one set at the last refresh its predecessors
+        reached, and each refresh is the lower median of a window of the positive intervals, so
+        an hour of samples is one pass (a per-refresh Python loop over the rest of the chunk was
+        quadratic: a 1-hour recording took minutes to open)."""
         t = np.asarray(t, dtype=float)
-        out = np.empty(t.size)
         if not t.size:
-            return out
+            return np.empty(0)
         dt = np.diff(t, prepend=self._last_t)
         self._last_t = float(t[-1])
-        i = 0
-        while i < t.size:
-            out[i] = self.limit
-            d = dt[i]
-            i += 1
-            if not d > 0:  # NaN (first sample ever) or a duplicate time
-                continue
-            self._recent[self._n % self.RECENT] = d
-            self._n += 1
-            if self._due(self._n):
-                self.interval = _lower_median(self._recent[:min(self._n, self.RECENT)])
-                self.limit = gap_limit(self.interval)
-                continue
-            # No new limit until the next due interval: the run up to it shares this limit.
-            n_next = self._next_due(self._n)
-            run = dt[i:]
-            pos = np.flatnonzero(run > 0)
-            take = pos[:max(0, n_next - self._n - 1)]  # positive intervals before the due one
-            end = i + (int(take[-1]) + 1 if take.size else 0)
-            if take.size:
-                new = run[take]
-                idx = (self._n + np.arange(new.size)) % self.RECENT
-                self._recent[idx] = new
-                self._n += new.size
-            out[i:end] = self.limit
-            i = end
+        positive = dt > 0  # NaN (the first sample ever) and duplicate times are no interval
+        new = dt[positive]
+        n0 = self._n
+        kept = min(n0, self.RECENT)
+        # every positive interval known, oldest first: the ring's last `kept`, then this chunk's
+        values = np.concatenate([self._recent[np.arange(n0 - kept, n0) % self.RECENT], new])
+        first_n = n0 - kept + 1  # the stream count of values[0]
+        last = n0 + new.size  # the stream counts reached in this chunk: n0+1 .. last
+        first_refresh = max(17, n0 + 1) + (-max(17, n0 + 1)) % self.REFRESH
+        due = np.union1d([e for e in self._EARLY if n0 < e <= last],
+                         np.arange(first_refresh, last + 1, self.REFRESH)).astype(np.int64)
+        medians = np.empty(due.size)
+        for j, n in enumerate(due):  # the few early refreshes with fewer than RECENT intervals
+            if n >= self.RECENT:
+                break
+            medians[j] = _lower_median(values[max(0, n - first_n + 1 - self.RECENT):n - first_n + 1])
+        else:
+            j = due.size
+        if j < due.size:  # the rest: full windows of RECENT intervals
+            windows = np.lib.stride_tricks.sliding_window_view(values, self.RECENT)
+            ends = due[j:] - first_n + 1  # exclusive end index into values
+            medians[j:] = np.sort(windows[ends - self.RECENT], axis=1)[:, (self.RECENT - 1) // 2]
+        limits_due = np.maximum(GAP_MIN_S, GAP_FACTOR * medians)
+        before = n0 + np.cumsum(positive) - positive  # positive intervals seen before each sample
+        which = np.searchsorted(due, before, side="right") - 1
+        out = np.full(t.size, self.limit)
+        out[which >= 0] = limits_due[which[which >= 0]]
+        # the state after the chunk, as the sample-by-sample rule leaves it
+        tail = new[-self.RECENT:]
+        self._recent[(n0 + new.size - tail.size + np.arange(tail.size)) % self.RECENT] = tail
+        self._n = n0 + new.size
+        if due.size:
+            self.interval = float(medians[-1])
+            self.limit = float(limits_due[-1])
         return out
-
-    def _next_due(self, n: int) -> int:
-        for e in self._EARLY:
-            if e > n:
-                return e
-        return (n // self.REFRESH + 1) * self.REFRESH
 
     def gaps(self, t) -> np.ndarray:
         """A boolean per sample of ``t``: missing data just before it."""
