@@ -60,6 +60,7 @@ class IntervalTracker:
 
     RECENT = 32
     REFRESH = 16
+    BLOCK = 1 << 16  # samples per pass of limits() (the answer does not depend on it)
     _EARLY = (1, 2, 3, 4, 6, 8, 12, 16)
 
     def __init__(self, hint_s: float | None = None):
@@ -88,6 +89,8 @@ class IntervalTracker:
         an hour of samples is one pass (a per-refresh Python loop over the rest of the chunk was
         quadratic: a 1-hour recording took minutes to open)."""
         t = np.asarray(t, dtype=float)
+        if t.size > self.BLOCK:  # an hour at once: a block at a time keeps the temporaries small
+            return np.concatenate([self.limits(t[i:i + self.BLOCK]) for i in range(0, t.size, self.BLOCK)])
         if not t.size:
             return np.empty(0)
         dt = np.diff(t, prepend=self._last_t)
