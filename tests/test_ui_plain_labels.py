@@ -137,3 +137,17 @@ def test_a_routine_file_error_is_shown_as_plain_text(qtbot, tmp_path, monkeypatc
     assert len(shown_boxes) == 1
     text, fmt = shown_boxes[0]
     assert "<img src=x><b>key</b>" in text and fmt == Qt.TextFormat.PlainText
+
+
+def test_the_settings_dialog_names_the_running_routine_in_plain_text(qtbot):
+    from pressure.filters import FILTERS
+    from pressure.routine import BUILTIN_ROUTINES
+    from pressure.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(None, filters=FILTERS, filter_name="one_euro", strength=-1.0,
+                            routines=BUILTIN_ROUTINES, routine_name="", unit="N", target=10.0,
+                            tolerance="10%", hold=3.0, ceiling=0.0, window_seconds=20.0, y_max=0.0,
+                            record=True, error_tone=False, current=hostile_routine())
+    qtbot.addWidget(dialog)
+    assert any(m in dialog.about.text() for m in MARKS)  # the name is shown ...
+    assert rich_places(dialog) == []  # ... as the text it is

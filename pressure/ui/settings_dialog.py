@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
 )
@@ -65,6 +66,7 @@ class SettingsDialog(QDialog):
         self.ceiling.setSuffix(f" {unit}")
         self.no_ceiling = QCheckBox("no ceiling (no alarm however hard the press)")
         self.about = QLabel("")
+        self.about.setTextFormat(Qt.TextFormat.PlainText)  # the routine's name comes from its file
         self.about.setWordWrap(True)
         self._single = (target, tolerance or "10%", hold or DEFAULT_HOLD_S)  # the single hold's fields
         self._fill_routines(routine_name, current)
@@ -106,6 +108,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.record)
         form.addRow(self.error_tone)
         self.message = QLabel("")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote what was typed
         self.message.setStyleSheet("color: #ff5252;")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
