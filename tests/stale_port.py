@@ -9,8 +9,10 @@ import fcntl
 import os
 import termios
 import threading
+import tty
 
 import numpy as np
+import pytest
 
 from firmware_sim.encoders import encode_pressure
 
@@ -39,3 +41,13 @@ def fill_with_backlog(master: int, path: str, newtons: float = 29.7, n: int = 10
         os.close(slave)
     assert old.is_alive(), "the pty took the whole backlog: nothing waits in the 'device'"
     return old
+
+
+@pytest.fixture
+def pty_device():
+    """(master fd, path) of a raw pseudo-terminal: the test writes the device's side."""
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    yield master, os.ttyname(slave)
+    for fd in (master, slave):
+        os.close(fd)

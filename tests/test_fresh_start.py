@@ -5,7 +5,6 @@ recording's duration_s counts events after the last sample, and a disconnect in 
 second before the session closes is written."""
 
 import os
-import tty
 
 import numpy as np
 import pytest
@@ -19,16 +18,7 @@ from pressure.session.pipeline import Pipeline
 from pressure.session.recorder import Recorder
 from pressure.session.source import LiveSource, SourceStats
 
-from stale_port import CPN, fill_with_backlog, lines
-
-
-@pytest.fixture
-def pty_device():
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    yield master, os.ttyname(slave)
-    for fd in (master, slave):
-        os.close(fd)
+from stale_port import CPN, fill_with_backlog, lines, pty_device  # noqa: F401 - pty_device is a fixture
 
 
 def test_bytes_that_waited_before_the_connection_are_not_the_session(pty_device, run_reader, tmp_path):

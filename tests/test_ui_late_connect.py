@@ -5,7 +5,6 @@ first fresh sample: the readout, the trace and the routine see only live data.""
 from __future__ import annotations
 
 import os
-import tty
 
 import numpy as np
 import pytest
@@ -17,16 +16,7 @@ from pressure.session.pipeline import Pipeline
 from pressure.session.source import LiveSource
 from pressure.ui.audio import Silent
 from pressure.ui.main_window import MainWindow
-from stale_port import CPN, fill_with_backlog, lines
-
-
-@pytest.fixture
-def pty_device():
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    yield master, os.ttyname(slave)
-    for fd in (master, slave):
-        os.close(fd)
+from stale_port import CPN, fill_with_backlog, lines, pty_device  # noqa: F401 - pty_device is a fixture
 
 
 def test_a_late_window_starts_at_the_first_fresh_sample(qtbot, pty_device, run_reader):
