@@ -151,3 +151,44 @@ def test_the_settings_dialog_names_the_running_routine_in_plain_text(qtbot):
     qtbot.addWidget(dialog)
     assert any(m in dialog.about.text() for m in MARKS)  # the name is shown ...
     assert rich_places(dialog) == []  # ... as the text it is
+
+
+def _shown(tip: str) -> str:
+    """What a tooltip shows: Qt draws it as HTML when it looks like HTML."""
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtGui import Qt as QtGui
+
+    if not QtGui.mightBeRichText(tip):
+        return tip
+    doc = QTextDocument()
+    doc.setHtml(tip)
+    return doc.toPlainText()
+
+
+@pytest.mark.parametrize("text", [NAME, "plain words", "a < b & c", "/sessions/<b>Ann</b>.pressure"])
+def test_a_plain_tooltip_shows_the_text_as_it_is(qtbot, text):
+    from pressure.ui.plain_message import plain_tooltip
+
+    assert _shown(plain_tooltip(text)) == text
+
+
+def test_status_tooltips_with_device_or_file_text_are_plain(qtbot):
+    from pressure.session.source import SourceStats
+    from pressure.ui.status import StatusBar
+
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    bar.update_stats(SourceStats(sensor="ble://P", rate_hz=80.0, message=NAME))
+    assert _shown(bar.sensor_label.toolTip()) == NAME
+    bar.set_recording("/data/<b>Ann</b><img src=x>.pressure")
+    assert _shown(bar.record_label.toolTip()) == "/data/<b>Ann</b><img src=x>.pressure"
+
+
+def test_the_session_library_names_unreadable_files_in_plain_text(qtbot, tmp_path):
+    from pressure.ui.session_browser import SessionBrowser
+
+    (tmp_path / "<img src=x><b>Ann.pressure").write_bytes(b"not a recording")  # no '/' in a name
+    browser = SessionBrowser(None, folder=tmp_path)
+    qtbot.addWidget(browser)
+    assert "<img src=x><b>Ann" in browser.problems.text()
+    assert browser.problems.textFormat() == Qt.TextFormat.PlainText

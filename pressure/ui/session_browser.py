@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import PressureError
+from .plain_message import plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class SessionBrowser(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.open_row(row))
         self.problems = QLabel("", self)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)  # file names and the search text
         self.problems.setWordWrap(True)
         open_button = QPushButton("Open", self)
         open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
@@ -95,7 +97,7 @@ class SessionBrowser(QDialog):
             for col, text in enumerate(((s.started_at or "?")[:19].replace("T", " "), duration_text(s.duration_s),
                                         labels, s.routine or "—", kind)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(str(s.path))
+                item.setToolTip(plain_tooltip(str(s.path)))
                 if col == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)

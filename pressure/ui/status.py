@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from . import theme
 from ..device_status import is_low
 from .live_label import LiveLabel
+from .plain_message import plain_tooltip
 from .overlay import SHOW_S, MessageOverlay
 
 TEXT = "#e8e8e8"          # 14:1 on theme.PLOT_BACKGROUND
@@ -38,6 +39,7 @@ class StatusBar(QStatusBar):
         self.rate_label = LiveLabel("— S/s")  # the rate and counts change while the sensor reads
         self.health_label = LiveLabel("bad lines 0 · gaps 0 · reconnects 0")
         self.record_label = QLabel("")
+        self.record_label.setTextFormat(Qt.PlainText)
         self.sound_label = QLabel("")
         for w in (self.sensor_label, self.record_label, self.sound_label):
             # the status that matters: large and bold (set before the sheet polishes the labels)
@@ -92,8 +94,9 @@ class StatusBar(QStatusBar):
         # and relayouts the bar, and the rate changes here several times a second
         if self.sensor_label.text() != text:
             self.sensor_label.setText(text)
-        if self.sensor_label.toolTip() != stats.message:
-            self.sensor_label.setToolTip(stats.message)
+        tip = plain_tooltip(stats.message or "")  # the device's own words
+        if self.sensor_label.toolTip() != tip:
+            self.sensor_label.setToolTip(tip)
         style = "" if stats.connected and stats.calibrated and not is_low(device) else f"color: {WARN};"
         if self.sensor_label.styleSheet() != style:
             self.sensor_label.setStyleSheet(style)
@@ -110,7 +113,7 @@ class StatusBar(QStatusBar):
     def set_recording(self, path: str | None, stopped: str = "") -> None:
         """Recording to ``path``, or not; ``stopped``: why a recording stopped on its own (a warning)."""
         self.record_label.setText("● REC" if path else "RECORDING STOPPED" if stopped else "not recording")
-        self.record_label.setToolTip(path or stopped or "recording is off (--no-record or the setting)")
+        self.record_label.setToolTip(plain_tooltip(path or stopped or "recording is off (--no-record or the setting)"))
         self.record_label.setStyleSheet(f"color: {REC};" if path else f"color: {WARN};" if stopped
                                         else f"color: {OFF};")
 

@@ -13,6 +13,7 @@ import time
 
 from . import theme
 from .audio import play_frame_cues
+from .plain_message import plain_tooltip
 from .readout import cue_text
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class FrameDrawing:
             note = p.recorder.status if p.recorder is not None else ""
             if note != self._recorder_note:
                 self._recorder_note = note
-                self.status.record_label.setToolTip(note)
+                self.status.record_label.setToolTip(plain_tooltip(note))  # it names the file
                 if note:
                     self.status.showMessage(note, 10000)
 
