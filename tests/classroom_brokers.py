@@ -8,12 +8,11 @@ import random
 import shutil
 import socket
 import subprocess
-import threading
-import time
 
 import pytest
 
 from pressure.classroom.broker import EmbeddedBroker, free_port
+from waiting import wait_until  # noqa: F401 - the classroom tests import it from here
 
 MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
 
@@ -36,19 +35,6 @@ def restartable_port() -> int:
                 continue
         return port
     return free_port()
-
-
-def wait_until(predicate, timeout: float, what: str = "condition"):
-    """Poll ``predicate`` until it is true; fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    tick = threading.Event()
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} not reached within {timeout:g} s")
-        tick.wait(0.02)
 
 
 def port_open(port: int) -> bool:

@@ -20,6 +20,7 @@ from pressure.acquisition import Reader  # noqa: E402
 from pressure.buffer import RingBuffer  # noqa: E402
 from pressure.samples import FLAG_GAP_BEFORE, FLAG_RECONNECT, Block  # noqa: E402
 from pressure.session.source import LiveSource  # noqa: E402
+from waiting import wait_until  # noqa: E402
 
 G = 9.80665
 LBF = 4.4482216152605
@@ -59,13 +60,6 @@ class Collector:
             if done(whole):
                 return whole
             assert time.monotonic() < deadline, f"gave up after {timeout} s with {len(whole.t)} samples"
-
-
-def wait_for(cond, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)  # polling a condition, not waiting a fixed time
 
 
 @pytest.fixture
@@ -110,7 +104,7 @@ def test_progressor_tare_is_the_device_command(readers):
     after = col.until(lambda b: len(b.t) > len(before.t) + 5 and abs(b.force_n[-1]) < 0.15)
     assert 0x64 in dev.commands
     assert np.mean(after.force_n[-5:]) == pytest.approx(0, abs=0.1)
-    wait_for(lambda: reader.stats().last_message == "OK TARE")
+    wait_until(lambda: reader.stats().last_message == "OK TARE", 10.0)
 
 
 def test_lost_connection_is_a_gap_and_reconnects_and_is_recorded(readers, tmp_path):
@@ -135,7 +129,7 @@ def test_lost_connection_is_a_gap_and_reconnects_and_is_recorded(readers, tmp_pa
     assert got.t[back[0]] - got.t[back[0] - 1] > 0.35  # the time away is on the time base
     stats = reader.stats()
     assert stats.disconnects == 1 and stats.state == "streaming" and dev.connections == 2
-    wait_for(lambda: recorder.samples >= len(got.t))
+    wait_until(lambda: recorder.samples >= len(got.t), 10.0)
     recorder.close()
     rec = open_recording(path)
     assert np.any(rec.flags & FLAG_RECONNECT)
@@ -149,7 +143,7 @@ def test_battery_firmware_and_low_power_reach_the_status_and_the_metadata(reader
     reader, rb, dev = open_sim("progressor", low_power_at=0.3, battery_mv=3712)
     readers.append(reader)
     source = LiveSource(reader, rb)
-    wait_for(lambda: reader.device_info.get("low_power") == "1")
+    wait_until(lambda: reader.device_info.get("low_power") == "1", 10.0)
     text = source.stats().device
     assert "battery 3.71 V" in text and "fw 1.2.3.sim" in text and "LOW POWER" in text
     info = sensor_meta(reader)["sensor"]["device_info"]
@@ -177,7 +171,7 @@ def test_force_board_pounds_rate_battery_and_tare(readers):
     got = col.until(lambda b: len(b.t) >= 80)
     assert np.mean(got.force_n[-20:]) == pytest.approx(40, abs=0.2)  # 40 N sent as pounds
     assert np.std(got.force_n[-20:]) < 0.1
-    wait_for(lambda: reader.stats().rate_hz > 0)
+    wait_until(lambda: reader.stats().rate_hz > 0, 10.0)
     assert 70 < reader.stats().rate_hz < 90
     assert reader.device_info["battery_pct"] == "87" and source.stats().device.startswith("battery 87 %")
     source.tare(float(np.mean(got.force_n[-10:])))
@@ -194,7 +188,7 @@ def test_advertising_scale_readings_silence_and_return(readers, monkeypatch):
     col = Collector(rb)
     got = col.until(lambda b: len(b.t) >= 8)
     assert np.mean(got.force_n) == pytest.approx(40, abs=0.1)  # 0.01 kg steps
-    wait_for(lambda: reader.stats().rate_hz > 0)
+    wait_until(lambda: reader.stats().rate_hz > 0, 10.0)
     assert 6 < reader.stats().rate_hz < 10
     dev.drop(0.8)
     col.until(lambda b: reader.stats().reconnects >= 1 and np.any(b.flags & FLAG_RECONNECT))
